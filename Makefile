@@ -1,0 +1,59 @@
+# Tanhui: `make demo` and `make test` set up everything on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+# The test suite runs against PostGIS and Redis (a database index of its own).
+TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgis://postgres@127.0.0.1:5432/tanhui} \
+            REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
+
+.PHONY: demo test lint bench lock messages system-deps-demo system-deps-test services clean
+
+demo: system-deps-demo $(INSTALLED) messages
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+	@echo "Serving the admin at http://127.0.0.1:8000/admin/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver --noreload 127.0.0.1:8000
+
+test: system-deps-test $(INSTALLED) messages services
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	TANHUI_ENV=production ALLOWED_HOSTS=tanhui.example.org \
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+bench: system-deps-test $(INSTALLED) services
+	$(TEST_ENV) $(PY) -m bench
+
+lock:
+	scripts/lock
+
+messages: $(MO_FILES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check-format -o $@ $<
+
+$(INSTALLED): pyproject.toml requirements.lock scripts/ensure-venv scripts/pick-python
+	scripts/ensure-venv $(VENV)
+	touch $@
+
+system-deps-demo:
+	scripts/system-deps demo
+
+system-deps-test:
+	scripts/system-deps test
+
+services:
+	scripts/ensure-services
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache $(MO_FILES)

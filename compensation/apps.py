@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompensationConfig(AppConfig):
+    """What it is worth and who pays: valuation, channels, settlement (生态保护补偿)."""
+
+    name = "compensation"
+    verbose_name = _("Ecological compensation")

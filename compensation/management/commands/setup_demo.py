@@ -1,0 +1,33 @@
+"""Prepare the embedded demo: a superuser whose credentials are printed.
+
+Later issues extend this with a real pilot region, valuation and settlement.
+Safe to run again: it changes nothing that already exists.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "tanhui-demo-2026"  # noqa: S105 - printed to the person running the demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo superuser (idempotent) and print its credentials."
+
+    def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("setup_demo creates a known password: it never runs in production.")
+        user, created = get_user_model().objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={"is_staff": True, "is_superuser": True, "email": "admin@example.org"},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            self.stdout.write(self.style.SUCCESS("Created the demo superuser."))
+        else:
+            self.stdout.write("The demo superuser already exists; its password was left as it is.")
+        self.stdout.write(
+            f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed)"
+        )

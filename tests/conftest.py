@@ -1,0 +1,93 @@
+"""Shared fixtures: the PostGIS guard and a real Celery worker process."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WORKER_START_SECONDS = 60
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_postgis(django_db_setup, django_db_blocker):
+    """The suite runs on the system of record: refuse to run on anything else."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor != "postgresql":
+            pytest.exit(
+                "Tests run against PostgreSQL + PostGIS: run `make test`, or set "
+                "DATABASE_URL=postgis://postgres@127.0.0.1:5432/tanhui and REDIS_URL.",
+                returncode=2,
+            )
+
+
+def _database_url_for(name: str) -> str:
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Start `celery worker` as a separate process on the test database and Redis.
+
+    Yields the worker's node name. The queue is purged first so that tasks
+    left over by an aborted earlier run are not executed against this one.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.fail("A real worker needs a broker: set REDIS_URL (make test does).")
+    app.control.purge()
+    node = f"tanhui-test-{uuid.uuid4().hex[:8]}@localhost"
+    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
+    env = os.environ | {"DATABASE_URL": _database_url_for(connection.settings_dict["NAME"])}
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        f"--hostname={node}",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        _wait_for_worker(app, node, process, log_path)
+        yield node
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_for_worker(app, node, process, log_path):
+    deadline = time.monotonic() + WORKER_START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Celery worker exited with {process.returncode}:\n{log_path.read_text()}")
+        if app.control.ping(destination=[node], timeout=0.5):
+            return
+    process.kill()
+    pytest.fail(
+        f"Celery worker did not answer within {WORKER_START_SECONDS} s:\n{log_path.read_text()}"
+    )

@@ -1,0 +1,133 @@
+"""The embedded demo profile (SpatiaLite, Celery in-process) must not rot.
+
+Runs the same steps as `make demo` against a throwaway SpatiaLite file and a
+free port, then talks to the server over HTTP as a browser would.
+"""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from compensation.management.commands.setup_demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.conftest import PROJECT_ROOT
+
+SERVICE_VARIABLES = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+
+
+@pytest.fixture(scope="module")
+def demo_env(tmp_path_factory):
+    var_dir = tmp_path_factory.mktemp("demo-var")
+    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
+    return env | {"TANHUI_VAR_DIR": str(var_dir)}
+
+
+def _manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_server(demo_env):
+    _manage(demo_env, "migrate", "--noinput")
+    first = _manage(demo_env, "setup_demo")
+    second = _manage(demo_env, "setup_demo")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=PROJECT_ROOT,
+        env=demo_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(base)
+        yield {"base": base, "first": first.stdout, "second": second.stdout}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def _wait_until_serving(base):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/admin/login/", timeout=2)
+            return
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.5)
+    pytest.fail("the demo server did not answer within 60 s")
+
+
+def test_setup_demo_prints_credentials_and_is_idempotent(demo_server):
+    assert "Created the demo superuser." in demo_server["first"]
+    assert f"username {DEMO_USERNAME} / password {DEMO_PASSWORD}" in demo_server["first"]
+    assert "already exists" in demo_server["second"]
+
+
+def test_demo_serves_the_login_page_in_chinese(demo_server):
+    with urllib.request.urlopen(demo_server["base"] + "/admin/login/", timeout=10) as response:
+        page = response.read().decode()
+
+    assert response.status == 200
+    assert 'name="username"' in page
+    assert "碳汇生态保护补偿" in page
+
+
+def test_demo_credentials_log_in(demo_server):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login_url = demo_server["base"] + "/admin/login/"
+    page = opener.open(login_url, timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "username": DEMO_USERNAME,
+            "password": DEMO_PASSWORD,
+            "next": "/admin/",
+        }
+    ).encode()
+
+    with opener.open(
+        urllib.request.Request(login_url, data=form, headers={"Referer": login_url}), timeout=10
+    ) as rsp:
+        landing = rsp.read().decode()
+
+    assert rsp.url == demo_server["base"] + "/admin/"
+    assert 'id="logout-form"' in landing
+
+
+def test_demo_health_reports_spatialite_and_in_process_celery(demo_server):
+    import json
+
+    with urllib.request.urlopen(demo_server["base"] + "/healthz", timeout=10) as response:
+        body = json.load(response)
+
+    assert response.status == 200
+    assert body["checks"]["database"]["vendor"] == "sqlite"
+    assert body["checks"]["database"]["spatialite"]
+    assert body["checks"]["redis"] == {"ok": True, "configured": False}
+    assert body["checks"]["celery"] == {"ok": True, "mode": "in-process"}
