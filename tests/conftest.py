@@ -91,3 +91,9 @@ def _wait_for_worker(app, node, process, log_path):
     pytest.fail(
         f"Celery worker did not answer within {WORKER_START_SECONDS} s:\n{log_path.read_text()}"
     )
+
+
+# Tests whose work must really commit (deferred checks, concurrency). The ledger's
+# reference rows (commodities, chain head) come from migrations, so they are
+# serialised and restored around the flush that follows each such test.
+committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)

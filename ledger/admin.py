@@ -1,0 +1,51 @@
+"""Read-only admin for the books: nobody adds, changes or deletes here, not even superusers."""
+
+from django.contrib import admin
+
+from ledger.models import Account, JournalEntry, Posting
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Account)
+class AccountAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "type", "commodity", "owner", "non_negative", "balance"]
+    list_filter = ["type", "commodity", "non_negative"]
+    search_fields = ["code", "name", "owner"]
+
+
+class PostingInline(admin.TabularInline):
+    model = Posting
+    fields = ["account", "commodity", "amount"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JournalEntry)
+class JournalEntryAdmin(ReadOnlyAdmin):
+    list_display = ["sequence", "effective_date", "description", "cause", "posted_by", "posted_at"]
+    list_filter = ["effective_date"]
+    search_fields = ["idempotency_key", "description", "cause"]
+    date_hierarchy = "effective_date"
+    inlines = [PostingInline]
+
+
+@admin.register(Posting)
+class PostingAdmin(ReadOnlyAdmin):
+    list_display = ["entry", "account", "commodity", "effective_date", "amount"]
+    list_filter = ["commodity", "effective_date"]
+    search_fields = ["account__code", "entry__idempotency_key"]
+    list_select_related = ["entry", "account", "commodity"]

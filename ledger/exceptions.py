@@ -1,0 +1,37 @@
+"""One exception type per kind of ledger failure, each with a message a user can act on."""
+
+
+class LedgerError(Exception):
+    """Base class: the ledger refused an operation and nothing was written."""
+
+
+class InvalidAmount(LedgerError):
+    """An amount is a float, not finite, or finer than its commodity's precision."""
+
+
+class InvalidEntry(LedgerError):
+    """An entry is malformed: fewer than two postings, a zero posting, an unknown account."""
+
+
+class UnbalancedEntry(LedgerError):
+    """An entry's postings do not sum to zero in every commodity."""
+
+
+class NegativeBalance(LedgerError):
+    """A posting would take an account that may not go negative below zero."""
+
+
+class IdempotencyConflict(LedgerError):
+    """An idempotency key was used before with different content."""
+
+
+class AlreadyReversed(LedgerError):
+    """An entry has already been reversed; corrections are made once."""
+
+
+class ImmutableRecord(LedgerError):
+    """Posted entries and postings are never changed or deleted."""
+
+
+class AccountConflict(LedgerError):
+    """An account code exists with different attributes."""

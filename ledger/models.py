@@ -1,0 +1,212 @@
+"""The books: commodities, a chart of accounts, journal entries and their postings.
+
+Invariants the database enforces (see ledger/sql/ and docs/decisions):
+every entry balances per commodity at commit, postings and entries are never
+updated or deleted, an idempotency key posts once, accounts flagged
+non-negative never go negative, and entries form one hash chain.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ledger.amounts import from_minor
+
+GENESIS_HASH = "0" * 64
+
+
+class Commodity(models.Model):
+    """A unit of account with fixed precision: CNY (2 places), tCO2e (3 places)."""
+
+    code = models.CharField(_("code"), max_length=16, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    decimal_places = models.PositiveSmallIntegerField(_("decimal places"))
+
+    class Meta:
+        verbose_name = _("commodity")
+        verbose_name_plural = _("commodities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decimal_places__lte=6), name="ledger_commodity_places_lte_6"
+            )
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class Account(models.Model):
+    """An account (账户) in a hierarchical chart of accounts, in one commodity."""
+
+    class Type(models.TextChoices):
+        ASSET = "asset", _("asset")
+        LIABILITY = "liability", _("liability")
+        EQUITY = "equity", _("equity")
+        INCOME = "income", _("income")
+        EXPENSE = "expense", _("expense")
+
+    class NormalBalance(models.TextChoices):
+        DEBIT = "debit", _("debit")
+        CREDIT = "credit", _("credit")
+
+    code = models.CharField(_("code"), max_length=128, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    type = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    normal_balance = models.CharField(
+        _("normal balance"), max_length=6, choices=NormalBalance.choices
+    )
+    owner = models.CharField(
+        _("owner"),
+        max_length=128,
+        blank=True,
+        db_index=True,
+        help_text=_("Opaque reference to who the account belongs to, e.g. region:341000."),
+    )
+    commodity = models.ForeignKey(Commodity, models.PROTECT, verbose_name=_("commodity"))
+    non_negative = models.BooleanField(
+        _("may not go negative"),
+        default=False,
+        help_text=_("The database refuses any posting that takes the balance below zero."),
+    )
+    balance_minor = models.BigIntegerField(
+        _("balance (minor units, debit positive)"),
+        default=0,
+        editable=False,
+        help_text=_("Maintained by the database from postings; never written directly."),
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(type__in=["asset", "liability", "equity", "income", "expense"]),
+                name="ledger_account_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(normal_balance__in=["debit", "credit"]),
+                name="ledger_account_normal_balance_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def sign(self) -> int:
+        """+1 for debit-normal accounts, -1 for credit-normal: balance = sign × Σ postings."""
+        return 1 if self.normal_balance == self.NormalBalance.DEBIT else -1
+
+    @property
+    def balance(self):
+        return from_minor(
+            self.sign * self.balance_minor, decimal_places=self.commodity.decimal_places
+        )
+
+
+class JournalEntry(models.Model):
+    """A journal entry (记账凭证): two or more postings that balance per commodity."""
+
+    sequence = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    effective_date = models.DateField(_("effective date"), db_index=True)
+    description = models.CharField(_("description"), max_length=500)
+    cause = models.CharField(
+        _("cause"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("Opaque reference to what caused the entry, e.g. settlement:12:transfer:7."),
+    )
+    posted_at = models.DateTimeField(_("posted at"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        verbose_name=_("posted by"),
+    )
+    reverses = models.OneToOneField(
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    content_digest = models.CharField(_("content digest"), max_length=64, editable=False)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, unique=True, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    sealed = models.BooleanField(_("sealed"), default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        ordering = ["sequence"]
+
+    def __str__(self):
+        return f"#{self.sequence} {self.effective_date} {self.description}"
+
+
+class Posting(models.Model):
+    """One leg of an entry (分录): a signed amount on one account, debit positive."""
+
+    entry = models.ForeignKey(
+        JournalEntry, models.PROTECT, related_name="postings", verbose_name=_("entry")
+    )
+    account = models.ForeignKey(
+        Account, models.PROTECT, related_name="postings", verbose_name=_("account")
+    )
+    commodity = models.ForeignKey(Commodity, models.PROTECT, verbose_name=_("commodity"))
+    effective_date = models.DateField(_("effective date"))
+    amount_minor = models.BigIntegerField(_("amount (minor units, debit positive)"))
+
+    class Meta:
+        verbose_name = _("posting")
+        verbose_name_plural = _("postings")
+        ordering = ["entry_id", "id"]
+        indexes = [
+            models.Index(
+                fields=["account", "effective_date", "entry"], name="ledger_posting_account_date"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(amount_minor=0), name="ledger_posting_amount_nonzero"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account.code} {self.amount}"
+
+    @property
+    def amount(self):
+        return from_minor(self.amount_minor, decimal_places=self.commodity.decimal_places)
+
+
+class ChainHead(models.Model):
+    """The end of the hash chain: one row, locked by every posting transaction."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("hash chain head")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="ledger_chainhead_single_row")
+        ]
+
+    def __str__(self):
+        return f"#{self.last_sequence} {self.last_hash}"

@@ -1,0 +1,126 @@
+"""Reading the books: balances as of a date, trial balance, account statements.
+
+Current balances come from the account row the database maintains (O(1)).
+Balances as of a date sum the postings through the (account, effective_date)
+index, which holds the effective date copied from the entry so no join is
+needed. See docs/decisions/2026-11-25-ledger-storage.md.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Sum, Window
+from django.db.models.functions import Coalesce
+
+from ledger.amounts import from_minor
+from ledger.models import Account, Commodity, Posting
+
+
+def _sum_minor(postings) -> int:
+    return postings.aggregate(total=Coalesce(Sum("amount_minor"), 0))["total"]
+
+
+def account_balance(*, account: Account, as_of: date | None = None) -> Decimal:
+    """Balance on the account's normal side (positive = normal), optionally as of a date."""
+    if as_of is None:
+        minor = account.balance_minor
+    else:
+        minor = _sum_minor(Posting.objects.filter(account=account, effective_date__lte=as_of))
+    return from_minor(account.sign * minor, decimal_places=account.commodity.decimal_places)
+
+
+def owner_balances(*, owner: str, commodity: str, as_of: date | None = None) -> dict[str, Decimal]:
+    """Each account of one owner in one commodity, with its normal-side balance."""
+    accounts = Account.objects.select_related("commodity").filter(owner=owner, commodity=commodity)
+    return {a.code: account_balance(account=a, as_of=as_of) for a in accounts}
+
+
+@dataclass(frozen=True)
+class TrialBalanceLine:
+    account: Account
+    debit: Decimal
+    credit: Decimal
+
+
+def trial_balance(*, commodity: str, as_of: date | None = None) -> list[TrialBalanceLine]:
+    """Every account with postings, its balance in the debit or the credit column.
+
+    The debit column sums to the credit column: that is what double entry promises.
+    """
+    postings = Posting.objects.filter(commodity=commodity)
+    if as_of is not None:
+        postings = postings.filter(effective_date__lte=as_of)
+    totals = dict(postings.values_list("account").annotate(total=Sum("amount_minor")))
+    places = Commodity.objects.get(code=commodity).decimal_places
+    zero = from_minor(0, decimal_places=places)
+    lines = []
+    for account in Account.objects.filter(id__in=totals).order_by("code"):
+        amount = from_minor(abs(totals[account.id]), decimal_places=places)
+        debit_side = totals[account.id] > 0
+        lines.append(
+            TrialBalanceLine(
+                account, amount if debit_side else zero, zero if debit_side else amount
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    effective_date: date
+    sequence: int
+    description: str
+    amount: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
+class AccountStatement:
+    account: Account
+    opening: Decimal
+    lines: list[StatementLine]
+    closing: Decimal
+
+
+def account_statement(*, account: Account, start: date, end: date) -> AccountStatement:
+    """Lines between two dates (inclusive) with a running balance on the normal side."""
+    places = account.commodity.decimal_places
+    opening_minor = account.sign * _sum_minor(
+        Posting.objects.filter(account=account, effective_date__lt=start)
+    )
+    rows = (
+        Posting.objects.filter(account=account, effective_date__range=(start, end))
+        .annotate(
+            running=Window(
+                Sum("amount_minor"),
+                order_by=[F("effective_date").asc(), F("entry__sequence").asc(), F("id").asc()],
+            ),
+        )
+        .order_by("effective_date", "entry__sequence", "id")
+        .values_list(
+            "effective_date", "entry__sequence", "entry__description", "amount_minor", "running"
+        )
+    )
+    lines = [
+        StatementLine(
+            day,
+            sequence,
+            description,
+            from_minor(account.sign * amount, decimal_places=places),
+            from_minor(opening_minor + account.sign * running, decimal_places=places),
+        )
+        for day, sequence, description, amount, running in rows
+    ]
+    closing = lines[-1].balance if lines else from_minor(opening_minor, decimal_places=places)
+    return AccountStatement(
+        account, from_minor(opening_minor, decimal_places=places), lines, closing
+    )
+
+
+def commodity_totals(*, as_of: date | None = None) -> dict[str, int]:
+    """Sum of all postings per commodity in minor units: zero for every commodity, always."""
+    postings = Posting.objects.all()
+    if as_of is not None:
+        postings = postings.filter(effective_date__lte=as_of)
+    return dict(postings.values_list("commodity").annotate(total=Sum("amount_minor")))

@@ -1,0 +1,309 @@
+"""Changing the books: opening accounts, posting entries (one or thousands), reversing.
+
+Every posting transaction first locks the chain head row, so entries get
+consecutive sequence numbers and one well-defined hash chain however many
+workers post at once; the database then locks the touched accounts in id
+order and enforces balance, immutability and non-negative balances itself.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ledger.amounts import as_decimal, from_minor, to_minor
+from ledger.dberrors import translated_database_errors
+from ledger.exceptions import (
+    AccountConflict,
+    AlreadyReversed,
+    IdempotencyConflict,
+    InvalidEntry,
+    UnbalancedEntry,
+)
+from ledger.hashing import chain_hash, content_digest
+from ledger.models import Account, ChainHead, Commodity, JournalEntry, Posting
+
+DEBIT_NORMAL_TYPES = {Account.Type.ASSET, Account.Type.EXPENSE}
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One line of an entry to post: account code and signed amount (debit positive)."""
+
+    account: str
+    amount: Decimal
+
+    @classmethod
+    def debit(cls, account: str, amount) -> "Leg":
+        return cls(account, as_decimal(amount))
+
+    @classmethod
+    def credit(cls, account: str, amount) -> "Leg":
+        return cls(account, -as_decimal(amount))
+
+
+@dataclass(frozen=True)
+class EntrySpec:
+    """An entry to post. `cause` is an opaque reference to what produced it."""
+
+    idempotency_key: str
+    effective_date: date
+    description: str
+    legs: Sequence[Leg]
+    cause: str = ""
+    reverses_id: int | None = field(default=None, compare=False)
+
+
+def open_account(
+    *,
+    code: str,
+    name: str,
+    type: str,
+    commodity: str,
+    owner: str = "",
+    parent: str | None = None,
+    non_negative: bool = False,
+    normal_balance: str | None = None,
+) -> Account:
+    """Open an account, or return it unchanged if it exists with the same attributes."""
+    wanted = {
+        "name": name,
+        "type": type,
+        "commodity_id": commodity,
+        "owner": owner,
+        "non_negative": non_negative,
+        "normal_balance": normal_balance
+        or (
+            Account.NormalBalance.DEBIT
+            if type in DEBIT_NORMAL_TYPES
+            else Account.NormalBalance.CREDIT
+        ),
+    }
+    with transaction.atomic():
+        if parent is not None:
+            parent_account = Account.objects.filter(code=parent).first()
+            if parent_account is None:
+                raise AccountConflict(f"Parent account {parent!r} does not exist; open it first.")
+            if parent_account.commodity_id != commodity:
+                raise AccountConflict(
+                    f"Parent account {parent} is in {parent_account.commodity_id}, not {commodity}."
+                )
+            wanted["parent_id"] = parent_account.id
+        else:
+            wanted["parent_id"] = None
+        existing = Account.objects.select_for_update().filter(code=code).first()
+        if existing is not None:
+            differences = sorted(k for k, v in wanted.items() if getattr(existing, k) != v)
+            if differences:
+                raise AccountConflict(
+                    f"Account {code} already exists with different {', '.join(differences)}."
+                )
+            return existing
+        if not Commodity.objects.filter(code=commodity).exists():
+            raise AccountConflict(f"Unknown commodity {commodity!r}: use CNY or tCO2e.")
+        account = Account(code=code, **wanted)
+        account.full_clean()
+        account.save()
+        return account
+
+
+def post_entry(*, spec: EntrySpec, posted_by=None) -> JournalEntry:
+    """Post one entry; the same idempotency key and content returns the first entry."""
+    return post_entries(specs=[spec], posted_by=posted_by)[0]
+
+
+def post_entries(*, specs: Sequence[EntrySpec], posted_by=None) -> list[JournalEntry]:
+    """Post many entries in one transaction: all or none. Returns them in the given order.
+
+    Entries whose idempotency key was already posted with the same content are
+    returned as they are and not posted again.
+    """
+    if not specs:
+        return []
+    with translated_database_errors(), transaction.atomic():
+        head = ChainHead.objects.select_for_update().get(pk=1)
+        accounts = _accounts_for(specs)
+        prepared = [_prepare(spec, accounts) for spec in specs]
+        existing = _already_posted(prepared)
+        results, new_entries, new_postings = [], [], []
+        posted_at = timezone.now()
+        for spec, digest, rows in prepared:
+            if spec.idempotency_key in existing:
+                results.append(existing[spec.idempotency_key])
+                continue
+            head.last_sequence += 1
+            entry = JournalEntry(
+                sequence=head.last_sequence,
+                idempotency_key=spec.idempotency_key,
+                effective_date=spec.effective_date,
+                description=spec.description,
+                cause=spec.cause,
+                posted_at=posted_at,
+                posted_by=posted_by,
+                reverses_id=spec.reverses_id,
+                content_digest=digest,
+                previous_hash=head.last_hash,
+            )
+            entry.hash = chain_hash(
+                sequence=entry.sequence,
+                previous_hash=entry.previous_hash,
+                idempotency_key=entry.idempotency_key,
+                posted_at=posted_at,
+                posted_by_id=posted_by.pk if posted_by else None,
+                content_digest=digest,
+            )
+            head.last_hash = entry.hash
+            existing[spec.idempotency_key] = entry
+            results.append(entry)
+            new_entries.append(entry)
+            new_postings.append(rows)
+        if new_entries:
+            JournalEntry.objects.bulk_create(new_entries)
+            _insert_postings(
+                (entry.id, account_id, commodity, entry.effective_date, amount)
+                for entry, rows in zip(new_entries, new_postings, strict=True)
+                for account_id, commodity, amount in rows
+            )
+            JournalEntry.objects.filter(id__in=[e.id for e in new_entries]).update(sealed=True)
+            for entry in new_entries:
+                entry.sealed = True
+            head.save(update_fields=["last_sequence", "last_hash"])
+            _check_balance_now()
+    return results
+
+
+def reverse_entry(
+    *,
+    entry: JournalEntry,
+    idempotency_key: str,
+    posted_by=None,
+    effective_date: date | None = None,
+    description: str = "",
+) -> JournalEntry:
+    """Correct an entry by posting its mirror image; an entry is reversed at most once."""
+    legs = [
+        Leg(code, from_minor(-amount, decimal_places=places))
+        for code, amount, places in entry.postings.values_list(
+            "account__code", "amount_minor", "commodity__decimal_places"
+        )
+    ]
+    spec = EntrySpec(
+        idempotency_key=idempotency_key,
+        effective_date=effective_date or entry.effective_date,
+        description=description or f"Reversal of entry #{entry.sequence}: {entry.description}",
+        legs=legs,
+        cause=f"reversal:{entry.sequence}",
+        reverses_id=entry.id,
+    )
+    with transaction.atomic():
+        ChainHead.objects.select_for_update().get(pk=1)
+        earlier = JournalEntry.objects.filter(reverses=entry).first()
+        if earlier is not None and earlier.idempotency_key != idempotency_key:
+            raise AlreadyReversed(
+                f"Entry #{entry.sequence} was already reversed by entry #{earlier.sequence}."
+            )
+        return post_entry(spec=spec, posted_by=posted_by)
+
+
+def _accounts_for(specs) -> dict[str, Account]:
+    codes = {leg.account for spec in specs for leg in spec.legs}
+    accounts = {
+        a.code: a for a in Account.objects.select_related("commodity").filter(code__in=codes)
+    }
+    missing = sorted(codes - accounts.keys())
+    if missing:
+        raise InvalidEntry(f"Unknown account(s): {', '.join(missing)}. Open them first.")
+    return accounts
+
+
+def _prepare(spec: EntrySpec, accounts) -> tuple[EntrySpec, str, list[tuple[int, str, int]]]:
+    """Validate one entry and return it with its content digest and posting rows."""
+    if not spec.idempotency_key:
+        raise InvalidEntry("Every entry needs an idempotency key.")
+    if not isinstance(spec.effective_date, date):
+        raise InvalidEntry(f"Entry {spec.idempotency_key}: effective date must be a date.")
+    if not spec.description.strip():
+        raise InvalidEntry(f"Entry {spec.idempotency_key}: a description is required.")
+    if len(spec.legs) < 2:
+        raise InvalidEntry(
+            f"Entry {spec.idempotency_key} has {len(spec.legs)} posting(s); "
+            "a journal entry needs at least two."
+        )
+    rows, totals = [], defaultdict(int)
+    for leg in spec.legs:
+        account = accounts[leg.account]
+        amount = to_minor(leg.amount, decimal_places=account.commodity.decimal_places)
+        if amount == 0:
+            raise InvalidEntry(f"Entry {spec.idempotency_key}: posting to {leg.account} is zero.")
+        rows.append((account.id, account.commodity_id, amount))
+        totals[account.commodity_id] += amount
+    unbalanced = {commodity: total for commodity, total in totals.items() if total}
+    if unbalanced:
+        raise UnbalancedEntry(
+            f"Entry {spec.idempotency_key} does not balance: "
+            + ", ".join(f"{c} off by {t} minor units" for c, t in sorted(unbalanced.items()))
+        )
+    digest = content_digest(
+        effective_date=spec.effective_date,
+        description=spec.description,
+        cause=spec.cause,
+        reverses_id=spec.reverses_id,
+        postings=[
+            (leg.account, accounts[leg.account].commodity_id, amount)
+            for leg, (_, _, amount) in zip(spec.legs, rows, strict=True)
+        ],
+    )
+    return spec, digest, rows
+
+
+def _already_posted(prepared) -> dict[str, JournalEntry]:
+    """Entries already posted under these keys; a key reused with other content is refused."""
+    digests: dict[str, str] = {}
+    for spec, digest, _ in prepared:
+        if digests.setdefault(spec.idempotency_key, digest) != digest:
+            raise IdempotencyConflict(
+                f"Idempotency key {spec.idempotency_key!r} appears twice with different content."
+            )
+    existing = {
+        e.idempotency_key: e
+        for e in JournalEntry.objects.filter(idempotency_key__in=digests.keys())
+    }
+    for key, entry in existing.items():
+        if entry.content_digest != digests[key]:
+            raise IdempotencyConflict(
+                f"Idempotency key {key!r} was used for entry #{entry.sequence} with different "
+                "content; use a new key for a different entry."
+            )
+    return existing
+
+
+def _insert_postings(rows) -> None:
+    if connection.vendor == "postgresql":
+        copy_sql = (
+            "COPY ledger_posting (entry_id, account_id, commodity_id, effective_date, "
+            "amount_minor) FROM STDIN"
+        )
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(copy_sql) as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        Posting.objects.bulk_create(
+            Posting(entry_id=e, account_id=a, commodity_id=c, effective_date=d, amount_minor=m)
+            for e, a, c, d, m in rows
+        )
+
+
+def _check_balance_now() -> None:
+    """Run PostgreSQL's deferred balance check now, so errors surface inside the service."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ledger_entries_balance IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ledger_entries_balance DEFERRED")

@@ -1,0 +1,65 @@
+import pytest
+
+from ledger.exceptions import AccountConflict
+from ledger.models import Account
+from ledger.services import open_account
+
+
+def test_opening_is_idempotent_by_code(books):
+    again = open_account(
+        code="region:341000:cny",
+        name="黄山市 receivable",
+        type="asset",
+        commodity="CNY",
+        owner="region:341000",
+    )
+
+    assert again.pk == books["huangshan"].pk
+    assert Account.objects.filter(code="region:341000:cny").count() == 1
+
+
+def test_reopening_with_other_attributes_is_refused(books):
+    with pytest.raises(AccountConflict, match="different commodity_id, non_negative"):
+        open_account(
+            code="region:341000:cny",
+            name="黄山市 receivable",
+            type="asset",
+            commodity="tCO2e",
+            owner="region:341000",
+            non_negative=True,
+        )
+
+
+@pytest.mark.parametrize(
+    ("type", "normal"),
+    [
+        ("asset", "debit"),
+        ("expense", "debit"),
+        ("liability", "credit"),
+        ("equity", "credit"),
+        ("income", "credit"),
+    ],
+)
+def test_normal_balance_follows_the_type(db, type, normal):
+    account = open_account(code=f"x:{type}", name=type, type=type, commodity="CNY")
+
+    assert account.normal_balance == normal
+
+
+def test_unknown_commodity_is_refused(db):
+    with pytest.raises(AccountConflict, match="Unknown commodity 'USD'"):
+        open_account(code="x", name="x", type="asset", commodity="USD")
+
+
+def test_child_must_share_the_parent_commodity(books):
+    with pytest.raises(AccountConflict, match="is in CNY, not tCO2e"):
+        open_account(code="x", name="x", type="asset", commodity="tCO2e", parent="fund:central")
+
+
+def test_child_account_hangs_under_its_parent(books):
+    child = open_account(
+        code="fund:central:2026", name="2026", type="asset", commodity="CNY", parent="fund:central"
+    )
+
+    assert child.parent == books["fund"]
+    assert list(books["fund"].children.all()) == [child]
