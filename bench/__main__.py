@@ -1,22 +1,44 @@
-"""Run every benchmark in bench/ (modules named bench_*.py) once.
+"""Run every benchmark in bench/ once against a throwaway copy of the database.
 
-Each benchmark measures its own baseline in the same run and reports ratios,
-never absolute thresholds, so a noisy machine still gives stable numbers.
+Each benchmark module defines `run(report)`. The database is created with
+Django's test machinery (all migrations and triggers) under its own name and
+dropped afterwards, so benchmarks never touch real data.
 """
 
-import runpy
+import importlib
+import os
 import sys
 from pathlib import Path
 
+import django
+
+SKIP = {"__init__", "__main__", "harness"}
+
 
 def main() -> int:
-    modules = sorted(Path(__file__).parent.glob("bench_*.py"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from bench.harness import Report
+
+    modules = sorted(p.stem for p in Path(__file__).parent.glob("*.py") if p.stem not in SKIP)
     if not modules:
         print("No benchmarks in bench/ yet: nothing was measured.")
         return 0
-    for module in modules:
-        print(f"== {module.stem}")
-        runpy.run_path(str(module), run_name="__main__")
+    connection.settings_dict["TEST"]["NAME"] = "tanhui_bench"
+    databases = setup_databases(verbosity=0, interactive=False)
+    report = Report()
+    try:
+        for name in modules:
+            print(f"running bench/{name}.py ...", flush=True)
+            importlib.import_module(f"bench.{name}").run(report)
+    finally:
+        teardown_databases(databases, verbosity=0)
+    print()
+    report.print_table()
+    report.write_json()
     return 0
 
 

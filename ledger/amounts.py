@@ -7,11 +7,13 @@ refuses floats and any amount finer than the commodity allows: rounding is
 the caller's decision, never the ledger's.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation
 
 from ledger.exceptions import InvalidAmount
 
 MAX_MINOR = 2**63  # PostgreSQL bigint
+MAX_DIGITS = 19  # digits of MAX_MINOR
+EXACT = Context(prec=MAX_DIGITS + 2, traps=[Inexact])
 
 
 def as_decimal(amount) -> Decimal:
@@ -34,14 +36,19 @@ def as_decimal(amount) -> Decimal:
 def to_minor(amount, *, decimal_places: int) -> int:
     """Convert a Decimal (or an int, or a decimal string) to integer minor units."""
     value = as_decimal(amount)
-    scaled = value.scaleb(decimal_places)
-    if scaled != scaled.to_integral_value():
+    if value.adjusted() >= MAX_DIGITS - decimal_places:
+        raise InvalidAmount(f"Amount {value} is too large for the ledger.")
+    # Exact arithmetic or an error: Inexact is trapped, so nothing is ever rounded here.
+    try:
+        scaled = value.scaleb(decimal_places, context=EXACT)
+        minor = scaled.to_integral_exact(context=EXACT)
+    except Inexact:
         raise InvalidAmount(
             f"Amount {value} has more than {decimal_places} decimal places; round it first."
-        )
-    if abs(scaled) >= MAX_MINOR:
+        ) from None
+    if abs(minor) >= MAX_MINOR:
         raise InvalidAmount(f"Amount {value} is too large for the ledger.")
-    return int(scaled)
+    return int(minor)
 
 
 def from_minor(minor: int, *, decimal_places: int) -> Decimal:

@@ -21,6 +21,10 @@ class NegativeBalance(LedgerError):
     """A posting would take an account that may not go negative below zero."""
 
 
+class BrokenChain(LedgerError):
+    """An entry does not continue the hash chain (wrong sequence or previous hash)."""
+
+
 class IdempotencyConflict(LedgerError):
     """An idempotency key was used before with different content."""
 
@@ -31,6 +35,10 @@ class AlreadyReversed(LedgerError):
 
 class ImmutableRecord(LedgerError):
     """Posted entries and postings are never changed or deleted."""
+
+
+class InvalidAccount(LedgerError):
+    """An account cannot be opened as asked: unknown commodity or type, bad parent."""
 
 
 class AccountConflict(LedgerError):

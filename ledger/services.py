@@ -12,20 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from ledger import storage
 from ledger.amounts import as_decimal, from_minor, to_minor
 from ledger.dberrors import translated_database_errors
 from ledger.exceptions import (
     AccountConflict,
     AlreadyReversed,
     IdempotencyConflict,
+    InvalidAccount,
     InvalidEntry,
     UnbalancedEntry,
 )
 from ledger.hashing import chain_hash, content_digest
-from ledger.models import Account, ChainHead, Commodity, JournalEntry, Posting
+from ledger.models import Account, Commodity, JournalEntry
 
 DEBIT_NORMAL_TYPES = {Account.Type.ASSET, Account.Type.EXPENSE}
 
@@ -87,27 +90,31 @@ def open_account(
         if parent is not None:
             parent_account = Account.objects.filter(code=parent).first()
             if parent_account is None:
-                raise AccountConflict(f"Parent account {parent!r} does not exist; open it first.")
+                raise InvalidAccount(f"Parent account {parent!r} does not exist; open it first.")
             if parent_account.commodity_id != commodity:
-                raise AccountConflict(
+                raise InvalidAccount(
                     f"Parent account {parent} is in {parent_account.commodity_id}, not {commodity}."
                 )
             wanted["parent_id"] = parent_account.id
         else:
             wanted["parent_id"] = None
-        existing = Account.objects.select_for_update().filter(code=code).first()
-        if existing is not None:
-            differences = sorted(k for k, v in wanted.items() if getattr(existing, k) != v)
-            if differences:
-                raise AccountConflict(
-                    f"Account {code} already exists with different {', '.join(differences)}."
-                )
-            return existing
         if not Commodity.objects.filter(code=commodity).exists():
-            raise AccountConflict(f"Unknown commodity {commodity!r}: use CNY or tCO2e.")
+            raise InvalidAccount(f"Unknown commodity {commodity!r}: use CNY or tCO2e.")
         account = Account(code=code, **wanted)
-        account.full_clean()
-        account.save()
+        try:
+            account.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            raise InvalidAccount(f"Account {code}: {'; '.join(exc.messages)}") from None
+        try:
+            with transaction.atomic():
+                account.save()
+        except IntegrityError:
+            account = Account.objects.get(code=code)
+        differences = sorted(k for k, v in wanted.items() if getattr(account, k) != v)
+        if differences:
+            raise AccountConflict(
+                f"Account {code} already exists with different {', '.join(differences)}."
+            )
         return account
 
 
@@ -124,20 +131,22 @@ def post_entries(*, specs: Sequence[EntrySpec], posted_by=None) -> list[JournalE
     """
     if not specs:
         return []
+    nested = connection.in_atomic_block
     with translated_database_errors(), transaction.atomic():
-        head = ChainHead.objects.select_for_update().get(pk=1)
+        last_sequence, last_hash = storage.lock_chain_head()
         accounts = _accounts_for(specs)
         prepared = [_prepare(spec, accounts) for spec in specs]
         existing = _already_posted(prepared)
         results, new_entries, new_postings = [], [], []
         posted_at = timezone.now()
+        posted_by_id = posted_by.pk if posted_by else None
         for spec, digest, rows in prepared:
             if spec.idempotency_key in existing:
                 results.append(existing[spec.idempotency_key])
                 continue
-            head.last_sequence += 1
+            last_sequence += 1
             entry = JournalEntry(
-                sequence=head.last_sequence,
+                sequence=last_sequence,
                 idempotency_key=spec.idempotency_key,
                 effective_date=spec.effective_date,
                 description=spec.description,
@@ -146,33 +155,32 @@ def post_entries(*, specs: Sequence[EntrySpec], posted_by=None) -> list[JournalE
                 posted_by=posted_by,
                 reverses_id=spec.reverses_id,
                 content_digest=digest,
-                previous_hash=head.last_hash,
+                previous_hash=last_hash,
             )
-            entry.hash = chain_hash(
-                sequence=entry.sequence,
+            entry.hash = last_hash = chain_hash(
+                sequence=last_sequence,
                 previous_hash=entry.previous_hash,
-                idempotency_key=entry.idempotency_key,
+                idempotency_key=spec.idempotency_key,
                 posted_at=posted_at,
-                posted_by_id=posted_by.pk if posted_by else None,
+                posted_by_id=posted_by_id,
                 content_digest=digest,
             )
-            head.last_hash = entry.hash
             existing[spec.idempotency_key] = entry
             results.append(entry)
             new_entries.append(entry)
             new_postings.append(rows)
         if new_entries:
-            JournalEntry.objects.bulk_create(new_entries)
-            _insert_postings(
+            storage.insert_entries(new_entries)
+            storage.insert_postings(
                 (entry.id, account_id, commodity, entry.effective_date, amount)
                 for entry, rows in zip(new_entries, new_postings, strict=True)
                 for account_id, commodity, amount in rows
             )
-            JournalEntry.objects.filter(id__in=[e.id for e in new_entries]).update(sealed=True)
+            storage.seal(first_sequence=new_entries[0].sequence, last_sequence=last_sequence)
             for entry in new_entries:
                 entry.sealed = True
-            head.save(update_fields=["last_sequence", "last_hash"])
-            _check_balance_now()
+            if nested:
+                storage.check_deferred_now()
     return results
 
 
@@ -200,7 +208,7 @@ def reverse_entry(
         reverses_id=entry.id,
     )
     with transaction.atomic():
-        ChainHead.objects.select_for_update().get(pk=1)
+        storage.lock_chain_head()
         earlier = JournalEntry.objects.filter(reverses=entry).first()
         if earlier is not None and earlier.idempotency_key != idempotency_key:
             raise AlreadyReversed(
@@ -209,11 +217,9 @@ def reverse_entry(
         return post_entry(spec=spec, posted_by=posted_by)
 
 
-def _accounts_for(specs) -> dict[str, Account]:
+def _accounts_for(specs) -> dict[str, storage.AccountRef]:
     codes = {leg.account for spec in specs for leg in spec.legs}
-    accounts = {
-        a.code: a for a in Account.objects.select_related("commodity").filter(code__in=codes)
-    }
+    accounts = storage.accounts_by_code(codes)
     missing = sorted(codes - accounts.keys())
     if missing:
         raise InvalidEntry(f"Unknown account(s): {', '.join(missing)}. Open them first.")
@@ -224,8 +230,21 @@ def _prepare(spec: EntrySpec, accounts) -> tuple[EntrySpec, str, list[tuple[int,
     """Validate one entry and return it with its content digest and posting rows."""
     if not spec.idempotency_key:
         raise InvalidEntry("Every entry needs an idempotency key.")
-    if not isinstance(spec.effective_date, date):
-        raise InvalidEntry(f"Entry {spec.idempotency_key}: effective date must be a date.")
+    if type(spec.effective_date) is not date:
+        raise InvalidEntry(
+            f"Entry {spec.idempotency_key}: effective date must be a date, "
+            f"not {type(spec.effective_date).__name__}."
+        )
+    for name, value in (
+        ("idempotency_key", spec.idempotency_key),
+        ("description", spec.description),
+        ("cause", spec.cause),
+    ):
+        limit = JournalEntry._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise InvalidEntry(
+                f"Entry {spec.idempotency_key[:40]}: {name} is longer than {limit} characters."
+            )
     if not spec.description.strip():
         raise InvalidEntry(f"Entry {spec.idempotency_key}: a description is required.")
     if len(spec.legs) < 2:
@@ -236,11 +255,11 @@ def _prepare(spec: EntrySpec, accounts) -> tuple[EntrySpec, str, list[tuple[int,
     rows, totals = [], defaultdict(int)
     for leg in spec.legs:
         account = accounts[leg.account]
-        amount = to_minor(leg.amount, decimal_places=account.commodity.decimal_places)
+        amount = to_minor(leg.amount, decimal_places=account.decimal_places)
         if amount == 0:
             raise InvalidEntry(f"Entry {spec.idempotency_key}: posting to {leg.account} is zero.")
-        rows.append((account.id, account.commodity_id, amount))
-        totals[account.commodity_id] += amount
+        rows.append((account.id, account.commodity, amount))
+        totals[account.commodity] += amount
     unbalanced = {commodity: total for commodity, total in totals.items() if total}
     if unbalanced:
         raise UnbalancedEntry(
@@ -253,7 +272,7 @@ def _prepare(spec: EntrySpec, accounts) -> tuple[EntrySpec, str, list[tuple[int,
         cause=spec.cause,
         reverses_id=spec.reverses_id,
         postings=[
-            (leg.account, accounts[leg.account].commodity_id, amount)
+            (leg.account, accounts[leg.account].commodity, amount)
             for leg, (_, _, amount) in zip(spec.legs, rows, strict=True)
         ],
     )
@@ -268,42 +287,17 @@ def _already_posted(prepared) -> dict[str, JournalEntry]:
             raise IdempotencyConflict(
                 f"Idempotency key {spec.idempotency_key!r} appears twice with different content."
             )
-    existing = {
-        e.idempotency_key: e
-        for e in JournalEntry.objects.filter(idempotency_key__in=digests.keys())
-    }
-    for key, entry in existing.items():
-        if entry.content_digest != digests[key]:
+    posted = storage.digests_by_key(digests)
+    for key, (_, digest) in posted.items():
+        if digest != digests[key]:
+            sequence = JournalEntry.objects.get(idempotency_key=key).sequence
             raise IdempotencyConflict(
-                f"Idempotency key {key!r} was used for entry #{entry.sequence} with different "
+                f"Idempotency key {key!r} was used for entry #{sequence} with different "
                 "content; use a new key for a different entry."
             )
-    return existing
-
-
-def _insert_postings(rows) -> None:
-    if connection.vendor == "postgresql":
-        copy_sql = (
-            "COPY ledger_posting (entry_id, account_id, commodity_id, effective_date, "
-            "amount_minor) FROM STDIN"
-        )
-        with (
-            connection.cursor() as cursor,
-            connection.wrap_database_errors,
-            cursor.cursor.copy(copy_sql) as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-    else:
-        Posting.objects.bulk_create(
-            Posting(entry_id=e, account_id=a, commodity_id=c, effective_date=d, amount_minor=m)
-            for e, a, c, d, m in rows
-        )
-
-
-def _check_balance_now() -> None:
-    """Run PostgreSQL's deferred balance check now, so errors surface inside the service."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ledger_entries_balance IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ledger_entries_balance DEFERRED")
+    if not posted:
+        return {}
+    return {
+        e.idempotency_key: e
+        for e in JournalEntry.objects.filter(id__in=[pk for pk, _ in posted.values()])
+    }

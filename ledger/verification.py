@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
@@ -33,7 +34,21 @@ class LedgerVerification:
 
 
 def verify_ledger() -> LedgerVerification:
-    """Walk every entry in sequence order; stop at the first link that does not hold."""
+    """Walk every entry in sequence order; stop at the first link that does not hold.
+
+    Run on its own, it reads one repeatable-read snapshot, so entries posted
+    meanwhile neither appear half-way nor make the chain head or balances look
+    wrong. Inside a caller's transaction it reads what that transaction sees.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _verify()
+
+
+def _verify() -> LedgerVerification:
     result = LedgerVerification()
     result.first_break = _verify_chain(result)
     if result.first_break is None:
@@ -72,6 +87,8 @@ def _check_entry(entry, postings, result, last_sequence) -> ChainBreak | None:
         return ChainBreak(
             entry.id, entry.sequence, "sequence", str(last_sequence + 1), str(entry.sequence)
         )
+    if not entry.sealed:
+        return ChainBreak(entry.id, entry.sequence, "sealed", "True", "False")
     if entry.previous_hash != result.last_hash:
         return ChainBreak(
             entry.id, entry.sequence, "previous hash", result.last_hash, entry.previous_hash

@@ -1,6 +1,6 @@
 import pytest
 
-from ledger.exceptions import AccountConflict
+from ledger.exceptions import AccountConflict, InvalidAccount
 from ledger.models import Account
 from ledger.services import open_account
 
@@ -47,12 +47,12 @@ def test_normal_balance_follows_the_type(db, type, normal):
 
 
 def test_unknown_commodity_is_refused(db):
-    with pytest.raises(AccountConflict, match="Unknown commodity 'USD'"):
+    with pytest.raises(InvalidAccount, match="Unknown commodity 'USD'"):
         open_account(code="x", name="x", type="asset", commodity="USD")
 
 
 def test_child_must_share_the_parent_commodity(books):
-    with pytest.raises(AccountConflict, match="is in CNY, not tCO2e"):
+    with pytest.raises(InvalidAccount, match="is in CNY, not tCO2e"):
         open_account(code="x", name="x", type="asset", commodity="tCO2e", parent="fund:central")
 
 
@@ -63,3 +63,8 @@ def test_child_account_hangs_under_its_parent(books):
 
     assert child.parent == books["fund"]
     assert list(books["fund"].children.all()) == [child]
+
+
+def test_unknown_account_type_is_refused(db):
+    with pytest.raises(InvalidAccount, match=r"Account x: .*'cash'"):
+        open_account(code="x", name="x", type="cash", commodity="CNY", normal_balance="debit")

@@ -1,9 +1,11 @@
 """Try to break each invariant with raw SQL: the database itself must refuse."""
 
+import hashlib
+
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from ledger.models import Account, JournalEntry, Posting
+from ledger.models import Account, ChainHead, JournalEntry, Posting
 from ledger.services import post_entry, reverse_entry
 from tests.conftest import committing
 from tests.ledger.conftest import transfer
@@ -12,11 +14,47 @@ from tests.ledger.conftest import transfer
 def _sql(statement, params=()):
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
+        return cursor.fetchone() if cursor.description else None
 
 
 def _refused(statement, params=(), match="LEDGER_IMMUTABLE"):
     with pytest.raises(DatabaseError, match=match), transaction.atomic():
         _sql(statement, params)
+
+
+def _raw_entry(
+    key, *, reverses=None, sealed=False, sequence=None, previous_hash=None, created_txid=None
+):
+    """Insert an entry the way a careful intruder would: as the next link of the chain."""
+    head = ChainHead.objects.get(pk=1)
+    return _sql(
+        "INSERT INTO ledger_journalentry (sequence, idempotency_key, effective_date, "
+        "description, cause, posted_at, content_digest, previous_hash, hash, sealed, "
+        "reverses_id, created_txid) VALUES (%s, %s, '2026-01-15', 'raw', '', now(), '', %s, "
+        "%s, %s, %s, coalesce(%s, txid_current())) RETURNING id",
+        [
+            sequence or head.last_sequence + 1,
+            key,
+            previous_hash or head.last_hash,
+            hashlib.sha256(key.encode()).hexdigest(),
+            sealed,
+            reverses,
+            created_txid,
+        ],
+    )[0]
+
+
+def _raw_postings(entry_id, rows):
+    for account_id, commodity, amount in rows:
+        _sql(
+            "INSERT INTO ledger_posting (entry_id, account_id, commodity_id, effective_date, "
+            "amount_minor) VALUES (%s, %s, %s, '2026-01-15', %s)",
+            [entry_id, account_id, commodity, amount],
+        )
+
+
+def _seal(entry_id):
+    _sql("UPDATE ledger_journalentry SET sealed = true WHERE id = %s", [entry_id])
 
 
 @pytest.fixture
@@ -50,23 +88,48 @@ def test_direct_balance_change_is_refused(posted):
     _refused("UPDATE ledger_account SET balance_minor = 0 WHERE code = 'fund:central'")
 
 
-def test_changing_an_account_commodity_is_refused(posted):
-    _refused("UPDATE ledger_account SET commodity_id = 'tCO2e' WHERE code = 'fund:central'")
+@pytest.mark.parametrize(
+    "change",
+    [
+        "commodity_id = 'tCO2e'",
+        "non_negative = false",
+        "owner = 'someone-else'",
+        "type = 'liability'",
+        "code = 'fund:renamed'",
+    ],
+)
+def test_changing_what_an_account_is_is_refused(posted, change):
+    _refused(f"UPDATE ledger_account SET {change} WHERE code = 'fund:central'")  # noqa: S608
 
 
-def test_adding_a_posting_to_an_entry_of_an_earlier_transaction_is_refused(posted, books):
-    _refused(
-        "INSERT INTO ledger_posting (entry_id, account_id, commodity_id, effective_date, "
-        "amount_minor) VALUES (%s, %s, 'CNY', %s, 5), (%s, %s, 'CNY', %s, -5)",
-        [
-            posted.id,
-            books["huangshan"].id,
-            posted.effective_date,
-            posted.id,
-            books["chunan"].id,
-            posted.effective_date,
-        ],
-    )
+def test_renaming_an_account_is_allowed(posted):
+    _sql("UPDATE ledger_account SET name = 'Central transfer fund' WHERE code = 'fund:central'")
+
+    assert Account.objects.get(code="fund:central").name == "Central transfer fund"
+
+
+def test_changing_a_commodity_precision_is_refused(posted):
+    _refused("UPDATE ledger_commodity SET decimal_places = 0 WHERE code = 'CNY'")
+
+
+def test_moving_the_chain_head_by_hand_is_refused(posted):
+    _refused("UPDATE ledger_chainhead SET last_sequence = 0, last_hash = %s", ["0" * 64])
+
+
+@pytest.mark.parametrize(
+    ("statement", "params"),
+    [
+        ("INSERT INTO ledger_pendingcheck (txid) VALUES (%s)", [12345]),
+        ("UPDATE ledger_pendingcheck SET txid = txid + 1", []),
+        ("DELETE FROM ledger_pendingcheck", []),
+    ],
+)
+def test_tampering_with_the_commit_time_check_is_refused(posted, statement, params):
+    with pytest.raises(DatabaseError, match="LEDGER_IMMUTABLE"), transaction.atomic():
+        _sql(
+            "INSERT INTO ledger_pendingcheck (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING"
+        )
+        _sql(statement, params)
 
 
 def test_posting_in_another_commodity_than_its_account_is_refused(funded, books):
@@ -89,6 +152,20 @@ def test_overdrawing_a_non_negative_account_with_raw_sql_is_refused(funded, book
     assert books["fund"].balance_minor == 100_000_000
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"sequence": 99}, "LEDGER_CHAIN: journal entry #99 does not continue the hash chain"),
+        ({"previous_hash": "f" * 64}, "LEDGER_CHAIN"),
+        ({"sealed": True}, "LEDGER_INVALID: .* must be inserted unsealed"),
+        ({"created_txid": 0}, "LEDGER_INVALID: .* by the transaction that creates it"),
+    ],
+)
+def test_entries_that_bypass_the_rules_on_insert_are_refused(posted, kwargs, match):
+    with pytest.raises(DatabaseError, match=match), transaction.atomic():
+        _raw_entry("raw-bypass", **kwargs)
+
+
 def test_duplicate_idempotency_key_is_refused_by_a_unique_index(posted):
     with pytest.raises(IntegrityError, match="idempotency_key"), transaction.atomic():
         _raw_entry("t1")
@@ -109,63 +186,49 @@ class TestAtCommit:
         with (
             pytest.raises(
                 IntegrityError,
-                match="LEDGER_UNBALANCED: journal entry #900 does not "
+                match="LEDGER_UNBALANCED: journal entry #3 does not "
                 "balance in CNY: its postings sum to 1",
             ),
             transaction.atomic(),
         ):
-            entry_id = _raw_entry("raw-unbalanced", sequence=900)
+            entry_id = _raw_entry("raw-unbalanced")
             _raw_postings(
-                entry_id,
-                [(books["huangshan"].id, "CNY", 101), (books["chunan"].id, "CNY", -100)],
+                entry_id, [(books["huangshan"].id, "CNY", 101), (books["chunan"].id, "CNY", -100)]
             )
-            _sql("UPDATE ledger_journalentry SET sealed = true WHERE id = %s", [entry_id])
+            _seal(entry_id)
 
         assert not JournalEntry.objects.filter(idempotency_key="raw-unbalanced").exists()
         assert Account.objects.get(code="region:341000:cny").balance_minor == 0
+        assert ChainHead.objects.get(pk=1).last_sequence == 2
 
     def test_entry_with_a_single_posting_is_refused_at_commit(self, funded, books):
         with pytest.raises(IntegrityError, match="has 1 posting"), transaction.atomic():
-            entry_id = _raw_entry("raw-single", sequence=901)
+            entry_id = _raw_entry("raw-single")
             _raw_postings(entry_id, [(books["huangshan"].id, "CNY", 1)])
+            _seal(entry_id)
 
         assert not Posting.objects.filter(entry__idempotency_key="raw-single").exists()
 
     def test_unsealed_entry_is_refused_at_commit(self, funded, books):
         with pytest.raises(IntegrityError, match="sealed=f"), transaction.atomic():
-            entry_id = _raw_entry("raw-unsealed", sequence=902)
+            entry_id = _raw_entry("raw-unsealed")
             _raw_postings(
                 entry_id, [(books["huangshan"].id, "CNY", 1), (books["chunan"].id, "CNY", -1)]
             )
 
-    def test_balanced_sealed_raw_entry_commits(self, funded, books):
+    def test_postings_cannot_be_added_to_an_entry_of_an_earlier_transaction(self, funded, books):
         with transaction.atomic():
-            entry_id = _raw_entry("raw-ok", sequence=903)
+            entry_id = _raw_entry("raw-earlier")
             _raw_postings(
                 entry_id, [(books["huangshan"].id, "CNY", 7), (books["chunan"].id, "CNY", -7)]
             )
-            _sql("UPDATE ledger_journalentry SET sealed = true WHERE id = %s", [entry_id])
+            _seal(entry_id)
 
+        with (
+            pytest.raises(DatabaseError, match="LEDGER_IMMUTABLE: journal entry #3 is posted"),
+            transaction.atomic(),
+        ):
+            _raw_postings(
+                entry_id, [(books["huangshan"].id, "CNY", 5), (books["chunan"].id, "CNY", -5)]
+            )
         assert Account.objects.get(code="region:341000:cny").balance_minor == 7
-
-
-def _raw_entry(key, *, sequence=None, reverses=None):
-    sequence = sequence or 1000 + abs(hash(key)) % 1000
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO ledger_journalentry (sequence, idempotency_key, effective_date, "
-            "description, cause, posted_at, content_digest, previous_hash, hash, sealed, "
-            "reverses_id) VALUES (%s, %s, '2026-01-15', 'raw', '', now(), '', %s, %s, false, %s) "
-            "RETURNING id",
-            [sequence, key, f"prev-{key}", f"hash-{key}", reverses],
-        )
-        return cursor.fetchone()[0]
-
-
-def _raw_postings(entry_id, rows):
-    for account_id, commodity, amount in rows:
-        _sql(
-            "INSERT INTO ledger_posting (entry_id, account_id, commodity_id, effective_date, "
-            "amount_minor) VALUES (%s, %s, %s, '2026-01-15', %s)",
-            [entry_id, account_id, commodity, amount],
-        )

@@ -2,8 +2,15 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.exceptions import IdempotencyConflict, InvalidAmount, InvalidEntry, UnbalancedEntry
-from ledger.models import JournalEntry, Posting
+from ledger.exceptions import (
+    IdempotencyConflict,
+    InvalidAmount,
+    InvalidEntry,
+    NegativeBalance,
+    UnbalancedEntry,
+)
+from ledger.hashing import chain_hash, content_digest
+from ledger.models import ChainHead, JournalEntry, Posting
 from ledger.selectors import account_balance
 from ledger.services import EntrySpec, Leg, post_entries, post_entry
 from tests.ledger.conftest import DAY, transfer
@@ -103,13 +110,42 @@ def test_same_key_with_other_content_is_a_conflict(funded):
 
 def test_bulk_posting_is_all_or_nothing(funded):
     specs = [transfer(f"bulk-{i}", "region:341000:cny", "fund:central", "1.00") for i in range(50)]
-    specs.append(transfer("bulk-bad", "region:341000:cny", "fund:central", "0.001"))
+    specs.append(transfer("bulk-bad", "region:341000:cny", "fund:central", "999999.00"))
 
-    with pytest.raises(InvalidAmount):
+    with pytest.raises(NegativeBalance, match="entry #53 would leave it at -4900 minor units"):
         post_entries(specs=specs)
 
     assert JournalEntry.objects.filter(idempotency_key__startswith="bulk-").count() == 0
     assert _balance(funded, "huangshan") == Decimal("0.00")
+    assert _balance(funded, "fund") == Decimal("1000000.00")
+
+
+def test_overdraft_inside_a_batch_is_refused_even_if_refilled_later(funded):
+    specs = [
+        transfer("drain", "region:341000:cny", "fund:central", "1000000.01"),
+        transfer("refill", "fund:central", "equity:cny", "5.00"),
+    ]
+
+    with pytest.raises(NegativeBalance, match="fund:central may not go negative; entry #3"):
+        post_entries(specs=specs)
+
+
+def test_datetime_effective_date_is_refused(funded):
+    from datetime import datetime
+
+    spec = transfer(
+        "dt", "region:341000:cny", "fund:central", "1.00", day=datetime(2026, 1, 15, 12, 0)
+    )
+
+    with pytest.raises(InvalidEntry, match="effective date must be a date, not datetime"):
+        post_entry(spec=spec)
+
+
+def test_overlong_description_is_refused_before_the_database(funded):
+    spec = transfer("long", "region:341000:cny", "fund:central", "1.00", description="x" * 501)
+
+    with pytest.raises(InvalidEntry, match="description is longer than 500 characters"):
+        post_entry(spec=spec)
 
 
 def test_bulk_posting_posts_every_entry_in_order(funded):
@@ -148,8 +184,6 @@ def test_bulk_repeating_posted_keys_posts_only_the_new_ones(funded):
 
 
 def test_overdrawing_a_non_negative_account_is_refused(funded):
-    from ledger.exceptions import NegativeBalance
-
     with pytest.raises(NegativeBalance, match="fund:central may not go negative"):
         post_entry(spec=transfer("too-much", "region:341000:cny", "fund:central", "1000000.01"))
     assert _balance(funded, "fund") == Decimal("1000000.00")
@@ -160,4 +194,18 @@ def test_hash_chain_links_each_entry_to_the_previous(funded):
 
     assert entries[0].previous_hash == "0" * 64
     assert entries[1].previous_hash == entries[0].hash
-    assert len({e.hash for e in entries}) == len(entries)
+    assert ChainHead.objects.get(pk=1).last_hash == entries[1].hash
+    assert entries[1].hash == chain_hash(
+        sequence=2,
+        previous_hash=entries[0].hash,
+        idempotency_key="sink-opening",
+        posted_at=entries[1].posted_at,
+        posted_by_id=None,
+        content_digest=content_digest(
+            effective_date=DAY,
+            description="transfer",
+            cause="",
+            reverses_id=None,
+            postings=[("sink:341000", "tCO2e", 500_000), ("sink:issued", "tCO2e", -500_000)],
+        ),
+    )
