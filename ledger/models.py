@@ -134,6 +134,7 @@ class JournalEntry(models.Model):
         models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,
         related_name="ledger_entries",
         verbose_name=_("posted by"),
     )
@@ -146,8 +147,11 @@ class JournalEntry(models.Model):
         verbose_name=_("reverses"),
     )
     content_digest = models.CharField(_("content digest"), max_length=64, editable=False)
-    previous_hash = models.CharField(_("previous hash"), max_length=64, unique=True, editable=False)
-    hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False)
+    # PostgreSQL checks an entry when its transaction commits, so entries are
+    # inserted sealed there. SQLite has no deferred triggers: sealing is the
+    # explicit moment its triggers check the entry (ledger/sql/sqlite.sql).
     sealed = models.BooleanField(_("sealed"), default=False, editable=False)
 
     class Meta:
@@ -165,8 +169,13 @@ class Posting(models.Model):
     entry = models.ForeignKey(
         JournalEntry, models.PROTECT, related_name="postings", verbose_name=_("entry")
     )
+    # Indexed by ledger_posting_account_date, whose first column is the account.
     account = models.ForeignKey(
-        Account, models.PROTECT, related_name="postings", verbose_name=_("account")
+        Account,
+        models.PROTECT,
+        related_name="postings",
+        verbose_name=_("account"),
+        db_index=False,
     )
     commodity = models.ForeignKey(Commodity, models.PROTECT, verbose_name=_("commodity"))
     effective_date = models.DateField(_("effective date"))

@@ -95,7 +95,7 @@ def digests_by_key(keys) -> dict[str, tuple[int, str]]:
 
 
 def insert_entries(entries: list[JournalEntry]) -> None:
-    """Insert unsealed entries and set their ids."""
+    """Insert entries and set their ids: sealed on PostgreSQL, unsealed until `seal` on SQLite."""
     if connection.vendor != "postgresql":
         JournalEntry.objects.bulk_create(entries)
         return
@@ -106,6 +106,7 @@ def insert_entries(entries: list[JournalEntry]) -> None:
     )
     for entry, (pk,) in zip(entries, ids, strict=True):
         entry.id = pk
+        entry.sealed = True
     _copy(
         "ledger_journalentry",
         ENTRY_COLUMNS,
@@ -123,7 +124,7 @@ def insert_entries(entries: list[JournalEntry]) -> None:
                 e.content_digest,
                 e.previous_hash,
                 e.hash,
-                False,
+                e.sealed,
             )
             for e in entries
         ),
@@ -141,7 +142,12 @@ def insert_postings(rows) -> None:
 
 
 def seal(*, first_sequence: int, last_sequence: int) -> None:
-    """Mark entries complete; the database checks each one as it is sealed (or at commit)."""
+    """On SQLite, mark entries complete: its triggers check each one as it is sealed.
+
+    PostgreSQL inserts entries sealed and checks them when the transaction commits.
+    """
+    if connection.vendor == "postgresql":
+        return
     _execute(
         "UPDATE ledger_journalentry SET sealed = %s WHERE sequence BETWEEN %s AND %s",
         [True, first_sequence, last_sequence],

@@ -12,12 +12,6 @@ CREATE INDEX ledger_journalentry_created_txid ON ledger_journalentry (created_tx
 -- One row per transaction that touched entries; its deferred trigger checks them at commit.
 CREATE TABLE ledger_pendingcheck (txid bigint PRIMARY KEY)
 ---
-CREATE FUNCTION ledger_mark_pending() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO ledger_pendingcheck (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
-    RETURN NULL;
-END $$
----
 -- Only the ledger's own triggers write the pending-check table.
 CREATE FUNCTION ledger_pendingcheck_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -33,26 +27,29 @@ END $$
 CREATE TRIGGER ledger_pendingcheck_guard BEFORE INSERT OR UPDATE OR DELETE ON ledger_pendingcheck
     FOR EACH ROW EXECUTE FUNCTION ledger_pendingcheck_guard()
 ---
-CREATE FUNCTION ledger_check_entries() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_check_entries() RETURNS trigger LANGUAGE plpgsql
+    -- A generic plan would guess how many entries one transaction made; plan each call.
+    SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     bad record;
 BEGIN
     DELETE FROM ledger_pendingcheck WHERE txid = NEW.txid;
-    SELECT e.id, e.sequence, count(p.id) AS postings, e.sealed INTO bad
-      FROM ledger_journalentry e LEFT JOIN ledger_posting p ON p.entry_id = e.id
-     WHERE e.created_txid = NEW.txid
-     GROUP BY e.id
-    HAVING count(p.id) < 2 OR NOT e.sealed
+    -- Per entry, through the posting index: cost follows this transaction's entries only.
+    SELECT e.sequence, c.postings INTO bad
+      FROM ledger_journalentry e
+     CROSS JOIN LATERAL (SELECT count(*) AS postings FROM ledger_posting p
+                          WHERE p.entry_id = e.id) c
+     WHERE e.created_txid = NEW.txid AND c.postings < 2
      LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'LEDGER_UNBALANCED: journal entry #% has % posting(s) and sealed=%: an entry needs at least two postings and must be sealed',
-            bad.sequence, bad.postings, bad.sealed USING ERRCODE = 'integrity_constraint_violation';
+        RAISE EXCEPTION 'LEDGER_UNBALANCED: journal entry #% has % posting(s): an entry needs at least two',
+            bad.sequence, bad.postings USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    SELECT e.sequence, p.commodity_id, sum(p.amount_minor) AS total INTO bad
-      FROM ledger_posting p JOIN ledger_journalentry e ON e.id = p.entry_id
-     WHERE e.created_txid = NEW.txid
-     GROUP BY e.id, p.commodity_id
-    HAVING sum(p.amount_minor) <> 0
+    SELECT e.sequence, s.commodity_id, s.total INTO bad
+      FROM ledger_journalentry e
+     CROSS JOIN LATERAL (SELECT commodity_id, sum(amount_minor) AS total FROM ledger_posting p
+                          WHERE p.entry_id = e.id GROUP BY commodity_id) s
+     WHERE e.created_txid = NEW.txid AND s.total <> 0
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'LEDGER_UNBALANCED: journal entry #% does not balance in %: its postings sum to % minor units, not 0',
@@ -65,16 +62,18 @@ CREATE CONSTRAINT TRIGGER ledger_entries_balance
     AFTER INSERT ON ledger_pendingcheck DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW EXECUTE FUNCTION ledger_check_entries()
 ---
--- New entries: unsealed, created now, and continuing the hash chain link by link.
-CREATE FUNCTION ledger_entries_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+-- New entries: sealed, created now, and continuing the hash chain link by link.
+-- (An entry is checked when its transaction commits; sealing matters only on SQLite.)
+CREATE FUNCTION ledger_entries_inserted() RETURNS trigger LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     head record;
     bad record;
 BEGIN
     SELECT sequence INTO bad FROM new_entries
-     WHERE created_txid <> txid_current() OR sealed LIMIT 1;
+     WHERE created_txid <> txid_current() OR NOT sealed LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'LEDGER_INVALID: journal entry #% must be inserted unsealed, by the transaction that creates it',
+        RAISE EXCEPTION 'LEDGER_INVALID: journal entry #% must be inserted sealed, by the transaction that creates it',
             bad.sequence USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     SELECT last_sequence, last_hash INTO head FROM ledger_chainhead WHERE id = 1 FOR UPDATE;
@@ -104,9 +103,6 @@ CREATE TRIGGER ledger_entries_inserted AFTER INSERT ON ledger_journalentry
     REFERENCING NEW TABLE AS new_entries
     FOR EACH STATEMENT EXECUTE FUNCTION ledger_entries_inserted()
 ---
-CREATE TRIGGER ledger_entry_mark_pending AFTER UPDATE ON ledger_journalentry
-    FOR EACH STATEMENT EXECUTE FUNCTION ledger_mark_pending()
----
 -- The chain head moves only when entries are inserted.
 CREATE FUNCTION ledger_chainhead_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -120,13 +116,14 @@ END $$
 CREATE TRIGGER ledger_chainhead_guard BEFORE UPDATE OR DELETE ON ledger_chainhead
     FOR EACH ROW EXECUTE FUNCTION ledger_chainhead_guard()
 ---
-CREATE FUNCTION ledger_postings_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION ledger_postings_inserted() RETURNS trigger LANGUAGE plpgsql
+    SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     bad record;
 BEGIN
     SELECT e.sequence INTO bad
       FROM new_postings p JOIN ledger_journalentry e ON e.id = p.entry_id
-     WHERE e.created_txid <> txid_current() OR e.sealed
+     WHERE e.created_txid <> txid_current()
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'LEDGER_IMMUTABLE: journal entry #% is posted: postings are added only while the entry is created; correct it by a reversal',
@@ -183,7 +180,7 @@ END $$
 CREATE TRIGGER ledger_posting_immutable BEFORE UPDATE OR DELETE ON ledger_posting
     FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()
 ---
-CREATE TRIGGER ledger_entry_no_delete BEFORE DELETE ON ledger_journalentry
+CREATE TRIGGER ledger_entry_immutable BEFORE UPDATE OR DELETE ON ledger_journalentry
     FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change()
 ---
 -- Commodities are reference data: changing precision would silently rescale every
@@ -199,20 +196,6 @@ END $$
 ---
 CREATE TRIGGER ledger_commodity_guard BEFORE UPDATE OR DELETE ON ledger_commodity
     FOR EACH ROW EXECUTE FUNCTION ledger_commodity_guard()
----
--- The only change an entry ever sees: sealed false -> true, by the transaction that created it.
-CREATE FUNCTION ledger_entry_seal_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF OLD.sealed OR NOT NEW.sealed OR OLD.created_txid <> txid_current()
-       OR (to_jsonb(NEW) - 'sealed') IS DISTINCT FROM (to_jsonb(OLD) - 'sealed') THEN
-        RAISE EXCEPTION 'LEDGER_IMMUTABLE: journal entry #% is posted and cannot change; correct it by a reversal',
-            OLD.sequence USING ERRCODE = 'integrity_constraint_violation';
-    END IF;
-    RETURN NEW;
-END $$
----
-CREATE TRIGGER ledger_entry_seal_only BEFORE UPDATE ON ledger_journalentry
-    FOR EACH ROW EXECUTE FUNCTION ledger_entry_seal_only()
 ---
 -- Balances change only through postings; what an account is never changes.
 CREATE FUNCTION ledger_account_guard() RETURNS trigger LANGUAGE plpgsql AS $$

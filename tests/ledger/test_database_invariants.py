@@ -23,7 +23,7 @@ def _refused(statement, params=(), match="LEDGER_IMMUTABLE"):
 
 
 def _raw_entry(
-    key, *, reverses=None, sealed=False, sequence=None, previous_hash=None, created_txid=None
+    key, *, reverses=None, sealed=True, sequence=None, previous_hash=None, created_txid=None
 ):
     """Insert an entry the way a careful intruder would: as the next link of the chain."""
     head = ChainHead.objects.get(pk=1)
@@ -51,10 +51,6 @@ def _raw_postings(entry_id, rows):
             "amount_minor) VALUES (%s, %s, %s, '2026-01-15', %s)",
             [entry_id, account_id, commodity, amount],
         )
-
-
-def _seal(entry_id):
-    _sql("UPDATE ledger_journalentry SET sealed = true WHERE id = %s", [entry_id])
 
 
 @pytest.fixture
@@ -157,7 +153,7 @@ def test_overdrawing_a_non_negative_account_with_raw_sql_is_refused(funded, book
     [
         ({"sequence": 99}, "LEDGER_CHAIN: journal entry #99 does not continue the hash chain"),
         ({"previous_hash": "f" * 64}, "LEDGER_CHAIN"),
-        ({"sealed": True}, "LEDGER_INVALID: .* must be inserted unsealed"),
+        ({"sealed": False}, "LEDGER_INVALID: .* must be inserted sealed"),
         ({"created_txid": 0}, "LEDGER_INVALID: .* by the transaction that creates it"),
     ],
 )
@@ -195,7 +191,6 @@ class TestAtCommit:
             _raw_postings(
                 entry_id, [(books["huangshan"].id, "CNY", 101), (books["chunan"].id, "CNY", -100)]
             )
-            _seal(entry_id)
 
         assert not JournalEntry.objects.filter(idempotency_key="raw-unbalanced").exists()
         assert Account.objects.get(code="region:341000:cny").balance_minor == 0
@@ -205,16 +200,8 @@ class TestAtCommit:
         with pytest.raises(IntegrityError, match="has 1 posting"), transaction.atomic():
             entry_id = _raw_entry("raw-single")
             _raw_postings(entry_id, [(books["huangshan"].id, "CNY", 1)])
-            _seal(entry_id)
 
         assert not Posting.objects.filter(entry__idempotency_key="raw-single").exists()
-
-    def test_unsealed_entry_is_refused_at_commit(self, funded, books):
-        with pytest.raises(IntegrityError, match="sealed=f"), transaction.atomic():
-            entry_id = _raw_entry("raw-unsealed")
-            _raw_postings(
-                entry_id, [(books["huangshan"].id, "CNY", 1), (books["chunan"].id, "CNY", -1)]
-            )
 
     def test_postings_cannot_be_added_to_an_entry_of_an_earlier_transaction(self, funded, books):
         with transaction.atomic():
@@ -222,7 +209,6 @@ class TestAtCommit:
             _raw_postings(
                 entry_id, [(books["huangshan"].id, "CNY", 7), (books["chunan"].id, "CNY", -7)]
             )
-            _seal(entry_id)
 
         with (
             pytest.raises(DatabaseError, match="LEDGER_IMMUTABLE: journal entry #3 is posted"),
