@@ -12,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgis://postgres@127.0.0.1:5432/tanhui} \
             REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
 
-.PHONY: demo test lint bench lock messages system-deps-demo system-deps-test services clean
+.PHONY: demo test lint bench lock messages messages-update system-deps-demo system-deps-test services clean
 
 demo: system-deps-demo $(INSTALLED) messages
 	mkdir -p var
@@ -38,6 +38,11 @@ lock:
 	scripts/lock
 
 messages: $(MO_FILES)
+
+# Refresh the catalogue after changing UI strings, then translate what is new
+# (and check any "#, fuzzy" guesses: the test suite refuses them).
+messages-update: $(INSTALLED)
+	$(PY) manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --ignore=var --ignore=bench --ignore=build
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	msgfmt --check-format -o $@ $<

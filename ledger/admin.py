@@ -1,6 +1,7 @@
 """Read-only admin for the books: nobody adds, changes or deletes here, not even superusers."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from ledger.models import Account, JournalEntry, Posting
 
@@ -21,16 +22,29 @@ class AccountAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "type", "commodity", "owner", "non_negative", "balance"]
     list_filter = ["type", "commodity", "non_negative"]
     search_fields = ["code", "name", "owner"]
+    list_select_related = ["commodity"]
+
+    @admin.display(description=_("balance"))
+    def balance(self, account):
+        return account.balance
+
+
+@admin.display(description=_("amount"))
+def posting_amount(posting):
+    return posting.amount
 
 
 class PostingInline(admin.TabularInline):
     model = Posting
-    fields = ["account", "commodity", "amount"]
+    fields = ["account", "commodity", posting_amount]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -45,7 +59,7 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Posting)
 class PostingAdmin(ReadOnlyAdmin):
-    list_display = ["entry", "account", "commodity", "effective_date", "amount"]
+    list_display = ["entry", "account", "commodity", "effective_date", posting_amount]
     list_filter = ["commodity", "effective_date"]
     search_fields = ["account__code", "entry__idempotency_key"]
     list_select_related = ["entry", "account", "commodity"]
