@@ -38,6 +38,7 @@ def main() -> int:
         teardown_databases(databases, verbosity=0)
     print()
     report.print_table()
+    report.print_growth()
     report.write_json()
     return 0
 

@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import time
+from itertools import pairwise
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -56,6 +57,19 @@ class Report:
                 f"{r.name:<34}{r.size:>8}{r.seconds:>10.3f}{r.rate:>11.0f} {r.unit:<3}"
                 f"  {versus:<30}"
             )
+
+    def print_growth(self):
+        """How cost grows with size: time ratio against size ratio (linear means equal)."""
+        by_name: dict[str, list[Measurement]] = {}
+        for row in self.rows:
+            by_name.setdefault(row.name, []).append(row)
+        print("\ngrowth (time ratio for the size ratio; equal ratios mean linear cost)")
+        for name, rows in by_name.items():
+            for small, large in pairwise(rows):
+                print(
+                    f"  {name:<34} size x{large.size / small.size:.1f} -> "
+                    f"time x{large.seconds / small.seconds:.2f}"
+                )
 
     def write_json(self):
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

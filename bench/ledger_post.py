@@ -1,11 +1,13 @@
-"""Ledger posting: single entries and bulk batches, against raw COPY into plain tables.
+"""Ledger posting: single entries and bulk batches, each against a plain-table baseline.
 
-The baseline copies the same rows (one entry and two postings per entry) into
-tables of the same shape with no constraints, triggers or indexes beyond
-primary keys: the fastest PostgreSQL can possibly store them.
+Baselines store the same rows (one entry and two postings per entry) in
+tables of the same shape with no constraints, triggers or secondary indexes:
+raw COPY for bulk posting, one raw INSERT transaction per entry for single
+posting. Every figure is the median of REPEATS runs.
 """
 
 import itertools
+import statistics
 from datetime import date
 
 from django.db import connection, transaction
@@ -15,6 +17,8 @@ from ledger.services import EntrySpec, Leg, open_account, post_entries, post_ent
 
 BULK_SIZES = (2000, 8000)
 SINGLE_SIZES = (200, 400)
+REPEATS = 3
+ACCOUNTS = 20
 DAY = date(2026, 1, 1)
 keys = itertools.count()
 
@@ -30,44 +34,59 @@ CREATE TABLE bench_posting (id bigserial PRIMARY KEY, entry_id bigint, account_i
 def run(report):
     with connection.cursor() as cursor:
         cursor.execute(PLAIN_TABLES)
-    accounts = _open_accounts()
+    accounts = [
+        open_account(code=f"bench:{i}", name=f"bench {i}", type="asset", commodity="CNY").code
+        for i in range(ACCOUNTS)
+    ]
     for size in BULK_SIZES:
         baseline = report.add(
             "raw COPY into plain tables",
             size=size,
-            seconds=timed(lambda size=size: _copy_plain(size)),
+            seconds=_median(lambda size=size: _copy_plain(size)),
             unit="e/s",
         )
-        specs = [_spec(accounts, i) for i in range(size)]
         report.add(
             "ledger bulk post (post_entries)",
             size=size,
-            seconds=timed(lambda specs=specs: post_entries(specs=specs)),
             unit="e/s",
             baseline=baseline,
+            seconds=_median(lambda size=size: _bulk(accounts, size)),
         )
     for size in SINGLE_SIZES:
-        specs = [_spec(accounts, i) for i in range(size)]
+        baseline = report.add(
+            "raw INSERT transaction per entry",
+            size=size,
+            unit="e/s",
+            seconds=_median(lambda size=size: _insert_plain(size)),
+        )
         report.add(
             "ledger single post (post_entry)",
             size=size,
-            seconds=timed(lambda specs=specs: [post_entry(spec=s) for s in specs]),
             unit="e/s",
             baseline=baseline,
+            seconds=_median(lambda size=size: _single(accounts, size)),
         )
 
 
-def _open_accounts():
-    return [
-        open_account(code=f"bench:{i}", name=f"bench {i}", type="asset", commodity="CNY").code
-        for i in range(20)
-    ]
+def _median(prepare_and_run) -> float:
+    return statistics.median(prepare_and_run() for _ in range(REPEATS))
+
+
+def _bulk(accounts, size) -> float:
+    specs = [_spec(accounts, i) for i in range(size)]
+    return timed(lambda: post_entries(specs=specs))
+
+
+def _single(accounts, size) -> float:
+    specs = [_spec(accounts, i) for i in range(size)]
+    return timed(lambda: [post_entry(spec=spec) for spec in specs])
 
 
 def _spec(accounts, i):
-    debit, credit = accounts[i % 20], accounts[(i * 7 + 1) % 20]
+    debit = accounts[i % ACCOUNTS]
+    credit = accounts[(i + 1 + i // ACCOUNTS) % ACCOUNTS]
     if debit == credit:
-        credit = accounts[(i + 1) % 20]
+        credit = accounts[(i + 1) % ACCOUNTS]
     return EntrySpec(
         idempotency_key=f"bench-{next(keys)}",
         effective_date=DAY,
@@ -77,35 +96,61 @@ def _spec(accounts, i):
     )
 
 
-def _copy_plain(size):
-    first = next(keys)
-    entries = [
-        (
-            first + i,
-            f"copy-{first + i}",
-            DAY,
-            f"benchmark transfer {i}",
-            "bench",
-            "2026-01-01T00:00:00+00:00",
-            "d" * 64,
-            "p" * 64,
-            "h" * 64,
-        )
-        for i in range(size)
-    ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        with cursor.cursor.copy(
-            "COPY bench_entry (sequence, idempotency_key, effective_date, description, cause, "
-            "posted_at, content_digest, previous_hash, hash) FROM STDIN"
-        ) as copy:
-            for row in entries:
-                copy.write_row(row)
-        cursor.execute("SELECT max(id) FROM bench_entry")
-        last = cursor.fetchone()[0]
-        with cursor.cursor.copy(
-            "COPY bench_posting (entry_id, account_id, commodity_id, effective_date, "
-            "amount_minor) FROM STDIN"
-        ) as copy:
-            for entry_id in range(last - size + 1, last + 1):
-                copy.write_row((entry_id, 1, "CNY", DAY, 1234))
-                copy.write_row((entry_id, 2, "CNY", DAY, -1234))
+def _entry_row(i):
+    n = next(keys)
+    return (
+        n,
+        f"plain-{n}",
+        DAY,
+        f"benchmark transfer {i}",
+        "bench",
+        "2026-01-01T00:00:00+00:00",
+        "d" * 64,
+        "p" * 64,
+        "h" * 64,
+    )
+
+
+ENTRY_COLUMNS = (
+    "sequence, idempotency_key, effective_date, description, cause, posted_at, "
+    "content_digest, previous_hash, hash"
+)
+POSTING_COLUMNS = "entry_id, account_id, commodity_id, effective_date, amount_minor"
+
+
+def _copy_plain(size) -> float:
+    entries = [_entry_row(i) for i in range(size)]
+
+    def work():
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY bench_entry ({ENTRY_COLUMNS}) FROM STDIN") as copy:
+                for row in entries:
+                    copy.write_row(row)
+            cursor.execute("SELECT max(id) FROM bench_entry")
+            last = cursor.fetchone()[0]
+            with cursor.cursor.copy(f"COPY bench_posting ({POSTING_COLUMNS}) FROM STDIN") as copy:
+                for entry_id in range(last - size + 1, last + 1):
+                    copy.write_row((entry_id, 1, "CNY", DAY, 1234))
+                    copy.write_row((entry_id, 2, "CNY", DAY, -1234))
+
+    return timed(work)
+
+
+def _insert_plain(size) -> float:
+    entries = [_entry_row(i) for i in range(size)]
+
+    def one(row):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO bench_entry ({ENTRY_COLUMNS}) VALUES "  # noqa: S608
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                row,
+            )
+            entry_id = cursor.fetchone()[0]
+            cursor.execute(
+                f"INSERT INTO bench_posting ({POSTING_COLUMNS}) VALUES "  # noqa: S608
+                "(%s, 1, 'CNY', %s, 1234), (%s, 2, 'CNY', %s, -1234)",
+                [entry_id, DAY, entry_id, DAY],
+            )
+
+    return timed(lambda: [one(row) for row in entries])

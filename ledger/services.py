@@ -134,9 +134,9 @@ def post_entries(*, specs: Sequence[EntrySpec], posted_by=None) -> list[JournalE
     nested = connection.in_atomic_block
     with translated_database_errors(), transaction.atomic():
         last_sequence, last_hash = storage.lock_chain_head()
-        accounts = _accounts_for(specs)
+        accounts, posted = _lookup(specs)
         prepared = [_prepare(spec, accounts) for spec in specs]
-        existing = _already_posted(prepared)
+        existing = _already_posted(prepared, posted)
         results, new_entries, new_postings = [], [], []
         posted_at = timezone.now()
         posted_by_id = posted_by.pk if posted_by else None
@@ -217,13 +217,15 @@ def reverse_entry(
         return post_entry(spec=spec, posted_by=posted_by)
 
 
-def _accounts_for(specs) -> dict[str, storage.AccountRef]:
+def _lookup(specs):
     codes = {leg.account for spec in specs for leg in spec.legs}
-    accounts = storage.accounts_by_code(codes)
+    accounts, posted = storage.accounts_and_posted(
+        codes=codes, keys={spec.idempotency_key for spec in specs}
+    )
     missing = sorted(codes - accounts.keys())
     if missing:
         raise InvalidEntry(f"Unknown account(s): {', '.join(missing)}. Open them first.")
-    return accounts
+    return accounts, posted
 
 
 def _prepare(spec: EntrySpec, accounts) -> tuple[EntrySpec, str, list[tuple[int, str, int]]]:
@@ -279,7 +281,7 @@ def _prepare(spec: EntrySpec, accounts) -> tuple[EntrySpec, str, list[tuple[int,
     return spec, digest, rows
 
 
-def _already_posted(prepared) -> dict[str, JournalEntry]:
+def _already_posted(prepared, posted) -> dict[str, JournalEntry]:
     """Entries already posted under these keys; a key reused with other content is refused."""
     digests: dict[str, str] = {}
     for spec, digest, _ in prepared:
@@ -287,7 +289,6 @@ def _already_posted(prepared) -> dict[str, JournalEntry]:
             raise IdempotencyConflict(
                 f"Idempotency key {spec.idempotency_key!r} appears twice with different content."
             )
-    posted = storage.digests_by_key(digests)
     for key, (_, digest) in posted.items():
         if digest != digests[key]:
             sequence = JournalEntry.objects.get(idempotency_key=key).sequence

@@ -7,12 +7,14 @@ PostgreSQL branch (COPY) beside the portable one.
 """
 
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from django.db import connection
 
 from ledger.models import JournalEntry, Posting
 
 CHUNK = 5000
+COPY_THRESHOLD = 100  # rows; below it a multi-row INSERT is faster than COPY
 
 ENTRY_COLUMNS = (
     "id",
@@ -66,32 +68,30 @@ def lock_chain_head() -> tuple[int, str]:
     return _fetch(f"SELECT last_sequence, last_hash FROM ledger_chainhead WHERE id = 1{lock}")[0]  # noqa: S608
 
 
-def accounts_by_code(codes) -> dict[str, AccountRef]:
-    found = {}
-    for chunk in _chunks(codes):
-        rows = _fetch(
-            "SELECT a.code, a.id, a.commodity_id, c.decimal_places FROM ledger_account a "  # noqa: S608
-            "JOIN ledger_commodity c ON c.code = a.commodity_id "
-            f"WHERE a.code IN ({_placeholders(chunk)})",
-            chunk,
-        )
-        found.update(
-            (code, AccountRef(pk, commodity, places)) for code, pk, commodity, places in rows
-        )
-    return found
+def accounts_and_posted(*, codes, keys):
+    """Accounts by code, and (entry id, content digest) of keys already posted: one query.
 
-
-def digests_by_key(keys) -> dict[str, tuple[int, str]]:
-    """Entry id and content digest of every already-posted key among `keys`."""
-    found = {}
-    for chunk in _chunks(keys):
+    One round trip per chunk, since posting a single entry pays for every one.
+    """
+    accounts, posted = {}, {}
+    code_chunks, key_chunks = list(_chunks(codes)), list(_chunks(keys))
+    for code_chunk, key_chunk in zip_longest(code_chunks, key_chunks, fillvalue=[]):
+        codes_in = _placeholders(code_chunk) or "NULL"
+        keys_in = _placeholders(key_chunk) or "NULL"
         rows = _fetch(
-            "SELECT idempotency_key, id, content_digest FROM ledger_journalentry "  # noqa: S608
-            f"WHERE idempotency_key IN ({_placeholders(chunk)})",
-            chunk,
+            "SELECT 'account', a.code, a.id, a.commodity_id, c.decimal_places "  # noqa: S608
+            "FROM ledger_account a JOIN ledger_commodity c ON c.code = a.commodity_id "
+            f"WHERE a.code IN ({codes_in}) "
+            "UNION ALL SELECT 'entry', idempotency_key, id, content_digest, NULL "
+            f"FROM ledger_journalentry WHERE idempotency_key IN ({keys_in})",
+            [*code_chunk, *key_chunk],
         )
-        found.update((key, (pk, digest)) for key, pk, digest in rows)
-    return found
+        for kind, name, pk, text, places in rows:
+            if kind == "account":
+                accounts[name] = AccountRef(pk, text, places)
+            else:
+                posted[name] = (pk, text)
+    return accounts, posted
 
 
 def insert_entries(entries: list[JournalEntry]) -> None:
@@ -99,46 +99,60 @@ def insert_entries(entries: list[JournalEntry]) -> None:
     if connection.vendor != "postgresql":
         JournalEntry.objects.bulk_create(entries)
         return
-    ids = _fetch(
-        "SELECT nextval(pg_get_serial_sequence('ledger_journalentry', 'id')) "
-        "FROM generate_series(1, %s)",
-        [len(entries)],
-    )
-    for entry, (pk,) in zip(entries, ids, strict=True):
-        entry.id = pk
+    for entry in entries:
         entry.sealed = True
-    _copy(
-        "ledger_journalentry",
-        ENTRY_COLUMNS,
+    rows = [
         (
-            (
-                e.id,
-                e.sequence,
-                e.idempotency_key,
-                e.effective_date,
-                e.description,
-                e.cause,
-                e.posted_at,
-                e.posted_by_id,
-                e.reverses_id,
-                e.content_digest,
-                e.previous_hash,
-                e.hash,
-                e.sealed,
-            )
-            for e in entries
-        ),
-    )
+            e.sequence,
+            e.idempotency_key,
+            e.effective_date,
+            e.description,
+            e.cause,
+            e.posted_at,
+            e.posted_by_id,
+            e.reverses_id,
+            e.content_digest,
+            e.previous_hash,
+            e.hash,
+            e.sealed,
+        )
+        for e in entries
+    ]
+    columns = ENTRY_COLUMNS[1:]
+    if len(rows) < COPY_THRESHOLD:
+        ids = dict(_insert_returning("ledger_journalentry", columns, rows, "sequence, id"))
+    else:
+        allocated = _fetch(
+            "SELECT nextval(pg_get_serial_sequence('ledger_journalentry', 'id')) "
+            "FROM generate_series(1, %s)",
+            [len(rows)],
+        )
+        ids = {row[0]: pk for row, (pk,) in zip(rows, allocated, strict=True)}
+        _copy("ledger_journalentry", ENTRY_COLUMNS, ((ids[row[0]], *row) for row in rows))
+    for entry in entries:
+        entry.id = ids[entry.sequence]
 
 
 def insert_postings(rows) -> None:
     """Insert (entry_id, account_id, commodity_id, effective_date, amount_minor) rows."""
+    rows = list(rows)
     if connection.vendor != "postgresql":
         Posting.objects.bulk_create(
             Posting(**dict(zip(POSTING_COLUMNS, row, strict=True))) for row in rows
         )
-        return
-    _copy("ledger_posting", POSTING_COLUMNS, rows)
+    elif len(rows) < COPY_THRESHOLD:
+        _insert_returning("ledger_posting", POSTING_COLUMNS, rows, "id")
+    else:
+        _copy("ledger_posting", POSTING_COLUMNS, rows)
+
+
+def _insert_returning(table, columns, rows, returning):
+    """One multi-row INSERT: for small batches, one round trip beats COPY's two."""
+    values = ", ".join([f"({_placeholders(columns)})"] * len(rows))
+    return _fetch(
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {values} RETURNING {returning}",  # noqa: S608
+        [value for row in rows for value in row],
+    )
 
 
 def seal(*, first_sequence: int, last_sequence: int) -> None:

@@ -9,13 +9,17 @@ ALTER TABLE ledger_journalentry ADD COLUMN created_txid bigint NOT NULL DEFAULT 
 ---
 CREATE INDEX ledger_journalentry_created_txid ON ledger_journalentry (created_txid)
 ---
--- One row per transaction that touched entries; its deferred trigger checks them at commit.
-CREATE TABLE ledger_pendingcheck (txid bigint PRIMARY KEY)
+-- One row per transaction that touched entries; its deferred trigger checks them at
+-- commit. Entries of one transaction are consecutive in the chain (the chain head
+-- stays locked until commit), so they are exactly those from first_sequence on.
+CREATE TABLE ledger_pendingcheck (txid bigint PRIMARY KEY, first_sequence bigint NOT NULL)
 ---
 -- Only the ledger's own triggers write the pending-check table.
 CREATE FUNCTION ledger_pendingcheck_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' AND NEW.txid = txid_current() THEN
+        RETURN NEW;
+    ELSIF TG_OP = 'UPDATE' AND pg_trigger_depth() > 1 AND NEW.txid = OLD.txid THEN
         RETURN NEW;
     ELSIF TG_OP = 'DELETE' AND pg_trigger_depth() > 1 THEN
         RETURN OLD;
@@ -28,18 +32,23 @@ CREATE TRIGGER ledger_pendingcheck_guard BEFORE INSERT OR UPDATE OR DELETE ON le
     FOR EACH ROW EXECUTE FUNCTION ledger_pendingcheck_guard()
 ---
 CREATE FUNCTION ledger_check_entries() RETURNS trigger LANGUAGE plpgsql
-    -- A generic plan would guess how many entries one transaction made; plan each call.
-    SET plan_cache_mode = force_custom_plan AS $$
+    -- It touches one transaction's entries, a handful among millions: index scans
+    -- only, planned for each call, whatever stale statistics suggest.
+    SET plan_cache_mode = force_custom_plan SET enable_seqscan = off
+    SET enable_hashjoin = off SET enable_mergejoin = off
+    AS $$
 DECLARE
     bad record;
+    first bigint;
 BEGIN
-    DELETE FROM ledger_pendingcheck WHERE txid = NEW.txid;
-    -- Per entry, through the posting index: cost follows this transaction's entries only.
+    DELETE FROM ledger_pendingcheck WHERE txid = NEW.txid RETURNING first_sequence INTO first;
+    -- This transaction's entries are the tail of the chain from `first`; each is
+    -- checked through the posting index, so the cost never grows with the books.
     SELECT e.sequence, c.postings INTO bad
       FROM ledger_journalentry e
      CROSS JOIN LATERAL (SELECT count(*) AS postings FROM ledger_posting p
                           WHERE p.entry_id = e.id) c
-     WHERE e.created_txid = NEW.txid AND c.postings < 2
+     WHERE e.sequence >= first AND e.created_txid = NEW.txid AND c.postings < 2
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'LEDGER_UNBALANCED: journal entry #% has % posting(s): an entry needs at least two',
@@ -49,7 +58,7 @@ BEGIN
       FROM ledger_journalentry e
      CROSS JOIN LATERAL (SELECT commodity_id, sum(amount_minor) AS total FROM ledger_posting p
                           WHERE p.entry_id = e.id GROUP BY commodity_id) s
-     WHERE e.created_txid = NEW.txid AND s.total <> 0
+     WHERE e.sequence >= first AND e.created_txid = NEW.txid AND s.total <> 0
      LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION 'LEDGER_UNBALANCED: journal entry #% does not balance in %: its postings sum to % minor units, not 0',
@@ -65,7 +74,10 @@ CREATE CONSTRAINT TRIGGER ledger_entries_balance
 -- New entries: sealed, created now, and continuing the hash chain link by link.
 -- (An entry is checked when its transaction commits; sealing matters only on SQLite.)
 CREATE FUNCTION ledger_entries_inserted() RETURNS trigger LANGUAGE plpgsql
-    SET plan_cache_mode = force_custom_plan AS $$
+    -- Transition tables have no statistics: without this the planner may hash
+    -- the whole entries table to join a handful of new rows.
+    SET plan_cache_mode = force_custom_plan SET enable_hashjoin = off SET enable_mergejoin = off
+    AS $$
 DECLARE
     head record;
     bad record;
@@ -95,7 +107,10 @@ BEGIN
        SET (last_sequence, last_hash) = (SELECT sequence, hash FROM new_entries
                                           ORDER BY sequence DESC LIMIT 1)
      WHERE id = 1;
-    INSERT INTO ledger_pendingcheck (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
+    INSERT INTO ledger_pendingcheck (txid, first_sequence)
+    SELECT txid_current(), min(sequence) FROM new_entries
+        ON CONFLICT (txid) DO UPDATE
+       SET first_sequence = least(ledger_pendingcheck.first_sequence, excluded.first_sequence);
     RETURN NULL;
 END $$
 ---
@@ -117,7 +132,10 @@ CREATE TRIGGER ledger_chainhead_guard BEFORE UPDATE OR DELETE ON ledger_chainhea
     FOR EACH ROW EXECUTE FUNCTION ledger_chainhead_guard()
 ---
 CREATE FUNCTION ledger_postings_inserted() RETURNS trigger LANGUAGE plpgsql
-    SET plan_cache_mode = force_custom_plan AS $$
+    -- Transition tables have no statistics: without this the planner may hash
+    -- the whole entries table to join a handful of new rows.
+    SET plan_cache_mode = force_custom_plan SET enable_hashjoin = off SET enable_mergejoin = off
+    AS $$
 DECLARE
     bad record;
 BEGIN
@@ -163,7 +181,11 @@ BEGIN
     UPDATE ledger_account a SET balance_minor = a.balance_minor + delta.total
       FROM (SELECT account_id, sum(amount_minor) AS total FROM new_postings GROUP BY account_id) delta
      WHERE a.id = delta.account_id;
-    INSERT INTO ledger_pendingcheck (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING;
+    INSERT INTO ledger_pendingcheck (txid, first_sequence)
+    SELECT txid_current(), min(e.sequence)
+      FROM new_postings p JOIN ledger_journalentry e ON e.id = p.entry_id
+        ON CONFLICT (txid) DO UPDATE
+       SET first_sequence = least(ledger_pendingcheck.first_sequence, excluded.first_sequence);
     RETURN NULL;
 END $$
 ---

@@ -115,15 +115,17 @@ def test_moving_the_chain_head_by_hand_is_refused(posted):
 @pytest.mark.parametrize(
     ("statement", "params"),
     [
-        ("INSERT INTO ledger_pendingcheck (txid) VALUES (%s)", [12345]),
+        ("INSERT INTO ledger_pendingcheck (txid, first_sequence) VALUES (%s, 1)", [12345]),
         ("UPDATE ledger_pendingcheck SET txid = txid + 1", []),
+        ("UPDATE ledger_pendingcheck SET first_sequence = first_sequence + 1000", []),
         ("DELETE FROM ledger_pendingcheck", []),
     ],
 )
 def test_tampering_with_the_commit_time_check_is_refused(posted, statement, params):
     with pytest.raises(DatabaseError, match="LEDGER_IMMUTABLE"), transaction.atomic():
         _sql(
-            "INSERT INTO ledger_pendingcheck (txid) VALUES (txid_current()) ON CONFLICT DO NOTHING"
+            "INSERT INTO ledger_pendingcheck (txid, first_sequence) "
+            "VALUES (txid_current(), 1) ON CONFLICT DO NOTHING"
         )
         _sql(statement, params)
 
