@@ -8,8 +8,8 @@ import json
 import os
 import platform
 import time
-from itertools import pairwise
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
