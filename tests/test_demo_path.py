@@ -5,7 +5,6 @@ free port, then talks to the server over HTTP as a browser would.
 """
 
 import http.cookiejar
-import os
 import re
 import socket
 import subprocess
@@ -19,27 +18,12 @@ import pytest
 
 from compensation.management.commands.setup_demo import DEMO_PASSWORD, DEMO_USERNAME
 from tests.conftest import PROJECT_ROOT
-
-SERVICE_VARIABLES = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+from tests.processes import embedded_env, manage
 
 
 @pytest.fixture(scope="module")
 def demo_env(tmp_path_factory):
-    var_dir = tmp_path_factory.mktemp("demo-var")
-    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
-    return env | {"TANHUI_VAR_DIR": str(var_dir)}
-
-
-def _manage(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
+    return embedded_env(tmp_path_factory.mktemp("demo-var"))
 
 
 def _free_port():
@@ -50,9 +34,9 @@ def _free_port():
 
 @pytest.fixture(scope="module")
 def demo_server(demo_env):
-    _manage(demo_env, "migrate", "--noinput")
-    first = _manage(demo_env, "setup_demo")
-    second = _manage(demo_env, "setup_demo")
+    manage(demo_env, "migrate", "--noinput")
+    first = manage(demo_env, "setup_demo")
+    second = manage(demo_env, "setup_demo")
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],

@@ -1,12 +1,10 @@
 import os
-import subprocess
-import sys
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import INSECURE_DEV_SECRET_KEY, check_production_safety, env_bool
-from tests.conftest import PROJECT_ROOT
+from tests.processes import manage
 
 GOOD_KEY = "q7Lr2vX9pN4sT8wZ1mB6cF3hJ5kD0gY-aE_uR7iO2lP9nS4tV8xC1zQ6bM3fH5j"
 
@@ -63,14 +61,7 @@ def test_garbage_boolean_is_refused(monkeypatch):
 
 def _manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manage(clean | env, *args, check=False)
 
 
 def test_production_start_without_secret_key_fails_before_serving():

@@ -1,33 +1,20 @@
 """The embedded SpatiaLite profile enforces the same ledger invariants (seal check)."""
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.test_demo_path import SERVICE_VARIABLES
+from tests.processes import embedded_env, manage
 
 PROBE = PROJECT_ROOT / "tests" / "ledger" / "sqlite_profile_probe.py"
 
 
 @pytest.fixture(scope="module")
 def outcome(tmp_path_factory):
-    env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARIABLES}
-    env["TANHUI_VAR_DIR"] = str(tmp_path_factory.mktemp("sqlite-ledger"))
-    run = [sys.executable, "manage.py"]
-    subprocess.run([*run, "migrate", "-v0"], cwd=PROJECT_ROOT, env=env, check=True, timeout=300)
-    probe = subprocess.run(
-        [*run, "shell", "-c", PROBE.read_text()],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
+    env = embedded_env(tmp_path_factory.mktemp("sqlite-ledger"))
+    manage(env, "migrate", "-v0")
+    probe = manage(env, "shell", "-c", PROBE.read_text())
     return json.loads(probe.stdout.strip().splitlines()[-1])
 
 
