@@ -1,0 +1,33 @@
+"""Options shared by import_zones and import_landcover."""
+
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+
+def add_file_options(parser):
+    parser.add_argument("file", help="GeoJSON, CSV with WKT, zipped Shapefile or GeoPackage")
+    parser.add_argument("--srid", type=int, help="EPSG code, when the file does not declare one")
+    parser.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="OURS=THEIRS",
+        help="map one of our fields to a column of the file, e.g. kind=ZONE_TYPE",
+    )
+    parser.add_argument(
+        "--make-valid", action="store_true", help="repair invalid polygons and report each repair"
+    )
+
+
+def read_options(options) -> tuple[str, bytes, dict]:
+    path = Path(options["file"])
+    if not path.is_file():
+        raise CommandError(f"{path} does not exist.")
+    field_map = {}
+    for item in options["field"]:
+        ours, sep, theirs = item.partition("=")
+        if not sep or not ours or not theirs:
+            raise CommandError(f"--field {item!r}: write OURS=THEIRS, e.g. kind=ZONE_TYPE.")
+        field_map[ours] = theirs
+    return path.name, path.read_bytes(), field_map

@@ -1,0 +1,53 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from pilots.imports import ImportRejected, import_land_cover
+from pilots.management.commands._import_options import add_file_options, read_options
+from pilots.models import Region
+
+
+class Command(BaseCommand):
+    help = (
+        "Import land-cover polygons of one region. All or nothing: one bad feature rejects "
+        "the file, and the report lists every bad feature."
+    )
+
+    def add_arguments(self, parser):
+        add_file_options(parser)
+        parser.add_argument("--region", required=True, help="GB/T 2260 code, e.g. 341000")
+        parser.add_argument(
+            "--scheme",
+            default="",
+            help="gbt21010-2017 or third-survey, for features that do not name one",
+        )
+        parser.add_argument("--survey-year", type=int, help="for features without a year")
+        parser.add_argument("--source", default="", help="where the survey comes from")
+
+    def handle(self, *args, **options):
+        name, data, field_map = read_options(options)
+        region = Region.objects.filter(code=options["region"]).first()
+        if region is None:
+            raise CommandError(f"Region {options['region']} is not loaded; run load_regions.")
+        try:
+            batch = import_land_cover(
+                name=name,
+                data=data,
+                region=region,
+                srid=options["srid"],
+                field_map=field_map,
+                default_scheme=options["scheme"],
+                default_survey_year=options["survey_year"],
+                source=options["source"],
+                make_valid=options["make_valid"],
+            )
+        except ImportRejected as exc:
+            raise CommandError(
+                f"{name} was rejected; nothing was imported.\n{exc.report}"
+            ) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {batch.features} land-cover polygon(s) from {name} into {region} "
+                f"(batch #{batch.pk})."
+            )
+        )
+        for note in batch.report.get("notes", []):
+            self.stdout.write(f"  {note}")

@@ -1,0 +1,53 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from pilots.imports import ImportRejected, import_zones
+from pilots.management.commands._import_options import add_file_options, read_options
+from pilots.models import PlanningVersion
+
+
+class Command(BaseCommand):
+    help = (
+        "Import protected and developed zones into a planning version. All or nothing: "
+        "one bad feature rejects the file, and the report lists every bad feature."
+    )
+
+    def add_arguments(self, parser):
+        add_file_options(parser)
+        parser.add_argument(
+            "--planning-version",
+            type=int,
+            required=True,
+            help="id of an unpublished planning version",
+        )
+        parser.add_argument("--kind", default="", help="zone kind for features without one")
+
+    def handle(self, *args, **options):
+        name, data, field_map = read_options(options)
+        version = (
+            PlanningVersion.objects.select_related("region")
+            .filter(pk=options["planning_version"])
+            .first()
+        )
+        if version is None:
+            raise CommandError(f"Planning version {options['planning_version']} does not exist.")
+        try:
+            batch = import_zones(
+                name=name,
+                data=data,
+                planning_version=version,
+                srid=options["srid"],
+                field_map=field_map,
+                default_kind=options["kind"],
+                make_valid=options["make_valid"],
+            )
+        except ImportRejected as exc:
+            raise CommandError(
+                f"{name} was rejected; nothing was imported.\n{exc.report}"
+            ) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {batch.features} zone(s) from {name} into {version} (batch #{batch.pk})."
+            )
+        )
+        for note in batch.report.get("notes", []):
+            self.stdout.write(f"  {note}")

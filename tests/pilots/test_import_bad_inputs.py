@@ -1,0 +1,127 @@
+"""Every file of the bad-input corpus, through both importers: a clear error, nothing written.
+
+The one exception is script_and_sql_in_names.geojson, whose geometry is fine:
+it must be accepted with its hostile name stored verbatim as text.
+"""
+
+import pytest
+
+from pilots.imports import ImportRejected, import_land_cover, import_zones
+from pilots.models import ImportBatch, LandCover, Zone
+from tests.pilots.conftest import BAD_INPUTS, corpus
+
+ALL_FILES = sorted(p.name for p in BAD_INPUTS.iterdir() if p.name != "README.md")
+HOSTILE_NAMES = "script_and_sql_in_names.geojson"
+
+# file -> (feature number or None for the whole file, words the zone import must say)
+ZONE_REFUSALS = {
+    "bowtie_self_intersecting.geojson": (1, "invalid geometry (Self-intersection"),
+    "empty_geometry.geojson": (1, "empty geometry"),
+    "future_survey_year.geojson": (1, "kind '' is not a zone kind"),
+    "latitude_out_of_range.geojson": (1, "has latitude 95.02, outside -90..90"),
+    "not_json.geojson": (None, "not valid JSON"),
+    "null_geometry.geojson": (1, "has no geometry"),
+    "one_bad_among_good.geojson": (1, "kind '' is not a zone kind"),
+    "outside_china.geojson": (1, "lies 100% outside 黄山市 (341000)"),
+    "point_not_polygon.geojson": (1, "is a Point; zones and land cover must be polygons"),
+    "truncated.geojson": (None, "not valid JSON"),
+    "unclosed_ring.geojson": (1, "has a ring that is not closed (ring 1: first point"),
+    "unknown_landuse_code.geojson": (1, "kind '' is not a zone kind"),
+    "web_mercator_declared_4326.geojson": (1, "look like metres (Web Mercator?)"),
+    "bad_wkt.csv": (None, "pass its EPSG code"),
+    "gbk_encoded.csv": (None, "pass its EPSG code"),
+    "negative_concentration.csv": (None, "no 'wkt' column"),
+    "float_money.json": (None, "not a GeoJSON Feature or FeatureCollection"),
+    "ratios_not_summing_to_one.json": (None, "not a GeoJSON Feature or FeatureCollection"),
+}
+LAND_COVER_REFUSALS = {
+    "future_survey_year.geojson": (1, "survey year 2099 is outside 1980.."),
+    "one_bad_among_good.geojson": (10, "invalid geometry"),
+    "unknown_landuse_code.geojson": (1, "land-use code '99' does not exist in GB/T 21010-2017"),
+    "script_and_sql_in_names.geojson": (1, "land-use scheme '' is unknown"),
+}
+
+
+def _nothing_written():
+    return (
+        not Zone.objects.exists()
+        and not LandCover.objects.exists()
+        and not ImportBatch.objects.filter(status=ImportBatch.Status.ACCEPTED).exists()
+    )
+
+
+@pytest.mark.parametrize("file_name", [f for f in ALL_FILES if f != HOSTILE_NAMES])
+def test_zone_import_refuses_each_bad_file_and_writes_nothing(plan, file_name):
+    name, data = corpus(file_name)
+    feature, words = ZONE_REFUSALS[file_name]
+
+    with pytest.raises(ImportRejected) as rejected:
+        import_zones(name=name, data=data, planning_version=plan)
+
+    problems = rejected.value.report.problems
+    assert any(p.feature == feature and words in p.message for p in problems), problems
+    assert rejected.value.batch.status == ImportBatch.Status.REJECTED
+    assert _nothing_written()
+
+
+@pytest.mark.parametrize("file_name", ALL_FILES)
+def test_land_cover_import_refuses_each_bad_file_and_writes_nothing(huangshan, file_name):
+    name, data = corpus(file_name)
+    feature, words = LAND_COVER_REFUSALS.get(file_name) or ZONE_REFUSALS[file_name]
+    with pytest.raises(ImportRejected) as rejected:
+        import_land_cover(name=name, data=data, region=huangshan)
+
+    problems = rejected.value.report.problems
+    assert any(p.feature == feature and words in p.message for p in problems), problems
+    assert _nothing_written()
+
+
+def test_one_bad_feature_among_good_names_feature_ten_only(huangshan):
+    name, data = corpus("one_bad_among_good.geojson")
+
+    with pytest.raises(ImportRejected) as rejected:
+        import_land_cover(name=name, data=data, region=huangshan)
+
+    assert [p.feature for p in rejected.value.report.problems] == [10]
+    assert rejected.value.report.features == 10
+    assert not LandCover.objects.exists()
+
+
+def test_hostile_names_are_stored_as_text(plan):
+    name, data = corpus(HOSTILE_NAMES)
+
+    import_zones(name=name, data=data, planning_version=plan)
+
+    zone = Zone.objects.get()
+    assert zone.name == "<script>alert(1)</script>'; DROP TABLE pilots_zone; --"
+
+
+def test_make_valid_repairs_the_bowtie_and_says_so(plan):
+    name, data = corpus("bowtie_self_intersecting.geojson")
+
+    batch = import_zones(name=name, data=data, planning_version=plan, make_valid=True)
+
+    zone = Zone.objects.get()
+    assert zone.geometry.valid
+    assert zone.geometry.num_geom == 2
+    assert any("Feature 1 was repaired (Self-intersection" in n for n in batch.report["notes"])
+
+
+def test_gbk_csv_is_decoded_and_imported_with_a_note(plan):
+    name, data = corpus("gbk_encoded.csv")
+
+    batch = import_zones(name=name, data=data, planning_version=plan, srid=4326)
+
+    assert Zone.objects.get().name == "生态红线A"
+    assert "read as GB18030" in batch.report["notes"][0]
+
+
+def test_broken_wkt_is_named_by_row(plan):
+    name, data = corpus("bad_wkt.csv")
+
+    with pytest.raises(ImportRejected) as rejected:
+        import_zones(name=name, data=data, planning_version=plan, srid=4326)
+
+    assert rejected.value.report.problems[0].feature == 1
+    assert "broken WKT" in rejected.value.report.problems[0].message
+    assert not Zone.objects.exists()
