@@ -1,20 +1,240 @@
-from django.contrib import admin
+"""Admin for the spatial registry: maps that work offline, filters by region, kind, version."""
 
-from pilots.models import Region
+from django.contrib import admin, messages
+from django.contrib.gis.admin import GISModelAdmin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from pilots.models import (
+    ImportBatch,
+    LandCover,
+    LandUseClass,
+    PilotMembership,
+    PilotProgramme,
+    PlanningVersion,
+    Region,
+    Zone,
+)
+from pilots.widgets import OfflineMapWidget
+
+# One colour per zone kind, everywhere a zone is drawn or listed.
+ZONE_COLOURS = {
+    Zone.Kind.ECOLOGICAL_RED_LINE: "#c62828",
+    Zone.Kind.ECOLOGICAL_FUNCTION_AREA: "#2e7d32",
+    Zone.Kind.PERMANENT_BASIC_FARMLAND: "#f9a825",
+    Zone.Kind.GRAIN_PRODUCING_AREA: "#8d6e63",
+    Zone.Kind.URBAN_DEVELOPMENT_BOUNDARY: "#6a1b9a",
+    Zone.Kind.URBANISED_AREA: "#455a64",
+}
+
+
+class MapAdmin(GISModelAdmin):
+    gis_widget = OfflineMapWidget
+
+
+class ReadOnlyGeometryMixin:
+    """Show the geometry on the map, but never accept a changed one from the form."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "geometry" in form.base_fields:
+            form.base_fields["geometry"].disabled = True
+        return form
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    """Regions come from `load_regions`; officials browse them, nobody edits boundaries here."""
+class RegionAdmin(ReadOnlyGeometryMixin, MapAdmin):
+    """Regions come from `load_regions`; officials browse them and may add an English name."""
 
-    list_display = ["code", "name", "level", "parent", "area_km2", "updated_at"]
+    list_display = ["code", "name", "name_en", "level", "parent", "area_km2"]
     list_filter = ["level"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
-    fields = ["code", "name", "name_en", "level", "parent", "area_km2", "source", "updated_at"]
-    readonly_fields = ["code", "level", "parent", "area_km2", "source", "updated_at"]
+    fields = ["code", "name", "name_en", "level", "parent", "area_km2", "source", "geometry"]
+    readonly_fields = ["code", "name", "level", "parent", "area_km2", "source"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = PilotMembership
+    fields = ["region", "derived_role", "role_override", "override_reason"]
+    readonly_fields = ["derived_role"]
+    autocomplete_fields = ["region"]
+    extra = 0
+
+
+@admin.register(PilotProgramme)
+class PilotProgrammeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "start_date",
+        "end_date",
+        "settlement_frequency",
+        "status",
+        "vertical",
+        "horizontal",
+        "market",
+    ]
+    list_filter = ["status", "settlement_frequency"]
+    search_fields = ["name", "memberships__region__name", "memberships__region__code"]
+    inlines = [MembershipInline]
+
+
+class ZoneInline(admin.TabularInline):
+    model = Zone
+    fields = ["kind", "name", "area_km2", "feature_index"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanningVersion)
+class PlanningVersionAdmin(admin.ModelAdmin):
+    list_display = ["region", "name", "version", "effective_from", "published"]
+    list_filter = ["published", "region"]
+    search_fields = ["name", "region__name", "region__code"]
+    autocomplete_fields = ["region"]
+    inlines = [ZoneInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.published:
+            return ["region", "name", "version", "effective_from", "published"]
+        return []
+
+
+@admin.register(Zone)
+class ZoneAdmin(ReadOnlyGeometryMixin, MapAdmin):
+    """Zones arrive by import; their geometry is shown, never edited by hand."""
+
+    list_display = ["coloured_kind", "name", "region", "planning_version", "area_km2"]
+    list_filter = ["kind", "protected", "region", "planning_version"]
+    search_fields = ["name", "region__name", "region__code"]
+    list_select_related = ["region", "planning_version__region"]
+    fields = [
+        "planning_version",
+        "region",
+        "kind",
+        "name",
+        "area_km2",
+        "import_batch",
+        "feature_index",
+        "geometry",
+    ]
+    readonly_fields = [
+        "planning_version",
+        "region",
+        "kind",
+        "area_km2",
+        "import_batch",
+        "feature_index",
+    ]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def coloured_kind(self, zone):
+        return format_html(
+            '<span style="border-left:1em solid {};padding-left:.4em">{}</span>',
+            ZONE_COLOURS[zone.kind],
+            zone.get_kind_display(),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(LandUseClass)
+class LandUseClassAdmin(admin.ModelAdmin):
+    list_display = ["scheme", "code", "name_zh", "name_en"]
+    list_filter = ["scheme"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LandCover)
+class LandCoverAdmin(ReadOnlyGeometryMixin, MapAdmin):
+    list_display = ["region", "land_use", "survey_year", "area_km2", "synthetic", "source"]
+    list_filter = ["synthetic", "survey_year", "land_use__scheme", "land_use", "region"]
+    search_fields = ["region__name", "region__code", "land_use__code", "source"]
+    list_select_related = ["region", "land_use"]
+    readonly_fields = [
+        "region",
+        "land_use",
+        "survey_year",
+        "area_km2",
+        "synthetic",
+        "source",
+        "import_batch",
+        "feature_index",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        cover = self.get_object(request, object_id)
+        if cover is not None and cover.synthetic:
+            messages.warning(
+                request,
+                _("Synthetic demo data, generated inside the real boundary: not a land survey."),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "kind",
+        "file_name",
+        "target",
+        "status",
+        "features",
+        "imported_by",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["file_name", "target", "file_sha256"]
+    fields = [
+        "kind",
+        "file_name",
+        "file_sha256",
+        "target",
+        "status",
+        "features",
+        "problems",
+        "imported_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("problems"))
+    def problems(self, batch):
+        rows = batch.report.get("problems", [])
+        if not rows:
+            return "-"
+        texts = ((f"#{p['feature']}: " if p["feature"] else "") + p["message"] for p in rows)
+        items = format_html_join("", "<li>{}</li>", ((text,) for text in texts))
+        return format_html("<ul>{}</ul>", items)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

