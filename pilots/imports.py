@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
-from django.contrib.gis.geos import MultiPolygon
+from django.contrib.gis.geos import GEOSException, MultiPolygon
 from django.db import DatabaseError, transaction
 
 from pilots.geometry import STORAGE_SRID, area_km2
@@ -87,9 +87,10 @@ def import_zones(
         )
     features, digest = _read(name, data, srid, fields, report, ImportBatch.Kind.ZONES, target)
     region = planning_version.region
+    shape = _RegionShape(region)
     zones = []
     for feature in features:
-        geometry = _checked_geometry(feature, region, report, make_valid)
+        geometry = _checked_geometry(feature, shape, report, make_valid)
         kind = str(feature.properties.get(fields["kind"]) or default_kind)
         if kind not in Zone.Kind.values:
             report.add(
@@ -140,9 +141,10 @@ def import_land_cover(
     report = ImportReport()
     features, digest = _read(name, data, srid, fields, report, ImportBatch.Kind.LAND_COVER, target)
     classes = {(c.scheme, c.code): c for c in LandUseClass.objects.all()}
+    shape = _RegionShape(region)
     rows = []
     for feature in features:
-        geometry = _checked_geometry(feature, region, report, make_valid)
+        geometry = _checked_geometry(feature, shape, report, make_valid)
         land_use = _land_use(feature, fields, default_scheme, classes, report)
         year = _survey_year(feature, fields, default_survey_year, report)
         if geometry is not None and land_use is not None and year is not None:
@@ -196,8 +198,27 @@ def _read(name, data, srid, fields, report, kind, target):
     return parsed.features, digest
 
 
+class _RegionShape:
+    """A region's boundary prepared once per import, for fast containment tests."""
+
+    def __init__(self, region: Region):
+        self.region = region
+        self.prepared = region.geometry.prepared
+
+    def contains(self, geometry) -> bool:
+        try:
+            return self.prepared.contains(geometry)
+        except GEOSException:
+            return False
+
+    def share_outside(self, geometry) -> float:
+        if not geometry.area:
+            return 1.0
+        return geometry.difference(self.region.geometry).area / geometry.area
+
+
 def _checked_geometry(
-    feature: Feature, region: Region, report: ImportReport, make_valid: bool
+    feature: Feature, shape: _RegionShape, report: ImportReport, make_valid: bool
 ) -> MultiPolygon | None:
     if feature.problem:
         report.add(feature, feature.problem)
@@ -209,9 +230,13 @@ def _checked_geometry(
     if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
         report.add(feature, f"is a {geometry.geom_type}; zones and land cover must be polygons")
         return None
-    if not _coordinates_plausible(feature, report):
+    stored = _to_storage(geometry)
+    # Most features lie well inside their region: then their coordinates are plausible
+    # and nothing sticks out, and the costlier checks are skipped.
+    inside = shape.contains(stored)
+    if not inside and not _coordinates_plausible(feature, report):
         return None
-    geometry = _to_storage(geometry)
+    geometry = stored
     if not geometry.valid:
         if not make_valid:
             report.add(
@@ -225,10 +250,12 @@ def _checked_geometry(
         polygons = [g for g in _parts(geometry) if g.geom_type == "Polygon" and not g.empty]
         geometry = MultiPolygon(*polygons, srid=STORAGE_SRID)
         report.notes.append(f"Feature {feature.index} was repaired ({reason}).")
+        inside = shape.contains(geometry)
     if geometry.geom_type == "Polygon":
         geometry = MultiPolygon(geometry, srid=STORAGE_SRID)
-    outside = _share_outside(geometry, region)
+    outside = 0.0 if inside else shape.share_outside(geometry)
     if outside > OUTSIDE_TOLERANCE:
+        region = shape.region
         report.add(feature, f"lies {outside:.0%} outside {region.name} ({region.code})")
         return None
     return geometry
@@ -276,12 +303,6 @@ def _parts(geometry):
         if geometry.geom_type in {"MultiPolygon", "GeometryCollection"}
         else [geometry]
     )
-
-
-def _share_outside(geometry, region: Region) -> float:
-    if region.geometry.prepared.contains(geometry):
-        return 0.0
-    return geometry.difference(region.geometry).area / geometry.area if geometry.area else 1.0
 
 
 def _land_use(feature, fields, default_scheme, classes, report):
