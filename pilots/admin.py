@@ -149,6 +149,14 @@ class ZoneAdmin(ReadOnlyGeometryMixin, MapAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        frozen = obj is not None and obj.planning_version.published
+        return not frozen and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        frozen = obj is not None and obj.planning_version.published
+        return not frozen and super().has_delete_permission(request, obj)
+
 
 @admin.register(LandUseClass)
 class LandUseClassAdmin(admin.ModelAdmin):

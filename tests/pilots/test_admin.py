@@ -95,3 +95,15 @@ def test_demo_pilot_has_members_zones_and_synthetic_cover(demo):
     assert LandCover.objects.filter(synthetic=False).count() == 0
     assert LandCover.objects.filter(region__code="341000").count() > 300
     assert load_xinan_demo() is None
+
+
+def test_zones_of_a_published_version_are_view_only(admin_client, demo):
+    zone = Zone.objects.filter(planning_version__published=True).first()
+    url = reverse("admin:pilots_zone_change", args=[zone.pk])
+
+    page = admin_client.get(url).content.decode()
+    delete = admin_client.post(reverse("admin:pilots_zone_delete", args=[zone.pk]), {"post": "yes"})
+
+    assert 'name="_save"' not in page
+    assert delete.status_code == 403
+    assert Zone.objects.filter(pk=zone.pk).exists()
