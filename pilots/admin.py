@@ -2,9 +2,15 @@
 
 from django.contrib import admin, messages
 from django.contrib.gis.admin import GISModelAdmin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from pilots.forms import SpatialUploadForm
+from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import (
     ImportBatch,
     LandCover,
@@ -16,6 +22,27 @@ from pilots.models import (
     Zone,
 )
 from pilots.widgets import OfflineMapWidget
+
+
+def _import_upload(data, user):
+    upload = data["file"]
+    common = {
+        "name": upload.name,
+        "data": upload.read(),
+        "srid": data["srid"],
+        "field_map": data["field_map"],
+        "make_valid": data["make_valid"],
+        "imported_by": user,
+    }
+    if data["kind"] == ImportBatch.Kind.ZONES:
+        return import_zones(planning_version=data["planning_version"], **common)
+    return import_land_cover(
+        region=data["region"],
+        default_scheme=data["scheme"],
+        default_survey_year=data["survey_year"],
+        **common,
+    )
+
 
 # One colour per zone kind, everywhere a zone is drawn or listed.
 ZONE_COLOURS = {
@@ -206,6 +233,7 @@ class LandCoverAdmin(ReadOnlyGeometryMixin, MapAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
+    change_list_template = "admin/pilots/importbatch/change_list.html"
     list_display = [
         "created_at",
         "kind",
@@ -229,6 +257,48 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "created_at",
     ]
     readonly_fields = fields
+
+    def get_urls(self):
+        upload = path(
+            "upload/",
+            self.admin_site.admin_view(self.upload_view),
+            name="pilots_importbatch_upload",
+        )
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request):
+        """Upload a zone or land-cover file; show the per-feature report when it is refused."""
+        needed = {
+            ImportBatch.Kind.ZONES: "pilots.add_zone",
+            ImportBatch.Kind.LAND_COVER: "pilots.add_landcover",
+        }
+        if not any(request.user.has_perm(p) for p in needed.values()):
+            raise PermissionDenied
+        form = SpatialUploadForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            if not request.user.has_perm(needed[form.cleaned_data["kind"]]):
+                raise PermissionDenied
+            try:
+                batch = _import_upload(form.cleaned_data, request.user)
+            except ImportRejected as exc:
+                report = exc.report
+                messages.error(request, _("The file was rejected; nothing was imported."))
+            else:
+                messages.success(
+                    request,
+                    _("Imported %(count)d feature(s) as batch #%(batch)d.")
+                    % {"count": batch.features, "batch": batch.pk},
+                )
+                return redirect("admin:pilots_importbatch_change", batch.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "report": report,
+            "title": _("Upload zones or land cover"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/pilots/importbatch/upload.html", context)
 
     @admin.display(description=_("problems"))
     def problems(self, batch):

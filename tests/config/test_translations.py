@@ -11,8 +11,9 @@ def _entries(text):
     """(msgid, msgstr) pairs of a .po file, continuation lines joined."""
     entries, current, field = [], {}, None
     for line in [*text.splitlines(), ""]:
-        if line.startswith(("msgid ", "msgstr ")):
+        if line.startswith(("msgid ", "msgstr ", "msgstr[0] ")):
             field, _, value = line.partition(" ")
+            field = field.removesuffix("[0]")
             current[field] = value.strip('"')
         elif line.startswith('"') and field:
             current[field] += line.strip('"')
