@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSException, MultiPolygon
 from django.db import DatabaseError, transaction
+from django.utils.translation import gettext as _
 
 from pilots.geometry import STORAGE_SRID, area_km2
 from pilots.models import ImportBatch, LandCover, LandUseClass, PlanningVersion, Region, Zone
@@ -83,7 +84,8 @@ def import_zones(
     if planning_version.published:
         report.add(
             None,
-            f"Planning version {planning_version} is published; import into a new version instead.",
+            _("Planning version %(version)s is published; import into a new version instead.")
+            % {"version": planning_version},
         )
     features, digest = _read(name, data, srid, fields, report, ImportBatch.Kind.ZONES, target)
     region = planning_version.region
@@ -95,7 +97,8 @@ def import_zones(
         if kind not in Zone.Kind.values:
             report.add(
                 feature,
-                f"kind {kind!r} is not a zone kind; use one of {', '.join(Zone.Kind.values)}",
+                _("kind %(kind)s is not a zone kind; use one of %(kinds)s")
+                % {"kind": repr(kind), "kinds": ", ".join(Zone.Kind.values)},
             )
         if geometry is not None and kind in Zone.Kind.values:
             zones.append(
@@ -180,8 +183,11 @@ def _read(name, data, srid, fields, report, kind, target):
     if earlier is not None:
         report.add(
             None,
-            f"This file was already imported into {target} as batch "
-            f"#{earlier.pk} on {earlier.created_at:%Y-%m-%d}; nothing was changed.",
+            _(
+                "This file was already imported into %(target)s as batch "
+                "#%(batch)s on %(date)s; nothing was changed."
+            )
+            % {"target": target, "batch": earlier.pk, "date": f"{earlier.created_at:%Y-%m-%d}"},
         )
         raise ImportRejected(report)
     try:
@@ -194,7 +200,7 @@ def _read(name, data, srid, fields, report, kind, target):
     report.features = len(parsed.features)
     report.notes += parsed.notes
     if not parsed.features:
-        report.add(None, "The file holds no features.")
+        report.add(None, _("The file holds no features."))
     return parsed.features, digest
 
 
@@ -225,10 +231,14 @@ def _checked_geometry(
         return None
     geometry = feature.geometry
     if geometry.empty:
-        report.add(feature, "has an empty geometry")
+        report.add(feature, _("has an empty geometry"))
         return None
     if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
-        report.add(feature, f"is a {geometry.geom_type}; zones and land cover must be polygons")
+        report.add(
+            feature,
+            _("is a %(type)s; zones and land cover must be polygons")
+            % {"type": geometry.geom_type},
+        )
         return None
     stored = _to_storage(geometry)
     # Most features lie well inside their region: then their coordinates are plausible
@@ -241,22 +251,29 @@ def _checked_geometry(
         if not make_valid:
             report.add(
                 feature,
-                f"has an invalid geometry ({geometry.valid_reason}); fix it or "
-                "import with --make-valid",
+                _("has an invalid geometry (%(reason)s); fix it or import with --make-valid")
+                % {"reason": geometry.valid_reason},
             )
             return None
         reason = geometry.valid_reason
         geometry = geometry.make_valid()
         polygons = [g for g in _parts(geometry) if g.geom_type == "Polygon" and not g.empty]
         geometry = MultiPolygon(*polygons, srid=STORAGE_SRID)
-        report.notes.append(f"Feature {feature.index} was repaired ({reason}).")
+        report.notes.append(
+            _("Feature %(number)s was repaired (%(reason)s).")
+            % {"number": feature.index, "reason": reason}
+        )
         inside = shape.contains(geometry)
     if geometry.geom_type == "Polygon":
         geometry = MultiPolygon(geometry, srid=STORAGE_SRID)
     outside = 0.0 if inside else shape.share_outside(geometry)
     if outside > OUTSIDE_TOLERANCE:
         region = shape.region
-        report.add(feature, f"lies {outside:.0%} outside {region.name} ({region.code})")
+        report.add(
+            feature,
+            _("lies %(share)s outside %(name)s (%(code)s)")
+            % {"share": f"{outside:.0%}", "name": region.name, "code": region.code},
+        )
         return None
     return geometry
 
@@ -269,15 +286,26 @@ def _coordinates_plausible(feature: Feature, report: ImportReport) -> bool:
     if max(abs(xmin), abs(xmax)) > 360 or max(abs(ymin), abs(ymax)) > 360:
         report.add(
             feature,
-            f"has coordinates like {xmin:.0f}, {ymin:.0f}, which look like metres "
-            f"(Web Mercator?) but the file declares degrees (EPSG:{geometry.srid})",
+            _(
+                "has coordinates like %(x)s, %(y)s, which look like metres "
+                "(Web Mercator?) but the file declares degrees (EPSG:%(srid)s)"
+            )
+            % {"x": f"{xmin:.0f}", "y": f"{ymin:.0f}", "srid": geometry.srid},
         )
         return False
     if ymin < -90 or ymax > 90:
-        report.add(feature, f"has latitude {ymax if ymax > 90 else ymin:g}, outside -90..90")
+        report.add(
+            feature,
+            _("has latitude %(latitude)s, outside -90..90")
+            % {"latitude": f"{ymax if ymax > 90 else ymin:g}"},
+        )
         return False
     if xmin < -180 or xmax > 180:
-        report.add(feature, f"has longitude {xmax if xmax > 180 else xmin:g}, outside -180..180")
+        report.add(
+            feature,
+            _("has longitude %(longitude)s, outside -180..180")
+            % {"longitude": f"{xmax if xmax > 180 else xmin:g}"},
+        )
         return False
     return True
 
@@ -312,12 +340,17 @@ def _land_use(feature, fields, default_scheme, classes, report):
     if scheme is None:
         report.add(
             feature,
-            f"land-use scheme {scheme_name!r} is unknown; use GB/T 21010-2017 or third-survey",
+            _("land-use scheme %(scheme)s is unknown; use GB/T 21010-2017 or third-survey")
+            % {"scheme": repr(scheme_name)},
         )
         return None
     land_use = classes.get((scheme, code.zfill(2)))
     if land_use is None:
-        report.add(feature, f"land-use code {code!r} does not exist in {scheme.label}")
+        report.add(
+            feature,
+            _("land-use code %(code)s does not exist in %(scheme)s")
+            % {"code": repr(code), "scheme": scheme.label},
+        )
     return land_use
 
 
@@ -326,11 +359,13 @@ def _survey_year(feature, fields, default, report):
     try:
         year = int(raw)
     except (TypeError, ValueError):
-        report.add(feature, f"survey year {raw!r} is not a year")
+        report.add(feature, _("survey year %(year)s is not a year") % {"year": repr(raw)})
         return None
     if not EARLIEST_SURVEY_YEAR <= year <= date.today().year:
         report.add(
-            feature, f"survey year {year} is outside {EARLIEST_SURVEY_YEAR}..{date.today().year}"
+            feature,
+            _("survey year %(year)s is outside %(earliest)s..%(latest)s")
+            % {"year": year, "earliest": EARLIEST_SURVEY_YEAR, "latest": date.today().year},
         )
         return None
     return year
@@ -346,15 +381,20 @@ def _check_overlaps(zones: list[Zone], version: PlanningVersion, report: ImportR
             if zone.geometry.relate_pattern(other.geometry, "2********"):
                 overlap = area_km2(zone.geometry.intersection(other.geometry))
                 where = (
-                    f"feature {other.feature_index}"
+                    _("feature %(number)s") % {"number": other.feature_index}
                     if other.pk is None
-                    else f"existing zone #{other.pk}"
+                    else _("existing zone #%(id)s") % {"id": other.pk}
                 )
                 report.problems.append(
                     Problem(
                         zone.feature_index,
-                        f"{zone.get_kind_display()} overlaps {other.get_kind_display()} "
-                        f"({where}) by {overlap} km²",
+                        _("%(kind)s overlaps %(other)s (%(where)s) by %(area)s km²")
+                        % {
+                            "kind": zone.get_kind_display(),
+                            "other": other.get_kind_display(),
+                            "where": where,
+                            "area": overlap,
+                        },
                     )
                 )
 
@@ -394,6 +434,9 @@ def _write(report, rows, *, name, digest, kind, target, imported_by):
                 row.import_batch = batch
             model.objects.bulk_create(rows, batch_size=1000)
     except DatabaseError as exc:
-        report.add(None, f"The database refused the file: {str(exc).splitlines()[0]}")
+        report.add(
+            None,
+            _("The database refused the file: %(error)s") % {"error": str(exc).splitlines()[0]},
+        )
         _reject(report, name=name, digest=digest, kind=kind, target=target, imported_by=imported_by)
     return batch

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.contrib.gis.gdal import DataSource, GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.utils.translation import gettext as _
 
 # CRSs an import may declare: CGCS2000, WGS84 and Web Mercator. Anything else is
 # refused before GDAL sees it (see docs/decisions/2026-11-25-gdal-3.6-on-debian-12.md).
@@ -55,22 +56,28 @@ def read_features(
     if suffix in {".zip", ".gpkg"}:
         return _read_with_gdal(name, data, srid)
     raise FileRejected(
-        f"{name}: unsupported format {suffix or '(none)'}; use GeoJSON, CSV with "
-        "WKT, a zipped Shapefile or a GeoPackage."
+        _(
+            "%(name)s: unsupported format %(suffix)s; use GeoJSON, CSV with "
+            "WKT, a zipped Shapefile or a GeoPackage."
+        )
+        % {"name": name, "suffix": suffix or _("(none)")}
     )
 
 
 def checked_srid(srid: int | None, where: str) -> int:
     if srid is None:
         raise FileRejected(
-            f"{where} does not say which coordinate system it uses; declare one "
-            f"of EPSG:{', EPSG:'.join(map(str, ACCEPTED_SRIDS))}."
+            _("%(where)s does not say which coordinate system it uses; declare one of %(codes)s.")
+            % {"where": where, "codes": ", ".join(f"EPSG:{s}" for s in ACCEPTED_SRIDS)}
         )
     if srid not in ACCEPTED_SRIDS:
         raise FileRejected(
-            f"{where} uses EPSG:{srid}; accepted are "
-            + ", ".join(f"EPSG:{s} ({n})" for s, n in ACCEPTED_SRIDS.items())
-            + "."
+            _("%(where)s uses EPSG:%(srid)s; accepted are %(accepted)s.")
+            % {
+                "where": where,
+                "srid": srid,
+                "accepted": ", ".join(f"EPSG:{s} ({n})" for s, n in ACCEPTED_SRIDS.items()),
+            }
         )
     return srid
 
@@ -79,22 +86,25 @@ def _read_geojson(data: bytes, srid: int | None) -> FeatureFile:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise FileRejected("The GeoJSON file is not UTF-8 text.") from None
+        raise FileRejected(_("The GeoJSON file is not UTF-8 text.")) from None
     except json.JSONDecodeError as exc:
         raise FileRejected(
-            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-            f"{exc.msg}); it may be truncated."
+            _(
+                "The file is not valid JSON (line %(line)s, column %(column)s: "
+                "%(error)s); it may be truncated."
+            )
+            % {"line": exc.lineno, "column": exc.colno, "error": exc.msg}
         ) from None
     if not isinstance(document, dict) or document.get("type") not in {
         "FeatureCollection",
         "Feature",
     }:
-        raise FileRejected("The JSON is not a GeoJSON Feature or FeatureCollection.")
+        raise FileRejected(_("The JSON is not a GeoJSON Feature or FeatureCollection."))
     declared = _geojson_crs(document)
-    srid = checked_srid(srid or declared or GEOJSON_DEFAULT_SRID, "The GeoJSON file")
+    srid = checked_srid(srid or declared or GEOJSON_DEFAULT_SRID, _("The GeoJSON file"))
     items = document["features"] if document["type"] == "FeatureCollection" else [document]
     if not isinstance(items, list):
-        raise FileRejected("The GeoJSON 'features' member is not a list.")
+        raise FileRejected(_("The GeoJSON 'features' member is not a list."))
     return FeatureFile([_geojson_feature(i, item, srid) for i, item in enumerate(items, 1)], srid)
 
 
@@ -106,24 +116,31 @@ def _geojson_crs(document: dict) -> int | None:
         return 4326
     match = _EPSG.search(name)
     if not match:
-        raise FileRejected(f"The GeoJSON declares an unknown coordinate system {name!r}.")
+        raise FileRejected(
+            _("The GeoJSON declares an unknown coordinate system %(name)s.") % {"name": repr(name)}
+        )
     return int(match.group(1))
 
 
 def _geojson_feature(index: int, item, srid: int) -> Feature:
     if not isinstance(item, dict):
-        return Feature(index, None, {}, "is not a GeoJSON feature object")
+        return Feature(index, None, {}, _("is not a GeoJSON feature object"))
     properties = item.get("properties") or {}
     geometry = item.get("geometry")
     if not geometry:
-        return Feature(index, None, properties, "has no geometry")
+        return Feature(index, None, properties, _("has no geometry"))
     problem = _polygon_structure_problem(geometry)
     if problem:
         return Feature(index, None, properties, problem)
     try:
         parsed = GEOSGeometry(json.dumps(geometry))
     except (ValueError, GEOSException, GDALException) as exc:
-        return Feature(index, None, properties, f"has an unreadable geometry ({_short(exc)})")
+        return Feature(
+            index,
+            None,
+            properties,
+            _("has an unreadable geometry (%(error)s)") % {"error": _short(exc)},
+        )
     parsed.srid = srid
     return Feature(index, parsed, properties)
 
@@ -131,25 +148,27 @@ def _geojson_feature(index: int, item, srid: int) -> Feature:
 def _polygon_structure_problem(geometry) -> str:
     """Name what is wrong with polygon coordinates in words, before GDAL's terser errors."""
     if not isinstance(geometry, dict):
-        return "has a geometry that is not a GeoJSON object"
+        return _("has a geometry that is not a GeoJSON object")
     if geometry.get("type") not in {"Polygon", "MultiPolygon"}:
         return ""
     coordinates = geometry.get("coordinates")
     if not coordinates:
-        return "has an empty geometry"
+        return _("has an empty geometry")
     polygons = coordinates if geometry["type"] == "MultiPolygon" else [coordinates]
     try:
         for polygon in polygons:
             for number, ring in enumerate(polygon, 1):
                 if len(ring) < 4:
-                    return f"has a ring (ring {number}) with fewer than 4 points"
+                    return _("has a ring (ring %(number)s) with fewer than 4 points") % {
+                        "number": number
+                    }
                 if list(ring[0]) != list(ring[-1]):
-                    return (
-                        f"has a ring that is not closed (ring {number}: first point "
-                        f"{ring[0]} differs from last point {ring[-1]})"
-                    )
+                    return _(
+                        "has a ring that is not closed (ring %(number)s: first point "
+                        "%(first)s differs from last point %(last)s)"
+                    ) % {"number": number, "first": str(ring[0]), "last": str(ring[-1])}
     except TypeError:
-        return "has malformed polygon coordinates"
+        return _("has malformed polygon coordinates")
     return ""
 
 
@@ -158,20 +177,22 @@ def _read_csv(data: bytes, srid: int | None, geometry_column: str) -> FeatureFil
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or geometry_column not in reader.fieldnames:
         raise FileRejected(
-            f"The CSV has no {geometry_column!r} column holding WKT geometry "
-            f"(columns: {', '.join(reader.fieldnames or [])})."
+            _("The CSV has no %(column)s column holding WKT geometry (columns: %(columns)s).")
+            % {"column": repr(geometry_column), "columns": ", ".join(reader.fieldnames or [])}
         )
-    srid = checked_srid(srid, "A CSV file (pass its EPSG code)")
+    srid = checked_srid(srid, _("A CSV file (pass its EPSG code)"))
     features = []
     for index, row in enumerate(reader, 1):
         wkt = (row.pop(geometry_column) or "").strip()
         if not wkt:
-            features.append(Feature(index, None, row, "has no geometry"))
+            features.append(Feature(index, None, row, _("has no geometry")))
             continue
         try:
             features.append(Feature(index, GEOSGeometry(wkt, srid=srid), row))
         except (ValueError, GEOSException, GDALException) as exc:
-            features.append(Feature(index, None, row, f"has broken WKT ({_short(exc)})"))
+            features.append(
+                Feature(index, None, row, _("has broken WKT (%(error)s)") % {"error": _short(exc)})
+            )
     return FeatureFile(features, srid, notes)
 
 
@@ -182,10 +203,10 @@ def _decode_text(data: bytes) -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), ["The file was not UTF-8; it was read as GB18030 (GBK)."]
+        return data.decode("gb18030"), [_("The file was not UTF-8; it was read as GB18030 (GBK).")]
     except UnicodeDecodeError:
         raise FileRejected(
-            "The file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8."
+            _("The file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8.")
         ) from None
 
 
@@ -198,9 +219,14 @@ def _read_with_gdal(name: str, data: bytes, srid: int | None) -> FeatureFile:
         try:
             source = DataSource(str(path))
         except GDALException:
-            raise FileRejected(f"{name} cannot be opened as a spatial file.") from None
+            raise FileRejected(
+                _("%(name)s cannot be opened as a spatial file.") % {"name": name}
+            ) from None
         if source.layer_count != 1:
-            raise FileRejected(f"{name} has {source.layer_count} layers; import one at a time.")
+            raise FileRejected(
+                _("%(name)s has %(count)s layers; import one at a time.")
+                % {"name": name, "count": source.layer_count}
+            )
         layer = source[0]
         declared = layer.srs.srid if layer.srs is not None else None
         srid = checked_srid(srid or declared, name)
@@ -211,7 +237,12 @@ def _read_with_gdal(name: str, data: bytes, srid: int | None) -> FeatureFile:
                 geometry = item.geom.geos
             except (GDALException, GEOSException) as exc:
                 features.append(
-                    Feature(index, None, properties, f"has no usable geometry ({_short(exc)})")
+                    Feature(
+                        index,
+                        None,
+                        properties,
+                        _("has no usable geometry (%(error)s)") % {"error": _short(exc)},
+                    )
                 )
                 continue
             geometry.srid = srid
@@ -228,11 +259,11 @@ def _unzip_shapefile(path: Path, folder: Path) -> Path:
             shapefiles = [m for m in members if m.lower().endswith(".shp")]
             if len(shapefiles) != 1:
                 raise FileRejected(
-                    "The zip must hold exactly one .shp with its .shx, .dbf and .prj."
+                    _("The zip must hold exactly one .shp with its .shx, .dbf and .prj.")
                 )
             archive.extractall(folder / "unzipped", members=members)
     except zipfile.BadZipFile:
-        raise FileRejected("The file is not a valid zip archive.") from None
+        raise FileRejected(_("The file is not a valid zip archive.")) from None
     return folder / "unzipped" / shapefiles[0]
 
 

@@ -2,11 +2,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from pilots.models import PlanningVersion, Region
 from pilots.regions import load_regions
 
 XINAN = ["340000", "3410", "330000", "330100", "330127"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Import messages are translated; these tests read them in English (zh-hans is the default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

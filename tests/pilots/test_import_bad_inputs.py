@@ -5,6 +5,7 @@ it must be accepted with its hostile name stored verbatim as text.
 """
 
 import pytest
+from django.utils import translation
 
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import ImportBatch, LandCover, Zone
@@ -125,3 +126,12 @@ def test_broken_wkt_is_named_by_row(plan):
     assert rejected.value.report.problems[0].feature == 1
     assert "broken WKT" in rejected.value.report.problems[0].message
     assert not Zone.objects.exists()
+
+
+def test_problems_are_reported_in_chinese_when_chinese_is_active(plan):
+    name, data = corpus("null_geometry.geojson")
+
+    with translation.override("zh-hans"), pytest.raises(ImportRejected) as rejected:
+        import_zones(name=name, data=data, planning_version=plan)
+
+    assert rejected.value.report.problems[0].message == "缺少几何图形"

@@ -4,7 +4,6 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
-from django.utils import translation
 
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import ImportBatch, LandCover, PlanningVersion, Zone
@@ -53,7 +52,7 @@ def test_zones_are_imported_whole_with_area_and_batch(plan):
 def test_overlapping_protected_and_developed_zones_are_refused_with_the_area(plan):
     data = _geojson((RED_LINE, _square(118.30, 29.90)), (URBAN, _square(118.31, 29.90)))
 
-    with translation.override("en"), pytest.raises(ImportRejected) as rejected:
+    with pytest.raises(ImportRejected) as rejected:
         import_zones(name="zones.geojson", data=data, planning_version=plan)
 
     problem = rejected.value.report.problems[0]
