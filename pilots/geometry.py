@@ -14,12 +14,15 @@ KM2 = Decimal("0.001")
 _to_albers = None
 
 
-def area_km2(geometry) -> Decimal:
-    """Area of a geometry stored in EPSG:4490, in km², measured in an equal-area projection."""
+def area_m2(geometry) -> float:
+    """Area of a geometry stored in EPSG:4490, in m², measured in an equal-area projection."""
     global _to_albers
     if _to_albers is None:
         source = SpatialReference(STORAGE_SRID)
         source.axis_order = 0  # traditional GIS order: longitude, latitude
         _to_albers = CoordTransform(source, SpatialReference(CHINA_ALBERS))
-    projected = geometry.transform(_to_albers, clone=True)
-    return (Decimal(projected.area) / Decimal(1_000_000)).quantize(KM2, ROUND_HALF_EVEN)
+    return geometry.transform(_to_albers, clone=True).area
+
+
+def area_km2(geometry) -> Decimal:
+    return (Decimal(area_m2(geometry)) / Decimal(1_000_000)).quantize(KM2, ROUND_HALF_EVEN)
