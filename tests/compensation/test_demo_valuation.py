@@ -1,0 +1,65 @@
+"""The demo pilot valued on PostGIS matches the GEOS/GDAL reference, and the command works."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from compensation.models import Valuation
+from compensation.valuation import zone_areas, zone_areas_in_python
+from pilots.demo import load_xinan_demo
+from pilots.models import PlanningVersion
+from pilots.regions import load_regions
+
+
+@pytest.fixture
+def demo(db):
+    load_regions(prefixes=["340000", "3410", "330000", "330100", "330127"])
+    return load_xinan_demo()
+
+
+def test_postgis_areas_match_the_reference_within_a_hundredth_of_a_percent(demo):
+    plans = list(PlanningVersion.objects.values_list("pk", flat=True))
+    surveys = {
+        region_id: 2023 for region_id in PlanningVersion.objects.values_list("region_id", flat=True)
+    }
+
+    sql = {(a.zone_id, a.code): a.area_ha for a in zone_areas(plans=plans, surveys=surveys)}
+    reference = {
+        (a.zone_id, a.code): a.area_ha for a in zone_areas_in_python(plans=plans, surveys=surveys)
+    }
+
+    assert sql.keys() == reference.keys()
+    assert len(sql) > 20
+    worst = max(abs(sql[k] - reference[k]) / reference[k] for k in sql if reference[k])
+    assert worst < Decimal("0.0001")
+
+
+def test_valuate_command_prints_each_region(demo, capsys):
+    call_command("valuate", "--pilot", demo.name, "--year", "2024")
+
+    out = capsys.readouterr().out
+    valuation = Valuation.objects.get()
+    assert f"Valuation #{valuation.pk} (current)" in out
+    assert "341000 黄山市: sink" in out
+    assert "-> protector" in out
+
+
+def test_valuate_command_names_a_price_gap(demo):
+    with pytest.raises(CommandError, match="No CEA price on or before 2020-12-31"):
+        call_command(
+            "valuate",
+            "--pilot",
+            demo.name,
+            "--year",
+            "2020",
+            "--market",
+            "CEA",
+            "--methodology-version",
+            "2",
+        )
+
+
+def test_valuate_command_refuses_an_unknown_pilot(db):
+    with pytest.raises(CommandError, match="No pilot programme 'nowhere'"):
+        call_command("valuate", "--pilot", "nowhere", "--year", "2024")
