@@ -6,7 +6,13 @@ import pytest
 from django.contrib.gis.geos import MultiPolygon
 
 from compensation.exceptions import PriceGap, ValuationInputError
-from compensation.models import CarbonPrice, EmissionInventory, SinkCoefficient, Valuation
+from compensation.models import (
+    CarbonPrice,
+    EmissionInventory,
+    MethodologyVersion,
+    SinkCoefficient,
+    Valuation,
+)
 from compensation.quantities import co2e_per_ha
 from compensation.valuation import valuate, zone_areas, zone_areas_in_python
 from tests.compensation.conftest import add_cover, add_zone, albers_rectangle, publish
@@ -148,10 +154,21 @@ def test_price_in_force_is_the_latest_before_the_period_end(pilot, forest_square
 
 
 def test_a_class_missing_from_the_methodology_is_named(pilot, forest_square, guangdong):
-    SinkCoefficient.objects.filter(version=guangdong, land_use_code="03").delete()
+    draft = MethodologyVersion.objects.create(
+        methodology=guangdong.methodology,
+        version=2,
+        scheme=guangdong.scheme,
+        unit=guangdong.unit,
+        valid_from=guangdong.valid_from,
+        citation="without forest",
+    )
+    SinkCoefficient.objects.bulk_create(
+        SinkCoefficient(version=draft, land_use_code=c.land_use_code, value=c.value)
+        for c in guangdong.coefficients.exclude(land_use_code="03")
+    )
 
     with pytest.raises(ValuationInputError, match=r"has no coefficient for class 03 \(zones \d+"):
-        valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+        valuate(programme=pilot, year=2024, methodology_version=draft, market="CEA")
     assert not Valuation.objects.exists()
 
 
@@ -175,3 +192,15 @@ def test_sql_and_python_areas_agree(pilot, huangshan, plan, guangdong):
     assert [(a.code, a.area_ha) for a in sorted(sql, key=lambda a: a.code)] == [
         (a.code, a.area_ha) for a in sorted(python, key=lambda a: a.code)
     ]
+
+
+def test_a_published_methodology_cannot_change(guangdong):
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
+        guangdong.coefficients.filter(land_use_code="03").update(value=Decimal("9.9"))
+    with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
+        MethodologyVersion.objects.filter(pk=guangdong.pk).update(unit="tC/ha/yr")
+    with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
+        SinkCoefficient.objects.create(version=guangdong, land_use_code="02", value=Decimal(1))
+    assert guangdong.coefficients.get(land_use_code="03").value == Decimal("3.9000")
