@@ -1,0 +1,75 @@
+"""Admin for methodologies, prices and valuations."""
+
+import pytest
+from django.urls import reverse
+
+from compensation.models import MethodologyVersion, SinkCoefficient, Valuation
+from compensation.valuation import valuate
+from pilots.demo import load_xinan_demo
+from pilots.regions import load_regions
+
+
+@pytest.fixture
+def valued(db):
+    load_regions(prefixes=["340000", "3410", "330000", "330100", "330127"])
+    programme = load_xinan_demo()
+    version = MethodologyVersion.objects.get(methodology__name__startswith="广东省")
+    return valuate(programme=programme, year=2024, methodology_version=version, market="CEA")
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "methodology",
+        "methodologyversion",
+        "carbonmarket",
+        "carbonprice",
+        "emissioninventory",
+        "valuation",
+    ],
+)
+def test_every_changelist_renders(admin_client, valued, model):
+    assert admin_client.get(reverse(f"admin:compensation_{model}_changelist")).status_code == 200
+
+
+def test_a_valuation_shows_its_breakdown_and_an_offline_map(admin_client, valued):
+    page = admin_client.get(
+        reverse("admin:compensation_valuation_change", args=[valued.pk]),
+        headers={"accept-language": "en"},
+    ).content.decode()
+
+    assert "341000 黄山市" in page
+    assert "<svg" in page and "<path" in page
+    assert "tCO2e/ha" in page
+    assert 'name="_save"' not in page
+
+
+def test_published_versions_show_no_editable_coefficients(admin_client, valued):
+    version = valued.methodology_version
+
+    page = admin_client.get(
+        reverse("admin:compensation_methodologyversion_change", args=[version.pk])
+    ).content
+    assert b'name="coefficients-0-value"' not in page
+
+
+def test_new_draft_version_copies_the_coefficients(admin_client, valued):
+    version = valued.methodology_version
+
+    admin_client.post(
+        reverse("admin:compensation_methodologyversion_changelist"),
+        {"action": "new_draft_version", "_selected_action": [version.pk]},
+    )
+
+    draft = MethodologyVersion.objects.get(methodology=version.methodology, version=2)
+    assert draft.published is False
+    assert SinkCoefficient.objects.filter(version=draft).count() == version.coefficients.count()
+
+
+def test_valuations_cannot_be_deleted_in_the_admin(admin_client, valued):
+    response = admin_client.post(
+        reverse("admin:compensation_valuation_delete", args=[valued.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert Valuation.objects.filter(pk=valued.pk).exists()
