@@ -32,7 +32,7 @@ lint: $(INSTALLED)
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 bench: system-deps-test $(INSTALLED) services
-	$(TEST_ENV) $(PY) -m bench
+	$(TEST_ENV) $(PY) -m bench $(BENCH)
 
 lock:
 	scripts/lock

@@ -24,6 +24,8 @@ def main() -> int:
     from bench.harness import Report
 
     modules = sorted(p.stem for p in Path(__file__).parent.glob("*.py") if p.stem not in SKIP)
+    wanted = sys.argv[1:]  # e.g. `python -m bench valuation` runs just that one
+    modules = [m for m in modules if not wanted or m in wanted]
     if not modules:
         print("No benchmarks in bench/ yet: nothing was measured.")
         return 0

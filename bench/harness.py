@@ -48,13 +48,13 @@ class Report:
         return row
 
     def print_table(self):
-        header = f"{'benchmark':<34}{'size':>8}{'time s':>10}{'rate':>14}  {'vs baseline':<30}"
+        header = f"{'benchmark':<40}{'size':>8}{'time s':>10}{'rate':>14}  {'vs baseline':<30}"
         print(header)
         print("-" * len(header))
         for r in self.rows:
             versus = f"{r.ratio:6.1%} of {r.baseline}" if r.ratio is not None else "(baseline)"
             print(
-                f"{r.name:<34}{r.size:>8}{r.seconds:>10.3f}{r.rate:>11.0f} {r.unit:<3}"
+                f"{r.name:<40}{r.size:>8}{r.seconds:>10.3f}{r.rate:>11.0f} {r.unit:<3}"
                 f"  {versus:<30}"
             )
 
@@ -67,7 +67,7 @@ class Report:
         for name, rows in by_name.items():
             for small, large in pairwise(rows):
                 print(
-                    f"  {name:<34} size x{large.size / small.size:.1f} -> "
+                    f"  {name:<40} size x{large.size / small.size:.1f} -> "
                     f"time x{large.seconds / small.seconds:.2f}"
                 )
 

@@ -28,12 +28,12 @@ from compensation.models import (
 )
 from compensation.prices import price_in_force
 from compensation.quantities import HECTARES, cny, co2e_per_ha, sink_tonnes, tonnes
-from pilots.geometry import CHINA_ALBERS, area_m2
+from pilots.geometry import CHINA_ALBERS_SRID, area_m2
 from pilots.models import LandCover, PilotProgramme, PlanningVersion, Zone
 
 AREAS_SQL = """
 SELECT z.id, z.region_id, z.protected, luc.scheme, luc.code,
-       round((sum(ST_Area(ST_Transform(ST_Intersection(z.geometry, lc.geometry), %s)))
+       round((sum(ST_Area(ST_Transform(ST_Intersection(z.geometry, lc.geometry), %s::integer)))
               / 10000)::numeric, 4) AS area_ha
   FROM pilots_zone z
   JOIN unnest(%s::bigint[], %s::integer[]) AS surveys(region_id, year)
@@ -45,12 +45,16 @@ SELECT z.id, z.region_id, z.protected, luc.scheme, luc.code,
  WHERE z.planning_version_id = ANY(%s)
  GROUP BY z.id, z.region_id, z.protected, luc.scheme, luc.code
 """
+# LATERAL makes each polygon probe the spatial index for its neighbours, whatever the
+# statistics of a freshly imported survey suggest.
 OVERLAPS_SQL = """
 SELECT a.id, b.id
   FROM pilots_landcover a
-  JOIN pilots_landcover b
-    ON a.region_id = b.region_id AND a.survey_year = b.survey_year AND a.id < b.id
-   AND a.geometry && b.geometry AND ST_Relate(a.geometry, b.geometry, '2********')
+ CROSS JOIN LATERAL (
+       SELECT b.id FROM pilots_landcover b
+        WHERE b.geometry && a.geometry AND b.id > a.id
+          AND b.region_id = a.region_id AND b.survey_year = a.survey_year
+          AND ST_Relate(a.geometry, b.geometry, '2********')) b
  WHERE a.region_id = %s AND a.survey_year = %s
  LIMIT 20
 """
@@ -162,7 +166,9 @@ def zone_areas(*, plans: list[int], surveys: dict[int, int]) -> list[Area]:
         return []
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(AREAS_SQL, [CHINA_ALBERS, list(surveys), list(surveys.values()), plans])
+            cursor.execute(
+                AREAS_SQL, [CHINA_ALBERS_SRID, list(surveys), list(surveys.values()), plans]
+            )
             return [Area(*row) for row in cursor.fetchall()]
     return zone_areas_in_python(plans=plans, surveys=surveys)
 

@@ -9,6 +9,9 @@ STORAGE_SRID = 4490  # CGCS2000
 CHINA_ALBERS = (
     "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs"
 )
+# The same projection registered in PostGIS's spatial_ref_sys (migration 0004), so that
+# ST_Transform reuses one cached PROJ transformation instead of parsing the string per row.
+CHINA_ALBERS_SRID = 990001
 KM2 = Decimal("0.001")
 
 _to_albers = None

@@ -11,14 +11,15 @@ from datetime import date
 
 from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import GEOSException, MultiPolygon
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from pilots.geometry import STORAGE_SRID, area_km2
 from pilots.models import ImportBatch, LandCover, LandUseClass, PlanningVersion, Region, Zone
 from pilots.readers import Feature, FileRejected, read_features
 
-OUTSIDE_TOLERANCE = 0.01  # share of a feature's area allowed outside its region
+OUTSIDE_TOLERANCE = 0.01
+ANALYZE_AFTER_ROWS = 1000  # share of a feature's area allowed outside its region
 EARLIEST_SURVEY_YEAR = 1980
 SCHEME_NAMES = {
     "gbt21010-2017": LandUseClass.Scheme.GBT_21010_2017,
@@ -399,6 +400,17 @@ def _check_overlaps(zones: list[Zone], version: PlanningVersion, report: ImportR
                 )
 
 
+def _refresh_statistics(model, added: int) -> None:
+    """After a large import, let the planner know the table grew before anyone queries it.
+
+    Without this the spatial joins that follow (valuation, overlap checks) are planned
+    on stale statistics as sequential scans until autovacuum gets round to it.
+    """
+    if connection.vendor == "postgresql" and added >= ANALYZE_AFTER_ROWS:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {model._meta.db_table}")
+
+
 def _reject(report, *, name, digest, kind, target, imported_by=None):
     batch = ImportBatch.objects.create(
         kind=kind,
@@ -433,6 +445,7 @@ def _write(report, rows, *, name, digest, kind, target, imported_by):
             for row in rows:
                 row.import_batch = batch
             model.objects.bulk_create(rows, batch_size=1000)
+            _refresh_statistics(model, len(rows))
     except DatabaseError as exc:
         report.add(
             None,
