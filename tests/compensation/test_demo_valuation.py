@@ -10,6 +10,7 @@ from compensation.valuation import zone_areas, zone_areas_in_python
 from pilots.demo import load_xinan_demo
 from pilots.models import PlanningVersion
 from pilots.regions import load_regions
+from tests.compensation.reference import reference_areas
 
 
 @pytest.fixture
@@ -18,21 +19,39 @@ def demo(db):
     return load_xinan_demo()
 
 
-def test_postgis_areas_match_the_reference_within_a_hundredth_of_a_percent(demo):
+@pytest.fixture
+def demo_inputs(demo):
     plans = list(PlanningVersion.objects.values_list("pk", flat=True))
-    surveys = {
-        region_id: 2023 for region_id in PlanningVersion.objects.values_list("region_id", flat=True)
-    }
+    surveys = dict.fromkeys(PlanningVersion.objects.values_list("region_id", flat=True), 2023)
+    return plans, surveys
 
-    sql = {(a.zone_id, a.code): a.area_ha for a in zone_areas(plans=plans, surveys=surveys)}
-    reference = {
+
+def _worst_relative_difference(left, right):
+    assert left.keys() == right.keys()
+    assert len(left) > 20
+    return max(abs(left[k] - right[k]) / right[k] for k in left if right[k])
+
+
+def _postgis(plans, surveys):
+    return {(a.zone_id, a.code): a.area_ha for a in zone_areas(plans=plans, surveys=surveys)}
+
+
+def test_postgis_areas_match_shapely_and_pyproj_within_a_hundredth_of_a_percent(demo_inputs):
+    plans, surveys = demo_inputs
+
+    reference = reference_areas(plans=plans, surveys=surveys)
+
+    assert _worst_relative_difference(_postgis(plans, surveys), reference) < Decimal("0.0001")
+
+
+def test_the_spatialite_path_gives_the_same_numbers_as_postgis(demo_inputs):
+    plans, surveys = demo_inputs
+
+    python = {
         (a.zone_id, a.code): a.area_ha for a in zone_areas_in_python(plans=plans, surveys=surveys)
     }
 
-    assert sql.keys() == reference.keys()
-    assert len(sql) > 20
-    worst = max(abs(sql[k] - reference[k]) / reference[k] for k in sql if reference[k])
-    assert worst < Decimal("0.0001")
+    assert _worst_relative_difference(_postgis(plans, surveys), python) < Decimal("0.0001")
 
 
 def test_valuate_command_prints_each_region(demo, capsys):

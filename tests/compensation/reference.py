@@ -1,0 +1,44 @@
+"""An independent reference for valuation areas: shapely for geometry, pyproj for projection.
+
+Nothing here goes through Django's GEOS/GDAL bindings or PostGIS: geometries
+are read as WKB into shapely, projected to the same Albers definition with
+pyproj, intersected and measured there.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+import numpy
+import pyproj
+import shapely
+
+from pilots.geometry import CHINA_ALBERS
+from pilots.models import LandCover, Zone
+
+_TRANSFORMER = pyproj.Transformer.from_crs("EPSG:4490", CHINA_ALBERS, always_xy=True)
+
+
+def _albers(wkb: bytes):
+    return shapely.transform(
+        shapely.from_wkb(wkb),
+        lambda xy: numpy.column_stack(_TRANSFORMER.transform(xy[:, 0], xy[:, 1])),
+    )
+
+
+def reference_areas(*, plans, surveys) -> dict[tuple[int, str], Decimal]:
+    """Hectares per (zone id, land-use code), rounded like the valuation (4 places)."""
+    totals = defaultdict(float)
+    for zone in Zone.objects.filter(planning_version__in=plans, region__in=surveys):
+        zone_shape = _albers(bytes(zone.geometry.wkb))
+        cover = LandCover.objects.select_related("land_use").filter(
+            region_id=zone.region_id, survey_year=surveys[zone.region_id]
+        )
+        for polygon in cover:
+            shape = _albers(bytes(polygon.geometry.wkb))
+            if shape.intersects(zone_shape):
+                totals[(zone.id, polygon.land_use.code)] += shape.intersection(zone_shape).area
+    return {
+        key: (Decimal(m2) / 10000).quantize(Decimal("0.0001"))
+        for key, m2 in totals.items()
+        if m2 > 0
+    }
