@@ -64,7 +64,7 @@ def run(report):
     load_regions(prefixes=["340000", "341000"])
     region = Region.objects.get(code="341000")
     version = MethodologyVersion.objects.get(methodology__name__startswith="广东省")
-    for year, count in zip((2023, 2024), POLYGON_COUNTS, strict=True):
+    for year, count in zip((2021, 2022), POLYGON_COUNTS, strict=True):
         programme, plan = _pilot(region, year, count)
         surveys = {region.pk: year}
         baseline = report.add(
@@ -113,8 +113,8 @@ def _pilot(region, year, count):
         cursor.execute("ANALYZE pilots_zone")
     plan.published = True
     plan.save()
-    # Only this year's survey and version may be picked: the other benchmark's data is older
-    # or newer and is filtered out by survey year and effective date.
+    # Only this year's survey and version may be picked: other benchmarks' surveys (2023) are
+    # newer and are filtered out by survey year, versions by their effective date.
     return programme, plan
 
 
