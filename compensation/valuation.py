@@ -60,6 +60,9 @@ SELECT a.id, b.id
 """
 
 
+STEPS = ["inputs and price", "land-cover overlaps", "zone areas", "lines and positions"]
+
+
 @dataclass(frozen=True)
 class Area:
     zone_id: int
@@ -78,9 +81,11 @@ def valuate(
     market: str,
     adjustment: Decimal = Decimal(1),
     created_by=None,
+    progress=lambda step, total, label: None,
 ) -> Valuation:
     """Value a pilot's sinks for a year; the same inputs return the earlier valuation."""
     period_end = date(year, 12, 31)
+    progress(1, len(STEPS), STEPS[0])
     price = price_in_force(market=market, on=period_end)
     regions = list(programme.regions.order_by("code"))
     plans, surveys = _inputs(regions, year)
@@ -116,9 +121,12 @@ def valuate(
     ).first()
     if earlier is not None:
         return earlier
+    progress(2, len(STEPS), STEPS[1])
     _check_land_cover_overlaps(surveys)
+    progress(3, len(STEPS), STEPS[2])
     areas = zone_areas(plans=list(plans.values()), surveys=surveys)
     _check_classes(areas, methodology_version, coefficients)
+    progress(4, len(STEPS), STEPS[3])
     with transaction.atomic():
         previous = (
             Valuation.objects.select_for_update()

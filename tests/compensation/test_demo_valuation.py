@@ -57,8 +57,10 @@ def test_the_spatialite_path_gives_the_same_numbers_as_postgis(demo_inputs):
 def test_valuate_command_prints_each_region(demo, capsys):
     call_command("valuate", "--pilot", demo.name, "--year", "2024")
 
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     valuation = Valuation.objects.get()
+    assert "[####] 4/4 lines and positions" in captured.err
     assert f"Valuation #{valuation.pk} (current)" in out
     assert "341000 黄山市: sink" in out
     assert "-> protector" in out

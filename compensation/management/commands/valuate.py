@@ -32,7 +32,11 @@ class Command(BaseCommand):
             factor = Decimal(adjustment)
         except InvalidOperation:
             raise CommandError(f"--adjustment {adjustment!r} is not a decimal number.") from None
-        self.stderr.write(f"Valuing {programme} for {year} with {version} at {market} prices...")
+        self.stderr.write(f"Valuing {programme} for {year} with {version} at {market} prices")
+
+        def progress(step, total, label):
+            self.stderr.write(f"[{'#' * step}{'.' * (total - step)}] {step}/{total} {label}")
+
         try:
             valuation = valuate(
                 programme=programme,
@@ -40,6 +44,7 @@ class Command(BaseCommand):
                 methodology_version=version,
                 market=market,
                 adjustment=factor,
+                progress=progress,
             )
         except CompensationError as exc:
             raise CommandError(str(exc)) from None
