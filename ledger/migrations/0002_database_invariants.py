@@ -4,18 +4,13 @@ from pathlib import Path
 
 from django.db import migrations
 
+from config.sqlfiles import apply_sql_file
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
 
-def statements(vendor):
-    text = (SQL_DIR / f"{vendor}.sql").read_text(encoding="utf-8")
-    return [part.strip() for part in text.split("\n---\n") if part.strip()]
-
-
 def install(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        for statement in statements(schema_editor.connection.vendor):
-            cursor.execute(statement)
+    apply_sql_file(schema_editor, SQL_DIR / f"{schema_editor.connection.vendor}.sql")
 
 
 def seed(apps, schema_editor):

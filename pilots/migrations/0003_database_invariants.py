@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.db import migrations
 
+from config.sqlfiles import apply_sql_file
+
 SQL = Path(__file__).resolve().parent.parent / "sql" / "postgresql.sql"
 
 # GB/T 21010-2017 first-level classes, and the Third National Land Survey
@@ -32,10 +34,7 @@ THIRD_SURVEY = [
 def install(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    with schema_editor.connection.cursor() as cursor:
-        for statement in SQL.read_text(encoding="utf-8").split("\n---\n"):
-            if statement.strip():
-                cursor.execute(statement)
+    apply_sql_file(schema_editor, SQL)
 
 
 def seed(apps, schema_editor):

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from pilots.imports import ImportRejected
+
 
 def add_file_options(parser):
     parser.add_argument("file", help="GeoJSON, CSV with WKT, zipped Shapefile or GeoPackage")
@@ -31,3 +33,18 @@ def read_options(options) -> tuple[str, bytes, dict]:
             raise CommandError(f"--field {item!r}: write OURS=THEIRS, e.g. kind=ZONE_TYPE.")
         field_map[ours] = theirs
     return path.name, path.read_bytes(), field_map
+
+
+def run_import(command, *, name: str, what: str, target, work) -> None:
+    """Run an import, turn a rejection into a CommandError with the report, print the result."""
+    try:
+        batch = work()
+    except ImportRejected as exc:
+        raise CommandError(f"{name} was rejected; nothing was imported.\n{exc.report}") from None
+    command.stdout.write(
+        command.style.SUCCESS(
+            f"Imported {batch.features} {what} from {name} into {target} (batch #{batch.pk})."
+        )
+    )
+    for note in batch.report.get("notes", []):
+        command.stdout.write(f"  {note}")

@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pilots.imports import ImportRejected, import_land_cover
-from pilots.management.commands._import_options import add_file_options, read_options
+from pilots.imports import import_land_cover
+from pilots.management.commands._import_options import (
+    add_file_options,
+    read_options,
+    run_import,
+)
 from pilots.models import Region
 
 
@@ -27,8 +31,12 @@ class Command(BaseCommand):
         region = Region.objects.filter(code=options["region"]).first()
         if region is None:
             raise CommandError(f"Region {options['region']} is not loaded; run load_regions.")
-        try:
-            batch = import_land_cover(
+        run_import(
+            self,
+            name=name,
+            what="land-cover polygon(s)",
+            target=region,
+            work=lambda: import_land_cover(
                 name=name,
                 data=data,
                 region=region,
@@ -38,16 +46,5 @@ class Command(BaseCommand):
                 default_survey_year=options["survey_year"],
                 source=options["source"],
                 make_valid=options["make_valid"],
-            )
-        except ImportRejected as exc:
-            raise CommandError(
-                f"{name} was rejected; nothing was imported.\n{exc.report}"
-            ) from None
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported {batch.features} land-cover polygon(s) from {name} into {region} "
-                f"(batch #{batch.pk})."
-            )
+            ),
         )
-        for note in batch.report.get("notes", []):
-            self.stdout.write(f"  {note}")

@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pilots.imports import ImportRejected, import_zones
-from pilots.management.commands._import_options import add_file_options, read_options
+from pilots.imports import import_zones
+from pilots.management.commands._import_options import (
+    add_file_options,
+    read_options,
+    run_import,
+)
 from pilots.models import PlanningVersion
 
 
@@ -30,8 +34,12 @@ class Command(BaseCommand):
         )
         if version is None:
             raise CommandError(f"Planning version {options['planning_version']} does not exist.")
-        try:
-            batch = import_zones(
+        run_import(
+            self,
+            name=name,
+            what="zone(s)",
+            target=version,
+            work=lambda: import_zones(
                 name=name,
                 data=data,
                 planning_version=version,
@@ -39,15 +47,5 @@ class Command(BaseCommand):
                 field_map=field_map,
                 default_kind=options["kind"],
                 make_valid=options["make_valid"],
-            )
-        except ImportRejected as exc:
-            raise CommandError(
-                f"{name} was rejected; nothing was imported.\n{exc.report}"
-            ) from None
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported {batch.features} zone(s) from {name} into {version} (batch #{batch.pk})."
-            )
+            ),
         )
-        for note in batch.report.get("notes", []):
-            self.stdout.write(f"  {note}")
