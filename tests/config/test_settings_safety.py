@@ -98,3 +98,32 @@ def test_safe_production_config_passes_the_deploy_checks():
 
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_cookies_are_secure_host_only_and_short_lived():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_NAME, "
+        "s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_AGE, s.SESSION_EXPIRE_AT_BROWSER_CLOSE, "
+        "s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
+    )
+    result = _manage(
+        "shell",
+        "-c",
+        script,
+        TANHUI_ENV="production",
+        ALLOWED_HOSTS="tanhui.example.org",
+        SECRET_KEY=GOOD_KEY,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-8:] == [
+        "True",
+        "True",
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "28800",
+        "True",
+        "31536000",
+        "True",
+    ]
