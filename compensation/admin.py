@@ -19,6 +19,7 @@ from compensation.models import (
     SinkCoefficient,
     Valuation,
 )
+from config.admin import ReadOnlyAdminMixin
 from pilots.models import Zone
 
 
@@ -163,7 +164,7 @@ class PositionInline(admin.TabularInline):
 
 
 @admin.register(Valuation)
-class ValuationAdmin(admin.ModelAdmin):
+class ValuationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Valuations are made by `valuate`; here they are read, never edited."""
 
     list_display = [
@@ -195,15 +196,6 @@ class ValuationAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [PositionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("tonnes by region and land-use class"))
     def breakdown(self, valuation):

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import ReadOnlyAdminMixin
 from pilots.forms import SpatialUploadForm
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import (
@@ -186,19 +187,10 @@ class ZoneAdmin(ReadOnlyGeometryMixin, MapAdmin):
 
 
 @admin.register(LandUseClass)
-class LandUseClassAdmin(admin.ModelAdmin):
+class LandUseClassAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["scheme", "code", "name_zh", "name_en"]
     list_filter = ["scheme"]
     search_fields = ["code", "name_zh", "name_en"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LandCover)
@@ -232,7 +224,7 @@ class LandCoverAdmin(ReadOnlyGeometryMixin, MapAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/pilots/importbatch/change_list.html"
     list_display = [
         "created_at",
@@ -308,12 +300,3 @@ class ImportBatchAdmin(admin.ModelAdmin):
         texts = ((f"#{p['feature']}: " if p["feature"] else "") + p["message"] for p in rows)
         items = format_html_join("", "<li>{}</li>", ((text,) for text in texts))
         return format_html("<ul>{}</ul>", items)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -17,13 +17,18 @@ KM2 = Decimal("0.001")
 _to_albers = None
 
 
+def cgcs2000() -> SpatialReference:
+    """EPSG:4490 with the traditional GIS axis order (longitude, latitude), as stored."""
+    srs = SpatialReference(STORAGE_SRID)
+    srs.axis_order = 0
+    return srs
+
+
 def area_m2(geometry) -> float:
     """Area of a geometry stored in EPSG:4490, in m², measured in an equal-area projection."""
     global _to_albers
     if _to_albers is None:
-        source = SpatialReference(STORAGE_SRID)
-        source.axis_order = 0  # traditional GIS order: longitude, latitude
-        _to_albers = CoordTransform(source, SpatialReference(CHINA_ALBERS))
+        _to_albers = CoordTransform(cgcs2000(), SpatialReference(CHINA_ALBERS))
     return geometry.transform(_to_albers, clone=True).area
 
 

@@ -14,7 +14,7 @@ from django.contrib.gis.geos import GEOSException, MultiPolygon
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
-from pilots.geometry import STORAGE_SRID, area_km2
+from pilots.geometry import STORAGE_SRID, area_km2, cgcs2000
 from pilots.models import ImportBatch, LandCover, LandUseClass, PlanningVersion, Region, Zone
 from pilots.readers import Feature, FileRejected, read_features
 
@@ -314,16 +314,10 @@ def _coordinates_plausible(feature: Feature, report: ImportReport) -> bool:
 def _to_storage(geometry):
     """WGS 84 and CGCS2000 agree to centimetres: relabel. Web Mercator is reprojected."""
     if geometry.srid == 3857:
-        return geometry.transform(CoordTransform(SpatialReference(3857), _cgcs2000()), clone=True)
+        return geometry.transform(CoordTransform(SpatialReference(3857), cgcs2000()), clone=True)
     geometry = geometry.clone()
     geometry.srid = STORAGE_SRID
     return geometry
-
-
-def _cgcs2000():
-    srs = SpatialReference(STORAGE_SRID)
-    srs.axis_order = 0
-    return srs
 
 
 def _parts(geometry):

@@ -5,7 +5,7 @@ from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import MultiPolygon, Polygon
 
 from compensation.models import MethodologyVersion
-from pilots.geometry import CHINA_ALBERS, STORAGE_SRID, area_km2
+from pilots.geometry import CHINA_ALBERS, STORAGE_SRID, area_km2, cgcs2000
 from pilots.models import (
     LandCover,
     LandUseClass,
@@ -18,22 +18,16 @@ from pilots.models import (
 from pilots.regions import load_regions
 
 
-def _cgcs2000():
-    srs = SpatialReference(STORAGE_SRID)
-    srs.axis_order = 0
-    return srs
-
-
 def albers_rectangle(region, dx_m, dy_m, width_m, height_m):
     """A rectangle laid out in metres in the Albers projection, inside the region, in 4490."""
     centre = region.geometry.point_on_surface.transform(
-        CoordTransform(_cgcs2000(), SpatialReference(CHINA_ALBERS)), clone=True
+        CoordTransform(cgcs2000(), SpatialReference(CHINA_ALBERS)), clone=True
     )
     x, y = centre.x + dx_m, centre.y + dy_m
     rectangle = Polygon.from_bbox((x, y, x + width_m, y + height_m))
     rectangle.srid = None
     rectangle = rectangle.transform(
-        CoordTransform(SpatialReference(CHINA_ALBERS), _cgcs2000()), clone=True
+        CoordTransform(SpatialReference(CHINA_ALBERS), cgcs2000()), clone=True
     )
     rectangle.srid = STORAGE_SRID
     return MultiPolygon(rectangle, srid=STORAGE_SRID)
