@@ -11,3 +11,15 @@ class PriceGap(CompensationError):
 
 class ValuationInputError(CompensationError):
     """The data a valuation needs is missing or inconsistent; the message lists every item."""
+
+
+class ChannelInputError(CompensationError):
+    """A channel's inputs are missing or inconsistent; the message names each problem."""
+
+
+class TonnesUnavailable(CompensationError):
+    """A channel claims sink tonnes that are not available (already paid for, or never verified)."""
+
+
+class CreditError(CompensationError):
+    """A credit operation is refused: unknown or unavailable units, or units that may not move."""

@@ -18,6 +18,15 @@ EDITS = {
         ("compensation", "emissioninventory"): ("add", "change"),
         ("pilots", "pilotprogramme"): ("add", "change"),
         ("pilots", "pilotmembership"): ("add", "change", "delete"),
+        ("compensation", "verticalparameters"): ("add", "change", "delete"),
+        ("compensation", "subsidytier"): ("add", "change", "delete"),
+        ("compensation", "regionfiscaldata"): ("add", "change", "delete"),
+        ("compensation", "assessmentrule"): ("add", "change", "delete"),
+        ("compensation", "agreement"): ("add", "change"),
+        ("compensation", "agreementparty"): ("add", "change", "delete"),
+        ("compensation", "agreementround"): ("add", "change", "delete"),
+        ("compensation", "indexweight"): ("add", "change", "delete"),
+        ("compensation", "creditholder"): ("add", "change"),
     },
     ECOLOGY: {
         ("pilots", "planningversion"): ("add", "change"),
@@ -30,6 +39,9 @@ EDITS = {
         ("compensation", "carbonmarket"): ("add", "change"),
         ("compensation", "carbonprice"): ("add", "change", "delete"),
         ("compensation", "emissioninventory"): ("add", "change", "delete"),
+        ("compensation", "ecologicalindex"): ("add", "change", "delete"),
+        ("compensation", "monitoringrecord"): ("add", "change", "delete"),
+        ("compensation", "creditproject"): ("add", "change"),
     },
     AUDITOR: {},
 }
@@ -49,3 +61,25 @@ def permissions_of(role: str) -> set[tuple[str, str]]:
     for (label, model), actions in EDITS.get(role, {}).items():
         granted |= {(label, f"{action}_{model}") for action in actions}
     return granted
+
+
+def sync_role_groups(apps) -> None:
+    """Give each role's group exactly its permissions; migrations call this as models appear."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for label in OUR_APPS:
+        create_permissions(global_apps.get_app_config(label), verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in ROLES:
+        group, _created = Group.objects.get_or_create(name=role)
+        wanted = permissions_of(role)
+        group.permissions.set(
+            [
+                p
+                for p in Permission.objects.select_related("content_type")
+                if (p.content_type.app_label, p.codename) in wanted
+            ]
+        )

@@ -42,17 +42,19 @@ class ImportReport:
     features: int = 0
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    item: str = "feature"
 
-    def add(self, feature: Feature | None, message: str) -> None:
-        self.problems.append(Problem(feature.index if feature else None, message))
+    def add(self, feature: Feature | int | None, message: str) -> None:
+        index = feature.index if isinstance(feature, Feature) else feature
+        self.problems.append(Problem(index, message))
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def __str__(self) -> str:
-        lines = [f"{len(self.problems)} problem(s) in {self.features} feature(s):"]
+        lines = [f"{len(self.problems)} problem(s) in {self.features} {self.item}(s):"]
         lines += [
-            f"  feature {p.feature}: {p.message}" if p.feature else f"  {p.message}"
+            f"  {self.item} {p.feature}: {p.message}" if p.feature else f"  {p.message}"
             for p in self.problems
         ]
         return "\n".join(lines + self.notes)

@@ -173,7 +173,7 @@ def _polygon_structure_problem(geometry) -> str:
 
 
 def _read_csv(data: bytes, srid: int | None, geometry_column: str) -> FeatureFile:
-    text, notes = _decode_text(data)
+    text, notes = decode_text(data)
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or geometry_column not in reader.fieldnames:
         raise FileRejected(
@@ -196,7 +196,7 @@ def _read_csv(data: bytes, srid: int | None, geometry_column: str) -> FeatureFil
     return FeatureFile(features, srid, notes)
 
 
-def _decode_text(data: bytes) -> tuple[str, list[str]]:
+def decode_text(data: bytes) -> tuple[str, list[str]]:
     """UTF-8 (with or without BOM), else GB18030 (a superset of GBK), else refuse."""
     try:
         return data.decode("utf-8-sig"), []

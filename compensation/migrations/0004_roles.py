@@ -1,25 +1,12 @@
 """Create the officials' roles as groups with their permissions (config/roles.py)."""
 
-from django.apps import apps as global_apps
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from config.roles import ROLES, permissions_of
+from config.roles import sync_role_groups
 
 
 def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; make sure they exist now.
-    for label in ("pilots", "compensation", "ledger"):
-        create_permissions(global_apps.get_app_config(label), verbosity=0)
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role in ROLES:
-        group, _ = Group.objects.get_or_create(name=role)
-        wanted = permissions_of(role)
-        group.permissions.set([
-            p for p in Permission.objects.select_related("content_type")
-            if (p.content_type.app_label, p.codename) in wanted
-        ])
+    sync_role_groups(apps)
 
 
 class Migration(migrations.Migration):

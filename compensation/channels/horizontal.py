@@ -1,0 +1,390 @@
+"""Horizontal channel: agreements between regions, settled once a year.
+
+Three rules, each data-driven (compensation.models.horizontal):
+
+water quality (the Xin'an River template)
+    P = K0 × Σ K_i × (C_i / C_i0) over the round's pollutants at the boundary
+    section. P ≤ 1: the downstream party pays the upstream party its stake;
+    P > 1: the upstream party pays the downstream party. A central top-up, if
+    the round has one, goes upstream.
+pooled fund (the 赤水河 template)
+    the parties pay the round's amount into the fund by contribution ratios and
+    the fund (plus any central top-up) is shared by allocation ratios; each
+    side adds up to the fen. Ratios are whole parts (1:5:4) or shares adding
+    up to exactly 1 (0.3/0.4/0.3); shares adding up to 1.1 are a mistake.
+carbon
+    beneficiaries (net emitters) pay protectors (net sinks) for tonnes: each
+    beneficiary pays for its deficit × the agreement's share, the total capped
+    by the protectors' surplus; tonnes × price × adjustment is split among the
+    protectors by surplus, and the protectors' tonnes are claimed.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Context, Decimal
+
+from django.utils.translation import gettext as _
+
+from compensation import accounts, sinks
+from compensation.channels import Period, ProposedTransfer
+from compensation.exceptions import ChannelInputError, PriceGap
+from compensation.models import Agreement, AgreementParty, MonitoringRecord, Valuation
+from compensation.prices import price_in_force
+from compensation.quantities import FEN, TONNES, cny, tonnes
+from compensation.splitting import largest_remainder
+from pilots.models import PilotMembership
+
+CHANNEL = "horizontal"
+ONE = Decimal(1)
+_WIDE = Context(prec=50)
+Side = AgreementParty.Side
+
+
+def water_quality_index(*, k0: Decimal, terms) -> Decimal:
+    """P = K0 × Σ K_i × C_i / C_i0, exactly (50 digits), from (K_i, C_i, C_i0) triples."""
+    total = Decimal(0)
+    for weight, concentration, baseline in terms:
+        total = _WIDE.add(total, _WIDE.divide(_WIDE.multiply(weight, concentration), baseline))
+    return _WIDE.multiply(k0, total)
+
+
+def compute(programme, period: Period) -> list[ProposedTransfer]:
+    year = period.settled_year
+    if not programme.horizontal or year is None:
+        return []
+    members = set(
+        PilotMembership.objects.filter(programme=programme).values_list("region__code", flat=True)
+    )
+    transfers, problems = [], []
+    for agreement in Agreement.objects.filter(programme=programme).select_related("carbon_market"):
+        parties = list(agreement.parties.select_related("region").order_by("id"))
+        strangers = sorted(p.region.code for p in parties if p.region.code not in members)
+        if strangers:
+            problems.append(
+                _("%(agreement)s: parties outside the programme: %(codes)s.")
+                % {"agreement": agreement, "codes": ", ".join(strangers)}
+            )
+            continue
+        rule = {
+            Agreement.Rule.WATER_QUALITY: _water_quality,
+            Agreement.Rule.POOLED_FUND: _pooled_fund,
+            Agreement.Rule.CARBON: _carbon,
+        }[agreement.rule]
+        found: list[str] = []
+        proposed = rule(agreement, parties, year, found)
+        problems.extend(f"{agreement}: {problem}" for problem in found)
+        transfers.extend(proposed)
+    if problems:
+        raise ChannelInputError(" ".join(problems))
+    return transfers
+
+
+def _round(agreement, year, problems):
+    found = agreement.rounds.filter(start_year__lte=year, end_year__gte=year).first()
+    if found is None:
+        problems.append(_("no round covers %(year)s.") % {"year": year})
+    return found
+
+
+def _one(parties, side, problems):
+    matching = [p for p in parties if p.side == side]
+    if len(matching) != 1:
+        problems.append(
+            _("needs exactly one %(side)s party, has %(count)s.")
+            % {"side": Side(side).label, "count": len(matching)}
+        )
+        return None
+    return matching[0]
+
+
+def _money(
+    agreement, year, payer, payee, amount, suffix, inputs, *, payer_region="", payee_region=""
+):
+    return ProposedTransfer(
+        channel=CHANNEL,
+        key=f"{agreement.pk}:{year}:{suffix}",
+        payer=payer,
+        payee=payee,
+        amount=amount,
+        description=f"{agreement.name} {year}: {suffix}",
+        payer_region=payer_region,
+        payee_region=payee_region,
+        inputs=inputs,
+    )
+
+
+def _water_quality(agreement, parties, year, problems):
+    round_ = _round(agreement, year, problems)
+    upstream = _one(parties, Side.UPSTREAM, problems)
+    downstream = _one(parties, Side.DOWNSTREAM, problems)
+    if round_ is None or upstream is None or downstream is None:
+        return []
+    if round_.stability_coefficient is None:
+        problems.append(_("round %(round)s has no stability coefficient K0.") % {"round": round_})
+    weights = list(round_.weights.all())
+    if not weights:
+        problems.append(_("round %(round)s has no pollutant weights.") % {"round": round_})
+    section = upstream.section or downstream.section
+    if not section:
+        problems.append(_("no monitoring section is named for the boundary."))
+    if problems:
+        return []
+    records = {
+        r.pollutant: r
+        for r in MonitoringRecord.objects.filter(agreement=agreement, year=year, section=section)
+    }
+    missing = [w.pollutant for w in weights if w.pollutant not in records]
+    if missing:
+        problems.append(
+            _("no %(year)s annual mean at %(section)s for %(pollutants)s.")
+            % {"year": year, "section": section, "pollutants": ", ".join(missing)}
+        )
+        return []
+    terms = [(w.weight, records[w.pollutant].mg_l, w.baseline_mg_l) for w in weights]
+    p = water_quality_index(k0=round_.stability_coefficient, terms=terms)
+    met = p <= ONE
+    inputs = {
+        "year": year,
+        "round": round_.name,
+        "section": section,
+        "K0": str(round_.stability_coefficient),
+        "terms": [
+            {
+                "pollutant": w.pollutant,
+                "K_i": str(w.weight),
+                "C_i": str(records[w.pollutant].mg_l),
+                "C_i0": str(w.baseline_mg_l),
+            }
+            for w in weights
+        ],
+        "P": str(p.quantize(Decimal("0.0001"))),
+        "standard_met": met,
+        "stake": str(round_.amount),
+    }
+    payer, payee = (downstream, upstream) if met else (upstream, downstream)
+    transfers = []
+    if round_.amount > 0:
+        transfers.append(
+            _money(
+                agreement,
+                year,
+                accounts.region_cny(payer.region.code, CHANNEL),
+                accounts.region_cny(payee.region.code, CHANNEL),
+                round_.amount,
+                f"{payer.region.code}->{payee.region.code}",
+                inputs,
+                payer_region=payer.region.code,
+                payee_region=payee.region.code,
+            )
+        )
+    if round_.central_top_up > 0:
+        transfers.append(
+            _money(
+                agreement,
+                year,
+                accounts.central_cny(CHANNEL),
+                accounts.region_cny(upstream.region.code, CHANNEL),
+                round_.central_top_up,
+                f"central->{upstream.region.code}",
+                {**inputs, "central_top_up": str(round_.central_top_up)},
+                payee_region=upstream.region.code,
+            )
+        )
+    return transfers
+
+
+def ratio_problem(values) -> str | None:
+    """Why ratios cannot split an amount, or None: whole parts (1:5:4) or shares summing to 1."""
+    values = list(values)
+    if not values:
+        return _("there are no ratios.")
+    if any(v < 0 for v in values):
+        return _("a ratio is negative.")
+    total = sum(values, Decimal(0))
+    if all(v == v.to_integral_value() for v in values):
+        return None if total > 0 else _("the ratios add up to zero.")
+    if total != ONE:
+        return _(
+            "the ratios %(ratios)s add up to %(total)s: give shares that add up to 1 "
+            "or whole-number parts such as 1:5:4."
+        ) % {"ratios": " / ".join(str(v.normalize()) for v in values), "total": total.normalize()}
+    return None
+
+
+def _ratios_valid(parties, field, problems) -> bool:
+    problem = ratio_problem(getattr(p, field) for p in parties)
+    if problem:
+        label = AgreementParty._meta.get_field(field).verbose_name
+        problems.append(f"{label}: {problem}")
+    return problem is None
+
+
+def _pooled_fund(agreement, parties, year, problems):
+    round_ = _round(agreement, year, problems)
+    members = [p for p in parties if p.side == Side.MEMBER]
+    if len(members) < 2:
+        problems.append(_("a pooled fund needs at least two member parties."))
+    ok = _ratios_valid(members, "contribution_ratio", problems)
+    ok = _ratios_valid(members, "allocation_ratio", problems) and ok
+    if round_ is None or len(members) < 2 or not ok:
+        return []
+    fund = accounts.agreement_fund(agreement.pk)
+    shared = round_.amount + round_.central_top_up
+    paid = largest_remainder(round_.amount, [p.contribution_ratio for p in members], FEN)
+    received = largest_remainder(shared, [p.allocation_ratio for p in members], FEN)
+    inputs = {
+        "year": year,
+        "round": round_.name,
+        "fund": str(round_.amount),
+        "central_top_up": str(round_.central_top_up),
+        "contribution_ratios": {p.region.code: str(p.contribution_ratio) for p in members},
+        "allocation_ratios": {p.region.code: str(p.allocation_ratio) for p in members},
+    }
+    transfers = []
+    if round_.central_top_up > 0:
+        transfers.append(
+            _money(
+                agreement,
+                year,
+                accounts.central_cny(CHANNEL),
+                fund,
+                round_.central_top_up,
+                "central->fund",
+                inputs,
+            )
+        )
+    for party, amount in zip(members, paid, strict=True):
+        code = party.region.code
+        if amount > 0:
+            transfers.append(
+                _money(
+                    agreement,
+                    year,
+                    accounts.region_cny(code, CHANNEL),
+                    fund,
+                    amount,
+                    f"{code}->fund",
+                    {**inputs, "ratio": str(party.contribution_ratio)},
+                    payer_region=code,
+                )
+            )
+    for party, amount in zip(members, received, strict=True):
+        code = party.region.code
+        if amount > 0:
+            transfers.append(
+                _money(
+                    agreement,
+                    year,
+                    fund,
+                    accounts.region_cny(code, CHANNEL),
+                    amount,
+                    f"fund->{code}",
+                    {**inputs, "ratio": str(party.allocation_ratio)},
+                    payee_region=code,
+                )
+            )
+    return transfers
+
+
+def _carbon(agreement, parties, year, problems):
+    beneficiaries = [p for p in parties if p.side == Side.BENEFICIARY]
+    protectors = [p for p in parties if p.side == Side.PROTECTOR]
+    if not beneficiaries or not protectors:
+        problems.append(_("the carbon rule needs at least one beneficiary and one protector."))
+        return []
+    if agreement.carbon_market is None:
+        problems.append(_("the carbon rule needs a carbon price market."))
+        return []
+    try:
+        price = price_in_force(market=agreement.carbon_market.code, on=date(year, 12, 31))
+    except PriceGap as exc:
+        problems.append(str(exc))
+        return []
+    valuation = Valuation.objects.filter(
+        programme=agreement.programme, year=year, current=True
+    ).first()
+    if valuation is None:
+        problems.append(_("no valuation for %(year)s; run valuate.") % {"year": year})
+        return []
+    net = dict(valuation.positions.values_list("region__code", "net_tco2e"))
+    for party in beneficiaries:
+        value = net.get(party.region.code)
+        if value is None or value >= 0:
+            problems.append(
+                _("beneficiary %(region)s has no deficit in %(year)s (net %(net)s tCO2e).")
+                % {"region": party.region, "year": year, "net": value}
+            )
+    for party in protectors:
+        value = net.get(party.region.code)
+        if value is None or value <= 0:
+            problems.append(
+                _("protector %(region)s has no surplus in %(year)s (net %(net)s tCO2e).")
+                % {"region": party.region, "year": year, "net": value}
+            )
+    if problems:
+        return []
+    surplus = [net[p.region.code] for p in protectors]
+    demand = [tonnes(-net[p.region.code] * agreement.deficit_cap_share) for p in beneficiaries]
+    supply = sum(surplus, Decimal(0))
+    capped = sum(demand, Decimal(0)) > supply
+    if capped:
+        demand = largest_remainder(supply, demand, TONNES)
+    unit_price = price.price * agreement.carbon_adjustment
+    base_inputs = {
+        "year": year,
+        "valuation": valuation.pk,
+        "carbon_market": price.market.code,
+        "carbon_price": str(price.price),
+        "carbon_price_date": price.date.isoformat(),
+        "adjustment": str(agreement.carbon_adjustment),
+        "deficit_cap_share": str(agreement.deficit_cap_share),
+        "capped_by_surplus": capped,
+    }
+    transfers, claimed = [], defaultdict(Decimal)
+    for beneficiary, bought in zip(beneficiaries, demand, strict=True):
+        if bought <= 0:
+            continue
+        payer_code = beneficiary.region.code
+        money = cny(bought * unit_price)
+        for protector, t, amount in zip(
+            protectors,
+            largest_remainder(bought, surplus, TONNES),
+            largest_remainder(money, surplus, FEN),
+            strict=True,
+        ):
+            payee_code = protector.region.code
+            claimed[payee_code] += t
+            if amount <= 0:
+                continue
+            transfers.append(
+                _money(
+                    agreement,
+                    year,
+                    accounts.region_cny(payer_code, CHANNEL),
+                    accounts.region_cny(payee_code, CHANNEL),
+                    amount,
+                    f"{payer_code}->{payee_code}",
+                    {
+                        **base_inputs,
+                        "deficit_tco2e": str(-net[payer_code]),
+                        "surplus_tco2e": str(net[payee_code]),
+                        "tonnes": str(t),
+                    },
+                    payer_region=payer_code,
+                    payee_region=payee_code,
+                )
+            )
+    for protector in protectors:
+        code = protector.region.code
+        if claimed[code] > 0:
+            transfers.append(
+                sinks.claim(
+                    channel=CHANNEL,
+                    key=f"{agreement.pk}:{year}:{code}:tco2e",
+                    region_code=code,
+                    vintage=year,
+                    tonnes=claimed[code],
+                    inputs={**base_inputs, "surplus_tco2e": str(net[code])},
+                )
+            )
+    return transfers

@@ -1,0 +1,62 @@
+"""Market channel: the proceeds of credit sales in the period go to the sellers.
+
+Issuing, transferring, retiring and cancelling units are registry operations
+(compensation.credits) that book their tonnes when they happen; a sale records
+its price and proceeds, and this channel settles the money: the buyer pays
+the seller (a protector region, or a holder reselling).
+"""
+
+from compensation import accounts
+from compensation.channels import Period, ProposedTransfer
+from compensation.models import CreditHolder, CreditOperation
+
+CHANNEL = "market"
+
+
+def compute(programme, period: Period) -> list[ProposedTransfer]:
+    if not programme.market:
+        return []
+    sales = (
+        CreditOperation.objects.filter(
+            kind=CreditOperation.Kind.SELL,
+            batch__project__programme=programme,
+            date__gte=period.start,
+            date__lte=period.end,
+        )
+        .select_related("batch__project", "from_holder__region", "to_holder")
+        .order_by("date", "id")
+    )
+    transfers = []
+    for sale in sales:
+        seller = sale.from_holder
+        if seller.kind == CreditHolder.Kind.PROTECTOR:
+            payee, payee_region = (
+                accounts.region_cny(seller.region.code, CHANNEL),
+                seller.region.code,
+            )
+        else:
+            payee, payee_region = accounts.holder_cny(seller.pk), ""
+        serial = sale.batch.project.code
+        transfers.append(
+            ProposedTransfer(
+                channel=CHANNEL,
+                key=f"sale:{sale.pk}",
+                payer=accounts.holder_cny(sale.to_holder_id),
+                payee=payee,
+                amount=sale.proceeds,
+                description=f"Credit sale {serial} #{sale.batch.number} units "
+                f"{sale.first_unit}–{sale.last_unit} to {sale.to_holder}",
+                payee_region=payee_region,
+                inputs={
+                    "sale": sale.pk,
+                    "date": sale.date.isoformat(),
+                    "units": sale.units,
+                    "price": str(sale.price),
+                    "proceeds": str(sale.proceeds),
+                    "vintage": sale.batch.vintage,
+                    "first_unit": sale.first_unit,
+                    "last_unit": sale.last_unit,
+                },
+            )
+        )
+    return transfers

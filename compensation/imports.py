@@ -1,0 +1,369 @@
+"""Importing monitoring data (CSV) and agreements (JSON): all or nothing, with a report.
+
+Every row or field is checked before anything is written; a file with any
+problem is refused as a whole and the report names each row and problem.
+Money in JSON must be a decimal string: a JSON number with a fraction has
+already been through binary floating point in most producers (0.1 + 0.2).
+"""
+
+import csv
+import io
+import json
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from compensation.channels.horizontal import ratio_problem
+from compensation.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRound,
+    IndexWeight,
+    MonitoringRecord,
+    Pollutant,
+)
+from pilots.imports import ImportRejected, ImportReport
+from pilots.models import PilotMembership
+from pilots.readers import FileRejected, decode_text
+
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+POLLUTANT_NAMES = {
+    "codmn": Pollutant.CODMN,
+    "高锰酸盐指数": Pollutant.CODMN,
+    "nh3-n": Pollutant.NH3N,
+    "nh3n": Pollutant.NH3N,
+    "氨氮": Pollutant.NH3N,
+    "tn": Pollutant.TN,
+    "总氮": Pollutant.TN,
+    "tp": Pollutant.TP,
+    "总磷": Pollutant.TP,
+}
+VALUE_COLUMNS = {"mean_mg_per_l": "mg/L", "mean_ug_per_l": "µg/L"}
+
+
+def _decimal(text, what, report, row):
+    try:
+        value = Decimal(str(text).strip())
+    except (InvalidOperation, ValueError):
+        report.add(row, _("%(what)s %(text)r is not a number.") % {"what": what, "text": text})
+        return None
+    if not value.is_finite():
+        report.add(row, _("%(what)s %(text)r is not a number.") % {"what": what, "text": text})
+        return None
+    return value
+
+
+def _year(text, report, row):
+    try:
+        year = int(str(text).strip())
+    except ValueError:
+        report.add(row, _("year %(text)r is not a year.") % {"text": text})
+        return None
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        report.add(
+            row,
+            _("year %(year)s is outside %(first)s..%(last)s.")
+            % {"year": year, "first": EARLIEST_YEAR, "last": LATEST_YEAR},
+        )
+        return None
+    return year
+
+
+def import_monitoring(*, agreement: Agreement, name: str, data: bytes) -> list[MonitoringRecord]:
+    """Annual means per section, year and pollutant from a CSV; refused whole on any problem.
+
+    Columns: section, year, pollutant, and mean_mg_per_l or mean_ug_per_l
+    (or mean with a unit column); optional source.
+    """
+    report = ImportReport(item="row")
+    try:
+        text, notes = decode_text(data)
+    except FileRejected as exc:
+        report.add(None, str(exc))
+        raise ImportRejected(report) from None
+    report.notes.extend(notes)
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {c.strip().lower() for c in reader.fieldnames or []}
+    value_column = next((c for c in VALUE_COLUMNS if c in columns), None)
+    if value_column is None and {"mean", "unit"} <= columns:
+        value_column = "mean"
+    missing = {"section", "year", "pollutant"} - columns
+    if missing or value_column is None:
+        report.add(
+            None,
+            _(
+                "%(name)s is not monitoring data: it needs the columns section, year, pollutant "
+                "and mean_mg_per_l (or mean_ug_per_l, or mean and unit)."
+            )
+            % {"name": name},
+        )
+        raise ImportRejected(report)
+    records, seen = [], {}
+    for number, raw in enumerate(reader, start=1):
+        report.features = number
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        section = row["section"]
+        if not section:
+            report.add(number, _("the section is empty."))
+        year = _year(row["year"], report, number)
+        pollutant = POLLUTANT_NAMES.get(row["pollutant"].lower())
+        if pollutant is None:
+            report.add(
+                number,
+                _("pollutant %(name)r is not one of CODMn, NH3-N, TN, TP.")
+                % {"name": row["pollutant"]},
+            )
+        unit = VALUE_COLUMNS.get(value_column) or row.get("unit", "")
+        if unit not in MonitoringRecord.Unit.values:
+            report.add(number, _("unit %(unit)r is not mg/L or µg/L.") % {"unit": unit})
+        value = None
+        if not row[value_column]:
+            report.add(number, _("the annual mean is missing."))
+        else:
+            value = _decimal(row[value_column], _("annual mean"), report, number)
+            if value is not None and value < 0:
+                report.add(
+                    number,
+                    _("the annual mean %(value)s is negative; concentrations cannot be.")
+                    % {"value": value},
+                )
+                value = None
+        if None in (year, pollutant, value) or not section:
+            continue
+        identity = (section, year, pollutant)
+        if identity in seen:
+            report.add(
+                number,
+                _("%(pollutant)s %(year)s at %(section)s is also on row %(row)s.")
+                % {"pollutant": pollutant, "year": year, "section": section, "row": seen[identity]},
+            )
+            continue
+        seen[identity] = number
+        if MonitoringRecord.objects.filter(
+            agreement=agreement, section=section, year=year, pollutant=pollutant
+        ).exists():
+            report.add(
+                number,
+                _(
+                    "%(pollutant)s %(year)s at %(section)s is already recorded; "
+                    "correct the recorded value instead of importing it again."
+                )
+                % {"pollutant": pollutant, "year": year, "section": section},
+            )
+            continue
+        records.append(
+            MonitoringRecord(
+                agreement=agreement,
+                section=section,
+                year=year,
+                pollutant=pollutant,
+                value=value,
+                unit=unit,
+                source=row.get("source") or name,
+            )
+        )
+    if not report.problems and not records:
+        report.add(None, _("%(name)s has no rows.") % {"name": name})
+    if report.problems:
+        raise ImportRejected(report)
+    with transaction.atomic():
+        return MonitoringRecord.objects.bulk_create(records)
+
+
+class _FloatLiteral(str):
+    """A JSON number with a fraction or exponent, kept as its text."""
+
+
+def _parse_json(data: bytes, name: str, report):
+    try:
+        text, notes = decode_text(data)
+        report.notes.extend(notes)
+        document = json.loads(text, parse_float=_FloatLiteral)
+    except FileRejected as exc:
+        report.add(None, str(exc))
+    except json.JSONDecodeError as exc:
+        report.add(
+            None,
+            _("%(name)s is not valid JSON (line %(line)s, column %(column)s: %(reason)s).")
+            % {"name": name, "line": exc.lineno, "column": exc.colno, "reason": exc.msg},
+        )
+    else:
+        if isinstance(document, dict):
+            return document
+        report.add(None, _("%(name)s is not a JSON object.") % {"name": name})
+    raise ImportRejected(report)
+
+
+def _money(value, what, report):
+    if isinstance(value, _FloatLiteral):
+        report.add(
+            None,
+            _(
+                "%(what)s %(value)s is a JSON number with a fraction, which may have passed "
+                'through binary floating point; give money as a decimal string such as "0.30".'
+            )
+            % {"what": what, "value": value},
+        )
+        return None
+    if isinstance(value, bool) or value is None:
+        report.add(None, _("%(what)s is missing.") % {"what": what})
+        return None
+    amount = _decimal(value, what, report, None)
+    if amount is not None and (amount < 0 or amount != amount.quantize(Decimal("0.01"))):
+        report.add(
+            None,
+            _("%(what)s %(value)s must be zero or more, to the fen.")
+            % {"what": what, "value": value},
+        )
+        return None
+    return amount
+
+
+def import_agreement(*, programme, name: str, data: bytes) -> Agreement:
+    """An agreement with its parties, ratios and rounds from JSON; refused whole on any problem.
+
+    {"name": "...", "rule": "pooled-fund",
+     "parties": ["530000", ...] or [{"region": "341000", "side": "upstream", "section": "街口"}],
+     "contribution_ratio": [1, 5, 4], "allocation_ratio": ["0.3", "0.4", "0.3"],
+     "rounds": [{"name": "...", "start_year": 2024, "end_year": 2026, "amount": "200000000.00",
+                 "central_top_up": "0", "k0": "0.85",
+                 "weights": [{"pollutant": "CODMn", "weight": "0.25", "baseline_mg_l": "1.8"}]}]}
+    """
+    report = ImportReport(item="field")
+    document = _parse_json(data, name, report)
+    title = str(document.get("name") or "").strip()
+    if not title:
+        report.add(None, _("the agreement has no name."))
+    elif Agreement.objects.filter(programme=programme, name=title).exists():
+        report.add(
+            None,
+            _("%(programme)s already has an agreement named %(name)s.")
+            % {"programme": programme, "name": title},
+        )
+    rule = document.get("rule")
+    if rule not in Agreement.Rule.values:
+        report.add(
+            None,
+            _("rule %(rule)r is not one of %(rules)s.")
+            % {"rule": rule, "rules": ", ".join(Agreement.Rule.values)},
+        )
+    parties = _parties(programme, document, rule, report)
+    rounds = [_round(item, report) for item in document.get("rounds") or []]
+    if "amount" in document:
+        _money(document["amount"], _("amount"), report)
+        report.add(None, _('amounts belong to rounds: put them under "rounds".'))
+    if report.problems:
+        raise ImportRejected(report)
+    with transaction.atomic():
+        agreement = Agreement.objects.create(
+            programme=programme, name=title, rule=rule, description=document.get("description", "")
+        )
+        for party in parties:
+            party.agreement = agreement
+        AgreementParty.objects.bulk_create(parties)
+        for round_, weights in rounds:
+            round_.agreement = agreement
+            round_.save()
+            for weight in weights:
+                weight.round = round_
+            IndexWeight.objects.bulk_create(weights)
+        return agreement
+
+
+def _parties(programme, document, rule, report) -> list[AgreementParty]:
+    items = document.get("parties")
+    if not isinstance(items, list) or len(items) < 2:
+        report.add(None, _("an agreement needs a list of at least two parties."))
+        return []
+    members = {
+        m.region.code: m.region
+        for m in PilotMembership.objects.filter(programme=programme).select_related("region")
+    }
+    default_side = {
+        Agreement.Rule.POOLED_FUND: AgreementParty.Side.MEMBER,
+    }.get(rule, "")
+    ratios = {}
+    for key in ("contribution_ratio", "allocation_ratio"):
+        values = document.get(key)
+        if values is None:
+            ratios[key] = [Decimal(0)] * len(items)
+            continue
+        if not isinstance(values, list) or len(values) != len(items):
+            report.add(None, _("%(key)s needs one ratio per party.") % {"key": key})
+            continue
+        parsed = [_decimal(v, key, report, None) for v in values]
+        if None in parsed:
+            continue
+        problem = ratio_problem(parsed)
+        if problem:
+            report.add(None, f"{key}: {problem}")
+        ratios[key] = parsed
+    parties = []
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            item = {"region": item}
+        if not isinstance(item, dict):
+            report.add(None, _("party %(n)s is not a region code or an object.") % {"n": index + 1})
+            continue
+        code = str(item.get("region", ""))
+        region = members.get(code)
+        if region is None:
+            report.add(
+                None,
+                _("party %(n)s: region %(code)r is not a member of %(programme)s.")
+                % {"n": index + 1, "code": code, "programme": programme},
+            )
+            continue
+        side = item.get("side", default_side)
+        if side not in AgreementParty.Side.values:
+            report.add(
+                None, _("party %(code)s: side %(side)r is unknown.") % {"code": code, "side": side}
+            )
+            continue
+        parties.append(
+            AgreementParty(
+                region=region,
+                side=side,
+                section=str(item.get("section", ""))[:100],
+                contribution_ratio=ratios.get("contribution_ratio", [0] * len(items))[index],
+                allocation_ratio=ratios.get("allocation_ratio", [0] * len(items))[index],
+            )
+        )
+    return parties
+
+
+def _round(item, report):
+    if not isinstance(item, dict):
+        report.add(None, _("a round is not an object."))
+        return None, []
+    start = _year(item.get("start_year"), report, None)
+    end = _year(item.get("end_year"), report, None)
+    if start and end and end < start:
+        report.add(
+            None,
+            _("a round ends (%(end)s) before it starts (%(start)s).")
+            % {"end": end, "start": start},
+        )
+    amount = _money(item.get("amount", "0"), _("round amount"), report)
+    top_up = _money(item.get("central_top_up", "0"), _("central top-up"), report)
+    k0 = _decimal(item["k0"], "k0", report, None) if "k0" in item else None
+    weights = []
+    for weight in item.get("weights") or []:
+        pollutant = POLLUTANT_NAMES.get(str(weight.get("pollutant", "")).lower())
+        k = _decimal(weight.get("weight"), "weight", report, None)
+        baseline = _decimal(weight.get("baseline_mg_l"), "baseline_mg_l", report, None)
+        if pollutant is None or k is None or baseline is None or k <= 0 or baseline <= 0:
+            report.add(None, _("a weight needs a known pollutant, K_i > 0 and C_i0 > 0."))
+            continue
+        weights.append(IndexWeight(pollutant=pollutant, weight=k, baseline_mg_l=baseline))
+    round_ = AgreementRound(
+        name=str(item.get("name") or f"{start}–{end}")[:100],
+        start_year=start or 0,
+        end_year=end or 0,
+        amount=amount or 0,
+        central_top_up=top_up or 0,
+        stability_coefficient=k0,
+    )
+    return round_, weights

@@ -1,0 +1,63 @@
+"""Compensation's models, one module per concern; import them from here."""
+
+from compensation.models.horizontal import (
+    Agreement,
+    AgreementParty,
+    AgreementRound,
+    IndexWeight,
+    MonitoringRecord,
+    Pollutant,
+)
+from compensation.models.market import (
+    CreditBlock,
+    CreditHolder,
+    CreditOperation,
+    CreditProject,
+    IssuanceBatch,
+)
+from compensation.models.valuation import (
+    CarbonMarket,
+    CarbonPrice,
+    EmissionInventory,
+    Methodology,
+    MethodologyVersion,
+    RegionPosition,
+    SinkCoefficient,
+    Valuation,
+    ValuationLine,
+)
+from compensation.models.vertical import (
+    AssessmentRule,
+    EcologicalIndex,
+    RegionFiscalData,
+    SubsidyTier,
+    VerticalParameters,
+)
+
+__all__ = [
+    "Agreement",
+    "AgreementParty",
+    "AgreementRound",
+    "AssessmentRule",
+    "CarbonMarket",
+    "CarbonPrice",
+    "CreditBlock",
+    "CreditHolder",
+    "CreditOperation",
+    "CreditProject",
+    "EcologicalIndex",
+    "EmissionInventory",
+    "IndexWeight",
+    "IssuanceBatch",
+    "Methodology",
+    "MethodologyVersion",
+    "MonitoringRecord",
+    "Pollutant",
+    "RegionFiscalData",
+    "RegionPosition",
+    "SinkCoefficient",
+    "SubsidyTier",
+    "Valuation",
+    "ValuationLine",
+    "VerticalParameters",
+]

@@ -1,0 +1,193 @@
+"""Verified sink tonnes in the ledger, and who has claimed them.
+
+Each region's verified sink of a vintage enters its `available` account;
+every channel that pays for tonnes moves them out (see compensation.accounts).
+The ledger refuses to take `available` below zero, so a tonne is paid for once.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from compensation import accounts
+from compensation.channels import ProposedTransfer
+from compensation.exceptions import ChannelInputError, TonnesUnavailable
+from compensation.models import Valuation
+from ledger.exceptions import NegativeBalance
+from ledger.models import Account
+from ledger.selectors import account_balance
+from ledger.services import EntrySpec, Leg, post_entries
+from pilots.models import PilotProgramme, Region
+
+ZERO = Decimal("0.000")
+
+
+def verified_tonnes(region_code: str, vintage: int) -> Decimal:
+    """Tonnes verified so far for a region and vintage (zero before any)."""
+    return _balance(accounts.sink(region_code, vintage, "verified").code)
+
+
+def available_tonnes(region_code: str, vintage: int) -> Decimal:
+    return _balance(accounts.sink(region_code, vintage, "available").code)
+
+
+def _balance(code: str) -> Decimal:
+    account = Account.objects.select_related("commodity").filter(code=code).first()
+    return account_balance(account=account) if account else ZERO
+
+
+def verify_sink(*, valuation: Valuation, posted_by=None):
+    """Bring each region's verified tonnes of the vintage to this valuation's sink.
+
+    Only the current valuation may be verified. A first verification posts the
+    whole sink; a later valuation posts the difference, and a lower one takes
+    tonnes back out of `available` (refused if channels have claimed them).
+    """
+    if not valuation.current:
+        raise ChannelInputError(
+            _("Valuation %(id)s has been superseded; verify the current one.")
+            % {"id": valuation.pk}
+        )
+    vintage = valuation.year
+    with transaction.atomic():
+        PilotProgramme.objects.select_for_update().get(pk=valuation.programme_id)
+        specs = []
+        for position in valuation.positions.select_related("region"):
+            code = position.region.code
+            target = max(position.sink_tco2e, ZERO)
+            delta = target - verified_tonnes(code, vintage)
+            if delta == 0:
+                continue
+            available = accounts.sink(code, vintage, "available")
+            verified = accounts.sink(code, vintage, "verified")
+            accounts.open_all([available, verified])
+            specs.append(
+                EntrySpec(
+                    idempotency_key=f"sink:verify:{valuation.pk}:{code}",
+                    effective_date=valuation.created_at.date(),
+                    description=f"Verified sink {code} {vintage}: {target} tCO2e",
+                    legs=[Leg.debit(available.code, delta), Leg.credit(verified.code, delta)],
+                    cause=f"valuation:{valuation.pk}",
+                )
+            )
+        try:
+            return post_entries(specs=specs, posted_by=posted_by)
+        except NegativeBalance:
+            raise TonnesUnavailable(
+                _(
+                    "Valuation %(id)s lowers the sink below what channels have already "
+                    "claimed; correct those claims first."
+                )
+                % {"id": valuation.pk}
+            ) from None
+
+
+def claim(*, channel: str, key: str, region_code: str, vintage: int, tonnes: Decimal, inputs):
+    """A proposed transfer of tonnes from a region's available sink to the channel's claims."""
+    return ProposedTransfer(
+        channel=channel,
+        key=key,
+        payer=accounts.sink(region_code, vintage, "available"),
+        payee=accounts.sink(region_code, vintage, f"claimed:{channel}"),
+        amount=tonnes,
+        description=f"{channel} claims {tonnes} tCO2e of {region_code} {vintage} sink",
+        payer_region=region_code,
+        payee_region=region_code,
+        inputs=inputs,
+    )
+
+
+def shortfalls(transfers) -> list[str]:
+    """A sentence for each available-sink account the transfers would take below zero."""
+    needed: dict[str, Decimal] = {}
+    for transfer in transfers:
+        parsed = accounts.parse_sink_code(transfer.payer.code)
+        if parsed and parsed[2] == "available":
+            needed[transfer.payer.code] = needed.get(transfer.payer.code, ZERO) + transfer.amount
+    problems = []
+    for code, need in sorted(needed.items()):
+        region_code, vintage, _bucket = accounts.parse_sink_code(code)
+        have = _balance(code)
+        if need <= have:
+            continue
+        row = sink_row(region_code, vintage)
+        used = ", ".join(
+            f"{channel} {tonnes}" for channel, tonnes in row.claimed.items() if tonnes
+        ) or _("none")
+        problems.append(
+            _(
+                "%(region)s vintage %(vintage)s: %(need)s tCO2e claimed but only %(have)s "
+                "available of %(verified)s verified (already claimed: %(used)s)."
+            )
+            % {
+                "region": _region_label(region_code),
+                "vintage": vintage,
+                "need": need,
+                "have": have,
+                "verified": row.verified,
+                "used": used,
+            }
+        )
+    return problems
+
+
+def _region_label(code: str) -> str:
+    name = Region.objects.filter(code=code).values_list("name", flat=True).first()
+    return f"{name} ({code})" if name else code
+
+
+@dataclass
+class SinkRow:
+    """Tonnes of one region and vintage: verified, and where they are now."""
+
+    region_code: str
+    vintage: int
+    verified: Decimal = ZERO
+    available: Decimal = ZERO
+    claimed: dict[str, Decimal] = field(
+        default_factory=lambda: dict.fromkeys(accounts.CHANNELS, ZERO)
+    )
+    buffer: Decimal = ZERO
+    retired: Decimal = ZERO
+    cancelled: Decimal = ZERO
+
+    def add(self, bucket: str, balance: Decimal) -> None:
+        if bucket == "verified":
+            self.verified = balance
+        elif bucket.startswith("claimed:"):
+            self.claimed[bucket.removeprefix("claimed:")] = balance
+        else:
+            setattr(self, bucket, balance)
+
+    @property
+    def accounted(self) -> Decimal:
+        """Every verified tonne is in exactly one place."""
+        return (
+            self.available
+            + sum(self.claimed.values(), ZERO)
+            + self.buffer
+            + self.retired
+            + self.cancelled
+        )
+
+
+def sink_report(*, region_codes=None, vintage: int | None = None) -> list[SinkRow]:
+    """Per region and vintage: tonnes available, claimed per channel, buffered, retired."""
+    found = Account.objects.select_related("commodity").filter(code__startswith="t:region:")
+    if region_codes is not None:
+        found = found.filter(owner__in=[accounts.region_owner(c) for c in region_codes])
+    rows: dict[tuple[str, int], SinkRow] = {}
+    for account in found:
+        region_code, year, bucket = accounts.parse_sink_code(account.code)
+        if vintage is not None and year != vintage:
+            continue
+        row = rows.setdefault((region_code, year), SinkRow(region_code, year))
+        row.add(bucket, account_balance(account=account))
+    return [rows[key] for key in sorted(rows)]
+
+
+def sink_row(region_code: str, vintage: int) -> SinkRow:
+    rows = sink_report(region_codes=[region_code], vintage=vintage)
+    return rows[0] if rows else SinkRow(region_code, vintage)

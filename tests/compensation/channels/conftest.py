@@ -1,0 +1,77 @@
+"""A Xin'an River pilot with valuations written directly: the channels' input, not valuation's."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from compensation.models import CarbonPrice, MethodologyVersion, RegionPosition, Valuation
+from compensation.sinks import verify_sink
+from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region, Zone
+from pilots.regions import load_regions
+from tests.compensation.conftest import albers_rectangle
+
+UPSTREAM, DOWNSTREAM = "341000", "330127"
+
+
+@pytest.fixture
+def xinan(db):
+    load_regions(prefixes=["340000", "341000", "330000", "330100", "330127"])
+    return {code: Region.objects.get(code=code) for code in (UPSTREAM, DOWNSTREAM)}
+
+
+@pytest.fixture
+def programme(xinan):
+    pilot = PilotProgramme.objects.create(
+        name="新安江试点",
+        start_date=date(2023, 1, 1),
+        end_date=date(2026, 12, 31),
+        market=True,
+    )
+    for region in xinan.values():
+        PilotMembership.objects.create(programme=pilot, region=region)
+    return pilot
+
+
+def make_valuation(programme, year, positions) -> Valuation:
+    """A current valuation whose regions have these (sink, emissions) in tCO2e."""
+    Valuation.objects.filter(programme=programme, year=year, current=True).update(current=False)
+    valuation = Valuation.objects.create(
+        programme=programme,
+        year=year,
+        methodology_version=MethodologyVersion.objects.filter(published=True).first(),
+        price=CarbonPrice.objects.filter(market__code="CEA", date__year__lte=year).first(),
+        inputs={},
+        code_version="test",
+        input_hash=f"{year}-{Valuation.objects.count()}",
+    )
+    for code, (sink, emission) in positions.items():
+        sink, emission = Decimal(sink), Decimal(emission)
+        RegionPosition.objects.create(
+            valuation=valuation,
+            region=Region.objects.get(code=code),
+            sink_tco2e=sink,
+            emission_tco2e=emission,
+            net_tco2e=sink - emission,
+            value_cny=Decimal("0.00"),
+        )
+    return valuation
+
+
+def verified(programme, year, positions) -> Valuation:
+    valuation = make_valuation(programme, year, positions)
+    verify_sink(valuation=valuation)
+    return valuation
+
+
+def protected_zone(region) -> Zone:
+    plan, _ = PlanningVersion.objects.get_or_create(
+        region=region, version=1, defaults={"name": "plan", "effective_from": date(2020, 1, 1)}
+    )
+    return Zone.objects.create(
+        planning_version=plan,
+        region=region,
+        kind=Zone.Kind.ECOLOGICAL_RED_LINE,
+        geometry=albers_rectangle(region, 0, 0, 1000, 1000),
+        area_km2=Decimal("1.0000"),
+    )
