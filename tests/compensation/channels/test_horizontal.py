@@ -1,4 +1,4 @@
-"""Horizontal agreements: the Xin'an water-quality rule, a pooled fund by ratios, the carbon rule."""
+"""Horizontal agreements: Xin'an water quality, a pooled fund by ratios, the carbon rule."""
 
 from datetime import date
 from decimal import Decimal
@@ -16,9 +16,8 @@ from compensation.models import (
     MonitoringRecord,
 )
 from compensation.sinks import sink_row
-from ledger.models import JournalEntry
+from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
-from ledger.models import Account
 from pilots.models import PilotMembership, Region
 from pilots.regions import load_regions
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, make_valuation, verified

@@ -1,4 +1,4 @@
-"""Serial numbers: format, check digits, and range arithmetic that never loses or duplicates a unit."""
+"""Serials: format, check digits, and range arithmetic that never loses or duplicates a unit."""
 
 import pytest
 from hypothesis import given
@@ -56,7 +56,7 @@ def test_split_keeps_every_unit_exactly_once(block, data):
     take_first = data.draw(st.integers(min_value=first, max_value=last))
     take_last = data.draw(st.integers(min_value=take_first, max_value=last))
 
-    parts = split(first, last, take_first, take_last) + [(take_first, take_last)]
+    parts = [*split(first, last, take_first, take_last), (take_first, take_last)]
 
     units = [u for a, b in parts for u in range(a, b + 1)]
     assert sorted(units) == list(range(first, last + 1))
