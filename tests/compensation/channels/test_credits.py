@@ -94,7 +94,7 @@ def test_issuing_again_is_idempotent_and_a_second_batch_has_nothing_to_issue(pro
     again = credits.issue_batch(project=project, vintage=2024, idempotency_key="issue-1", on=DAY)
 
     assert again == batch
-    with pytest.raises(CreditError, match="1000.600 tCO2e verified, 1000 units already issued"):
+    with pytest.raises(CreditError, match=r"1000\.600 tCO2e verified, 1000 units already issued"):
         credits.issue_batch(project=project, vintage=2024, idempotency_key="issue-2", on=DAY)
 
 
@@ -248,14 +248,20 @@ def test_database_refuses_overlapping_blocks_and_moving_final_units(batch):
     credits.cancel_units(
         units=UnitRange(batch, 1, 5), holder=protector, reason="holder request", key="c", on=DAY
     )
-    with pytest.raises(IntegrityError, match="COMPENSATION_CREDIT_FINAL"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE compensation_creditblock SET status = 'active' WHERE status = 'cancelled'"
-            )
-    with pytest.raises(IntegrityError, match="COMPENSATION_CREDIT_FINAL"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM compensation_creditoperation")
+    with (
+        pytest.raises(IntegrityError, match="COMPENSATION_CREDIT_FINAL"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE compensation_creditblock SET status = 'active' WHERE status = 'cancelled'"
+        )
+    with (
+        pytest.raises(IntegrityError, match="COMPENSATION_CREDIT_FINAL"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM compensation_creditoperation")
 
 
 def test_market_channel_pays_sale_proceeds_to_the_protector(batch, buyer):

@@ -1,4 +1,4 @@
-"""Vertical transfers: fiscal gap × tier, prohibited areas, guiding subsidy, EI assessment, carbon."""
+"""Vertical transfers: gap × tier, prohibited areas, guiding subsidy, EI assessment, carbon."""
 
 from decimal import Decimal
 
