@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from compensation.models import CarbonPrice, MethodologyVersion, RegionPosition, Valuation
 from compensation.sinks import verify_sink
@@ -12,6 +13,13 @@ from pilots.regions import load_regions
 from tests.compensation.conftest import albers_rectangle
 
 UPSTREAM, DOWNSTREAM = "341000", "330127"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English here; translations are checked on their own."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
