@@ -73,7 +73,11 @@ def test_agreement_import_refuses_each_bad_file_and_writes_nothing(programme, fi
 
 
 def test_monitoring_csv_in_gbk_with_micrograms_and_chinese_names(agreement):
-    text = "section,year,pollutant,mean,unit\n街口,2024,高锰酸盐指数,1.80,mg/L\n街口,2024,氨氮,80,µg/L\n"
+    text = (
+        "section,year,pollutant,mean,unit\n"
+        "街口,2024,高锰酸盐指数,1.80,mg/L\n"
+        "街口,2024,氨氮,80,µg/L\n"
+    )
 
     records = import_monitoring(agreement=agreement, name="m.csv", data=text.encode("gb18030"))
 

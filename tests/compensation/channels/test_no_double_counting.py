@@ -1,9 +1,11 @@
 """No tonne of sink is paid for twice: whichever channel claims it second is refused."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from compensation import credits
 from compensation.booking import book_transfers
@@ -14,9 +16,10 @@ from compensation.models import (
     CreditProject,
     IssuanceBatch,
     MethodologyVersion,
+    Valuation,
     ValuationLine,
 )
-from compensation.sinks import sink_report, sink_row, verify_sink
+from compensation.sinks import claim, sink_report, sink_row, verify_sink
 from ledger.models import JournalEntry
 from ledger.verification import verify_ledger
 from pilots.models import Region
@@ -27,6 +30,7 @@ from tests.compensation.channels.conftest import (
     protected_zone,
 )
 from tests.compensation.channels.test_vertical import ei, parameters
+from tests.conftest import committing
 
 YEAR_END = date(2024, 12, 31)
 
@@ -133,3 +137,34 @@ def test_a_new_valuation_adds_the_difference_and_cannot_take_back_claimed_tonnes
     with pytest.raises(TonnesUnavailable, match="lowers the sink below what channels"):
         verify_sink(valuation=lower)
     assert sink_row(UPSTREAM, 2024).verified == Decimal("5500.000")
+
+
+@committing
+def test_concurrent_claims_on_the_same_tonnes_let_exactly_one_through(programme):
+    make_valuation(programme, 2024, {UPSTREAM: ("5000", "0")})
+    verify_sink(valuation=Valuation.objects.get(current=True))
+
+    def claim_3000(run):
+        transfer = claim(
+            channel="horizontal",
+            key=f"run-{run}",
+            region_code=UPSTREAM,
+            vintage=2024,
+            tonnes=Decimal("3000.000"),
+            inputs={},
+        )
+        try:
+            book_transfers([transfer], key_prefix=f"r{run}", effective_date=YEAR_END, cause="t")
+            return True
+        except TonnesUnavailable:
+            return False
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(claim_3000, range(6)))
+
+    assert outcomes.count(True) == 1
+    row = sink_row(UPSTREAM, 2024)
+    assert (row.available, row.claimed["horizontal"]) == (Decimal("2000.000"), Decimal("3000.000"))
+    assert verify_ledger().ok
