@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from compensation import accounts, sinks
 from compensation.channels import Period, ProposedTransfer
@@ -48,6 +49,15 @@ def ei_change_class(delta: Decimal) -> str:
     if size < 8:
         return Change.OBVIOUS_BETTER if delta > 0 else Change.OBVIOUS_WORSE
     return Change.LARGE_BETTER if delta > 0 else Change.LARGE_WORSE
+
+
+EI_GRADES = {
+    "excellent": _lazy("excellent"),
+    "good": _lazy("good"),
+    "fair": _lazy("fair"),
+    "poor": _lazy("poor"),
+    "bad": _lazy("bad"),
+}
 
 
 def ei_grade(value: Decimal) -> str:

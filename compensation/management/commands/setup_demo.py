@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from compensation.demo import load_channel_demo
 from compensation.models import MethodologyVersion
 from compensation.valuation import valuate
 from pilots.demo import PROGRAMME_NAME, load_xinan_demo
@@ -58,6 +59,11 @@ class Command(BaseCommand):
             market="CEA",
         )
         self.stdout.write(f"Demo valuation #{valuation.pk} for 2024 (Guangdong 2018, CEA price).")
+        if load_channel_demo(valuation):
+            self.stdout.write(
+                "Channels set up: vertical parameters, the Xin'an water-quality agreement, "
+                "a credit project with an issued batch (illustrative figures)."
+            )
         self.stdout.write(
             f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed)"
         )

@@ -1,0 +1,170 @@
+"""The demo's channel inputs for the Xin'an pilot: illustrative figures, labelled as such.
+
+Fiscal data, EI values, monitoring means and the credit sale are made up to
+exercise every channel; the structure (tiers, K0, K_i, stakes, buffer) follows
+DOMAIN.md. Nothing here is an official figure.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from compensation import credits
+from compensation.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRound,
+    AssessmentRule,
+    CreditHolder,
+    CreditProject,
+    EcologicalIndex,
+    IndexWeight,
+    MonitoringRecord,
+    RegionFiscalData,
+    SubsidyTier,
+    Valuation,
+    VerticalParameters,
+)
+from compensation.sinks import verify_sink
+from pilots.models import Region, Zone
+
+ILLUSTRATIVE = "illustrative demo figure, not an official statistic"
+YEAR = 2024
+SECTION = "街口"
+FISCAL = {
+    # region: (standard revenue, standard expenditure, prohibited km², areas, guiding subsidy)
+    "341000": ("9800000000.00", "15600000000.00", "1267.5", 6, "20000000.00"),
+    "330127": ("4100000000.00", "5300000000.00", "412.0", 2, "0.00"),
+}
+EI = {"341000": ("78.40", "79.10"), "330127": ("74.20", "70.60")}
+BASELINE = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
+MEANS_2024 = {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"}
+
+
+def load_channel_demo(valuation: Valuation) -> bool:
+    """Verify the valuation's sink and set up all three channels once; False if already there."""
+    programme = valuation.programme
+    if VerticalParameters.objects.filter(programme=programme, year=YEAR).exists():
+        return False
+    with transaction.atomic():
+        verify_sink(valuation=valuation)
+        _vertical(programme)
+        _horizontal(programme)
+        _market(programme, valuation)
+    return True
+
+
+def _vertical(programme):
+    table = VerticalParameters.objects.create(
+        programme=programme,
+        year=YEAR,
+        budget=Decimal("4000000000.00"),
+        prohibited_subsidy_per_km2=Decimal("20000.00"),
+        prohibited_subsidy_per_area=Decimal("5000000.00"),
+        source=ILLUSTRATIVE,
+    )
+    SubsidyTier.objects.create(parameters=table, min_gap=0, coefficient=Decimal("0.40"))
+    SubsidyTier.objects.create(
+        parameters=table, min_gap=Decimal("5000000000"), coefficient=Decimal("0.55")
+    )
+    for change, percent in (
+        (AssessmentRule.Change.SLIGHT_WORSE, "-2"),
+        (AssessmentRule.Change.OBVIOUS_WORSE, "-5"),
+        (AssessmentRule.Change.LARGE_WORSE, "-10"),
+        (AssessmentRule.Change.OBVIOUS_BETTER, "2"),
+    ):
+        AssessmentRule.objects.create(parameters=table, change=change, percent=Decimal(percent))
+    for code, (revenue, expenditure, km2, areas, guiding) in FISCAL.items():
+        region = Region.objects.get(code=code)
+        RegionFiscalData.objects.create(
+            parameters=table,
+            region=region,
+            standard_revenue=Decimal(revenue),
+            standard_expenditure=Decimal(expenditure),
+            prohibited_area_km2=Decimal(km2),
+            prohibited_areas=areas,
+            guiding_subsidy=Decimal(guiding),
+        )
+        for year, value in zip((YEAR - 1, YEAR), EI[code], strict=True):
+            EcologicalIndex.objects.create(
+                region=region, year=year, value=Decimal(value), source=ILLUSTRATIVE
+            )
+
+
+def _horizontal(programme):
+    agreement = Agreement.objects.create(
+        programme=programme,
+        name="新安江流域上下游横向生态补偿协议（演示）",
+        rule=Agreement.Rule.WATER_QUALITY,
+        description="Template of the Xin'an River agreement; amounts and means are illustrative.",
+    )
+    AgreementParty.objects.create(
+        agreement=agreement,
+        region=Region.objects.get(code="341000"),
+        side=AgreementParty.Side.UPSTREAM,
+        section=SECTION,
+    )
+    AgreementParty.objects.create(
+        agreement=agreement,
+        region=Region.objects.get(code="330127"),
+        side=AgreementParty.Side.DOWNSTREAM,
+    )
+    round_ = AgreementRound.objects.create(
+        agreement=agreement,
+        name="2024–2026",
+        start_year=2024,
+        end_year=2026,
+        amount=Decimal("200000000.00"),
+        stability_coefficient=Decimal("0.90"),
+    )
+    for pollutant, baseline in BASELINE.items():
+        IndexWeight.objects.create(
+            round=round_, pollutant=pollutant, weight=Decimal("0.25"), baseline_mg_l=baseline
+        )
+        MonitoringRecord.objects.create(
+            agreement=agreement,
+            year=YEAR,
+            section=SECTION,
+            pollutant=pollutant,
+            value=Decimal(MEANS_2024[pollutant]),
+            source=ILLUSTRATIVE,
+        )
+
+
+def _market(programme, valuation):
+    region = Region.objects.get(code="341000")
+    zones = Zone.objects.filter(
+        region=region, protected=True, pk__in=valuation.lines.values("zone")
+    ).order_by("pk")[:3]
+    project = CreditProject.objects.create(
+        programme=programme,
+        region=region,
+        code="XAJ001",
+        name="黄山市森林碳汇项目（演示）",
+        methodology_version=valuation.methodology_version,
+        crediting_start=date(2024, 1, 1),
+        crediting_end=date(2033, 12, 31),
+    )
+    project.zones.set(zones)
+    batch = credits.issue_batch(
+        project=project, vintage=YEAR, idempotency_key="demo:issue", on=date(YEAR, 12, 1)
+    )
+    buyer = CreditHolder.objects.create(name="某发电企业（演示）", kind=CreditHolder.Kind.BUYER)
+    sold = min(1000, batch.units - batch.buffer_units)
+    credits.sell_units(
+        units=credits.UnitRange(batch, 1, sold),
+        holder=credits.protector_holder(region),
+        buyer=buyer,
+        price=Decimal("70.00"),
+        key="demo:sale",
+        on=date(YEAR, 12, 20),
+    )
+    credits.retire_units(
+        units=credits.UnitRange(batch, 1, sold // 2),
+        holder=buyer,
+        beneficiary=buyer.name,
+        reason="2024 voluntary offset (demo)",
+        key="demo:retire",
+        on=date(YEAR, 12, 28),
+    )
