@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('rule', models.CharField(choices=[('water-quality', 'water-quality index decides the direction (新安江)'), ('pooled-fund', 'pooled fund paid and shared by ratios (赤水河)'), ('carbon', 'beneficiaries pay protectors for surplus sink')], max_length=16, verbose_name='rule')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
                 ('carbon_adjustment', models.DecimalField(decimal_places=4, default=1, max_digits=6, verbose_name='carbon adjustment coefficient')),
-                ('deficit_cap_share', models.DecimalField(decimal_places=4, default=1, help_text='Carbon rule only: 0.3 means a beneficiary pays for at most 30% of its deficit.', max_digits=5, verbose_name="share of each beneficiary's deficit paid for")),
+                ('deficit_cap_share', models.DecimalField(decimal_places=4, default=1, help_text='Carbon rule only: 0.3 means a beneficiary pays for at most 0.3 × its deficit.', max_digits=5, verbose_name="share of each beneficiary's deficit paid for")),
                 ('carbon_market', models.ForeignKey(blank=True, help_text='Carbon rule only.', null=True, on_delete=django.db.models.deletion.PROTECT, to='compensation.carbonmarket', verbose_name='carbon price market')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='pilots.pilotprogramme', verbose_name='programme')),
             ],

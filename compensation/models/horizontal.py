@@ -41,7 +41,7 @@ class Agreement(models.Model):
         decimal_places=4,
         default=1,
         help_text=_(
-            "Carbon rule only: 0.3 means a beneficiary pays for at most 30% of its deficit."
+            "Carbon rule only: 0.3 means a beneficiary pays for at most 0.3 × its deficit."
         ),
     )
 
