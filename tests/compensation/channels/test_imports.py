@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from compensation.channels import Period, horizontal
 from compensation.imports import import_agreement, import_monitoring
@@ -158,3 +159,22 @@ def test_agreement_json_by_parts_imports_and_settles(programme):
     assert transfer.amount == Decimal("200000000.00")
     with pytest.raises(ImportRejected, match="already has an agreement named 新安江第四轮"):
         import_agreement(programme=programme, name="a.json", data=json.dumps(document).encode())
+
+
+def test_commands_print_the_report_and_import_nothing(agreement):
+    with pytest.raises(
+        CommandError, match=r"rejected; nothing was imported\.\n.*row 1: the annual"
+    ):
+        call_command(
+            "import_monitoring",
+            str(BAD_INPUTS / "negative_concentration.csv"),
+            agreement=agreement.pk,
+        )
+    with pytest.raises(CommandError, match=r"allocation_ratio: the ratios 0\.3 / 0\.4 / 0\.4"):
+        call_command(
+            "import_agreement",
+            str(BAD_INPUTS / "ratios_not_summing_to_one.json"),
+            programme=agreement.programme.pk,
+        )
+    assert not MonitoringRecord.objects.exists()
+    assert Agreement.objects.count() == 1

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from compensation.imports import import_monitoring
+from compensation.models import Agreement
+from pilots.imports import ImportRejected
+
+
+class Command(BaseCommand):
+    help = (
+        "Import annual mean concentrations (CSV: section, year, pollutant, mean_mg_per_l) for "
+        "an agreement. All or nothing: one bad row rejects the file, and the report lists each."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV in UTF-8 or GBK")
+        parser.add_argument("--agreement", type=int, required=True, help="agreement id")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path} does not exist.")
+        agreement = Agreement.objects.filter(pk=options["agreement"]).first()
+        if agreement is None:
+            raise CommandError(f"Agreement {options['agreement']} does not exist.")
+        try:
+            records = import_monitoring(agreement=agreement, name=path.name, data=path.read_bytes())
+        except ImportRejected as exc:
+            raise CommandError(
+                f"{path.name} was rejected; nothing was imported.\n{exc.report}"
+            ) from None
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {len(records)} annual mean(s) for {agreement}.")
+        )
