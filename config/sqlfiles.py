@@ -16,3 +16,13 @@ def apply_sql_file(schema_editor, path: Path) -> None:
     with schema_editor.connection.cursor() as cursor:
         for statement in statements(path):
             cursor.execute(statement)
+
+
+def postgresql_only(path: Path):
+    """A RunPython function applying `path` on PostgreSQL and nothing elsewhere (SpatiaLite)."""
+
+    def install(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            apply_sql_file(schema_editor, path)
+
+    return install

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-from config.sqlfiles import apply_sql_file
+from config.sqlfiles import postgresql_only
 
 SQL = Path(__file__).resolve().parent.parent / "sql" / "postgresql.sql"
 
@@ -31,12 +31,6 @@ THIRD_SURVEY = [
 ]
 
 
-def install(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    apply_sql_file(schema_editor, SQL)
-
-
 def seed(apps, schema_editor):
     LandUseClass = apps.get_model("pilots", "LandUseClass")
     LandUseClass.objects.bulk_create(
@@ -51,6 +45,6 @@ class Migration(migrations.Migration):
     dependencies = [("pilots", "0002_programmes_zones_land_cover")]
 
     operations = [
-        migrations.RunPython(install, migrations.RunPython.noop, elidable=False),
+        migrations.RunPython(postgresql_only(SQL), migrations.RunPython.noop, elidable=False),
         migrations.RunPython(seed, migrations.RunPython.noop),
     ]

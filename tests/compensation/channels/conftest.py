@@ -6,7 +6,14 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from compensation.models import CarbonPrice, MethodologyVersion, RegionPosition, Valuation
+from compensation.models import (
+    CarbonPrice,
+    CreditProject,
+    MethodologyVersion,
+    RegionPosition,
+    Valuation,
+    ValuationLine,
+)
 from compensation.sinks import verify_sink
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region, Zone
 from pilots.regions import load_regions
@@ -83,3 +90,30 @@ def protected_zone(region) -> Zone:
         geometry=albers_rectangle(region, 0, 0, 1000, 1000),
         area_km2=Decimal("1.0000"),
     )
+
+
+def credit_project(valuation, *, tonnes: str, code: str = "XAJ001") -> CreditProject:
+    """A credit project on one new upstream zone holding `tonnes` of the valuation's sink."""
+    region = Region.objects.get(code=UPSTREAM)
+    zone = protected_zone(region)
+    ValuationLine.objects.create(
+        valuation=valuation,
+        zone=zone,
+        region=region,
+        protected=True,
+        land_use_code="03",
+        area_ha=(Decimal(tonnes) / Decimal("3.9")).quantize(Decimal("0.0001")),
+        coefficient_tco2e=Decimal("3.9"),
+        tco2e=Decimal(tonnes),
+    )
+    project = CreditProject.objects.create(
+        programme=valuation.programme,
+        region=region,
+        code=code,
+        name="黄山林业碳汇",
+        methodology_version=MethodologyVersion.objects.filter(published=True).first(),
+        crediting_start=date(2021, 1, 1),
+        crediting_end=date(2030, 12, 31),
+    )
+    project.zones.add(zone)
+    return project

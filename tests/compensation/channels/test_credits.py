@@ -17,43 +17,18 @@ from compensation.models import (
     CreditBlock,
     CreditHolder,
     CreditOperation,
-    CreditProject,
-    MethodologyVersion,
-    ValuationLine,
 )
 from compensation.sinks import sink_row
-from pilots.models import Region
-from tests.compensation.channels.conftest import UPSTREAM, protected_zone, verified
+from tests.compensation.channels.conftest import UPSTREAM, credit_project, verified
 
 DAY = date(2025, 3, 1)
 
 
 @pytest.fixture
 def project(programme):
-    region = Region.objects.get(code=UPSTREAM)
-    valuation = verified(programme, 2024, {UPSTREAM: ("1000.600", "0")})
-    zone = protected_zone(region)
-    ValuationLine.objects.create(
-        valuation=valuation,
-        zone=zone,
-        region=region,
-        protected=True,
-        land_use_code="03",
-        area_ha=Decimal("256.5641"),
-        coefficient_tco2e=Decimal("3.9"),
-        tco2e=Decimal("1000.600"),
+    return credit_project(
+        verified(programme, 2024, {UPSTREAM: ("1000.600", "0")}), tonnes="1000.600"
     )
-    found = CreditProject.objects.create(
-        programme=programme,
-        region=region,
-        code="XAJ001",
-        name="黄山林业碳汇",
-        methodology_version=MethodologyVersion.objects.filter(published=True).first(),
-        crediting_start=date(2021, 1, 1),
-        crediting_end=date(2030, 12, 31),
-    )
-    found.zones.add(zone)
-    return found
 
 
 @pytest.fixture

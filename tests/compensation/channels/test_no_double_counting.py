@@ -13,21 +13,17 @@ from compensation.channels import Period, vertical
 from compensation.exceptions import TonnesUnavailable
 from compensation.models import (
     CreditOperation,
-    CreditProject,
     IssuanceBatch,
-    MethodologyVersion,
     Valuation,
-    ValuationLine,
 )
 from compensation.sinks import claim, sink_report, sink_row, verify_sink
 from ledger.models import JournalEntry
 from ledger.verification import verify_ledger
-from pilots.models import Region
 from tests.compensation.channels.conftest import (
     DOWNSTREAM,
     UPSTREAM,
+    credit_project,
     make_valuation,
-    protected_zone,
 )
 from tests.compensation.channels.test_vertical import ei, parameters
 from tests.conftest import committing
@@ -47,29 +43,7 @@ def sink_2024(programme):
         programme, 2024, {UPSTREAM: ("5000", "1000"), DOWNSTREAM: ("0", "9")}
     )
     verify_sink(valuation=valuation)
-    region = Region.objects.get(code=UPSTREAM)
-    zone = protected_zone(region)
-    ValuationLine.objects.create(
-        valuation=valuation,
-        zone=zone,
-        region=region,
-        protected=True,
-        land_use_code="03",
-        area_ha=Decimal("1025.6410"),
-        coefficient_tco2e=Decimal("3.9"),
-        tco2e=Decimal("4000.000"),
-    )
-    project = CreditProject.objects.create(
-        programme=programme,
-        region=region,
-        code="XAJ002",
-        name="黄山森林碳汇",
-        methodology_version=MethodologyVersion.objects.filter(published=True).first(),
-        crediting_start=date(2021, 1, 1),
-        crediting_end=date(2030, 12, 31),
-    )
-    project.zones.add(zone)
-    return project
+    return credit_project(valuation, tonnes="4000.000", code="XAJ002")
 
 
 def test_vertical_after_market_is_refused_and_nothing_is_written(sink_2024):
