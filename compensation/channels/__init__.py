@@ -8,12 +8,14 @@ compensation.booking). Money and tonnes are separate transfers, each in one
 commodity, and every transfer keeps the formula inputs that produced it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from compensation.accounts import AccountRef
 from compensation.exceptions import ChannelInputError
+from compensation.prices import price_in_force
 
 
 @dataclass(frozen=True)
@@ -77,3 +79,98 @@ class ProposedTransfer:
             raise ValueError("A transfer moves between accounts with the same normal side.")
         if self.amount <= 0:
             raise ValueError(f"Transfer {self.key} has a non-positive amount {self.amount}.")
+
+
+@dataclass(frozen=True)
+class PriceUsed:
+    """The carbon price a calculation used: from the dated series, or a scenario's override."""
+
+    market: str
+    price: Decimal
+    date: date
+    source: str
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What a what-if scenario changes; the empty default changes nothing.
+
+    carbon_prices       market code -> price per tCO2e
+    budget              the vertical budget
+    carbon_weight       the vertical carbon term's weight
+    coefficient_factor  multiplies every subsidy-tier coefficient
+    ratios              agreement id -> region code -> (contribution, allocation)
+    deficit_cap_share   the carbon rule's share of each deficit
+    """
+
+    carbon_prices: Mapping[str, Decimal] = field(default_factory=dict)
+    budget: Decimal | None = None
+    carbon_weight: Decimal | None = None
+    coefficient_factor: Decimal | None = None
+    ratios: Mapping[int, Mapping[str, tuple[Decimal, Decimal]]] = field(default_factory=dict)
+    deficit_cap_share: Decimal | None = None
+
+    def price(self, market: str, on: date) -> PriceUsed:
+        if market in self.carbon_prices:
+            return PriceUsed(market, self.carbon_prices[market], on, "scenario")
+        found = price_in_force(market=market, on=on)
+        return PriceUsed(market, found.price, found.date, found.source)
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> "Overrides":
+        """Parse a scenario's overrides; numbers must be decimal strings or integers."""
+        if not isinstance(data, Mapping):
+            raise ChannelInputError("Overrides must be a JSON object.")
+        known = {
+            "carbon_prices",
+            "budget",
+            "carbon_weight",
+            "coefficient_factor",
+            "ratios",
+            "deficit_cap_share",
+        }
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ChannelInputError(
+                f"Unknown overrides {', '.join(unknown)}; known: {', '.join(sorted(known))}."
+            )
+        prices = {
+            str(market): _non_negative(value, f"carbon_prices.{market}")
+            for market, value in (data.get("carbon_prices") or {}).items()
+        }
+        ratios = {}
+        for agreement, parties in (data.get("ratios") or {}).items():
+            ratios[int(agreement)] = {
+                str(code): (
+                    _non_negative(pair[0], f"ratios.{agreement}.{code}[0]"),
+                    _non_negative(pair[1], f"ratios.{agreement}.{code}[1]"),
+                )
+                for code, pair in parties.items()
+            }
+
+        def optional(name):
+            return _non_negative(data[name], name) if data.get(name) is not None else None
+
+        return cls(
+            carbon_prices=prices,
+            budget=optional("budget"),
+            carbon_weight=optional("carbon_weight"),
+            coefficient_factor=optional("coefficient_factor"),
+            ratios=ratios,
+            deficit_cap_share=optional("deficit_cap_share"),
+        )
+
+
+NO_OVERRIDES = Overrides()
+
+
+def _non_negative(value, name) -> Decimal:
+    if isinstance(value, float):
+        raise ChannelInputError(f"{name}: give {value!r} as a decimal string, not a float.")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise ChannelInputError(f"{name}: {value!r} is not a number.") from None
+    if not number.is_finite() or number < 0:
+        raise ChannelInputError(f"{name}: {value!r} must be zero or more.")
+    return number

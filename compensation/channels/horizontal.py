@@ -26,10 +26,9 @@ from decimal import Context, Decimal
 from django.utils.translation import gettext as _
 
 from compensation import accounts, sinks
-from compensation.channels import Period, ProposedTransfer
+from compensation.channels import NO_OVERRIDES, Overrides, Period, ProposedTransfer
 from compensation.exceptions import ChannelInputError, PriceGap
 from compensation.models import Agreement, AgreementParty, MonitoringRecord, Valuation
-from compensation.prices import price_in_force
 from compensation.quantities import FEN, TONNES, cny, tonnes
 from compensation.splitting import largest_remainder
 from pilots.models import PilotMembership
@@ -48,7 +47,19 @@ def water_quality_index(*, k0: Decimal, terms) -> Decimal:
     return _WIDE.multiply(k0, total)
 
 
-def compute(programme, period: Period) -> list[ProposedTransfer]:
+def agreement_ids(programme, period: Period) -> list[int]:
+    """The agreements a period settles: the units a run splits into chunks."""
+    if not programme.horizontal or period.settled_year is None:
+        return []
+    return list(
+        Agreement.objects.filter(programme=programme).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def compute(
+    programme, period: Period, overrides: Overrides = NO_OVERRIDES, agreements=None
+) -> list[ProposedTransfer]:
+    """Transfers of every agreement of the programme, or of the agreements with these ids."""
     year = period.settled_year
     if not programme.horizontal or year is None:
         return []
@@ -56,7 +67,10 @@ def compute(programme, period: Period) -> list[ProposedTransfer]:
         PilotMembership.objects.filter(programme=programme).values_list("region__code", flat=True)
     )
     transfers, problems = [], []
-    for agreement in Agreement.objects.filter(programme=programme).select_related("carbon_market"):
+    found = Agreement.objects.filter(programme=programme).select_related("carbon_market")
+    if agreements is not None:
+        found = found.filter(pk__in=list(agreements))
+    for agreement in found.order_by("pk"):
         parties = list(agreement.parties.select_related("region").order_by("id"))
         strangers = sorted(p.region.code for p in parties if p.region.code not in members)
         if strangers:
@@ -70,9 +84,9 @@ def compute(programme, period: Period) -> list[ProposedTransfer]:
             Agreement.Rule.POOLED_FUND: _pooled_fund,
             Agreement.Rule.CARBON: _carbon,
         }[agreement.rule]
-        found: list[str] = []
-        proposed = rule(agreement, parties, year, found)
-        problems.extend(f"{agreement}: {problem}" for problem in found)
+        problems_found: list[str] = []
+        proposed = rule(agreement, parties, year, problems_found, overrides)
+        problems.extend(f"{agreement}: {problem}" for problem in problems_found)
         transfers.extend(proposed)
     if problems:
         raise ChannelInputError(" ".join(problems))
@@ -113,7 +127,7 @@ def _money(
     )
 
 
-def _water_quality(agreement, parties, year, problems):
+def _water_quality(agreement, parties, year, problems, overrides):
     round_ = _round(agreement, year, problems)
     upstream = _one(parties, Side.UPSTREAM, problems)
     downstream = _one(parties, Side.DOWNSTREAM, problems)
@@ -219,9 +233,13 @@ def _ratios_valid(parties, field, problems) -> bool:
     return problem is None
 
 
-def _pooled_fund(agreement, parties, year, problems):
+def _pooled_fund(agreement, parties, year, problems, overrides):
     round_ = _round(agreement, year, problems)
     members = [p for p in parties if p.side == Side.MEMBER]
+    changed = overrides.ratios.get(agreement.pk, {})
+    for party in members:
+        if party.region.code in changed:
+            party.contribution_ratio, party.allocation_ratio = changed[party.region.code]
     if len(members) < 2:
         problems.append(_("a pooled fund needs at least two member parties."))
     ok = _ratios_valid(members, "contribution_ratio", problems)
@@ -286,7 +304,7 @@ def _pooled_fund(agreement, parties, year, problems):
     return transfers
 
 
-def _carbon(agreement, parties, year, problems):
+def _carbon(agreement, parties, year, problems, overrides):
     beneficiaries = [p for p in parties if p.side == Side.BENEFICIARY]
     protectors = [p for p in parties if p.side == Side.PROTECTOR]
     if not beneficiaries or not protectors:
@@ -296,7 +314,7 @@ def _carbon(agreement, parties, year, problems):
         problems.append(_("the carbon rule needs a carbon price market."))
         return []
     try:
-        price = price_in_force(market=agreement.carbon_market.code, on=date(year, 12, 31))
+        price = overrides.price(agreement.carbon_market.code, date(year, 12, 31))
     except PriceGap as exc:
         problems.append(str(exc))
         return []
@@ -324,7 +342,12 @@ def _carbon(agreement, parties, year, problems):
     if problems:
         return []
     surplus = [net[p.region.code] for p in protectors]
-    demand = [tonnes(-net[p.region.code] * agreement.deficit_cap_share) for p in beneficiaries]
+    share = (
+        overrides.deficit_cap_share
+        if overrides.deficit_cap_share is not None
+        else agreement.deficit_cap_share
+    )
+    demand = [tonnes(-net[p.region.code] * share) for p in beneficiaries]
     supply = sum(surplus, Decimal(0))
     capped = sum(demand, Decimal(0)) > supply
     if capped:
@@ -333,11 +356,11 @@ def _carbon(agreement, parties, year, problems):
     base_inputs = {
         "year": year,
         "valuation": valuation.pk,
-        "carbon_market": price.market.code,
+        "carbon_market": price.market,
         "carbon_price": str(price.price),
         "carbon_price_date": price.date.isoformat(),
         "adjustment": str(agreement.carbon_adjustment),
-        "deficit_cap_share": str(agreement.deficit_cap_share),
+        "deficit_cap_share": str(share),
         "capped_by_surplus": capped,
     }
     transfers, claimed = [], defaultdict(Decimal)

@@ -7,13 +7,16 @@ the seller (a protector region, or a holder reselling).
 """
 
 from compensation import accounts
-from compensation.channels import Period, ProposedTransfer
+from compensation.channels import NO_OVERRIDES, Overrides, Period, ProposedTransfer
 from compensation.models import CreditHolder, CreditOperation
 
 CHANNEL = "market"
 
 
-def compute(programme, period: Period) -> list[ProposedTransfer]:
+def compute(
+    programme, period: Period, overrides: Overrides = NO_OVERRIDES
+) -> list[ProposedTransfer]:
+    """Sales are facts: a scenario changes nothing here."""
     if not programme.market:
         return []
     sales = (

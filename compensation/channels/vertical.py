@@ -12,7 +12,7 @@ add up to the budget to the fen (largest remainder). The carbon term claims
 the region's verified tonnes of the year.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from compensation import accounts, sinks
-from compensation.channels import Period, ProposedTransfer
+from compensation.channels import NO_OVERRIDES, Overrides, Period, ProposedTransfer
 from compensation.exceptions import ChannelInputError, PriceGap
 from compensation.models import (
     AssessmentRule,
@@ -29,7 +29,6 @@ from compensation.models import (
     Valuation,
     VerticalParameters,
 )
-from compensation.prices import price_in_force
 from compensation.quantities import FEN, cny
 from compensation.splitting import scale_to_cap
 from pilots.models import PilotMembership
@@ -85,10 +84,25 @@ class _Allocation:
     inputs: dict
 
 
-def compute(programme, period: Period) -> list[ProposedTransfer]:
+@dataclass
+class Context:
+    """What every region's allocation in one programme-year shares."""
+
+    programme: object
+    parameters: VerticalParameters
+    budget: Decimal
+    tiers: list
+    rules: dict
+    carbon: tuple | None
+    weight: Decimal
+    problems: list[str]
+
+
+def prepare(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> Context | None:
+    """The year's parameters with any scenario overrides, or None when nothing is due."""
     year = period.settled_year
     if not programme.vertical or year is None:
-        return []
+        return None
     parameters = (
         VerticalParameters.objects.filter(programme=programme, year=year)
         .select_related("carbon_market")
@@ -100,30 +114,69 @@ def compute(programme, period: Period) -> list[ProposedTransfer]:
             % {"programme": programme, "year": year}
         )
     problems: list[str] = []
-    allocations = _allocations(programme, parameters, problems)
+    factor = overrides.coefficient_factor
+    tiers = [
+        (min_gap, coefficient * factor if factor is not None else coefficient)
+        for min_gap, coefficient in parameters.tiers.values_list("min_gap", "coefficient")
+    ]
+    if not tiers:
+        problems.append(
+            _("The %(year)s vertical parameters have no subsidy tiers.") % {"year": year}
+        )
+    weight = (
+        overrides.carbon_weight if overrides.carbon_weight is not None else parameters.carbon_weight
+    )
+    carbon = _carbon_inputs(programme, parameters, weight, overrides, problems)
+    return Context(
+        programme=programme,
+        parameters=parameters,
+        budget=overrides.budget if overrides.budget is not None else parameters.budget,
+        tiers=tiers,
+        rules=dict(parameters.assessment.values_list("change", "percent")),
+        carbon=carbon,
+        weight=weight,
+        problems=problems,
+    )
+
+
+def region_codes(context: Context) -> list[str]:
+    """The regions the year's table lists, in code order: the units a run splits into chunks."""
+    return list(
+        context.parameters.regions.order_by("region__code").values_list("region__code", flat=True)
+    )
+
+
+def compute(programme, period: Period, overrides: Overrides = NO_OVERRIDES):
+    context = prepare(programme, period, overrides)
+    if context is None:
+        return []
+    transfers = allocate(context, region_codes(context))
+    if not transfers:
+        raise ChannelInputError(
+            _("The %(year)s vertical parameters list no regions.")
+            % {"year": context.parameters.year}
+        )
+    return scale(context, transfers)
+
+
+def allocate(context: Context, codes) -> list[ProposedTransfer]:
+    """Unscaled transfers for some of the year's regions (scale() applies the budget)."""
+    problems = list(context.problems)
+    allocations = _allocations(context, codes, problems)
     if problems:
         raise ChannelInputError(" ".join(problems))
-    unscaled = [a.amount for a in allocations]
-    total = sum(unscaled, Decimal("0.00"))
-    scaled = scale_to_cap(unscaled, parameters.budget, FEN)
+    year = context.parameters.year
     transfers = []
-    for allocation, amount in zip(allocations, scaled, strict=True):
-        allocation.inputs.update(
-            allocation=str(allocation.amount),
-            budget=str(parameters.budget),
-            allocations_total=str(total),
-            scaled=str(amount != allocation.amount).lower(),
-            paid=str(amount),
-        )
+    for allocation in allocations:
         code = allocation.region_code
-        if amount > 0:
+        if allocation.amount > 0:
             transfers.append(
                 ProposedTransfer(
                     channel=CHANNEL,
                     key=f"{year}:{code}:cny",
                     payer=accounts.central_cny(CHANNEL),
                     payee=accounts.region_cny(code, CHANNEL),
-                    amount=amount,
+                    amount=allocation.amount,
                     description=f"Vertical transfer {year} to {code}",
                     payee_region=code,
                     inputs=allocation.inputs,
@@ -143,17 +196,52 @@ def compute(programme, period: Period) -> list[ProposedTransfer]:
     return transfers
 
 
-def _allocations(programme, parameters, problems) -> list[_Allocation]:
-    year = parameters.year
-    tiers = list(parameters.tiers.values_list("min_gap", "coefficient"))
-    if not tiers:
-        problems.append(
-            _("The %(year)s vertical parameters have no subsidy tiers.") % {"year": year}
+def scale_amounts(budget: Decimal, amounts: list[Decimal]) -> list[Decimal]:
+    """The allocations, scaled pro rata to the budget to the fen when they exceed it."""
+    return scale_to_cap(amounts, budget, FEN)
+
+
+def scale(context: Context, transfers: list[ProposedTransfer]) -> list[ProposedTransfer]:
+    """Apply the budget cap across every region's money transfer."""
+    money = [t for t in transfers if t.commodity == accounts.CNY]
+    total = sum((t.amount for t in money), Decimal("0.00"))
+    scaled = dict(
+        zip(
+            [t.key for t in money],
+            scale_amounts(context.budget, [t.amount for t in money]),
+            strict=True,
         )
-    rules = dict(parameters.assessment.values_list("change", "percent"))
-    rows = list(parameters.regions.select_related("region").order_by("region__code"))
+    )
+    result = []
+    for transfer in transfers:
+        if transfer.commodity != accounts.CNY:
+            result.append(transfer)
+            continue
+        paid = scaled[transfer.key]
+        inputs = {
+            **transfer.inputs,
+            "budget": str(context.budget),
+            "allocations_total": str(total),
+            "scaled": str(paid != transfer.amount).lower(),
+            "paid": str(paid),
+        }
+        if paid > 0:
+            result.append(replace(transfer, amount=paid, inputs=inputs))
+    return result
+
+
+def _allocations(context: Context, codes, problems) -> list[_Allocation]:
+    parameters = context.parameters
+    year = parameters.year
+    rows = list(
+        parameters.regions.select_related("region")
+        .filter(region__code__in=list(codes))
+        .order_by("region__code")
+    )
     members = set(
-        PilotMembership.objects.filter(programme=programme).values_list("region__code", flat=True)
+        PilotMembership.objects.filter(
+            programme=context.programme, region__code__in=list(codes)
+        ).values_list("region__code", flat=True)
     )
     strangers = sorted(r.region.code for r in rows if r.region.code not in members)
     if strangers:
@@ -161,15 +249,14 @@ def _allocations(programme, parameters, problems) -> list[_Allocation]:
             _("Fiscal data for regions outside the programme: %(codes)s.")
             % {"codes": ", ".join(strangers)}
         )
-    if not rows:
-        problems.append(_("The %(year)s vertical parameters list no regions.") % {"year": year})
+    rules = context.rules
     ei = _ecological_index(rows, year) if rules else {}
-    carbon = _carbon_inputs(programme, parameters, problems)
+    positions = context.carbon[1] if context.carbon else {}
     allocations = []
     for row in rows:
         code = row.region.code
         gap = max(row.standard_expenditure - row.standard_revenue, Decimal(0))
-        coefficient = tier_coefficient(tiers, gap)
+        coefficient = tier_coefficient(context.tiers, gap)
         key = gap * coefficient
         prohibited = (
             row.prohibited_area_km2 * parameters.prohibited_subsidy_per_km2
@@ -210,19 +297,20 @@ def _allocations(programme, parameters, problems) -> list[_Allocation]:
                 assessment_adjustment=str(cny(adjustment)),
             )
         tonnes, carbon_term = Decimal(0), Decimal(0)
-        if carbon is not None:
-            price, positions = carbon
+        if context.carbon is not None:
+            price = context.carbon[0]
             tonnes = positions.get(code, Decimal(0))
-            carbon_term = tonnes * price.price * parameters.carbon_weight
+            carbon_term = tonnes * price.price * context.weight
             inputs.update(
                 sink_tco2e=str(tonnes),
                 carbon_price=str(price.price),
                 carbon_price_date=price.date.isoformat(),
-                carbon_market=price.market.code,
-                carbon_weight=str(parameters.carbon_weight),
+                carbon_market=price.market,
+                carbon_weight=str(context.weight),
                 carbon_term=str(cny(carbon_term)),
             )
         amount = max(cny(base + adjustment + carbon_term), Decimal("0.00"))
+        inputs["allocation"] = str(amount)
         allocations.append(_Allocation(code, amount, tonnes, inputs))
     return allocations
 
@@ -234,13 +322,13 @@ def _ecological_index(rows, year) -> dict:
     return {(code, y): value for code, y, value in found}
 
 
-def _carbon_inputs(programme, parameters, problems):
+def _carbon_inputs(programme, parameters, weight, overrides, problems):
     """The price and each region's verified sink, or None when the year has no carbon term."""
-    if parameters.carbon_market is None or parameters.carbon_weight == 0:
+    if parameters.carbon_market is None or weight == 0:
         return None
     year = parameters.year
     try:
-        price = price_in_force(market=parameters.carbon_market.code, on=date(year, 12, 31))
+        price = overrides.price(parameters.carbon_market.code, date(year, 12, 31))
     except PriceGap as exc:
         problems.append(str(exc))
         return None
