@@ -139,3 +139,20 @@ def open_all(refs) -> None:
     with transaction.atomic():
         for ref in {ref.code: ref for ref in refs}.values():
             ref.open()
+
+
+def ref_for(code: str) -> AccountRef:
+    """The account a stored transfer names, rebuilt from its code."""
+    parts = code.split(":")
+    match parts:
+        case ["cny", "region", region_code, channel] if channel in CHANNELS:
+            return region_cny(region_code, channel)
+        case ["cny", "central", channel] if channel in CHANNELS:
+            return central_cny(channel)
+        case ["cny", "agreement", agreement_id, "fund"]:
+            return agreement_fund(int(agreement_id))
+        case ["cny", "holder", holder_id, "market"]:
+            return holder_cny(int(holder_id))
+        case ["t", "region", region_code, vintage, *bucket]:
+            return sink(region_code, int(vintage), ":".join(bucket))
+    raise ValueError(f"{code!r} is not an account compensation books into.")

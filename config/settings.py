@@ -129,6 +129,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = int(env_str("CELERY_TASK_TIME_LIMIT", "1800"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(env_str("CELERY_TASK_SOFT_TIME_LIMIT", "1500"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An unacknowledged task (its worker died) is delivered again after this many seconds;
+# keep it above CELERY_TASK_TIME_LIMIT so a slow task is never run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "3600")),
+}
+# Settlement: regions per calculation chunk, and retries of a chunk on database errors.
+SETTLEMENT_CHUNK_SIZE = int(env_str("SETTLEMENT_CHUNK_SIZE", "250"))
+SETTLEMENT_TASK_MAX_RETRIES = int(env_str("SETTLEMENT_TASK_MAX_RETRIES", "5"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Asia/Shanghai"
 

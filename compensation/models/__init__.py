@@ -15,6 +15,7 @@ from compensation.models.market import (
     CreditProject,
     IssuanceBatch,
 )
+from compensation.models.settlement import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.models.valuation import (
     CarbonMarket,
     CarbonPrice,
@@ -55,6 +56,10 @@ __all__ = [
     "Pollutant",
     "RegionFiscalData",
     "RegionPosition",
+    "RunChunk",
+    "RunTransfer",
+    "RunTransition",
+    "SettlementRun",
     "SinkCoefficient",
     "SubsidyTier",
     "Valuation",

@@ -1,0 +1,78 @@
+"""Celery tasks of settlement: calculate a chunk, post a run, settle a pilot on schedule.
+
+Tasks are acknowledged late and rejected when their worker dies (config/settings.py),
+so a killed worker's task runs again; every task body is idempotent.
+"""
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from compensation import settlement
+from compensation.models import RunChunk, SettlementRun
+from compensation.periods import previous_period
+from pilots.models import PilotProgramme
+
+RETRIED = (OperationalError, InterfaceError)
+
+
+class ChunkTask(Task):
+    """After its last retry, a chunk's failure fails the run, which can then be resumed."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        chunk = RunChunk.objects.filter(pk=args[0]).first()
+        if chunk is not None:
+            RunChunk.objects.filter(pk=chunk.pk).update(
+                status=RunChunk.Status.FAILED, error=str(exc)[:2000]
+            )
+            settlement.fail_run(chunk.run_id, f"{chunk.channel} #{chunk.number}: {exc}")
+
+
+@shared_task(
+    name="compensation.calculate_chunk",
+    base=ChunkTask,
+    autoretry_for=RETRIED,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=settings.SETTLEMENT_TASK_MAX_RETRIES,
+)
+def calculate_chunk(chunk_id: int) -> None:
+    settlement.run_chunk(chunk_id)
+
+
+@shared_task(
+    name="compensation.post_run",
+    autoretry_for=RETRIED,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    max_retries=settings.SETTLEMENT_TASK_MAX_RETRIES,
+)
+def post_run(run_id: int, user_id: int | None = None) -> str:
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    run = settlement.post(SettlementRun.objects.get(pk=run_id), by=user)
+    return run.status
+
+
+@shared_task(name="compensation.scheduled_settlement")
+def scheduled_settlement(programme_id: int) -> int:
+    """Start and calculate the pilot's last complete period; it then waits for approval."""
+    programme = PilotProgramme.objects.get(pk=programme_id)
+    period = previous_period(programme.settlement_frequency, timezone.localdate())
+    run = (
+        SettlementRun.objects.filter(
+            programme=programme,
+            period_start=period.start,
+            period_end=period.end,
+            kind=SettlementRun.Kind.REGULAR,
+        )
+        .exclude(status=SettlementRun.Status.CANCELLED)
+        .first()
+    )
+    if run is None:
+        run = settlement.start_run(programme=programme, period=period, reason="scheduled")
+    if run.status in (SettlementRun.Status.DRAFT, SettlementRun.Status.FAILED):
+        settlement.calculate(run, reason="scheduled")
+    return run.pk

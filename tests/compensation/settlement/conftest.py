@@ -1,0 +1,70 @@
+"""A Xin'an pilot with all three channels due for 2024, and the users who settle it."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from compensation import credits
+from compensation.models import CreditHolder
+from config.roles import ECOLOGY, FINANCE
+from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
+    DOWNSTREAM,
+    UPSTREAM,
+    credit_project,
+    english,
+    programme,
+    verified,
+    xinan,
+)
+from tests.compensation.channels.test_horizontal import monitor, xinan_agreement
+from tests.compensation.channels.test_vertical import ei, parameters
+
+
+@pytest.fixture
+def pilot(programme):  # noqa: F811 - the imported fixture
+    """2024: vertical (no carbon term), the Xin'an agreement (P = 0.8386), one credit sale."""
+    for code, before, after in ((UPSTREAM, "70.0", "66.5"), (DOWNSTREAM, "60.0", "60.5")):
+        ei(code, 2023, before)
+        ei(code, 2024, after)
+    parameters(programme, carbon=False)
+    agreement = xinan_agreement(programme)
+    monitor(agreement, 2024, {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"})
+    valuation = verified(programme, 2024, {UPSTREAM: ("1000", "100"), DOWNSTREAM: ("0", "500")})
+    project = credit_project(valuation, tonnes="1000.000")
+    batch = credits.issue_batch(
+        project=project, vintage=2024, idempotency_key="i", on=date(2024, 6, 1)
+    )
+    buyer = CreditHolder.objects.create(name="电厂", kind=CreditHolder.Kind.BUYER)
+    credits.sell_units(
+        units=credits.UnitRange(batch, 1, 100),
+        holder=credits.protector_holder(project.region),
+        buyer=buyer,
+        price=Decimal("80.00"),
+        key="sale",
+        on=date(2024, 7, 1),
+    )
+    return programme
+
+
+def user_in(group: str | None, name: str) -> User:
+    user = User.objects.create_user(name, password=f"pw-{name}-2026", is_staff=True)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def maker(db):
+    return user_in(FINANCE, "maker")
+
+
+@pytest.fixture
+def checker(db):
+    return user_in(FINANCE, "checker")
+
+
+@pytest.fixture
+def ecologist(db):
+    return user_in(ECOLOGY, "ecologist")

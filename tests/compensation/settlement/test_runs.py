@@ -1,0 +1,180 @@
+"""A settlement run from draft to posted, calculated inline (the worker tests run the same code)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from compensation import settlement
+from compensation.channels import Period
+from compensation.models import RunChunk, RunTransfer, SettlementRun
+from compensation.settlement import SettlementError
+from ledger.models import Account, JournalEntry
+from ledger.selectors import account_balance
+from ledger.verification import verify_ledger
+from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
+
+YEAR = Period.year(2024)
+
+
+def balance(code):
+    return account_balance(account=Account.objects.get(code=code))
+
+
+def calculated(pilot, maker, **options):
+    run = settlement.start_run(programme=pilot, period=YEAR, by=maker, **options)
+    return settlement.calculate(run, by=maker, inline=True)
+
+
+def test_run_from_draft_to_posted_books_every_channel(pilot, maker, checker):
+    run = calculated(pilot, maker)
+
+    assert run.status == "calculated"
+    assert (run.chunks_total, run.chunks_done) == (3, 3)
+    channels = run.summary["channels"]
+    # vertical: 4,570,500 − 5% (ΔEI −3.5) = 4,341,975.00 upstream; 1,000,000.00 downstream
+    assert channels["vertical"]["CNY"] == "5341975.000"
+    assert channels["horizontal"]["CNY"] == "200000000.000"
+    assert channels["market"]["CNY"] == "8000.000"
+    assert run.summary["regions"][UPSTREAM]["horizontal"]["net"] == "200000000.00"
+    assert run.summary["regions"][DOWNSTREAM]["horizontal"]["net"] == "-200000000.00"
+
+    settlement.approve(run, by=checker)
+    posted = settlement.post(run, by=checker)
+
+    assert posted.status == "posted"
+    assert balance(f"cny:region:{UPSTREAM}:vertical") == Decimal("4341975.00")
+    assert balance(f"cny:region:{DOWNSTREAM}:horizontal") == Decimal("-200000000.00")
+    assert balance(f"cny:region:{UPSTREAM}:market") == Decimal("8000.00")
+    assert not RunTransfer.objects.filter(run=run, entry__isnull=True).exists()
+    assert [t.to_status for t in run.transitions.all()] == [
+        "draft",
+        "calculating",
+        "calculated",
+        "approved",
+        "posted",
+    ]
+    assert run.transitions.get(to_status="approved").by == checker
+    assert verify_ledger().ok
+
+
+def test_posting_twice_posts_once_and_returns_the_same_run(pilot, maker, checker):
+    run = calculated(pilot, maker)
+    settlement.approve(run, by=checker)
+    settlement.post(run, by=checker)
+    entries = JournalEntry.objects.count()
+
+    again = settlement.post(run, by=checker)
+
+    assert again.status == "posted"
+    assert JournalEntry.objects.count() == entries
+
+
+def test_the_maker_cannot_approve_and_neither_can_a_non_finance_user(
+    pilot, maker, checker, ecologist
+):
+    run = calculated(pilot, maker)
+
+    with pytest.raises(SettlementError, match=r"maker started run \d+ and cannot also approve"):
+        settlement.approve(run, by=maker)
+    with pytest.raises(SettlementError, match="Only a finance official"):
+        settlement.approve(run, by=ecologist)
+    with pytest.raises(SettlementError, match="only an approved run is posted"):
+        settlement.post(run, by=checker)
+    run.refresh_from_db()
+    assert run.status == "calculated" and run.approved_by is None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SettlementRun.objects.filter(pk=run.pk).update(approved_by=maker)
+
+
+def test_one_regular_run_per_pilot_and_period(pilot, maker):
+    run = settlement.start_run(programme=pilot, period=YEAR, by=maker)
+
+    with pytest.raises(SettlementError, match=f"Run {run.pk} already settles"):
+        settlement.start_run(programme=pilot, period=YEAR, by=maker)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SettlementRun.objects.create(programme=pilot, period_start=YEAR.start, period_end=YEAR.end)
+    settlement.cancel(run, by=maker, reason="wrong data")
+    assert settlement.start_run(programme=pilot, period=YEAR, by=maker).status == "draft"
+
+
+def test_a_failed_run_shows_the_error_and_resumes_without_redoing_finished_chunks(pilot, maker):
+    agreement = pilot.agreements.get()
+    agreement.monitoring.filter(pollutant="TP").delete()
+    run = calculated(pilot, maker)
+
+    assert run.status == "failed"
+    assert "no 2024 annual mean at 街口 for TP" in run.error
+    done = dict(run.chunks.filter(status="done").values_list("channel", "finished_at"))
+    assert set(done) == {"vertical", "market"}
+
+    from tests.compensation.channels.test_horizontal import monitor
+
+    monitor(agreement, 2024, {"TP": "0.018"})
+    resumed = settlement.calculate(run, by=maker, reason="TP mean added", inline=True)
+
+    assert resumed.status == "calculated"
+    assert (
+        dict(resumed.chunks.filter(channel__in=done).values_list("channel", "finished_at")) == done
+    )
+    assert RunChunk.objects.filter(run=run, status="done").count() == 3
+
+
+def test_budget_cap_applies_across_chunks(pilot, maker, settings):
+    settings.SETTLEMENT_CHUNK_SIZE = 1
+    pilot.vertical_parameters.update(budget=Decimal("3000000.00"))
+
+    run = calculated(pilot, maker)
+
+    vertical = dict(run.transfers.filter(channel="vertical").values_list("payee_region", "amount"))
+    assert run.chunks.filter(channel="vertical").count() == 2
+    assert sum(vertical.values()) == Decimal("3000000.00")
+    # 3,000,000 × 4,341,975 / 5,341,975 = 2,438,409.9513… and × 1,000,000 / … = 561,590.0486…
+    assert vertical == {UPSTREAM: Decimal("2438409.95"), DOWNSTREAM: Decimal("561590.05")}
+
+
+def test_scenarios_compare_side_by_side_and_never_post(pilot, maker, checker):
+    base = calculated(pilot, maker)
+    scenario = calculated(
+        pilot,
+        maker,
+        kind="scenario",
+        name="budget 3,000,000",
+        overrides={"budget": "3000000.00"},
+    )
+
+    rows = {(r.region, r.channel): r for r in settlement.compare(base, scenario)}
+
+    assert rows[(UPSTREAM, "vertical")].difference == Decimal("-1903565.05")
+    assert rows[(UPSTREAM, "horizontal")].difference == Decimal("0.00")
+    with pytest.raises(SettlementError, match="never approved or posted"):
+        settlement.approve(scenario, by=checker)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SettlementRun.objects.filter(pk=scenario.pk).update(status="posted")
+
+
+def test_a_correction_reverses_the_original_and_posts_replacements(pilot, maker, checker):
+    original = calculated(pilot, maker)
+    settlement.approve(original, by=checker)
+    settlement.post(original, by=checker)
+    pilot.vertical_parameters.get().regions.filter(region__code=DOWNSTREAM).update(
+        standard_revenue=Decimal("6000000.00")
+    )
+
+    correction = settlement.start_run(
+        programme=pilot, period=YEAR, by=maker, kind="correction", corrects=original
+    )
+    settlement.calculate(correction, by=maker, inline=True)
+    settlement.approve(correction, by=checker)
+    settlement.post(correction, by=checker)
+
+    assert balance(f"cny:region:{DOWNSTREAM}:vertical") == Decimal("500000.00")
+    assert balance(f"cny:region:{UPSTREAM}:horizontal") == Decimal("200000000.00")
+    reversals = JournalEntry.objects.filter(reverses__isnull=False)
+    assert reversals.count() == original.transfers.count()
+    assert all(e.idempotency_key.startswith(f"run:{correction.pk}:reversal:") for e in reversals)
+    with pytest.raises(SettlementError, match="already been corrected"):
+        settlement.start_run(
+            programme=pilot, period=YEAR, by=maker, kind="correction", corrects=original
+        )
+    assert verify_ledger().ok
