@@ -33,51 +33,90 @@ def _database_url_for(name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
+class CeleryWorker:
+    """A `celery worker` process on the test database and Redis, started and stopped by tests.
+
+    `env` adds variables (e.g. TANHUI_FAILPOINTS); `queue` keeps its tasks apart from other
+    workers of the session.
+    """
+
+    def __init__(self, log_dir: Path, *, env: dict | None = None, queue: str = "celery"):
+        from django.db import connection
+
+        self.node = f"tanhui-test-{uuid.uuid4().hex[:8]}@localhost"
+        self.log_path = log_dir / f"{self.node.split('@')[0]}.log"
+        self.env = (
+            os.environ
+            | {
+                "DATABASE_URL": _database_url_for(connection.settings_dict["NAME"]),
+                "CELERY_TASK_DEFAULT_QUEUE": queue,
+            }
+            | (env or {})
+        )
+        self.queue = queue
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "CeleryWorker":
+        from config.celery import app
+
+        command = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            f"--hostname={self.node}",
+            f"--queues={self.queue}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
+        _wait_for_worker(app, self.node, self.process, self.log_path)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: the worker gets no chance to acknowledge, roll back or clean up."""
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Start `celery worker` as a separate process on the test database and Redis.
+    """Start one worker for the session. Yields its node name.
 
-    Yields the worker's node name. The queue is purged first so that tasks
-    left over by an aborted earlier run are not executed against this one.
+    The queue is purged first so that tasks left over by an aborted earlier run
+    are not executed against this one.
     """
     from django.conf import settings
-    from django.db import connection
 
     from config.celery import app
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("A real worker needs a broker: set REDIS_URL (make test does).")
     app.control.purge()
-    node = f"tanhui-test-{uuid.uuid4().hex[:8]}@localhost"
-    log_path = tmp_path_factory.mktemp("celery") / "worker.log"
-    env = os.environ | {"DATABASE_URL": _database_url_for(connection.settings_dict["NAME"])}
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "--pool=solo",
-        "--loglevel=INFO",
-        f"--hostname={node}",
-        "--without-gossip",
-        "--without-mingle",
-    ]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+    worker = CeleryWorker(tmp_path_factory.mktemp("celery")).start()
     try:
-        _wait_for_worker(app, node, process, log_path)
-        yield node
+        yield worker.node
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        worker.stop()
 
 
 def _wait_for_worker(app, node, process, log_path):
