@@ -129,11 +129,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = int(env_str("CELERY_TASK_TIME_LIMIT", "1800"))
 CELERY_TASK_SOFT_TIME_LIMIT = int(env_str("CELERY_TASK_SOFT_TIME_LIMIT", "1500"))
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "celery")
 # An unacknowledged task (its worker died) is delivered again after this many seconds;
 # keep it above CELERY_TASK_TIME_LIMIT so a slow task is never run twice at once.
+# Workers look for such tasks every CELERY_UNACKED_RESTORE_INTERVAL seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "unacked_restore_interval": int(env_str("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
+    "unacked_restore_throttle": 1,
 }
 # Settlement: regions per calculation chunk, and retries of a chunk on database errors.
 SETTLEMENT_CHUNK_SIZE = int(env_str("SETTLEMENT_CHUNK_SIZE", "250"))

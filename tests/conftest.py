@@ -36,24 +36,19 @@ def _database_url_for(name: str) -> str:
 class CeleryWorker:
     """A `celery worker` process on the test database and Redis, started and stopped by tests.
 
-    `env` adds variables (e.g. TANHUI_FAILPOINTS); `queue` keeps its tasks apart from other
-    workers of the session.
+    `env` adds variables, e.g. TANHUI_FAILPOINTS or CELERY_VISIBILITY_TIMEOUT.
     """
 
-    def __init__(self, log_dir: Path, *, env: dict | None = None, queue: str = "celery"):
+    def __init__(self, log_dir: Path, *, env: dict | None = None):
         from django.db import connection
 
         self.node = f"tanhui-test-{uuid.uuid4().hex[:8]}@localhost"
         self.log_path = log_dir / f"{self.node.split('@')[0]}.log"
         self.env = (
             os.environ
-            | {
-                "DATABASE_URL": _database_url_for(connection.settings_dict["NAME"]),
-                "CELERY_TASK_DEFAULT_QUEUE": queue,
-            }
+            | {"DATABASE_URL": _database_url_for(connection.settings_dict["NAME"])}
             | (env or {})
         )
-        self.queue = queue
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "CeleryWorker":
@@ -69,7 +64,6 @@ class CeleryWorker:
             "--pool=solo",
             "--loglevel=INFO",
             f"--hostname={self.node}",
-            f"--queues={self.queue}",
             "--without-gossip",
             "--without-mingle",
         ]
@@ -98,12 +92,13 @@ class CeleryWorker:
         return self.log_path.read_text(errors="replace")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    """Start one worker for the session. Yields its node name.
+    """Start one worker for a test module. Yields its node name.
 
-    The queue is purged first so that tasks left over by an aborted earlier run
-    are not executed against this one.
+    Module scope keeps workers of different modules apart (a fault-test module
+    starts and kills its own). The queue is purged first so that tasks left
+    over by an aborted earlier run are not executed against this one.
     """
     from django.conf import settings
 

@@ -27,7 +27,7 @@ SECTION = "街口"
 BASELINE = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
 
 
-def xinan_agreement(programme, *, top_up="0", k0="0.90"):
+def xinan_agreement(programme, *, top_up="0", k0="0.90", start_year=2024):
     agreement = Agreement.objects.create(
         programme=programme, name="新安江流域横向生态补偿", rule=Agreement.Rule.WATER_QUALITY
     )
@@ -45,8 +45,8 @@ def xinan_agreement(programme, *, top_up="0", k0="0.90"):
     round_ = AgreementRound.objects.create(
         agreement=agreement,
         name="第四轮",
-        start_year=2024,
-        end_year=2026,
+        start_year=start_year,
+        end_year=start_year + 2,
         amount=STAKE,
         central_top_up=Decimal(top_up),
         stability_coefficient=Decimal(k0),

@@ -22,19 +22,18 @@ from tests.compensation.channels.test_horizontal import monitor, xinan_agreement
 from tests.compensation.channels.test_vertical import ei, parameters
 
 
-@pytest.fixture
-def pilot(programme):  # noqa: F811 - the imported fixture
-    """2024: vertical (no carbon term), the Xin'an agreement (P = 0.8386), one credit sale."""
+def make_pilot(pilot, year: int):
+    """`year` due: vertical (no carbon term), the Xin'an agreement (P = 0.8386), one sale."""
     for code, before, after in ((UPSTREAM, "70.0", "66.5"), (DOWNSTREAM, "60.0", "60.5")):
-        ei(code, 2023, before)
-        ei(code, 2024, after)
-    parameters(programme, carbon=False)
-    agreement = xinan_agreement(programme)
-    monitor(agreement, 2024, {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"})
-    valuation = verified(programme, 2024, {UPSTREAM: ("1000", "100"), DOWNSTREAM: ("0", "500")})
+        ei(code, year - 1, before)
+        ei(code, year, after)
+    parameters(pilot, carbon=False, year=year)
+    agreement = xinan_agreement(pilot, start_year=year)
+    monitor(agreement, year, {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"})
+    valuation = verified(pilot, year, {UPSTREAM: ("1000", "100"), DOWNSTREAM: ("0", "500")})
     project = credit_project(valuation, tonnes="1000.000")
     batch = credits.issue_batch(
-        project=project, vintage=2024, idempotency_key="i", on=date(2024, 6, 1)
+        project=project, vintage=year, idempotency_key="i", on=date(year, 6, 1)
     )
     buyer = CreditHolder.objects.create(name="电厂", kind=CreditHolder.Kind.BUYER)
     credits.sell_units(
@@ -43,9 +42,14 @@ def pilot(programme):  # noqa: F811 - the imported fixture
         buyer=buyer,
         price=Decimal("80.00"),
         key="sale",
-        on=date(2024, 7, 1),
+        on=date(year, 7, 1),
     )
-    return programme
+    return pilot
+
+
+@pytest.fixture
+def pilot(programme):  # noqa: F811 - the imported fixture
+    return make_pilot(programme, 2024)
 
 
 def user_in(group: str | None, name: str) -> User:

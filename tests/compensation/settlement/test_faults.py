@@ -1,0 +1,109 @@
+"""A worker killed (SIGKILL) mid-calculation or mid-posting, and two posts racing:
+every transfer is posted exactly once and the ledger verifies."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from compensation import settlement
+from compensation.channels import Period
+from compensation.models import RunChunk
+from compensation.tasks import post_run
+from ledger.models import JournalEntry
+from ledger.verification import verify_ledger
+from tests.compensation.settlement.waiting import wait_for_status, wait_until
+from tests.conftest import CeleryWorker, committing
+
+pytestmark = [committing, pytest.mark.celery_worker]
+
+SLOW = {
+    # Each chunk and each posting pauses inside its transaction, so the kill lands mid-step.
+    "TANHUI_FAILPOINTS": "settlement.chunk=2,settlement.post=3",
+    # A killed worker's unacknowledged task is delivered again after 6 s (looked for every 2 s).
+    "CELERY_VISIBILITY_TIMEOUT": "6",
+    "CELERY_UNACKED_RESTORE_INTERVAL": "2",
+}
+
+
+@pytest.fixture
+def workers(django_db_blocker, tmp_path):
+    from config.celery import app
+
+    app.control.purge()
+    started = []
+
+    def start(env=SLOW):
+        started.append(CeleryWorker(tmp_path, env=env).start())
+        return started[-1]
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def posted_entries(run) -> int:
+    return JournalEntry.objects.filter(idempotency_key__startswith=f"{run.key_prefix}:").count()
+
+
+def test_worker_killed_during_calculation_and_posting_posts_everything_once(
+    pilot, maker, checker, workers, settings
+):
+    settings.SETTLEMENT_CHUNK_SIZE = 1
+    first = workers()
+    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    settlement.calculate(run, by=maker)
+    wait_until(
+        lambda: RunChunk.objects.filter(run=run, status="done").exists(),
+        what="a first chunk done",
+    )
+    first.kill()
+    run.refresh_from_db()
+    assert run.status == "calculating" and run.chunks_done < run.chunks_total == 4
+
+    second = workers()
+    run = wait_for_status(run, "calculated", "failed", worker=second)
+    assert run.status == "calculated", run.error
+    assert run.chunks.filter(status="done").count() == 4
+
+    settlement.approve(run, by=checker)
+    post_run.delay(run.pk, checker.pk)
+    wait_until(_posting_in_progress, what="posting holding its advisory lock")
+    second.kill()
+    run.refresh_from_db()
+    assert run.status == "approved" and posted_entries(run) == 0
+
+    third = workers()
+    run = wait_for_status(run, "posted", worker=third)
+    assert posted_entries(run) == run.transfers.count() == 4
+    assert not run.transfers.filter(entry__isnull=True).exists()
+    assert verify_ledger().ok
+
+
+def _posting_in_progress() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+            [settlement.RUN_LOCKS],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, checker):
+    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    run = settlement.calculate(run, by=maker, inline=True)
+    settlement.approve(run, by=checker)
+
+    def post(_):
+        try:
+            return settlement.post(run, by=checker)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(post, range(2)))
+
+    assert [r.status for r in results] == ["posted", "posted"]
+    assert results[0].posted_at == results[1].posted_at
+    assert posted_entries(run) == run.transfers.count()
+    assert verify_ledger().ok

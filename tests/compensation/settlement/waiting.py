@@ -1,0 +1,25 @@
+"""Polling the database while a worker process does the work."""
+
+import time
+
+from compensation.models import SettlementRun
+
+
+def wait_for_status(run, *statuses, timeout=90.0, worker=None) -> SettlementRun:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        if run.status in statuses:
+            return run
+        time.sleep(0.2)
+    log = worker.log() if worker is not None else ""
+    raise AssertionError(f"run {run.pk} is {run.status}, not {statuses}, after {timeout} s\n{log}")
+
+
+def wait_until(condition, *, timeout=60.0, what="condition") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{what} not reached within {timeout} s")
