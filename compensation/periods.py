@@ -45,6 +45,8 @@ def label(period: Period) -> str:
         return str(start.year)
     if start.day == 1 and end == _month_end(start.year, start.month):
         return f"{start.year}-{start.month:02d}"
+    if start.day == 1 and start.month in (1, 7) and end == _month_end(start.year, start.month + 5):
+        return f"{start.year}H{(start.month + 5) // 6}"
     if (
         start.day == 1
         and (start.month - 1) % 3 == 0

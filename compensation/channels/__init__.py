@@ -43,8 +43,10 @@ class Period:
     @property
     def settled_year(self) -> int | None:
         """The calendar year whose annual transfers fall in this period, if any."""
-        year_end = date(self.end.year, 12, 31)
-        return self.end.year if self.start <= year_end <= self.end else None
+        years = [
+            y for y in range(self.start.year, self.end.year + 1) if date(y, 12, 31) <= self.end
+        ]
+        return years[-1] if years else None
 
     def __str__(self):
         return f"{self.start.isoformat()}/{self.end.isoformat()}"

@@ -3,9 +3,9 @@ from decimal import Decimal, InvalidOperation
 from django.core.management.base import BaseCommand, CommandError
 
 from compensation.exceptions import CompensationError
+from compensation.management.commands._lookup import programme_named
 from compensation.models import MethodologyVersion
 from compensation.valuation import valuate
-from pilots.models import PilotProgramme
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--adjustment", default="1", help="adjustment coefficient")
 
     def handle(self, *args, pilot, year, methodology_version, market, adjustment, **options):
-        programme = self._programme(pilot)
+        programme = programme_named(pilot)
         version = self._version(methodology_version, year)
         try:
             factor = Decimal(adjustment)
@@ -60,14 +60,6 @@ class Command(BaseCommand):
                 f"{position.emission_tco2e} t, net {position.net_tco2e} t -> {position.role}, "
                 f"{position.value_cny} CNY"
             )
-
-    def _programme(self, pilot):
-        found = PilotProgramme.objects.filter(
-            **({"pk": int(pilot)} if pilot.isdigit() else {"name": pilot})
-        ).first()
-        if found is None:
-            raise CommandError(f"No pilot programme {pilot!r}.")
-        return found
 
     def _version(self, version_id, year):
         versions = MethodologyVersion.objects.select_related("methodology").filter(published=True)

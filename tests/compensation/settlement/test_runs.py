@@ -1,8 +1,10 @@
 """A settlement run from draft to posted, calculated inline (the worker tests run the same code)."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from compensation import settlement
@@ -178,3 +180,43 @@ def test_a_correction_reverses_the_original_and_posts_replacements(pilot, maker,
             programme=pilot, period=YEAR, by=maker, kind="correction", corrects=original
         )
     assert verify_ledger().ok
+
+
+def test_commands_settle_approve_and_post(pilot, maker, checker, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "settle", pilot=str(pilot.pk), period="2024", user="maker", inline=True, stdout=out
+    )
+    run = SettlementRun.objects.get()
+    assert f"Run #{run.pk} calculated; it waits for approval." in out.getvalue()
+    assert "vertical: 5341975.000 CNY" in out.getvalue()
+
+    with pytest.raises(CommandError, match="cannot also approve it"):
+        call_command("approve", run.pk, user="maker")
+    call_command("approve", run.pk, user="checker", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("post", run.pk, user="checker", stdout=out)
+    call_command("post", run.pk, user="checker", stdout=out)
+
+    assert out.getvalue().count(f"Run #{run.pk} is posted: 4 ledger entries.") == 2
+
+    overrides = tmp_path / "budget.json"
+    overrides.write_text('{"budget": "1000000.00"}')
+    call_command(
+        "settle",
+        pilot=pilot.name,
+        period="2024",
+        scenario=str(overrides),
+        name="budget 1m",
+        inline=True,
+        stdout=io.StringIO(),
+    )
+    scenario = SettlementRun.objects.get(kind="scenario")
+    assert scenario.summary["channels"]["vertical"]["CNY"] == "1000000.000"
+    with pytest.raises(CommandError, match="is not a year"):
+        call_command("settle", pilot=str(pilot.pk), period="2024Q5", inline=True)
+    with pytest.raises(CommandError, match="Unknown overrides price"):
+        overrides.write_text('{"price": "1"}')
+        call_command(
+            "settle", pilot=str(pilot.pk), period="2024", scenario=str(overrides), inline=True
+        )

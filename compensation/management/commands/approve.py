@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from compensation import settlement
+from compensation.exceptions import CompensationError
+from compensation.management.commands._lookup import run_numbered, user_named
+
+
+class Command(BaseCommand):
+    help = "Approve a calculated settlement run: a finance official other than its maker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("run", type=int, help="settlement run id")
+        parser.add_argument("--user", required=True, help="the approving finance official")
+        parser.add_argument("--reason", default="", help="recorded with the approval")
+
+    def handle(self, *args, run, user, reason, **options):
+        try:
+            approved = settlement.approve(run_numbered(run), by=user_named(user), reason=reason)
+        except CompensationError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(self.style.SUCCESS(f"Run #{approved.pk} approved by {user}."))

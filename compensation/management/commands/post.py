@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from compensation import settlement
+from compensation.exceptions import CompensationError
+from compensation.management.commands._lookup import run_numbered, user_named
+from ledger.models import JournalEntry
+
+
+class Command(BaseCommand):
+    help = (
+        "Post an approved settlement run to the ledger. Posting twice posts nothing new and "
+        "reports the run as posted."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("run", type=int, help="settlement run id")
+        parser.add_argument("--user", help="who posts")
+
+    def handle(self, *args, run, user, **options):
+        found = run_numbered(run)
+        self.stderr.write(f"Posting {found.transfers.count()} transfers of run #{found.pk}")
+        try:
+            posted = settlement.post(found, by=user_named(user))
+        except CompensationError as exc:
+            raise CommandError(str(exc)) from None
+        entries = JournalEntry.objects.filter(
+            idempotency_key__startswith=f"{posted.key_prefix}:"
+        ).count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Run #{posted.pk} is {posted.get_status_display()}: {entries} ledger entries."
+            )
+        )
