@@ -27,6 +27,7 @@ EDITS = {
         ("compensation", "agreementround"): ("add", "change", "delete"),
         ("compensation", "indexweight"): ("add", "change", "delete"),
         ("compensation", "creditholder"): ("add", "change"),
+        ("compensation", "settlementrun"): ("start", "approve", "post"),
     },
     ECOLOGY: {
         ("pilots", "planningversion"): ("add", "change"),

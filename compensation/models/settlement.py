@@ -83,6 +83,11 @@ class SettlementRun(models.Model):
         verbose_name = _("settlement run")
         verbose_name_plural = _("settlement runs")
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("start_settlementrun", _("Can start and calculate settlement runs")),
+            ("approve_settlementrun", _("Can approve settlement runs")),
+            ("post_settlementrun", _("Can post approved settlement runs")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(period_end__gte=models.F("period_start")),

@@ -1,0 +1,310 @@
+"""Admin for settlement runs: start, follow progress, approve (maker-checker), post, compare.
+
+Runs change only through compensation.settlement; every button on a run's page
+asks for the reason that goes into the run's transition history.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from compensation import settlement
+from compensation.exceptions import CompensationError
+from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
+from compensation.periods import parse_period
+from compensation.tasks import post_run
+from config.admin import ReadOnlyAdminMixin
+from pilots.models import PilotProgramme
+
+Status = SettlementRun.Status
+
+
+class TransitionInline(admin.TabularInline):
+    model = RunTransition
+    fields = ["at", "from_status", "to_status", "by", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ChunkInline(TransitionInline):
+    model = RunChunk
+    fields = ["channel", "number", "status", "finished_at", "error"]
+    readonly_fields = fields
+
+
+class StartRunForm(forms.Form):
+    programme = forms.ModelChoiceField(PilotProgramme.objects.all(), label=_("programme"))
+    period = forms.CharField(
+        label=_("period"), help_text=_("2024, 2024H1, 2024Q1 or 2024-03"), max_length=10
+    )
+    scenario = forms.BooleanField(label=_("what-if scenario"), required=False)
+    name = forms.CharField(label=_("name"), required=False, max_length=200)
+    overrides = forms.JSONField(
+        label=_("overrides"),
+        required=False,
+        help_text=_(
+            'Scenarios only, e.g. {"budget": "3000000.00", "carbon_prices": {"CEA": "120"}}'
+        ),
+    )
+    reason = forms.CharField(
+        label=_("reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean_period(self):
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except CompensationError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+@admin.register(SettlementRun)
+class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "progress",
+        "started_by",
+        "approved_by",
+        "created_at",
+    ]
+    list_filter = ["status", "kind", "programme", "period_start"]
+    search_fields = ["programme__name", "name", "error"]
+    fields = [
+        "programme",
+        "period_start",
+        "period_end",
+        "kind",
+        "name",
+        "corrects",
+        "overrides",
+        "status",
+        "progress",
+        "error",
+        "started_by",
+        "approved_by",
+        "posted_at",
+        "totals",
+        "regions",
+        "comparison",
+        "transfer_list",
+    ]
+    readonly_fields = fields
+    inlines = [TransitionInline, ChunkInline]
+    change_form_template = "admin/compensation/settlementrun/change_form.html"
+    change_list_template = "admin/compensation/settlementrun/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("start/", view(self.start_view), name="compensation_settlementrun_start"),
+            path(
+                "<int:run_id>/move/",
+                view(self.move_view),
+                name="compensation_settlementrun_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("progress"))
+    def progress(self, run):
+        if not run.chunks_total:
+            return "-"
+        return f"{run.chunks_done}/{run.chunks_total}"
+
+    @admin.display(description=_("totals per channel"))
+    def totals(self, run):
+        channels = run.summary.get("channels", {})
+        return (
+            format_html_join(
+                "",
+                "<div>{}: {}</div>",
+                (
+                    (channel, ", ".join(f"{v} {k}" for k, v in sorted(amounts.items())))
+                    for channel, amounts in sorted(channels.items())
+                ),
+            )
+            or "-"
+        )
+
+    @admin.display(description=_("net CNY per region and channel (against the previous period)"))
+    def regions(self, run):
+        rows = run.summary.get("regions", {})
+        if not rows:
+            return "-"
+        return format_html(
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            _("region"),
+            _("channel"),
+            _("net"),
+            _("previous"),
+            _("difference"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (code, channel, v["net"], v["previous"] or "-", v["difference"] or "-")
+                    for code, channels in sorted(rows.items())
+                    for channel, v in sorted(channels.items())
+                ),
+            ),
+        )
+
+    @admin.display(description=_("comparison"))
+    def comparison(self, run):
+        """A scenario side by side with the regular run of its period, if there is one."""
+        if run.kind != SettlementRun.Kind.SCENARIO:
+            return "-"
+        base = (
+            SettlementRun.objects.filter(
+                programme=run.programme,
+                period_start=run.period_start,
+                period_end=run.period_end,
+                kind=SettlementRun.Kind.REGULAR,
+            )
+            .exclude(status=Status.CANCELLED)
+            .first()
+        )
+        if base is None or run.status != Status.CALCULATED:
+            return _("No calculated regular run of this period to compare with.")
+        return format_html(
+            "<p>{} #{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "{}</table>",
+            _("against run"),
+            base.pk,
+            _("region"),
+            _("channel"),
+            _("regular run"),
+            _("scenario"),
+            _("difference"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (row.region, row.channel, row.first, row.second, row.difference)
+                    for row in settlement.compare(base, run)
+                ),
+            ),
+        )
+
+    @admin.display(description=_("transfers"))
+    def transfer_list(self, run):
+        url = reverse("admin:compensation_runtransfer_changelist") + f"?run__id__exact={run.pk}"
+        return format_html('<a href="{}">{} {}</a>', url, run.transfers.count(), _("transfers"))
+
+    def start_view(self, request):
+        if not request.user.has_perm("compensation.start_settlementrun"):
+            raise PermissionDenied
+        form = StartRunForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                run = settlement.start_run(
+                    programme=data["programme"],
+                    period=data["period"],
+                    by=request.user,
+                    kind=SettlementRun.Kind.SCENARIO
+                    if data["scenario"]
+                    else SettlementRun.Kind.REGULAR,
+                    overrides=data["overrides"] or None,
+                    name=data["name"],
+                    reason=data["reason"],
+                )
+                settlement.calculate(run, by=request.user, reason=data["reason"])
+            except CompensationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Run %(run)s started.") % {"run": run.pk})
+                return redirect("admin:compensation_settlementrun_change", run.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Start a settlement run"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/compensation/settlementrun/start.html", context)
+
+    def move_view(self, request, run_id):
+        """One button on a run's page: calculate (or resume), approve, post or cancel."""
+        if request.method != "POST":
+            return redirect("admin:compensation_settlementrun_change", run_id)
+        run = get_object_or_404(SettlementRun, pk=run_id)
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "").strip()
+        needed = {
+            "calculate": "compensation.start_settlementrun",
+            "approve": "compensation.approve_settlementrun",
+            "post": "compensation.post_settlementrun",
+            "cancel": "compensation.start_settlementrun",
+        }.get(action)
+        if needed is None or not request.user.has_perm(needed):
+            raise PermissionDenied
+        try:
+            if action == "calculate":
+                settlement.calculate(run, by=request.user, reason=reason)
+            elif action == "approve":
+                settlement.approve(run, by=request.user, reason=reason)
+            elif action == "post":
+                self._post(run, request.user, reason)
+            else:
+                settlement.cancel(run, by=request.user, reason=reason)
+        except CompensationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Done."))
+        return redirect("admin:compensation_settlementrun_change", run_id)
+
+    @staticmethod
+    def _post(run, user, reason):
+        """Post on a worker (the page shows it on reload); a run not approved gets its error now."""
+        if run.status != Status.APPROVED:
+            settlement.post(run, by=user, reason=reason)
+            return
+        transaction.on_commit(lambda: post_run.delay(run.pk, user.pk))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, object_id)
+        user = request.user
+        buttons = []
+        if run is not None:
+            if run.status in (Status.DRAFT, Status.FAILED, Status.CALCULATED) and user.has_perm(
+                "compensation.start_settlementrun"
+            ):
+                label = _("Recalculate") if run.status == Status.CALCULATED else _("Calculate")
+                buttons.append(("calculate", label))
+            if (
+                run.status == Status.CALCULATED
+                and run.kind != SettlementRun.Kind.SCENARIO
+                and user.has_perm("compensation.approve_settlementrun")
+            ):
+                buttons.append(("approve", _("Approve")))
+            if run.status == Status.APPROVED and user.has_perm("compensation.post_settlementrun"):
+                buttons.append(("post", _("Post to the ledger")))
+            if run.status not in settlement.POSTED | {Status.CANCELLED} and user.has_perm(
+                "compensation.start_settlementrun"
+            ):
+                buttons.append(("cancel", _("Cancel")))
+        extra = {**(extra_context or {}), "run_buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+
+@admin.register(RunTransfer)
+class RunTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["run", "channel", "payer", "payee", "amount", "commodity", "entry"]
+    list_filter = ["channel", "commodity", "run"]
+    search_fields = ["payer", "payee", "payer_region", "payee_region", "key", "description"]
+    list_select_related = ["run__programme", "entry"]
+    show_full_result_count = False

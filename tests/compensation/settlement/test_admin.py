@@ -1,0 +1,115 @@
+"""Runs in the admin: start, follow, approve by someone else, post; scenarios side by side."""
+
+import pytest
+from django.urls import reverse
+
+from compensation import settlement
+from compensation.channels import Period
+from compensation.models import SettlementRun
+from config.roles import AUDITOR
+from tests.compensation.settlement.conftest import user_in
+
+
+def run_chunks(run):
+    for pk in run.chunks.values_list("pk", flat=True):
+        settlement.run_chunk(pk)
+    run.refresh_from_db()
+    return run
+
+
+def start(client, pilot, **fields):
+    return client.post(
+        reverse("admin:compensation_settlementrun_start"),
+        {"programme": pilot.pk, "period": "2024", "reason": "year end", **fields},
+        headers={"accept-language": "en"},
+    )
+
+
+def move(client, run, action, reason=""):
+    return client.post(
+        reverse("admin:compensation_settlementrun_move", args=[run.pk]),
+        {"action": action, "reason": reason},
+        follow=True,
+        headers={"accept-language": "en"},
+    )
+
+
+def test_finance_officials_start_approve_and_post_from_the_admin(
+    client, pilot, maker, checker, django_capture_on_commit_callbacks
+):
+    client.force_login(maker)
+    response = start(client, pilot)
+    run = SettlementRun.objects.get()
+    assert response.status_code == 302
+    assert run.status == "calculating" and run.started_by == maker
+    run = run_chunks(run)
+    page = client.get(
+        reverse("admin:compensation_settlementrun_change", args=[run.pk]),
+        headers={"accept-language": "en"},
+    ).content.decode()
+    assert "3/3" in page and 'value="approve"' in page and "5341975.000 CNY" in page
+
+    refused = move(client, run, "approve", "looks right")
+    assert "cannot also approve it (maker-checker)" in refused.content.decode()
+    run.refresh_from_db()
+    assert run.status == "calculated"
+
+    client.force_login(checker)
+    move(client, run, "approve", "checked against the budget law")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        move(client, run, "post", "year end")
+    assert len(callbacks) == 1
+    settlement.post(run, by=checker)
+    run.refresh_from_db()
+    assert run.status == "posted"
+    assert run.transitions.get(to_status="approved").reason == "checked against the budget law"
+
+
+def test_a_scenario_page_compares_with_the_regular_run(client, pilot, maker):
+    client.force_login(maker)
+    start(client, pilot)
+    start(
+        client,
+        pilot,
+        scenario="on",
+        name="budget 3m",
+        overrides='{"budget": "3000000.00"}',
+    )
+    base, scenario = SettlementRun.objects.order_by("pk")
+    run_chunks(base)
+    run_chunks(scenario)
+
+    page = client.get(
+        reverse("admin:compensation_settlementrun_change", args=[scenario.pk]),
+        headers={"accept-language": "en"},
+    ).content.decode()
+
+    assert "against run</p>" in page or f"#{base.pk}" in page
+    assert "-1903565.05" in page
+    assert 'value="approve"' not in page
+
+
+def test_bad_start_input_is_shown_not_raised(client, pilot, maker):
+    client.force_login(maker)
+
+    response = start(client, pilot, period="2024Q9")
+    assert response.status_code == 200
+    assert "is not a year" in response.content.decode()
+    response = start(client, pilot, scenario="on", overrides='{"budget": 1.5}')
+    assert "not a float" in response.content.decode()
+    assert not SettlementRun.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["calculate", "approve", "post", "cancel"])
+def test_auditors_cannot_move_runs(client, pilot, maker, action):
+    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    client.force_login(user_in(AUDITOR, "auditor"))
+
+    assert (
+        client.get(reverse("admin:compensation_settlementrun_change", args=[run.pk])).status_code
+        == 200
+    )
+    assert move(client, run, action).status_code == 403
+    assert client.get(reverse("admin:compensation_settlementrun_start")).status_code == 403
+    run.refresh_from_db()
+    assert run.status == "draft"
