@@ -10,7 +10,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from compensation import credits
+from compensation import credits, settlement
+from compensation.channels import Period
 from compensation.models import (
     Agreement,
     AgreementParty,
@@ -22,6 +23,7 @@ from compensation.models import (
     IndexWeight,
     MonitoringRecord,
     RegionFiscalData,
+    SettlementRun,
     SubsidyTier,
     Valuation,
     VerticalParameters,
@@ -168,3 +170,27 @@ def _market(programme, valuation):
         key="demo:retire",
         on=date(YEAR, 12, 28),
     )
+
+
+def settle_demo(programme, *, maker, checker) -> SettlementRun:
+    """The demo's 2024 run: calculated by `maker`, approved by `checker`, posted; once."""
+    period = Period.year(YEAR)
+    run = (
+        SettlementRun.objects.filter(
+            programme=programme,
+            period_start=period.start,
+            period_end=period.end,
+            kind=SettlementRun.Kind.REGULAR,
+        )
+        .exclude(status=SettlementRun.Status.CANCELLED)
+        .first()
+    )
+    if run is None:
+        run = settlement.start_run(programme=programme, period=period, by=maker, reason="demo")
+    if run.status in (SettlementRun.Status.DRAFT, SettlementRun.Status.FAILED):
+        run = settlement.calculate(run, by=maker, reason="demo", inline=True)
+    if run.status == SettlementRun.Status.CALCULATED:
+        run = settlement.approve(run, by=checker, reason="demo")
+    if run.status == SettlementRun.Status.APPROVED:
+        run = settlement.post(run, by=checker, reason="demo")
+    return run

@@ -50,6 +50,7 @@ MOVES = {
 }
 POSTED = {Status.POSTED, Status.STATEMENTS_ISSUED}
 CALCULATING_OR_FAILED = {Status.CALCULATING, Status.FAILED}
+PLACES = {accounts.CNY: Decimal("0.01"), accounts.TCO2E: Decimal("0.001")}
 RUN_LOCKS, PERIOD_LOCKS = 7_402, 7_403  # advisory-lock namespaces
 
 
@@ -353,7 +354,8 @@ def summarise(run: SettlementRun) -> dict:
         .annotate(total=Sum("amount"))
         .order_by()
     ):
-        totals[row["channel"]][row["commodity"]] = str(row["total"])
+        places = PLACES[row["commodity"]]
+        totals[row["channel"]][row["commodity"]] = str(Decimal(row["total"]).quantize(places))
     nets = region_nets(run)
     previous = previous_posted(run)
     before = region_nets(previous) if previous else {}

