@@ -1,17 +1,10 @@
 """Shared fixtures: the PostGIS guard and a real Celery worker process."""
 
-import os
-import subprocess
-import sys
-import time
-import uuid
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
 import pytest
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-WORKER_START_SECONDS = 60
+from config.workers import PROJECT_ROOT, CeleryWorker, WorkerFailed
+
+__all__ = ["PROJECT_ROOT", "CeleryWorker", "committing"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -26,70 +19,6 @@ def _require_postgis(django_db_setup, django_db_blocker):
                 "DATABASE_URL=postgis://postgres@127.0.0.1:5432/tanhui and REDIS_URL.",
                 returncode=2,
             )
-
-
-def _database_url_for(name: str) -> str:
-    parts = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
-class CeleryWorker:
-    """A `celery worker` process on the test database and Redis, started and stopped by tests.
-
-    `env` adds variables, e.g. TANHUI_FAILPOINTS or CELERY_VISIBILITY_TIMEOUT.
-    """
-
-    def __init__(self, log_dir: Path, *, env: dict | None = None):
-        from django.db import connection
-
-        self.node = f"tanhui-test-{uuid.uuid4().hex[:8]}@localhost"
-        self.log_path = log_dir / f"{self.node.split('@')[0]}.log"
-        self.env = (
-            os.environ
-            | {"DATABASE_URL": _database_url_for(connection.settings_dict["NAME"])}
-            | (env or {})
-        )
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "CeleryWorker":
-        from config.celery import app
-
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--loglevel=INFO",
-            f"--hostname={self.node}",
-            "--without-gossip",
-            "--without-mingle",
-        ]
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
-            )
-        _wait_for_worker(app, self.node, self.process, self.log_path)
-        return self
-
-    def kill(self) -> None:
-        """SIGKILL: the worker gets no chance to acknowledge, roll back or clean up."""
-        self.process.kill()
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -107,24 +36,14 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     if settings.CELERY_TASK_ALWAYS_EAGER:
         pytest.fail("A real worker needs a broker: set REDIS_URL (make test does).")
     app.control.purge()
-    worker = CeleryWorker(tmp_path_factory.mktemp("celery")).start()
+    try:
+        worker = CeleryWorker(tmp_path_factory.mktemp("celery")).start()
+    except WorkerFailed as exc:
+        pytest.fail(str(exc))
     try:
         yield worker.node
     finally:
         worker.stop()
-
-
-def _wait_for_worker(app, node, process, log_path):
-    deadline = time.monotonic() + WORKER_START_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"Celery worker exited with {process.returncode}:\n{log_path.read_text()}")
-        if app.control.ping(destination=[node], timeout=0.5):
-            return
-    process.kill()
-    pytest.fail(
-        f"Celery worker did not answer within {WORKER_START_SECONDS} s:\n{log_path.read_text()}"
-    )
 
 
 # Tests whose work must really commit (deferred checks, concurrency). The ledger's

@@ -72,7 +72,7 @@ class Command(BaseCommand):
         maker, checker = (self._finance_official(name) for name in FINANCE_USERS)
         run = settle_demo(valuation.programme, maker=maker, checker=checker)
         self.stdout.write(
-            f"Settlement run #{run.pk} for 2024: {run.get_status_display()} "
+            f"Settlement run #{run.pk} for 2024: {run.get_status_display()} ({run.status}) "
             f"(started by {FINANCE_USERS[0]}, approved by {FINANCE_USERS[1]})."
         )
         self.stdout.write(
