@@ -19,10 +19,8 @@ below zero, so no tonne is paid for twice across channels or periods.
 
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from ledger.models import Account
-from ledger.services import open_account
+from ledger.services import AccountSpec, open_accounts
 
 CNY = "CNY"
 TCO2E = "tCO2e"
@@ -45,8 +43,8 @@ class AccountRef:
     def debit_normal(self) -> bool:
         return self.type in (Account.Type.ASSET, Account.Type.EXPENSE)
 
-    def open(self) -> Account:
-        return open_account(
+    def spec(self) -> AccountSpec:
+        return AccountSpec(
             code=self.code,
             name=self.name,
             type=self.type,
@@ -136,9 +134,7 @@ def parse_sink_code(code: str) -> tuple[str, int, str] | None:
 
 
 def open_all(refs) -> None:
-    with transaction.atomic():
-        for ref in {ref.code: ref for ref in refs}.values():
-            ref.open()
+    open_accounts([ref.spec() for ref in refs])
 
 
 def ref_for(code: str) -> AccountRef:

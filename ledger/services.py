@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger import storage
@@ -73,49 +73,90 @@ def open_account(
     normal_balance: str | None = None,
 ) -> Account:
     """Open an account, or return it unchanged if it exists with the same attributes."""
-    wanted = {
-        "name": name,
-        "type": type,
-        "commodity_id": commodity,
-        "owner": owner,
-        "non_negative": non_negative,
-        "normal_balance": normal_balance
+    spec = AccountSpec(code, name, type, commodity, owner, parent, non_negative, normal_balance)
+    return open_accounts([spec])[code]
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    """An account to open: what open_account takes, as a value."""
+
+    code: str
+    name: str
+    type: str
+    commodity: str
+    owner: str = ""
+    parent: str | None = None
+    non_negative: bool = False
+    normal_balance: str | None = None
+
+
+def open_accounts(specs: Sequence[AccountSpec]) -> dict[str, Account]:
+    """Open many accounts in a few queries; existing ones are returned if they match.
+
+    Each account is validated as open_account would; an account that exists with
+    other attributes is an AccountConflict, and nothing is opened.
+    """
+    specs = list({spec.code: spec for spec in specs}.values())
+    with transaction.atomic():
+        commodities = set(Commodity.objects.values_list("code", flat=True))
+        parents = {
+            a.code: a
+            for a in Account.objects.filter(code__in={s.parent for s in specs if s.parent})
+        }
+        wanted = {spec.code: _wanted(spec, commodities, parents) for spec in specs}
+        existing = {a.code: a for a in Account.objects.filter(code__in=wanted)}
+        new = []
+        for code, attributes in wanted.items():
+            if code in existing:
+                continue
+            account = Account(code=code, **attributes)
+            try:
+                account.full_clean(validate_unique=False)
+            except ValidationError as exc:
+                raise InvalidAccount(f"Account {code}: {'; '.join(exc.messages)}") from None
+            new.append(account)
+        if new:
+            Account.objects.bulk_create(new, ignore_conflicts=True)
+            existing |= {a.code: a for a in Account.objects.filter(code__in=[a.code for a in new])}
+        for code, attributes in wanted.items():
+            differences = sorted(
+                k for k, v in attributes.items() if getattr(existing[code], k) != v
+            )
+            if differences:
+                raise AccountConflict(
+                    f"Account {code} already exists with different {', '.join(differences)}."
+                )
+        return existing
+
+
+def _wanted(spec: AccountSpec, commodities, parents) -> dict:
+    if spec.commodity not in commodities:
+        raise InvalidAccount(f"Unknown commodity {spec.commodity!r}: use CNY or tCO2e.")
+    parent_id = None
+    if spec.parent is not None:
+        parent = parents.get(spec.parent)
+        if parent is None:
+            raise InvalidAccount(f"Parent account {spec.parent!r} does not exist; open it first.")
+        if parent.commodity_id != spec.commodity:
+            raise InvalidAccount(
+                f"Parent account {spec.parent} is in {parent.commodity_id}, not {spec.commodity}."
+            )
+        parent_id = parent.id
+    return {
+        "name": spec.name,
+        "type": spec.type,
+        "commodity_id": spec.commodity,
+        "owner": spec.owner,
+        "non_negative": spec.non_negative,
+        "normal_balance": spec.normal_balance
         or (
             Account.NormalBalance.DEBIT
-            if type in DEBIT_NORMAL_TYPES
+            if spec.type in DEBIT_NORMAL_TYPES
             else Account.NormalBalance.CREDIT
         ),
+        "parent_id": parent_id,
     }
-    with transaction.atomic():
-        if parent is not None:
-            parent_account = Account.objects.filter(code=parent).first()
-            if parent_account is None:
-                raise InvalidAccount(f"Parent account {parent!r} does not exist; open it first.")
-            if parent_account.commodity_id != commodity:
-                raise InvalidAccount(
-                    f"Parent account {parent} is in {parent_account.commodity_id}, not {commodity}."
-                )
-            wanted["parent_id"] = parent_account.id
-        else:
-            wanted["parent_id"] = None
-        if not Commodity.objects.filter(code=commodity).exists():
-            raise InvalidAccount(f"Unknown commodity {commodity!r}: use CNY or tCO2e.")
-        account = Account(code=code, **wanted)
-        try:
-            account.full_clean(validate_unique=False)
-        except ValidationError as exc:
-            raise InvalidAccount(f"Account {code}: {'; '.join(exc.messages)}") from None
-        try:
-            with transaction.atomic():
-                account.save()
-        except IntegrityError:
-            account = Account.objects.get(code=code)
-        differences = sorted(k for k, v in wanted.items() if getattr(account, k) != v)
-        if differences:
-            raise AccountConflict(
-                f"Account {code} already exists with different {', '.join(differences)}."
-            )
-        return account
 
 
 def post_entry(*, spec: EntrySpec, posted_by=None) -> JournalEntry:

@@ -2,7 +2,7 @@ import pytest
 
 from ledger.exceptions import AccountConflict, InvalidAccount
 from ledger.models import Account
-from ledger.services import open_account
+from ledger.services import AccountSpec, open_account, open_accounts
 
 
 def test_opening_is_idempotent_by_code(books):
@@ -68,3 +68,24 @@ def test_child_account_hangs_under_its_parent(books):
 def test_unknown_account_type_is_refused(db):
     with pytest.raises(InvalidAccount, match=r"Account x: .*'cash'"):
         open_account(code="x", name="x", type="cash", commodity="CNY", normal_balance="debit")
+
+
+def test_open_accounts_opens_many_at_once_and_checks_existing_ones(db):
+    specs = [
+        AccountSpec(f"bulk:{i}", f"bulk {i}", "asset", "CNY", non_negative=i % 2 == 0)
+        for i in range(50)
+    ]
+
+    opened = open_accounts(specs)
+    again = open_accounts(specs)
+
+    assert len(opened) == 50 and {a.pk for a in again.values()} == {a.pk for a in opened.values()}
+    assert opened["bulk:0"].non_negative and not opened["bulk:1"].non_negative
+    assert opened["bulk:0"].normal_balance == "debit"
+    with pytest.raises(
+        AccountConflict, match="bulk:3 already exists with different normal_balance, type"
+    ):
+        open_accounts([AccountSpec("bulk:3", "bulk 3", "liability", "CNY"), specs[4]])
+    with pytest.raises(InvalidAccount, match="Unknown commodity"):
+        open_accounts([AccountSpec("bulk:x", "x", "asset", "USD")])
+    assert not Account.objects.filter(code="bulk:x").exists()
