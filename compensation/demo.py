@@ -175,16 +175,7 @@ def _market(programme, valuation):
 def settle_demo(programme, *, maker, checker) -> SettlementRun:
     """The demo's 2024 run: calculated by `maker`, approved by `checker`, posted; once."""
     period = Period.year(YEAR)
-    run = (
-        SettlementRun.objects.filter(
-            programme=programme,
-            period_start=period.start,
-            period_end=period.end,
-            kind=SettlementRun.Kind.REGULAR,
-        )
-        .exclude(status=SettlementRun.Status.CANCELLED)
-        .first()
-    )
+    run = settlement.regular_run(programme, period)
     if run is None:
         run = settlement.start_run(programme=programme, period=period, by=maker, reason="demo")
     if run.status in (SettlementRun.Status.DRAFT, SettlementRun.Status.FAILED):

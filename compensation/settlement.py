@@ -86,6 +86,20 @@ def period_of(run: SettlementRun) -> Period:
     return Period(run.period_start, run.period_end)
 
 
+def regular_run(programme, period: Period) -> SettlementRun | None:
+    """The live (not cancelled) regular run of a pilot and period, if any."""
+    return (
+        SettlementRun.objects.filter(
+            programme=programme,
+            period_start=period.start,
+            period_end=period.end,
+            kind=Kind.REGULAR,
+        )
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
+
+
 def start_run(
     *,
     programme,
@@ -109,30 +123,20 @@ def start_run(
         programme = corrects.programme
     with transaction.atomic():
         _advisory_lock(PERIOD_LOCKS, programme.pk, period.start.toordinal(), period.end.toordinal())
-        if kind == Kind.REGULAR:
-            existing = (
-                SettlementRun.objects.filter(
-                    programme=programme,
-                    period_start=period.start,
-                    period_end=period.end,
-                    kind=Kind.REGULAR,
+        existing = regular_run(programme, period) if kind == Kind.REGULAR else None
+        if existing is not None:
+            raise SettlementError(
+                _(
+                    "Run %(run)s already settles %(programme)s for %(period)s (%(status)s); "
+                    "correct it or cancel it instead."
                 )
-                .exclude(status=Status.CANCELLED)
-                .first()
+                % {
+                    "run": existing.pk,
+                    "programme": programme,
+                    "period": period,
+                    "status": existing.get_status_display(),
+                }
             )
-            if existing is not None:
-                raise SettlementError(
-                    _(
-                        "Run %(run)s already settles %(programme)s for %(period)s (%(status)s); "
-                        "correct it or cancel it instead."
-                    )
-                    % {
-                        "run": existing.pk,
-                        "programme": programme,
-                        "period": period,
-                        "status": existing.get_status_display(),
-                    }
-                )
         try:
             with transaction.atomic():
                 run = SettlementRun.objects.create(

@@ -61,16 +61,7 @@ def scheduled_settlement(programme_id: int) -> int:
     """Start and calculate the pilot's last complete period; it then waits for approval."""
     programme = PilotProgramme.objects.get(pk=programme_id)
     period = previous_period(programme.settlement_frequency, timezone.localdate())
-    run = (
-        SettlementRun.objects.filter(
-            programme=programme,
-            period_start=period.start,
-            period_end=period.end,
-            kind=SettlementRun.Kind.REGULAR,
-        )
-        .exclude(status=SettlementRun.Status.CANCELLED)
-        .first()
-    )
+    run = settlement.regular_run(programme, period)
     if run is None:
         run = settlement.start_run(programme=programme, period=period, reason="scheduled")
     if run.status in (SettlementRun.Status.DRAFT, SettlementRun.Status.FAILED):

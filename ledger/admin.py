@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ReadOnlyAdminMixin
+from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from ledger.models import Account, JournalEntry, Posting
 
 
@@ -28,18 +28,10 @@ def posting_amount(posting):
     return posting.amount
 
 
-class PostingInline(admin.TabularInline):
+class PostingInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = Posting
     fields = ["account", "commodity", posting_amount]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(JournalEntry)

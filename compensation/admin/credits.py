@@ -22,7 +22,7 @@ from compensation.models import (
     Valuation,
 )
 from compensation.sinks import sink_report
-from config.admin import ReadOnlyAdminMixin
+from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from pilots.models import Region
 
 
@@ -72,18 +72,10 @@ class CreditHolderAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region"]
 
 
-class BlockInline(admin.TabularInline):
+class BlockInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = CreditBlock
     fields = ["serial", "units", "holder", "status"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(IssuanceBatch)

@@ -19,27 +19,19 @@ from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.periods import parse_period
 from compensation.tasks import post_run
-from config.admin import ReadOnlyAdminMixin
+from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from pilots.models import PilotProgramme
 
 Status = SettlementRun.Status
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = RunTransition
     fields = ["at", "from_status", "to_status", "by", "reason"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class ChunkInline(TransitionInline):
+class ChunkInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = RunChunk
     fields = ["channel", "number", "status", "finished_at", "error"]
     readonly_fields = fields
@@ -168,16 +160,7 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         """A scenario side by side with the regular run of its period, if there is one."""
         if run.kind != SettlementRun.Kind.SCENARIO:
             return "-"
-        base = (
-            SettlementRun.objects.filter(
-                programme=run.programme,
-                period_start=run.period_start,
-                period_end=run.period_end,
-                kind=SettlementRun.Kind.REGULAR,
-            )
-            .exclude(status=Status.CANCELLED)
-            .first()
-        )
+        base = settlement.regular_run(run.programme, settlement.period_of(run))
         if base is None or run.status != Status.CALCULATED:
             return _("No calculated regular run of this period to compare with.")
         return format_html(

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django_celery_beat.models import PeriodicTask
 
 from compensation import settlement
 from compensation.channels import Period
@@ -15,6 +16,8 @@ from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
+from tests.compensation.channels.test_horizontal import monitor
+from tests.compensation.channels.test_vertical import ei, parameters
 
 YEAR = Period.year(2024)
 
@@ -109,8 +112,6 @@ def test_a_failed_run_shows_the_error_and_resumes_without_redoing_finished_chunk
     assert "no 2024 annual mean at 街口 for TP" in run.error
     done = dict(run.chunks.filter(status="done").values_list("channel", "finished_at"))
     assert set(done) == {"vertical", "market"}
-
-    from tests.compensation.channels.test_horizontal import monitor
 
     monitor(agreement, 2024, {"TP": "0.018"})
     resumed = settlement.calculate(run, by=maker, reason="TP mean added", inline=True)
@@ -220,3 +221,47 @@ def test_commands_settle_approve_and_post(pilot, maker, checker, tmp_path):
         call_command(
             "settle", pilot=str(pilot.pk), period="2024", scenario=str(overrides), inline=True
         )
+
+
+def test_schedules_follow_the_frequency_or_a_cron_expression(pilot):
+    out = io.StringIO()
+    call_command("schedule_settlement", pilot=str(pilot.pk), stdout=out)
+    task = PeriodicTask.objects.get(name=f"settle pilot {pilot.pk}")
+    assert (task.crontab.day_of_month, task.crontab.month_of_year) == ("1", "1")
+    assert task.task == "compensation.scheduled_settlement" and task.enabled
+
+    call_command("schedule_settlement", pilot=str(pilot.pk), cron="30 3 1 * *", disable=True)
+    task.refresh_from_db()
+    assert (task.crontab.minute, task.crontab.hour, task.enabled) == ("30", "3", False)
+    assert PeriodicTask.objects.filter(task="compensation.scheduled_settlement").count() == 1
+    with pytest.raises(CommandError, match="needs five fields"):
+        call_command("schedule_settlement", pilot=str(pilot.pk), cron="daily")
+
+
+def test_summary_compares_with_the_previous_posted_period(pilot, maker, checker):
+    first = calculated(pilot, maker)
+    settlement.approve(first, by=checker)
+    settlement.post(first, by=checker)
+    for code, value in ((UPSTREAM, "66.0"), (DOWNSTREAM, "61.0")):
+        ei(code, 2025, value)
+    parameters(pilot, carbon=False, year=2025)
+    monitor(
+        pilot.agreements.get(), 2025, {"CODMn": "2.5", "NH3-N": "0.1", "TN": "1.5", "TP": "0.03"}
+    )
+
+    second = settlement.calculate(
+        settlement.start_run(programme=pilot, period=Period.year(2025), by=maker),
+        by=maker,
+        inline=True,
+    )
+
+    assert second.summary["previous_run"] == first.pk
+    upstream = second.summary["regions"][UPSTREAM]["vertical"]
+    # 2025: ΔEI −0.5 is no change, so no deduction: 4,570,500.00 against 4,341,975.00
+    assert upstream == {
+        "net": "4570500.00",
+        "previous": "4341975.00",
+        "difference": "228525.00",
+    }
+    # P > 1 in 2025: the upstream region pays instead of receiving 200,000,000.00
+    assert second.summary["regions"][UPSTREAM]["horizontal"]["difference"] == "-400000000.00"
