@@ -29,6 +29,7 @@ from compensation.models import (
     VerticalParameters,
 )
 from compensation.sinks import verify_sink
+from compensation.statements.issue import issue_statements
 from pilots.models import Region, Zone
 
 ILLUSTRATIVE = "illustrative demo figure, not an official statistic"
@@ -184,4 +185,6 @@ def settle_demo(programme, *, maker, checker) -> SettlementRun:
         run = settlement.approve(run, by=checker, reason="demo")
     if run.status == SettlementRun.Status.APPROVED:
         run = settlement.post(run, by=checker, reason="demo")
+    if run.status == SettlementRun.Status.POSTED:
+        run = issue_statements(run, by=checker, inline=True)
     return run

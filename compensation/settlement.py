@@ -30,7 +30,7 @@ from compensation import accounts
 from compensation.booking import book_transfers
 from compensation.channels import Overrides, Period, ProposedTransfer, horizontal, market, vertical
 from compensation.exceptions import CompensationError
-from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
+from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun, Valuation
 from config import failpoints
 from config.roles import FINANCE
 from ledger.models import JournalEntry
@@ -58,7 +58,7 @@ class SettlementError(CompensationError):
     """A run cannot do what was asked: wrong status, wrong user, or a run already exists."""
 
 
-def _move(run: SettlementRun, to: str, *, by=None, reason: str = "") -> None:
+def move(run: SettlementRun, to: str, *, by=None, reason: str = "") -> None:
     if to not in MOVES[run.status]:
         raise SettlementError(
             _("Run %(run)s is %(status)s; it cannot become %(to)s.")
@@ -200,14 +200,14 @@ def calculate(run: SettlementRun, *, by=None, reason: str = "", inline: bool = F
     with transaction.atomic():
         run = SettlementRun.objects.select_for_update().get(pk=run.pk)
         redo = run.status == Status.CALCULATED
-        _move(run, Status.CALCULATING, by=by, reason=reason)
+        move(run, Status.CALCULATING, by=by, reason=reason)
         if redo or not run.chunks.exists():
             run.chunks.all().delete()
             try:
                 _plan(run)
             except CompensationError as exc:
                 run.error = str(exc)
-                _move(run, Status.FAILED, reason=str(exc))
+                move(run, Status.FAILED, reason=str(exc))
                 return run
         run.chunks.filter(status=RunChunk.Status.FAILED).update(
             status=RunChunk.Status.PENDING, error=""
@@ -298,7 +298,7 @@ def fail_run(run_id: int, error: str) -> None:
         run = SettlementRun.objects.select_for_update().get(pk=run_id)
         if run.status == Status.CALCULATING:
             run.error = error
-            _move(run, Status.FAILED, reason=error)
+            move(run, Status.FAILED, reason=error)
 
 
 def finish_if_complete(run_id: int) -> None:
@@ -313,11 +313,11 @@ def finish_if_complete(run_id: int) -> None:
             _scale_vertical(run)
         except CompensationError as exc:
             run.error = str(exc)
-            _move(run, Status.FAILED, reason=str(exc))
+            move(run, Status.FAILED, reason=str(exc))
             return
         run.chunks_done = run.chunks_total
         run.summary = summarise(run)
-        _move(run, Status.CALCULATED, reason=_("%(n)s transfers") % {"n": run.summary["transfers"]})
+        move(run, Status.CALCULATED, reason=_("%(n)s transfers") % {"n": run.summary["transfers"]})
 
 
 def _scale_vertical(run: SettlementRun) -> None:
@@ -371,7 +371,15 @@ def summarise(run: SettlementRun) -> dict:
             "previous": str(last) if last is not None else None,
             "difference": str(net - last) if last is not None else None,
         }
+    valuation = (
+        Valuation.objects.filter(
+            programme=run.programme, year=period_of(run).end.year, current=True
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
     return {
+        "valuation": valuation,
         "transfers": run.transfers.count(),
         "channels": dict(totals),
         "regions": regions,
@@ -424,7 +432,7 @@ def approve(run: SettlementRun, *, by, reason: str = "") -> SettlementRun:
                 % {"user": by.get_username(), "run": run.pk}
             )
         run.approved_by = by
-        _move(run, Status.APPROVED, by=by, reason=reason)
+        move(run, Status.APPROVED, by=by, reason=reason)
         return run
 
 
@@ -433,7 +441,7 @@ def cancel(run: SettlementRun, *, by, reason: str) -> SettlementRun:
         raise SettlementError(_("Say why the run is cancelled."))
     with transaction.atomic():
         run = SettlementRun.objects.select_for_update().get(pk=run.pk)
-        _move(run, Status.CANCELLED, by=by, reason=reason)
+        move(run, Status.CANCELLED, by=by, reason=reason)
         return run
 
 
@@ -472,7 +480,7 @@ def post(run: SettlementRun, *, by=None, reason: str = "") -> SettlementRun:
             row.entry = entry
         RunTransfer.objects.bulk_update(rows, ["entry"], batch_size=2000)
         run.posted_at = timezone.now()
-        _move(run, Status.POSTED, by=by, reason=reason)
+        move(run, Status.POSTED, by=by, reason=reason)
         return run
 
 

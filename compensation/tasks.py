@@ -13,6 +13,7 @@ from django.utils import timezone
 from compensation import settlement
 from compensation.models import RunChunk, SettlementRun
 from compensation.periods import previous_period
+from compensation.statements import issue
 from pilots.models import PilotProgramme
 
 RETRIED = (OperationalError, InterfaceError)
@@ -53,6 +54,8 @@ def calculate_chunk(chunk_id: int) -> None:
 def post_run(run_id: int, user_id: int | None = None) -> str:
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     run = settlement.post(SettlementRun.objects.get(pk=run_id), by=user)
+    issue.issue_statements(run, by=user)
+    run.refresh_from_db()
     return run.status
 
 
@@ -67,3 +70,19 @@ def scheduled_settlement(programme_id: int) -> int:
     if run.status in (SettlementRun.Status.DRAFT, SettlementRun.Status.FAILED):
         settlement.calculate(run, reason="scheduled")
     return run.pk
+
+
+@shared_task(
+    name="compensation.render_statement",
+    autoretry_for=RETRIED,
+    retry_backoff=True,
+    retry_backoff_max=120,
+    max_retries=settings.SETTLEMENT_TASK_MAX_RETRIES,
+)
+def render_statement(statement_id: int) -> None:
+    issue.render_statement(statement_id)
+
+
+@shared_task(name="compensation.issue_statements")
+def issue_statements(run_id: int) -> None:
+    issue.issue_statements(SettlementRun.objects.get(pk=run_id))

@@ -124,3 +124,21 @@ def commodity_totals(*, as_of: date | None = None) -> dict[str, int]:
     if as_of is not None:
         postings = postings.filter(effective_date__lte=as_of)
     return dict(postings.values_list("commodity").annotate(total=Sum("amount_minor")))
+
+
+def owner_balances_at(*, owner: str, through_sequence: int) -> dict[str, Decimal]:
+    """Each account of one owner, on its normal side, counting entries up to a sequence number.
+
+    The books as they stood when that entry was posted, whatever came after.
+    """
+    totals = dict(
+        Posting.objects.filter(account__owner=owner, entry__sequence__lte=through_sequence)
+        .values_list("account")
+        .annotate(total=Sum("amount_minor"))
+        .order_by()
+    )
+    accounts = Account.objects.select_related("commodity").filter(pk__in=totals)
+    return {
+        a.code: from_minor(a.sign * totals[a.pk], decimal_places=a.commodity.decimal_places)
+        for a in accounts
+    }

@@ -69,9 +69,11 @@ def test_setup_demo_prints_credentials_and_is_idempotent(demo_server):
     assert "Created the demo superuser." in demo_server["first"]
     assert f"username {DEMO_USERNAME} / password {DEMO_PASSWORD}" in demo_server["first"]
     assert "already exists" in demo_server["second"]
-    posted = re.search(r"Settlement run #(\d+) for 2024: \S+ \(posted\)", demo_server["first"])
-    assert posted, demo_server["first"]
-    assert f"Settlement run #{posted[1]} for 2024: 已记账 (posted)" in demo_server["second"]
+    issued = re.search(r"Settlement run #(\d+) for 2024: \S+ \(statements\)", demo_server["first"])
+    assert issued, demo_server["first"]
+    assert (
+        f"Settlement run #{issued[1]} for 2024: 已出具结算单 (statements)" in demo_server["second"]
+    )
 
 
 def test_demo_serves_the_login_page_in_chinese(demo_server):

@@ -16,6 +16,7 @@ from compensation.models.market import (
     IssuanceBatch,
 )
 from compensation.models.settlement import RunChunk, RunTransfer, RunTransition, SettlementRun
+from compensation.models.statements import Statement
 from compensation.models.valuation import (
     CarbonMarket,
     CarbonPrice,
@@ -61,6 +62,7 @@ __all__ = [
     "RunTransition",
     "SettlementRun",
     "SinkCoefficient",
+    "Statement",
     "SubsidyTier",
     "Valuation",
     "ValuationLine",

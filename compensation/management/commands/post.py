@@ -3,13 +3,14 @@ from django.core.management.base import BaseCommand, CommandError
 from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import run_numbered, user_named
+from compensation.statements.issue import issue_statements
 from ledger.models import JournalEntry
 
 
 class Command(BaseCommand):
     help = (
-        "Post an approved settlement run to the ledger. Posting twice posts nothing new and "
-        "reports the run as posted."
+        "Post an approved settlement run to the ledger and issue its statements. Posting twice "
+        "posts nothing new and reports the run as posted."
     )
 
     def add_arguments(self, parser):
@@ -19,8 +20,10 @@ class Command(BaseCommand):
     def handle(self, *args, run, user, **options):
         found = run_numbered(run)
         self.stderr.write(f"Posting {found.transfers.count()} transfers of run #{found.pk}")
+        poster = user_named(user)
         try:
-            posted = settlement.post(found, by=user_named(user))
+            posted = settlement.post(found, by=poster)
+            posted = issue_statements(posted, by=poster, inline=True)
         except CompensationError as exc:
             raise CommandError(str(exc)) from None
         entries = JournalEntry.objects.filter(
@@ -28,6 +31,7 @@ class Command(BaseCommand):
         ).count()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Run #{posted.pk} is {posted.get_status_display()}: {entries} ledger entries."
+                f"Run #{posted.pk} posted: {entries} ledger entries; "
+                f"{posted.statements.count()} statements issued."
             )
         )

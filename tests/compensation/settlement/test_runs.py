@@ -199,7 +199,9 @@ def test_commands_settle_approve_and_post(pilot, maker, checker, tmp_path):
     call_command("post", run.pk, user="checker", stdout=out)
     call_command("post", run.pk, user="checker", stdout=out)
 
-    assert out.getvalue().count(f"Run #{run.pk} is posted: 4 ledger entries.") == 2
+    assert (
+        out.getvalue().count(f"Run #{run.pk} posted: 4 ledger entries; 4 statements issued.") == 2
+    )
 
     overrides = tmp_path / "budget.json"
     overrides.write_text('{"budget": "1000000.00"}')

@@ -1,0 +1,1 @@
+"""Settlement statements: content from the ledger, PDF/CSV/XLSX renderings, verification."""

@@ -1,0 +1,137 @@
+"""Issuing a posted run's statements: one per region it touched or counts as member, plus a summary.
+
+Each statement is rendered by its own task (or inline); the last one to finish
+moves the run to "statements issued". Rendering again from the same ledger
+gives the same content, digest and CSV bytes.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from celery import group, signature
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compensation import settlement
+from compensation.exceptions import CompensationError
+from compensation.models import RunTransfer, SettlementRun, Statement
+from compensation.statements import content as statement_content
+from compensation.statements.render import csv_bytes, pdf_bytes, xlsx_bytes
+from pilots.models import PilotMembership, Region
+
+FORMATS = ("pdf", "csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    content: dict
+    digest: str
+    files: dict[str, bytes]
+
+
+def render(statement: Statement, formats=FORMATS) -> Rendered:
+    """The statement's content from the ledger, and the files in the asked formats."""
+    run = statement.run
+    if statement.region_id:
+        data = statement_content.region_content(run, statement.region)
+    else:
+        data = statement_content.summary_content(run)
+    digest = statement_content.digest_of(data)
+    renderers = {"pdf": pdf_bytes, "csv": csv_bytes, "xlsx": xlsx_bytes}
+    return Rendered(data, digest, {f: renderers[f](data, digest) for f in formats})
+
+
+def issue_statements(run: SettlementRun, *, by=None, inline: bool = False) -> SettlementRun:
+    """Create the run's statements and render them on workers (or here, `inline`)."""
+    with transaction.atomic():
+        run = SettlementRun.objects.select_for_update().get(pk=run.pk)
+        if run.status not in settlement.POSTED:
+            raise settlement.SettlementError(
+                _("Run %(run)s is %(status)s; statements are issued for posted runs.")
+                % {"run": run.pk, "status": run.get_status_display()}
+            )
+        codes = set(
+            PilotMembership.objects.filter(programme=run.programme).values_list(
+                "region__code", flat=True
+            )
+        )
+        for payer, payee in RunTransfer.objects.filter(run=run).values_list(
+            "payer_region", "payee_region"
+        ):
+            codes |= {payer, payee} - {""}
+        existing = set(run.statements.values_list("region__code", flat=True))
+        regions = Region.objects.filter(code__in=codes - existing)
+        Statement.objects.bulk_create(
+            [Statement(run=run, region=region) for region in regions]
+            + ([Statement(run=run)] if None not in existing else [])
+        )
+        run.statements.filter(status=Statement.Status.FAILED).update(
+            status=Statement.Status.PENDING, error=""
+        )
+        pending = list(
+            run.statements.filter(status=Statement.Status.PENDING).values_list("pk", flat=True)
+        )
+        if not inline:
+            transaction.on_commit(
+                lambda: group(
+                    signature("compensation.render_statement", args=(pk,)) for pk in pending
+                ).apply_async()
+            )
+    if inline:
+        for pk in pending:
+            render_statement(pk, by=by)
+    finish_if_issued(run.pk, by=by)
+    run.refresh_from_db()
+    return run
+
+
+def render_statement(statement_id: int, *, by=None) -> None:
+    """Render one statement and store its files; done twice, it changes nothing."""
+    with transaction.atomic():
+        statement = (
+            Statement.objects.select_for_update(of=("self",))
+            .select_related("run__programme", "region")
+            .get(pk=statement_id)
+        )
+        if statement.status == Statement.Status.ISSUED:
+            return
+        try:
+            rendered = render(statement)
+        except (CompensationError, ValueError) as exc:
+            statement.status, statement.error = Statement.Status.FAILED, str(exc)
+            statement.save(update_fields=["status", "error"])
+            return
+        statement.data = rendered.content
+        statement.digest = rendered.digest
+        statement.ledger_hash = rendered.content["ledger"]["last_hash"]
+        for fmt, payload in rendered.files.items():
+            getattr(statement, fmt).save(
+                f"{statement.stem}.{fmt}", ContentFile(payload), save=False
+            )
+            setattr(statement, f"{fmt}_sha256", hashlib.sha256(payload).hexdigest())
+        statement.status, statement.error = Statement.Status.ISSUED, ""
+        statement.issued_at = timezone.now()
+        statement.save()
+    finish_if_issued(statement.run_id, by=by)
+
+
+def finish_if_issued(run_id: int, *, by=None) -> None:
+    with transaction.atomic():
+        run = SettlementRun.objects.select_for_update().get(pk=run_id)
+        if run.status != SettlementRun.Status.POSTED:
+            return
+        statements = run.statements.all()
+        if (
+            not statements.exists()
+            or statements.filter(~Q(status=Statement.Status.ISSUED)).exists()
+        ):
+            return
+        settlement.move(
+            run,
+            SettlementRun.Status.STATEMENTS_ISSUED,
+            by=by,
+            reason=_("%(n)s statements") % {"n": statements.count()},
+        )
