@@ -32,7 +32,10 @@ class CeleryWorker:
         self.log_path = Path(log_dir) / f"{self.node.split('@')[0]}.log"
         self.env = (
             os.environ
-            | {"DATABASE_URL": database_url_for(connection.settings_dict["NAME"])}
+            | {
+                "DATABASE_URL": database_url_for(connection.settings_dict["NAME"]),
+                "MEDIA_ROOT": str(Path(log_dir) / "media"),
+            }
             | (env or {})
         )
         self.concurrency = concurrency

@@ -21,6 +21,12 @@ def _require_postgis(django_db_setup, django_db_blocker):
             )
 
 
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Files a test makes (statements) go to its own temporary directory, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     """Start one worker for a test module. Yields its node name.

@@ -200,7 +200,7 @@ def test_commands_settle_approve_and_post(pilot, maker, checker, tmp_path):
     call_command("post", run.pk, user="checker", stdout=out)
 
     assert (
-        out.getvalue().count(f"Run #{run.pk} posted: 4 ledger entries; 4 statements issued.") == 2
+        out.getvalue().count(f"Run #{run.pk} posted: 4 ledger entries; 3 statements issued.") == 2
     )
 
     overrides = tmp_path / "budget.json"

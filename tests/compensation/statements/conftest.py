@@ -15,11 +15,6 @@ from tests.compensation.settlement.conftest import (  # noqa: F401 - fixtures
 )
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def issued(pilot, maker, checker):  # noqa: F811 - the imported fixtures
     run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
