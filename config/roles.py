@@ -28,6 +28,7 @@ EDITS = {
         ("compensation", "indexweight"): ("add", "change", "delete"),
         ("compensation", "creditholder"): ("add", "change"),
         ("compensation", "settlementrun"): ("start", "approve", "post"),
+        ("compensation", "statement"): ("verify",),
     },
     ECOLOGY: {
         ("pilots", "planningversion"): ("add", "change"),
@@ -44,9 +45,13 @@ EDITS = {
         ("compensation", "monitoringrecord"): ("add", "change", "delete"),
         ("compensation", "creditproject"): ("add", "change"),
     },
-    AUDITOR: {},
+    AUDITOR: {
+        ("compensation", "statement"): ("verify",),
+    },
 }
 VIEWS_EVERYTHING = (FINANCE, ECOLOGY, AUDITOR)
+# Beyond our apps, the roles that view everything also read the audit trail.
+ALSO_VIEWED = {("auditlog", "view_logentry")}
 ROLES = (FINANCE, ECOLOGY, OPERATOR, AUDITOR)
 
 
@@ -56,6 +61,7 @@ def permissions_of(role: str) -> set[tuple[str, str]]:
 
     granted = set()
     if role in VIEWS_EVERYTHING:
+        granted |= ALSO_VIEWED
         for label in OUR_APPS:
             for model in apps.get_app_config(label).get_models():
                 granted.add((label, f"view_{model._meta.model_name}"))
@@ -70,7 +76,7 @@ def sync_role_groups(apps) -> None:
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; make sure they exist now.
-    for label in OUR_APPS:
+    for label in (*OUR_APPS, "auditlog"):
         create_permissions(global_apps.get_app_config(label), verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

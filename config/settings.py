@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_celery_beat",
     "axes",
+    "auditlog",
     "pilots",
     "compensation",
     "ledger",
@@ -57,10 +58,44 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
+
+# Audit trail (django-auditlog): every create, change and delete of these models, with
+# the user, time and before/after values. Bulk imports are recorded as import batches.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    "pilots.pilotprogramme",
+    "pilots.pilotmembership",
+    "pilots.planningversion",
+    "pilots.zone",
+    "compensation.methodology",
+    "compensation.methodologyversion",
+    "compensation.sinkcoefficient",
+    "compensation.carbonmarket",
+    "compensation.carbonprice",
+    "compensation.emissioninventory",
+    "compensation.verticalparameters",
+    "compensation.subsidytier",
+    "compensation.regionfiscaldata",
+    "compensation.assessmentrule",
+    "compensation.ecologicalindex",
+    "compensation.agreement",
+    "compensation.agreementparty",
+    "compensation.agreementround",
+    "compensation.indexweight",
+    "compensation.monitoringrecord",
+    "compensation.creditproject",
+    "compensation.creditholder",
+    {
+        "model": "compensation.settlementrun",
+        "exclude_fields": ["summary", "chunks_done", "chunks_total"],
+    },
+    "compensation.runtransition",
+)
 
 # Login throttling: after AXES_FAILURE_LIMIT failures for one username from one
 # address, that pair is locked out for AXES_COOLOFF_TIME hours.

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from compensation.views import statement_file
 from config.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("statements/<int:pk>/<str:fmt>/", statement_file, name="statement_file"),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,7 @@ from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.periods import parse_period
-from compensation.tasks import post_run
+from compensation.tasks import issue_statements, post_run
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from pilots.models import PilotProgramme
 
@@ -232,6 +232,7 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "approve": "compensation.approve_settlementrun",
             "post": "compensation.post_settlementrun",
             "cancel": "compensation.start_settlementrun",
+            "issue": "compensation.post_settlementrun",
         }.get(action)
         if needed is None or not request.user.has_perm(needed):
             raise PermissionDenied
@@ -242,6 +243,8 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 settlement.approve(run, by=request.user, reason=reason)
             elif action == "post":
                 self._post(run, request.user, reason)
+            elif action == "issue":
+                transaction.on_commit(lambda: issue_statements.delay(run.pk))
             else:
                 settlement.cancel(run, by=request.user, reason=reason)
         except CompensationError as exc:
@@ -276,6 +279,8 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 buttons.append(("approve", _("Approve")))
             if run.status == Status.APPROVED and user.has_perm("compensation.post_settlementrun"):
                 buttons.append(("post", _("Post to the ledger")))
+            if run.status == Status.POSTED and user.has_perm("compensation.post_settlementrun"):
+                buttons.append(("issue", _("Issue statements")))
             if run.status not in settlement.POSTED | {Status.CANCELLED} and user.has_perm(
                 "compensation.start_settlementrun"
             ):
