@@ -74,7 +74,7 @@ def test_worker_killed_during_calculation_and_posting_posts_everything_once(
     assert run.status == "approved" and posted_entries(run) == 0
 
     third = workers()
-    run = wait_for_status(run, "posted", worker=third)
+    run = wait_for_status(run, "statements", worker=third)
     assert posted_entries(run) == run.transfers.count() == 4
     assert not run.transfers.filter(entry__isnull=True).exists()
     assert verify_ledger().ok
