@@ -1,8 +1,8 @@
 """The roles officials hold, as groups with model permissions: defined once, here.
 
 Object-level scoping (an operator sees only their regions) is not expressible as
-model permissions; until it exists, the pilot-operator group gets no admin
-permission at all, so that no operator can list another region's data.
+model permissions: operators get view permissions on region-bound models, and
+config.access limits every list, page, download and API to their regions.
 """
 
 OUR_APPS = ("pilots", "compensation", "ledger")
@@ -18,6 +18,7 @@ EDITS = {
         ("compensation", "emissioninventory"): ("add", "change"),
         ("pilots", "pilotprogramme"): ("add", "change"),
         ("pilots", "pilotmembership"): ("add", "change", "delete"),
+        ("pilots", "operatorassignment"): ("add", "change", "delete"),
         ("compensation", "verticalparameters"): ("add", "change", "delete"),
         ("compensation", "subsidytier"): ("add", "change", "delete"),
         ("compensation", "regionfiscaldata"): ("add", "change", "delete"),
@@ -44,6 +45,20 @@ EDITS = {
         ("compensation", "ecologicalindex"): ("add", "change", "delete"),
         ("compensation", "monitoringrecord"): ("add", "change", "delete"),
         ("compensation", "creditproject"): ("add", "change"),
+    },
+    # Operators see their own regions' data only (config.access scopes every list).
+    OPERATOR: {
+        ("pilots", "region"): ("view",),
+        ("pilots", "pilotprogramme"): ("view",),
+        ("pilots", "planningversion"): ("view",),
+        ("pilots", "zone"): ("view",),
+        ("pilots", "landcover"): ("view",),
+        ("compensation", "ecologicalindex"): ("view",),
+        ("compensation", "emissioninventory"): ("view",),
+        ("compensation", "creditproject"): ("view",),
+        ("compensation", "runtransfer"): ("view",),
+        ("compensation", "statement"): ("view",),
+        ("compensation", "monitoringrecord"): ("view", "add"),
     },
     AUDITOR: {
         ("compensation", "statement"): ("verify",),

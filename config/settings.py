@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pilots",
     "compensation",
     "ledger",
+    "portal",
 ]
 
 MIDDLEWARE = [

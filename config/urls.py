@@ -9,4 +9,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("statements/<int:pk>/<str:fmt>/", statement_file, name="statement_file"),
     path("admin/", admin.site.urls),
+    path("", include("portal.urls")),
 ]

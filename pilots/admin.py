@@ -9,19 +9,21 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ReadOnlyAdminMixin
+from config.admin import ReadOnlyAdminMixin, RegionScopedAdminMixin
 from pilots.forms import SpatialUploadForm
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import (
     ImportBatch,
     LandCover,
     LandUseClass,
+    OperatorAssignment,
     PilotMembership,
     PilotProgramme,
     PlanningVersion,
     Region,
     Zone,
 )
+from pilots.styles import ZONE_COLOURS
 from pilots.widgets import OfflineMapWidget
 
 
@@ -45,17 +47,6 @@ def _import_upload(data, user):
     )
 
 
-# One colour per zone kind, everywhere a zone is drawn or listed.
-ZONE_COLOURS = {
-    Zone.Kind.ECOLOGICAL_RED_LINE: "#c62828",
-    Zone.Kind.ECOLOGICAL_FUNCTION_AREA: "#2e7d32",
-    Zone.Kind.PERMANENT_BASIC_FARMLAND: "#f9a825",
-    Zone.Kind.GRAIN_PRODUCING_AREA: "#8d6e63",
-    Zone.Kind.URBAN_DEVELOPMENT_BOUNDARY: "#6a1b9a",
-    Zone.Kind.URBANISED_AREA: "#455a64",
-}
-
-
 class MapAdmin(GISModelAdmin):
     gis_widget = OfflineMapWidget
 
@@ -71,7 +62,8 @@ class ReadOnlyGeometryMixin:
 
 
 @admin.register(Region)
-class RegionAdmin(ReadOnlyGeometryMixin, MapAdmin):
+class RegionAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
+    region_paths = ("code",)
     """Regions come from `load_regions`; officials browse them and may add an English name."""
 
     list_display = ["code", "name", "name_en", "level", "parent", "area_km2"]
@@ -97,7 +89,8 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(PilotProgramme)
-class PilotProgrammeAdmin(admin.ModelAdmin):
+class PilotProgrammeAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_paths = ("regions__code",)
     list_display = [
         "name",
         "start_date",
@@ -126,7 +119,7 @@ class ZoneInline(admin.TabularInline):
 
 
 @admin.register(PlanningVersion)
-class PlanningVersionAdmin(admin.ModelAdmin):
+class PlanningVersionAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["region", "name", "version", "effective_from", "published"]
     list_filter = ["published", "region"]
     search_fields = ["name", "region__name", "region__code"]
@@ -140,7 +133,7 @@ class PlanningVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ReadOnlyGeometryMixin, MapAdmin):
+class ZoneAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
     """Zones arrive by import; their geometry is shown, never edited by hand."""
 
     list_display = ["coloured_kind", "name", "region", "planning_version", "area_km2"]
@@ -194,7 +187,7 @@ class LandUseClassAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LandCover)
-class LandCoverAdmin(ReadOnlyGeometryMixin, MapAdmin):
+class LandCoverAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
     list_display = ["region", "land_use", "survey_year", "area_km2", "synthetic", "source"]
     list_filter = ["synthetic", "survey_year", "land_use__scheme", "land_use", "region"]
     search_fields = ["region__name", "region__code", "land_use__code", "source"]
@@ -300,3 +293,20 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         texts = ((f"#{p['feature']}: " if p["feature"] else "") + p["message"] for p in rows)
         items = format_html_join("", "<li>{}</li>", ((text,) for text in texts))
         return format_html("<ul>{}</ul>", items)
+
+
+@admin.register(OperatorAssignment)
+class OperatorAssignmentAdmin(admin.ModelAdmin):
+    """Which regions a pilot operator sees; granted by finance officials."""
+
+    list_display = ["user", "region", "granted_by", "granted_at"]
+    list_filter = ["region"]
+    search_fields = ["user__username", "region__code", "region__name"]
+    autocomplete_fields = ["region"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.granted_by = request.user
+        super().save_model(request, obj, form, change)

@@ -374,3 +374,35 @@ class ImportBatch(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+
+class OperatorAssignment(models.Model):
+    """A pilot-region operator's access to one region: they see and submit data for it only."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="region_assignments",
+        verbose_name=_("user"),
+    )
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("region"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("operator assignment")
+        verbose_name_plural = _("operator assignments")
+        ordering = ["user", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="pilots_assignment_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.region}"

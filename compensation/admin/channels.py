@@ -18,6 +18,8 @@ from compensation.models import (
     SubsidyTier,
     VerticalParameters,
 )
+from config.access import scoped
+from config.admin import RegionScopedAdminMixin
 
 
 def transfers_table(compute, programme, year):
@@ -77,7 +79,7 @@ class VerticalParametersAdmin(admin.ModelAdmin):
 
 
 @admin.register(EcologicalIndex)
-class EcologicalIndexAdmin(admin.ModelAdmin):
+class EcologicalIndexAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["region", "year", "value", "grade", "source"]
     list_filter = ["year"]
     search_fields = ["region__code", "region__name", "source"]
@@ -138,7 +140,17 @@ class AgreementRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonitoringRecord)
-class MonitoringRecordAdmin(admin.ModelAdmin):
+class MonitoringRecordAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+    region_paths = ("agreement__parties__region__code",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Operators record data only for agreements their regions are party to."""
+        if db_field.name == "agreement":
+            kwargs["queryset"] = scoped(
+                Agreement.objects.all(), request.user, "parties__region__code"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     list_display = ["agreement", "year", "section", "pollutant", "value", "unit", "source"]
     list_filter = ["agreement__programme", "agreement", "year", "pollutant", "section"]
     search_fields = ["agreement__name", "section", "source"]

@@ -22,12 +22,12 @@ from compensation.models import (
     Valuation,
 )
 from compensation.sinks import sink_report
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
 from pilots.models import Region
 
 
 @admin.register(CreditProject)
-class CreditProjectAdmin(admin.ModelAdmin):
+class CreditProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "region", "programme", "buffer_share", "crediting_end"]
     list_filter = ["programme"]
     search_fields = ["code", "name", "region__name"]

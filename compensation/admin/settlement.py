@@ -19,7 +19,7 @@ from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.periods import parse_period
 from compensation.tasks import issue_statements, post_run
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
 from pilots.models import PilotProgramme
 
 Status = SettlementRun.Status
@@ -290,7 +290,8 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RunTransfer)
-class RunTransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RunTransferAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    region_paths = ("payer_region", "payee_region")
     list_display = ["run", "channel", "payer", "payee", "amount", "commodity", "entry"]
     list_filter = ["channel", "commodity", "run"]
     search_fields = ["payer", "payee", "payer_region", "payee_region", "key", "description"]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from compensation.models import Statement
 from compensation.statements.verify import verify_file
 from config.access import can_view_region
-from config.admin import ReadOnlyAdminMixin
+from config.admin import ReadOnlyAdminMixin, RegionScopedAdminMixin
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -33,7 +33,7 @@ class VerifyForm(forms.Form):
 
 
 @admin.register(Statement)
-class StatementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StatementAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["run", "region", "status", "short_digest", "issued_at", "downloads"]
     list_filter = ["status", "run__programme", "run"]
     search_fields = ["region__code", "region__name", "digest"]

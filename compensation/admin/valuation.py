@@ -19,7 +19,7 @@ from compensation.models import (
     SinkCoefficient,
     Valuation,
 )
-from config.admin import ReadOnlyAdminMixin
+from config.admin import ReadOnlyAdminMixin, RegionScopedAdminMixin
 from pilots.models import Zone
 
 
@@ -137,7 +137,7 @@ class CarbonPriceAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmissionInventory)
-class EmissionInventoryAdmin(admin.ModelAdmin):
+class EmissionInventoryAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["region", "year", "tco2e", "source"]
     list_filter = ["year"]
     search_fields = ["region__code", "region__name", "source"]

@@ -59,8 +59,12 @@ def test_finance_officials_do_not_edit_zones():
     assert not {"add_zone", "change_zone", "add_carbonprice"} & codenames
 
 
-def test_operators_get_nothing_until_their_regions_can_be_scoped():
-    assert _codenames(OPERATOR) == set()
+def test_operators_view_region_bound_data_and_add_only_monitoring_data():
+    codenames = _codenames(OPERATOR)
+
+    assert {"view_zone", "view_statement", "view_runtransfer", "add_monitoringrecord"} <= codenames
+    assert {c for c in codenames if not c.startswith("view_")} == {"add_monitoringrecord"}
+    assert not {"view_journalentry", "view_account", "view_valuation", "view_logentry"} & codenames
 
 
 def _staff(client, role):
@@ -95,10 +99,14 @@ def test_an_ecology_official_adds_a_price(client):
     assert CarbonPrice.objects.filter(date="2025-06-30", price="88.00").exists()
 
 
-def test_an_operator_sees_no_zone_of_any_region_in_the_admin(client):
+def test_an_operator_without_an_assigned_region_sees_no_zone(client):
     _staff(client, OPERATOR)
 
-    assert client.get(reverse("admin:pilots_zone_changelist")).status_code == 403
+    response = client.get(reverse("admin:pilots_zone_changelist"))
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
+    assert client.get(reverse("admin:ledger_journalentry_changelist")).status_code == 403
 
 
 def test_passwords_are_hashed_with_argon2():

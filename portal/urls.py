@@ -1,0 +1,12 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("pilots/<int:pk>/", views.dashboard, name="dashboard"),
+    path("regions/<str:code>/", views.region_page, name="region"),
+    path("regions/<str:code>/monitoring/", views.submit_monitoring, name="monitoring"),
+]

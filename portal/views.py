@@ -1,0 +1,144 @@
+"""Pages: a dashboard per pilot for officials, and a page per region for its operators."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from compensation.imports import import_monitoring
+from compensation.maps import svg_map
+from compensation.models import Agreement
+from config.access import can_view_region, region_codes_of, sees_every_region
+from pilots.imports import ImportRejected
+from pilots.models import PilotProgramme, Region
+from pilots.styles import ZONE_COLOURS
+from portal import charts, selectors
+from portal.forms import MonitoringUploadForm
+
+SURPLUS, DEFICIT = "#2e7d32", "#c62828"
+
+
+@login_required
+def home(request):
+    codes = region_codes_of(request.user)
+    if codes is None:
+        programmes = PilotProgramme.objects.order_by("name")
+        return render(request, "portal/home.html", {"programmes": programmes})
+    regions = Region.objects.filter(code__in=codes).order_by("code")
+    if len(regions) == 1:
+        return redirect("portal:region", code=regions[0].code)
+    return render(request, "portal/home.html", {"regions": regions})
+
+
+@login_required
+def dashboard(request, pk: int):
+    if not sees_every_region(request.user):
+        raise Http404
+    programme = get_object_or_404(PilotProgramme, pk=pk)
+    valuation = selectors.current_valuation(programme)
+    runs = selectors.posted_runs(programme)
+    run = runs.filter(pk=request.GET.get("run")).first() if request.GET.get("run") else None
+    run = run or runs.first()
+    positions = selectors.positions(valuation) if valuation else []
+    top = max((abs(p.net_tco2e) for p in positions), default=Decimal(1)) or Decimal(1)
+    context = {
+        "programme": programme,
+        "valuation": valuation,
+        "positions": positions,
+        "runs": runs,
+        "run": run,
+        "position_map": svg_map(
+            (
+                p.region.geometry,
+                _shade(p.net_tco2e, top),
+                f"{p.region.name}: {p.net_tco2e:,} tCO2e",
+            )
+            for p in positions
+        )
+        if positions
+        else "",
+        "flows": charts.sankey(
+            selectors.money_flows(run), title=_("Money between regions and channels")
+        )
+        if run
+        else "",
+        "balances": charts.line_chart(
+            selectors.balances_over_time(programme.regions.order_by("code")),
+            title=_("Balances over time (CNY)"),
+        ),
+        "breakdown": charts.bar_chart(
+            selectors.valuation_breakdown(valuation),
+            title=_("Sink by land-use class (tCO2e)"),
+            unit="tCO2e",
+        )
+        if valuation
+        else "",
+    }
+    return render(request, "portal/dashboard.html", context)
+
+
+def _shade(net: Decimal, top: Decimal) -> str:
+    """Green for a surplus, red for a deficit, stronger the larger it is."""
+    strength = min(float(abs(net) / top), 1.0)
+    base = SURPLUS if net > 0 else DEFICIT
+    alpha = int(64 + 191 * strength)
+    return f"{base}{alpha:02x}"
+
+
+def _region_for(request, code: str) -> Region:
+    region = get_object_or_404(Region, code=code)
+    if not can_view_region(request.user, code):
+        raise Http404  # not "forbidden": another region's page does not exist for you
+    return region
+
+
+@login_required
+def region_page(request, code: str):
+    region = _region_for(request, code)
+    zones = selectors.region_zones(region)
+    overview = selectors.region_overview(region)
+    agreements = Agreement.objects.filter(parties__region=region).distinct()
+    context = {
+        "region": region,
+        "zones": zones,
+        "zone_map": svg_map(
+            (z.geometry, ZONE_COLOURS[z.kind], f"{z.get_kind_display()} {z.name}") for z in zones
+        )
+        if zones
+        else "",
+        "zone_colours": [(kind.label, ZONE_COLOURS[kind]) for kind in ZONE_COLOURS],
+        "can_submit": agreements.exists()
+        and request.user.has_perm("compensation.add_monitoringrecord"),
+        **overview,
+    }
+    return render(request, "portal/region.html", context)
+
+
+@login_required
+def submit_monitoring(request, code: str):
+    region = _region_for(request, code)
+    if not request.user.has_perm("compensation.add_monitoringrecord"):
+        raise Http404
+    agreements = Agreement.objects.filter(parties__region=region).distinct()
+    form = MonitoringUploadForm(request.POST or None, request.FILES or None, agreements=agreements)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            records = import_monitoring(
+                agreement=form.cleaned_data["agreement"], name=upload.name, data=upload.read()
+            )
+        except ImportRejected as exc:
+            report = exc.report
+        else:
+            messages.success(
+                request,
+                _("%(n)s annual means recorded; nothing else changed.") % {"n": len(records)},
+            )
+            return redirect("portal:region", code=region.code)
+    return render(
+        request, "portal/monitoring.html", {"region": region, "form": form, "report": report}
+    )
