@@ -12,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgis://postgres@127.0.0.1:5432/tanhui} \
             REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
 
-.PHONY: demo test lint bench lock messages messages-update system-deps-demo system-deps-test services clean
+.PHONY: demo test lint bench lock messages messages-update screenshots system-deps-demo system-deps-test services clean
 
 demo: system-deps-demo $(INSTALLED) messages
 	mkdir -p var
@@ -33,6 +33,10 @@ lint: $(INSTALLED)
 
 bench: system-deps-test $(INSTALLED) services
 	$(TEST_ENV) $(PY) -m bench $(BENCH)
+
+# Screenshots of the dashboard and the operator page for docs/, from a fresh embedded demo.
+screenshots: system-deps-test $(INSTALLED) messages
+	$(PY) scripts/screenshots.py
 
 lock:
 	scripts/lock

@@ -119,11 +119,20 @@ def line_chart(series: dict, *, title: str, width: int = 760, height: int = 260)
         colour = PALETTE[n % len(PALETTE)]
         path = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in sorted(values))
         last_d, last_v = sorted(values)[-1]
+        dots = format_html_join(
+            "",
+            '<circle cx="{}" cy="{}" r="3.5" fill="{}"><title>{}</title></circle>',
+            (
+                (f"{x(d):.1f}", f"{y(v):.1f}", colour, f"{name} {d}: {v:,.2f}")
+                for d, v in sorted(values)
+            ),
+        )
         lines.append(
             (
                 path,
                 colour,
                 f"{name}: {last_v:,.2f}",
+                dots,
                 f"{x(last_d) + 6:.1f}",
                 f"{y(last_v):.1f}",
                 colour,
@@ -156,7 +165,7 @@ def line_chart(series: dict, *, title: str, width: int = 760, height: int = 260)
     marks = format_html_join(
         "",
         '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"><title>{}</title>'
-        '</polyline><text x="{}" y="{}" font-size="11" fill="{}" '
+        '</polyline>{}<text x="{}" y="{}" font-size="11" fill="{}" '
         'dominant-baseline="middle">{}</text>',
         lines,
     )

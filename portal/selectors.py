@@ -7,6 +7,7 @@ from django.db.models import Q, Sum
 
 from compensation import accounts
 from compensation.models import RunTransfer, SettlementRun, Statement, Valuation
+from compensation.quantities import tonnes
 from compensation.sinks import sink_report
 from ledger.amounts import from_minor
 from ledger.models import Posting
@@ -96,7 +97,8 @@ def valuation_breakdown(valuation) -> list[tuple[str, Decimal]]:
     scheme = valuation.methodology_version.scheme
     names = dict(LandUseClass.objects.filter(scheme=scheme).values_list("code", "name_zh"))
     return [
-        (f"{r['land_use_code']} {names.get(r['land_use_code'], '')}", r["tonnes"]) for r in rows
+        (f"{r['land_use_code']} {names.get(r['land_use_code'], '')}", tonnes(Decimal(r["tonnes"])))
+        for r in rows
     ]
 
 
@@ -116,12 +118,17 @@ def region_overview(region) -> dict:
         channel: sum((v for k, v in balances.items() if k.endswith(f":{channel}")), Decimal("0.00"))
         for channel in accounts.CHANNELS
     }
-    transfers = (
+    transfers = list(
         RunTransfer.objects.filter(run__status__in=POSTED)
         .filter(Q(payer_region=region.code) | Q(payee_region=region.code))
         .select_related("run", "entry")
         .order_by("-entry__sequence")[:50]
     )
+    codes = {c for t in transfers for c in (t.payer_region, t.payee_region) if c}
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    for transfer in transfers:
+        transfer.payer_label = account_label(transfer.payer, names)
+        transfer.payee_label = account_label(transfer.payee, names)
     statements = (
         Statement.objects.filter(region=region, status=Statement.Status.ISSUED)
         .select_related("run__programme")

@@ -18,7 +18,7 @@ from pilots.styles import ZONE_COLOURS
 from portal import charts, selectors
 from portal.forms import MonitoringUploadForm
 
-SURPLUS, DEFICIT = "#2e7d32", "#c62828"
+SURPLUS, DEFICIT, NEUTRAL = "#2e7d32", "#c62828", "#bdbdbd"
 
 
 @login_required
@@ -82,6 +82,8 @@ def dashboard(request, pk: int):
 
 def _shade(net: Decimal, top: Decimal) -> str:
     """Green for a surplus, red for a deficit, stronger the larger it is."""
+    if net == 0:
+        return NEUTRAL
     strength = min(float(abs(net) / top), 1.0)
     base = SURPLUS if net > 0 else DEFICIT
     alpha = int(64 + 191 * strength)

@@ -41,3 +41,26 @@ def status_name(value: str) -> str:
 @register.filter
 def kind_name(value: str) -> str:
     return KIND_NAMES.get(value, value)
+
+
+PLACES = {"CNY": 2, "tCO2e": 3}
+CHANNEL_NAMES = {
+    "vertical": "纵向 vertical",
+    "horizontal": "横向 horizontal",
+    "market": "市场 market",
+}
+
+
+@register.filter
+def in_units(value, commodity: str) -> str:
+    """An amount with its commodity's places and thousands separators: 1,234.50 (CNY)."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    return f"{number:,.{PLACES.get(commodity, 2)}f}"
+
+
+@register.filter
+def channel_name(value: str) -> str:
+    return CHANNEL_NAMES.get(value, value)

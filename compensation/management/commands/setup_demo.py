@@ -17,9 +17,9 @@ from django.core.management.base import BaseCommand, CommandError
 from compensation.demo import load_channel_demo, settle_demo
 from compensation.models import MethodologyVersion
 from compensation.valuation import valuate
-from config.roles import FINANCE
+from config.roles import FINANCE, OPERATOR
 from pilots.demo import PROGRAMME_NAME, load_xinan_demo
-from pilots.models import PilotProgramme
+from pilots.models import OperatorAssignment, PilotProgramme, Region
 from pilots.regions import load_regions
 
 XINAN_RIVER_REGIONS = ["340000", "3410", "330000", "330100", "330127"]
@@ -27,6 +27,7 @@ XINAN_RIVER_REGIONS = ["340000", "3410", "330000", "330100", "330127"]
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "tanhui-demo-2026"  # noqa: S105 - printed to the person running the demo
 FINANCE_USERS = ("finance-maker", "finance-checker")
+OPERATOR_USER = "operator-huangshan"
 
 
 class Command(BaseCommand):
@@ -75,17 +76,29 @@ class Command(BaseCommand):
             f"Settlement run #{run.pk} for 2024: {run.get_status_display()} ({run.status}) "
             f"(started by {FINANCE_USERS[0]}, approved by {FINANCE_USERS[1]})."
         )
+        self._operator(OPERATOR_USER, region_code="341000")
         self.stdout.write(
             f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed); "
-            f"finance officials {' and '.join(FINANCE_USERS)} have the same password."
+            f"finance officials {' and '.join(FINANCE_USERS)} and the 黄山市 operator "
+            f"{OPERATOR_USER} have the same password."
         )
 
     def _finance_official(self, username):
+        return self._user(username, FINANCE)
+
+    def _operator(self, username, *, region_code):
+        user = self._user(username, OPERATOR)
+        OperatorAssignment.objects.get_or_create(
+            user=user, region=Region.objects.get(code=region_code)
+        )
+        return user
+
+    def _user(self, username, role):
         user, created = get_user_model().objects.get_or_create(
             username=username, defaults={"is_staff": True}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-            user.groups.add(Group.objects.get(name=FINANCE))
+            user.groups.add(Group.objects.get(name=role))
         return user

@@ -1,0 +1,90 @@
+"""Screenshots of the pilot dashboard and the operator page for docs/, from a fresh demo.
+
+Run by `make screenshots`: builds the embedded demo in a temporary directory,
+serves it, logs in as the demo finance official and the 黄山市 operator in
+Debian's headless Chromium (Playwright), and saves the pages as PNG.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "images"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "tanhui-demo-2026"  # noqa: S105 - the demo's published password
+SERVICES = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"}
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as var:
+        env = {k: v for k, v in os.environ.items() if k not in SERVICES} | {"TANHUI_VAR_DIR": var}
+
+        def manage(*args):
+            subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+
+        manage("migrate", "--noinput")
+        manage("setup_demo")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait(base)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
+                _shoot(browser, base, "finance-checker", "/pilots/1/", "dashboard.png")
+                _shoot(browser, base, "operator-huangshan", "/regions/341000/", "operator-page.png")
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    print(f"saved {OUT / 'dashboard.png'} and {OUT / 'operator-page.png'}")
+    return 0
+
+
+def _wait(base):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/admin/login/", timeout=2)  # noqa: S310 - localhost
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("the demo server did not start")
+
+
+def _shoot(browser, base, username, path, name):
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page.goto(f"{base}/admin/login/?next={path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}{path}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / name), full_page=True)
+    page.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
