@@ -13,6 +13,15 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from config.workers import PROJECT_ROOT
+from tests.compensation.statements.conftest import (  # noqa: F401 - fixtures for the scenarios
+    checker,
+    english,
+    issued,
+    maker,
+    pilot,
+    programme,
+    xinan,
+)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "e2e-passphrase-2026"

@@ -5,7 +5,6 @@ import pytest
 
 from compensation.models import SettlementRun
 from config.roles import FINANCE
-from tests.compensation.channels.conftest import english, programme, xinan  # noqa: F401
 from tests.compensation.settlement.conftest import make_pilot
 from tests.conftest import committing
 from tests.e2e.conftest import guide_shot, log_in
@@ -27,7 +26,7 @@ def press(page, action, reason):
 def test_start_watch_refuse_own_approval_then_approve_and_post(
     context,
     live_server,
-    programme,  # noqa: F811 - the imported fixture
+    programme,
     celery_worker_process,
 ):
     make_pilot(programme, 2024)

@@ -3,15 +3,6 @@ typing the address of 淳安县's statement."""
 
 from config.roles import OPERATOR
 from pilots.models import OperatorAssignment, Region
-from tests.compensation.statements.conftest import (  # noqa: F401 - fixtures
-    checker,
-    english,
-    issued,
-    maker,
-    pilot,
-    programme,
-    xinan,
-)
 from tests.conftest import committing
 from tests.e2e.conftest import guide_shot, log_in
 from tests.e2e.users import person
@@ -19,7 +10,7 @@ from tests.e2e.users import person
 pytestmark = committing
 
 
-def test_operator_sees_own_region_and_not_the_other(context, live_server, issued):  # noqa: F811
+def test_operator_sees_own_region_and_not_the_other(context, live_server, issued):
     operator = person(OPERATOR, "huangshan")
     OperatorAssignment.objects.create(user=operator, region=Region.objects.get(code="341000"))
     theirs = issued.statements.get(region__code="330127")

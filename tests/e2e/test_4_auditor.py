@@ -2,15 +2,6 @@
 sees it matches; a modified copy is refused with what differs."""
 
 from config.roles import AUDITOR
-from tests.compensation.statements.conftest import (  # noqa: F401 - fixtures
-    checker,
-    english,
-    issued,
-    maker,
-    pilot,
-    programme,
-    xinan,
-)
 from tests.conftest import committing
 from tests.e2e.conftest import guide_shot, log_in
 from tests.e2e.users import person
@@ -27,7 +18,7 @@ def verify(page, live_server, path):
     return result.inner_text()
 
 
-def test_download_verify_and_catch_a_modified_copy(context, live_server, issued, tmp_path):  # noqa: F811
+def test_download_verify_and_catch_a_modified_copy(context, live_server, issued, tmp_path):
     person(AUDITOR, "auditor")
     page = log_in(context, live_server, "auditor", next_path="/admin/compensation/statement/")
     row = page.locator("tr", has_text="黄山市")
