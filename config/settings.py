@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "rest_framework",
+    "rest_framework.authtoken",
+    "rest_framework_gis",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
     "auditlog",
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
     "compensation",
     "ledger",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -246,4 +251,25 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+
+# REST API: session for browsers, revocable tokens for systems; the UI's permissions.
+REST_FRAMEWORK = {
+    # Token first, so an unauthenticated request gets 401 with WWW-Authenticate: Token.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RoleModelPermissions"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.problem_details",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tanhui API",
+    "DESCRIPTION": "Ecological compensation ledger and settlement (碳汇补偿).",
+    "VERSION": "1",
+    "SWAGGER_UI_DIST": "SIDECAR",  # vendored assets: the docs work offline
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }

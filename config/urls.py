@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("statements/<int:pk>/<str:fmt>/", statement_file, name="statement_file"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("", include("portal.urls")),
 ]
