@@ -51,6 +51,7 @@ class RunViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.RunSerializer
     pagination_class = ByIdCursor
+    filterset_fields = ["programme", "status", "kind", "period_start", "period_end"]
 
     def get_queryset(self):
         if not sees_every_region(self.request.user):
@@ -63,6 +64,7 @@ class StatementViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = serializers.StatementSerializer
     pagination_class = ByIdCursor
+    filterset_fields = {"run": ["exact"], "status": ["exact"], "region__code": ["exact"]}
 
     def get_queryset(self):
         return scoped(Statement.objects.select_related("region"), self.request.user, "region__code")

@@ -100,3 +100,19 @@ def test_schema_and_offline_swagger_ui(client, world):
     page = docs.content.decode()
     assert "drf_spectacular_sidecar" in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+
+
+def test_filters_and_etags(api, world):
+    api.force_authenticate(world["users"]["auditor"])
+    run = world["run"]
+
+    filtered = api.get(f"/api/v1/statements/?run={run.pk}&region__code={world['other']}")
+    assert [s["region"] for s in filtered.json()["results"]] == [world["other"]]
+    assert api.get("/api/v1/runs/?status=draft").json()["results"] == []
+    assert len(api.get("/api/v1/runs/?status=statements").json()["results"]) == 1
+
+    first = api.get(f"/api/v1/runs/{run.pk}/")
+    etag = first["ETag"]
+    again = api.get(f"/api/v1/runs/{run.pk}/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert api.get("/api/v1/runs/?status=nonsense").status_code == 400
