@@ -12,7 +12,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgis://postgres@127.0.0.1:5432/tanhui} \
             REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
 
-.PHONY: demo test lint bench lock messages messages-update screenshots system-deps-demo system-deps-test services clean
+.PHONY: demo test test-faults lint bench lock messages messages-update screenshots system-deps-demo system-deps-test services clean
 
 demo: system-deps-demo $(INSTALLED) messages
 	mkdir -p var
@@ -23,6 +23,10 @@ demo: system-deps-demo $(INSTALLED) messages
 
 test: system-deps-test $(INSTALLED) messages services
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The reliability suite alone (also part of `make test`).
+test-faults: system-deps-test $(INSTALLED) messages services
+	$(TEST_ENV) $(VENV)/bin/pytest -m faults $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

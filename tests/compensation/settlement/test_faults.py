@@ -15,7 +15,7 @@ from ledger.verification import verify_ledger
 from tests.compensation.settlement.waiting import wait_for_status, wait_until
 from tests.conftest import CeleryWorker, committing
 
-pytestmark = [committing, pytest.mark.celery_worker]
+pytestmark = [committing, pytest.mark.celery_worker, pytest.mark.faults]
 
 SLOW = {
     # Each chunk and each posting pauses inside its transaction, so the kill lands mid-step.
@@ -106,4 +106,28 @@ def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, ch
     assert [r.status for r in results] == ["posted", "posted"]
     assert results[0].posted_at == results[1].posted_at
     assert posted_entries(run) == run.transfers.count()
+    assert verify_ledger().ok
+
+
+def test_database_connection_killed_mid_posting_retries_and_posts_once(
+    pilot, maker, checker, workers
+):
+    """pg_terminate_backend on the posting connection: the batch rolls back, the task retries."""
+    workers()
+    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    run = settlement.calculate(run, by=maker, inline=True)
+    settlement.approve(run, by=checker)
+
+    post_run.delay(run.pk, checker.pk)
+    wait_until(_posting_in_progress, what="posting holding its advisory lock")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks "
+            "WHERE locktype = 'advisory' AND classid = %s",
+            [settlement.RUN_LOCKS],
+        )
+        assert cursor.fetchone()[0] is True
+
+    run = wait_for_status(run, "statements")
+    assert posted_entries(run) == run.transfers.count() == 4
     assert verify_ledger().ok
