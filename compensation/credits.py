@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
-from compensation import accounts
+from compensation import accounts, serials
 from compensation.booking import book_transfers
 from compensation.channels import ProposedTransfer
 from compensation.exceptions import CreditError
@@ -254,11 +254,8 @@ def _move(units: UnitRange, *, holder, to_holder, status, operation) -> None:
     for block in _blocks_for(units, holder):
         inside_first = max(block.first_unit, units.first_unit)
         inside_last = min(block.last_unit, units.last_unit)
+        outside = serials.split(block.first_unit, block.last_unit, inside_first, inside_last)
         kept_operation = block.operation_id
-        outside = [
-            (block.first_unit, inside_first - 1),
-            (inside_last + 1, block.last_unit),
-        ]
         block.first_unit, block.last_unit = inside_first, inside_last
         block.holder, block.status, block.operation = to_holder, status, operation
         block.save(update_fields=["first_unit", "last_unit", "holder", "status", "operation"])
@@ -272,7 +269,6 @@ def _move(units: UnitRange, *, holder, to_holder, status, operation) -> None:
                 operation_id=kept_operation,
             )
             for first, last in outside
-            if first <= last
         )
     _merge_active(units.batch, to_holder)
 
@@ -284,14 +280,17 @@ def _merge_active(batch, holder) -> None:
             "first_unit"
         )
     )
-    keep = None
-    for block in blocks:
-        if keep is not None and block.first_unit == keep.last_unit + 1:
-            keep.last_unit = block.last_unit
-            block.delete()
+    merged = serials.merge([(b.first_unit, b.last_unit) for b in blocks])
+    if len(merged) == len(blocks):
+        return
+    for first, last in merged:
+        inside = [b for b in blocks if first <= b.first_unit <= last]
+        keep, *absorbed = inside
+        # Delete first: blocks of a batch never overlap, not even for a moment.
+        CreditBlock.objects.filter(pk__in=[b.pk for b in absorbed]).delete()
+        if keep.last_unit != last:
+            keep.last_unit = last
             keep.save(update_fields=["last_unit"])
-        else:
-            keep = block
 
 
 def _operate(units: UnitRange, *, kind, holder, to_holder, status, key, on, by, **fields):
