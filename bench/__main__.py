@@ -29,7 +29,8 @@ def main() -> int:
     if not modules:
         print("No benchmarks in bench/ yet: nothing was measured.")
         return 0
-    connection.settings_dict["TEST"]["NAME"] = "tanhui_bench"
+    # Its own name, so a benchmark never drops a database a test run is using.
+    connection.settings_dict["TEST"]["NAME"] = os.environ.get("TANHUI_BENCH_DB", "tanhui_bench")
     databases = setup_databases(verbosity=0, interactive=False)
     report = Report()
     try:
