@@ -5,7 +5,7 @@ model permissions: operators get view permissions on region-bound models, and
 config.access limits every list, page, download and API to their regions.
 """
 
-OUR_APPS = ("pilots", "compensation", "ledger")
+OUR_APPS = ("pilots", "compensation", "ledger", "supervision")
 
 FINANCE = "finance official"
 ECOLOGY = "ecology official"
@@ -45,6 +45,8 @@ EDITS = {
         ("compensation", "ecologicalindex"): ("add", "change", "delete"),
         ("compensation", "monitoringrecord"): ("add", "change", "delete"),
         ("compensation", "creditproject"): ("add", "change"),
+        ("supervision", "alertrule"): ("add", "change", "delete"),
+        ("supervision", "alert"): ("acknowledge",),
     },
     # Operators see their own regions' data only (config.access scopes every list).
     OPERATOR: {
@@ -59,6 +61,8 @@ EDITS = {
         ("compensation", "runtransfer"): ("view",),
         ("compensation", "statement"): ("view",),
         ("compensation", "monitoringrecord"): ("view", "add"),
+        ("supervision", "changedetection"): ("view",),
+        ("supervision", "alert"): ("view", "acknowledge"),
     },
     AUDITOR: {
         ("compensation", "statement"): ("verify",),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "ledger",
     "portal",
     "api",
+    "supervision",
 ]
 
 MIDDLEWARE = [

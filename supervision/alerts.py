@@ -1,0 +1,216 @@
+"""Alert rules evaluated against a region's detections and valuations (预警).
+
+Each rule kind yields candidates with a fingerprint naming what they are
+about (a pair of planning versions, a year, a plan); the unique constraint on
+(rule, region, fingerprint) makes evaluating again raise nothing new, even
+when two workers evaluate at once.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.gis.geos import MultiPolygon
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from compensation.models import RegionPosition
+from config.access import can_view_region
+from pilots.geometry import STORAGE_SRID, area_m2
+from pilots.models import Region, Zone
+from supervision.changes import hectares, latest_plan
+from supervision.exceptions import AcknowledgementRefused
+from supervision.models import Alert, AlertRule, ChangeDetection
+
+PERCENT = Decimal("0.01")
+
+
+@dataclass
+class Candidate:
+    fingerprint: str
+    year: int
+    measured: Decimal
+    facts: dict
+    detection: ChangeDetection | None = None
+    geometry: MultiPolygon | None = field(default=None, repr=False)
+
+
+def evaluate_rules(region: Region) -> list[Alert]:
+    """Raise the alerts the region's data calls for; returns only the newly raised ones."""
+    rules = AlertRule.objects.filter(active=True).filter(Q(region=region) | Q(region__isnull=True))
+    raised = []
+    for rule in rules.order_by("pk"):
+        for candidate in CHECKS[rule.kind](rule, region):
+            alert = _raise(rule, region, candidate)
+            if alert is not None:
+                raised.append(alert)
+    return raised
+
+
+def describe(alert: Alert) -> str:
+    """The alert in the reader's language, from the facts stored with it."""
+    facts = alert.facts
+    if alert.rule.kind == AlertRule.Kind.ENCROACHMENT:
+        return _(
+            "%(area)s ha of %(kind)s in planning version %(before)s is developed land in "
+            "version %(after)s (%(pieces)s pieces)."
+        ) % {**facts, "kind": Zone.Kind(facts["kind"]).label}
+    if alert.rule.kind == AlertRule.Kind.SINK_DECLINE:
+        return (
+            _(
+                "The protected sink fell by %(percent)s%% from %(before)s tCO2e in %(year_before)s "
+                "to %(after)s tCO2e in %(year)s; the rule allows %(threshold)s%%."
+            )
+            % facts
+        )
+    return (
+        _(
+            "Permanent basic farmland covers %(area)s ha in planning version %(plan)s, below the "
+            "quota of %(quota)s ha."
+        )
+        % facts
+    )
+
+
+def acknowledge(*, alert: Alert, user, comment: str) -> Alert:
+    """Record who looked at the alert and what they found; once, with a comment."""
+    comment = comment.strip()
+    if not user.has_perm("supervision.acknowledge_alert") or not can_view_region(
+        user, alert.region.code
+    ):
+        raise AcknowledgementRefused(_("You may not acknowledge alerts of this region."))
+    if not comment:
+        raise AcknowledgementRefused(_("Say what was found or done: a comment is required."))
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        if locked.acknowledged:
+            raise AcknowledgementRefused(
+                _("This alert was already acknowledged by %(user)s.")
+                % {"user": locked.acknowledged_by}
+            )
+        locked.acknowledged_at = timezone.now()
+        locked.acknowledged_by = user
+        locked.comment = comment
+        locked.full_clean()
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "comment"])
+    return locked
+
+
+def _raise(rule: AlertRule, region: Region, candidate: Candidate) -> Alert | None:
+    try:
+        with transaction.atomic():
+            alert, created = Alert.objects.get_or_create(
+                rule=rule,
+                region=region,
+                fingerprint=candidate.fingerprint,
+                defaults={
+                    "year": candidate.year,
+                    "measured": candidate.measured,
+                    "facts": candidate.facts,
+                    "detection": candidate.detection,
+                    "geometry": candidate.geometry,
+                },
+            )
+    except IntegrityError:  # raised by a concurrent evaluation a moment ago
+        return None
+    if not created:
+        return None
+    if rule.recipients:
+        transaction.on_commit(lambda: _notify(alert))
+    return alert
+
+
+def _notify(alert: Alert) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        send_mail(
+            subject=_("Tanhui alert: %(rule)s, %(region)s")
+            % {"rule": alert.rule.name, "region": alert.region.name},
+            message=describe(alert),
+            from_email=None,
+            recipient_list=alert.rule.recipients,
+        )
+
+
+def _encroachment(rule: AlertRule, region: Region):
+    detections = ChangeDetection.objects.filter(
+        region=region, subject=ChangeDetection.Subject.PLANNING
+    ).select_related("before_version", "after_version")
+    for detection in detections.order_by("pk"):
+        pieces = list(detection.encroachments.filter(protected_kind=rule.protected_kind))
+        area = sum((p.area_ha for p in pieces), Decimal(0))
+        if not pieces or area < rule.threshold:
+            continue
+        yield Candidate(
+            fingerprint=f"plan:{detection.before_version_id}:{detection.after_version_id}",
+            year=detection.after_version.effective_from.year,
+            measured=area,
+            facts={
+                "area": str(area),
+                "kind": rule.protected_kind,
+                "before": detection.before_version.version,
+                "after": detection.after_version.version,
+                "pieces": len(pieces),
+            },
+            detection=detection,
+            geometry=_merged(p.geometry for p in pieces),
+        )
+
+
+def _sink_decline(rule: AlertRule, region: Region):
+    by_year = {}
+    positions = RegionPosition.objects.filter(region=region, valuation__current=True)
+    for position in positions.select_related("valuation").order_by("valuation__pk"):
+        by_year[position.valuation.year] = position
+    for year, after in sorted(by_year.items()):
+        before = by_year.get(year - 1)
+        if before is None or before.sink_tco2e <= 0:
+            continue
+        decline = ((before.sink_tco2e - after.sink_tco2e) * 100 / before.sink_tco2e).quantize(
+            PERCENT
+        )
+        if decline <= rule.threshold:
+            continue
+        yield Candidate(
+            fingerprint=f"sink:{year}",
+            year=year,
+            measured=decline,
+            facts={
+                "percent": str(decline),
+                "before": str(before.sink_tco2e),
+                "after": str(after.sink_tco2e),
+                "year_before": year - 1,
+                "year": year,
+                "threshold": str(rule.threshold),
+            },
+        )
+
+
+def _farmland_quota(rule: AlertRule, region: Region):
+    plan = latest_plan(region)
+    if plan is None:
+        return
+    farmland = list(plan.zones.filter(kind=Zone.Kind.PERMANENT_BASIC_FARMLAND))
+    area = hectares(sum(area_m2(z.geometry) for z in farmland))
+    if area >= rule.threshold:
+        return
+    yield Candidate(
+        fingerprint=f"quota:{plan.pk}",
+        year=plan.effective_from.year,
+        measured=area,
+        facts={"area": str(area), "plan": plan.version, "quota": str(rule.threshold)},
+        geometry=_merged(z.geometry for z in farmland) if farmland else None,
+    )
+
+
+def _merged(geometries) -> MultiPolygon:
+    return MultiPolygon(*[part for g in geometries for part in g], srid=STORAGE_SRID)
+
+
+CHECKS = {
+    AlertRule.Kind.ENCROACHMENT: _encroachment,
+    AlertRule.Kind.SINK_DECLINE: _sink_decline,
+    AlertRule.Kind.FARMLAND_QUOTA: _farmland_quota,
+}

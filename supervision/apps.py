@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    """Dynamic supervision (动态监管): change detection, alerts, evaluation reports, exports."""
+
+    name = "supervision"
+    verbose_name = _("Supervision")
+
+    def ready(self):
+        from supervision import signals  # noqa: F401 - connects the receivers
