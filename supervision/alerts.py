@@ -56,7 +56,7 @@ def describe(alert: Alert) -> str:
     if alert.rule.kind == AlertRule.Kind.ENCROACHMENT:
         return _(
             "%(area)s ha of %(kind)s in planning version %(before)s is developed land in "
-            "version %(after)s (%(pieces)s pieces)."
+            "version %(after)s."
         ) % {**facts, "kind": Zone.Kind(facts["kind"]).label}
     if alert.rule.kind == AlertRule.Kind.SINK_DECLINE:
         return (
