@@ -49,3 +49,16 @@ def scoped(queryset: QuerySet, user, *region_paths: str) -> QuerySet:
     for path in region_paths:
         condition |= Q(**{f"{path}__in": codes})
     return queryset.filter(condition).distinct()
+
+
+def region_or_404(user, code: str):
+    """The region `code` if `user` may see it; otherwise "not found", as if it did not exist."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from pilots.models import Region
+
+    region = get_object_or_404(Region, code=code)
+    if not can_view_region(user, code):
+        raise Http404
+    return region

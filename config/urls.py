@@ -10,5 +10,6 @@ urlpatterns = [
     path("statements/<int:pk>/<str:fmt>/", statement_file, name="statement_file"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
+    path("supervision/", include("supervision.urls")),
     path("", include("portal.urls")),
 ]

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from compensation.imports import import_monitoring
 from compensation.maps import svg_map
 from compensation.models import Agreement
-from config.access import can_view_region, region_codes_of, sees_every_region
+from config.access import region_codes_of, region_or_404, sees_every_region
 from pilots.imports import ImportRejected
 from pilots.models import PilotProgramme, Region
 from pilots.styles import ZONE_COLOURS
 from portal import charts, selectors
 from portal.forms import MonitoringUploadForm
+from supervision.selectors import supervision_overview
 
 SURPLUS, DEFICIT, NEUTRAL = "#2e7d32", "#c62828", "#bdbdbd"
 
@@ -90,16 +91,9 @@ def _shade(net: Decimal, top: Decimal) -> str:
     return f"{base}{alpha:02x}"
 
 
-def _region_for(request, code: str) -> Region:
-    region = get_object_or_404(Region, code=code)
-    if not can_view_region(request.user, code):
-        raise Http404  # not "forbidden": another region's page does not exist for you
-    return region
-
-
 @login_required
 def region_page(request, code: str):
-    region = _region_for(request, code)
+    region = region_or_404(request.user, code)
     zones = selectors.region_zones(region)
     overview = selectors.region_overview(region)
     agreements = Agreement.objects.filter(parties__region=region).distinct()
@@ -115,13 +109,14 @@ def region_page(request, code: str):
         "can_submit": agreements.exists()
         and request.user.has_perm("compensation.add_monitoringrecord"),
         **overview,
+        **supervision_overview(region, request.user),
     }
     return render(request, "portal/region.html", context)
 
 
 @login_required
 def submit_monitoring(request, code: str):
-    region = _region_for(request, code)
+    region = region_or_404(request.user, code)
     if not request.user.has_perm("compensation.add_monitoringrecord"):
         raise Http404
     agreements = Agreement.objects.filter(parties__region=region).distinct()

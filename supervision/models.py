@@ -245,7 +245,9 @@ class Alert(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     measured = models.DecimalField(_("measured value"), max_digits=16, decimal_places=4)
     facts = models.JSONField(_("facts"), default=dict)
-    geometry = models.MultiPolygonField(_("map of the change"), srid=STORAGE_SRID, null=True)
+    geometry = models.MultiPolygonField(
+        _("map of the change"), srid=STORAGE_SRID, null=True, blank=True
+    )
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(

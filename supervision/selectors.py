@@ -1,0 +1,37 @@
+"""What a region's page shows of supervision: its alerts, with maps, and its report years."""
+
+from supervision.alerts import describe
+from supervision.exchange import LAYERS
+from supervision.maps import change_map
+from supervision.models import Alert, ChangeDetection
+
+SHOWN_ALERTS = 20
+
+
+def supervision_overview(region, user) -> dict:
+    alerts = list(
+        Alert.objects.filter(region=region)
+        .select_related("rule", "acknowledged_by")
+        .order_by("acknowledged_at", "-raised_at")[:SHOWN_ALERTS]
+    )
+    for alert in alerts:
+        alert.text = describe(alert)
+        alert.map = change_map(region, [(alert.geometry, alert.text)])
+    return {
+        "alerts": alerts,
+        "can_acknowledge": user.has_perm("supervision.acknowledge_alert"),
+        "evaluation_years": report_years(region),
+        "export_layers": LAYERS,
+    }
+
+
+def report_years(region) -> list[int]:
+    """Years with a valuation position or a detected change, latest first."""
+    years = set(
+        region.regionposition_set.filter(valuation__current=True).values_list(
+            "valuation__year", flat=True
+        )
+    )
+    for detection in ChangeDetection.objects.filter(region=region).select_related("after_version"):
+        years.add(detection.after_year or detection.after_version.effective_from.year)
+    return sorted(years, reverse=True)
