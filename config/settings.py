@@ -250,6 +250,17 @@ if PRODUCTION:
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS.append("security.W021")
 
+# Alert notifications (supervision). Outside production they are printed, never sent.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tanhui@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -70,13 +70,32 @@ def load_xinan_demo() -> PilotProgramme | None:
 
 
 def _plan_region(region: Region) -> None:
-    version = PlanningVersion.objects.create(
+    _plan(region, version=1, effective_from=date(2021, 1, 1), urban_share=0.04, survey_year=2023)
+
+
+def load_second_year(region: Region) -> bool:
+    """Plan v2 (2025), whose town takes red line and farmland, and the 2025 survey showing it.
+
+    Gives supervision something to find: encroachments, a transition matrix
+    (land built up), a lower sink. Returns False when v2 already exists.
+    """
+    if PlanningVersion.objects.filter(region=region, version=2).exists():
+        return False
+    with transaction.atomic():
+        _plan(
+            region, version=2, effective_from=date(2025, 1, 1), urban_share=0.08, survey_year=2025
+        )
+    return True
+
+
+def _plan(region, *, version, effective_from, urban_share, survey_year) -> None:
+    plan = PlanningVersion.objects.create(
         region=region,
         name=f"{region.name}国土空间总体规划（演示）",
-        version=1,
-        effective_from=date(2021, 1, 1),
+        version=version,
+        effective_from=effective_from,
     )
-    urban = _urban_core(region)
+    urban = _urban_core(region, share=urban_share)
     cells = list(_cells(region))
     zones = [("urban_development_boundary", "城镇开发边界 SYNTHETIC", urban)]
     for kind, label, remainder in (
@@ -89,8 +108,8 @@ def _plan_region(region: Region) -> None:
         )
         zones.append((kind, label, area))
     import_zones(
-        name=f"demo-zones-{region.code}.geojson",
-        planning_version=version,
+        name=f"demo-zones-{region.code}-v{version}.geojson",
+        planning_version=plan,
         data=_collection(
             (kind, {"name": label, "kind": kind}, geometry) for kind, label, geometry in zones
         ),
@@ -100,22 +119,22 @@ def _plan_region(region: Region) -> None:
         for key, cell in cells
     )
     import_land_cover(
-        name=f"demo-land-cover-{region.code}.geojson",
+        name=f"demo-land-cover-{region.code}-{survey_year}.geojson",
         data=land_cover,
         region=region,
         default_scheme="third-survey",
-        default_survey_year=2023,
+        default_survey_year=survey_year,
         source=SYNTHETIC,
         synthetic=True,
     )
-    version.published = True
-    version.save()
+    plan.published = True
+    plan.save()
 
 
-def _urban_core(region: Region):
-    """A disc of about 4% of the region around a point inside it, clipped to the region."""
+def _urban_core(region: Region, *, share: float):
+    """A disc of `share` of the region around a point inside it, clipped to the region."""
     centre = region.geometry.point_on_surface
-    radius = math.sqrt(0.04 * region.geometry.area / math.pi)
+    radius = math.sqrt(share * region.geometry.area / math.pi)
     return centre.buffer(radius, quadsegs=16).intersection(region.geometry)
 
 

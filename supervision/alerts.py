@@ -99,6 +99,11 @@ def acknowledge(*, alert: Alert, user, comment: str) -> Alert:
     return locked
 
 
+def plain(value: Decimal) -> str:
+    """5.0000 -> "5", 12.5000 -> "12.5", 10 -> "10" (never "1E+1")."""
+    return f"{value.normalize():f}"
+
+
 def _raise(rule: AlertRule, region: Region, candidate: Candidate) -> Alert | None:
     try:
         with transaction.atomic():
@@ -183,7 +188,7 @@ def _sink_decline(rule: AlertRule, region: Region):
                 "after": str(after.sink_tco2e),
                 "year_before": year - 1,
                 "year": year,
-                "threshold": str(rule.threshold),
+                "threshold": plain(rule.threshold),
             },
         )
 
@@ -200,7 +205,7 @@ def _farmland_quota(rule: AlertRule, region: Region):
         fingerprint=f"quota:{plan.pk}",
         year=plan.effective_from.year,
         measured=area,
-        facts={"area": str(area), "plan": plan.version, "quota": str(rule.threshold)},
+        facts={"area": str(area), "plan": plan.version, "quota": plain(rule.threshold)},
         geometry=_merged(z.geometry for z in farmland) if farmland else None,
     )
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 
 from compensation.models import MethodologyVersion, Valuation
 from compensation.quantities import HECTARES, co2e_per_ha, sink_tonnes, tonnes
@@ -102,7 +102,7 @@ def detect_planning_change(
     stored = ChangeDetection.objects.filter(key=key).first()
     if stored is not None:
         return stored
-    survey = _latest_survey(before.region)
+    survey = _survey_before(before.region, after.effective_from.year)
     sinks = [
         _protected_sink(plan=v.pk, region=before.region, year=survey, version=methodology_version)
         for v in (before, after)
@@ -332,8 +332,12 @@ def _check_versions(before: PlanningVersion, after: PlanningVersion) -> None:
         )
 
 
-def _latest_survey(region: Region) -> int | None:
-    return LandCover.objects.filter(region=region).aggregate(year=Max("survey_year"))["year"]
+def _survey_before(region: Region, year: int) -> int | None:
+    """The land as it was when a plan took effect: the latest survey before `year`, else the
+    earliest there is. The sink change then says what the new plan gives up or gains."""
+    cover = LandCover.objects.filter(region=region)
+    earlier = cover.filter(survey_year__lt=year).aggregate(year=Max("survey_year"))["year"]
+    return earlier or cover.aggregate(year=Min("survey_year"))["year"]
 
 
 def latest_plan(region: Region) -> PlanningVersion | None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from compensation.accounts import CHANNELS
 from compensation.models import EmissionInventory, RegionPosition, RunTransfer, SettlementRun
 from pilots.geometry import area_km2
-from pilots.models import PlanningVersion, Region, Zone
+from pilots.models import PilotMembership, PlanningVersion, Region, Zone
 from supervision.models import Alert, ChangeDetection
 
 PERCENT = Decimal("0.01")
@@ -42,6 +42,11 @@ class Evaluation:
         if self.position is None or self.previous is None:
             return None
         return self.position.sink_tco2e - self.previous.sink_tco2e
+
+    @property
+    def role(self) -> str:
+        """Protector or beneficiary, as the net position makes the region, translated."""
+        return PilotMembership.Role(self.position.role).label if self.position else ""
 
     @property
     def emissions_change(self) -> Decimal | None:

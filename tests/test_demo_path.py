@@ -85,7 +85,7 @@ def test_demo_serves_the_login_page_in_chinese(demo_server):
     assert "碳汇生态保护补偿" in page
 
 
-def test_demo_credentials_log_in(demo_server):
+def _log_in(demo_server, username):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     login_url = demo_server["base"] + "/admin/login/"
@@ -94,19 +94,37 @@ def test_demo_credentials_log_in(demo_server):
     form = urllib.parse.urlencode(
         {
             "csrfmiddlewaretoken": token,
-            "username": DEMO_USERNAME,
+            "username": username,
             "password": DEMO_PASSWORD,
             "next": "/admin/",
         }
     ).encode()
-
     with opener.open(
         urllib.request.Request(login_url, data=form, headers={"Referer": login_url}), timeout=10
     ) as rsp:
-        landing = rsp.read().decode()
+        return opener, rsp.url, rsp.read().decode()
 
-    assert rsp.url == demo_server["base"] + "/admin/"
+
+def test_demo_credentials_log_in(demo_server):
+    _opener, landed_on, landing = _log_in(demo_server, DEMO_USERNAME)
+
+    assert landed_on == demo_server["base"] + "/admin/"
     assert 'id="logout-form"' in landing
+
+
+def test_demo_supervision_shows_changes_and_alerts_once(demo_server):
+    summary = "Supervision: 2 detected changes and 4 alerts"
+    assert summary in demo_server["first"]
+    assert summary in demo_server["second"]
+    opener, _landed_on, _landing = _log_in(demo_server, "operator-huangshan")
+    report = demo_server["base"] + "/supervision/regions/341000/evaluation/2025/"
+
+    with opener.open(urllib.request.Request(report, headers={"Accept-Language": "en"})) as rsp:
+        page = rsp.read().decode()
+
+    assert "ha of ecological red line in planning version 1 is developed land" in page
+    assert "The protected sink fell by" in page
+    assert "rows: from; columns: to (ha)" in page
 
 
 def test_demo_health_reports_spatialite_and_in_process_celery(demo_server):

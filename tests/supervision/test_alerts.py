@@ -1,9 +1,11 @@
 """Alert rules on hand-made plans, surveys and valuations: raised once, acknowledged once."""
 
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from compensation.valuation import valuate
@@ -118,7 +120,7 @@ def test_farmland_below_its_quota_raises_an_alert(huangshan):
 
     alert = Alert.objects.get()
     assert alert.measured.quantize(Decimal("0.1")) == Decimal("100.0")
-    assert alert.facts["quota"] == "150.0000"
+    assert alert.facts["quota"] == "150"
 
 
 def test_a_quota_rule_needs_a_region_and_an_encroachment_rule_a_kind(db):
@@ -206,3 +208,15 @@ def test_the_database_refuses_the_same_alert_twice(alert):
             "facts, now(), '' FROM supervision_alert WHERE id = %s",
             [alert.pk],
         )
+
+
+def test_the_supervise_command_reports_new_alerts_once(huangshan, growing_town):
+    rule("encroachment", protected_kind="ecological_red_line")
+    first, second = StringIO(), StringIO()
+
+    call_command("supervise", "341000", stdout=first)
+    call_command("supervise", "341000", stdout=second)
+
+    assert "341000 黄山市: 1 new alerts" in first.getvalue()
+    assert "ha of ecological red line in planning version 1" in first.getvalue()
+    assert "341000 黄山市: 0 new alerts" in second.getvalue()

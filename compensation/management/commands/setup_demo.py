@@ -12,6 +12,7 @@ changes nothing that already exists.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from compensation.demo import load_channel_demo, settle_demo
@@ -77,6 +78,8 @@ class Command(BaseCommand):
             f"(started by {FINANCE_USERS[0]}, approved by {FINANCE_USERS[1]})."
         )
         self._operator(OPERATOR_USER, region_code="341000")
+        # By name, not import: supervision builds on compensation, never the other way round.
+        call_command("setup_supervision_demo", stdout=self.stdout)
         self.stdout.write(
             f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed); "
             f"finance officials {' and '.join(FINANCE_USERS)} and the 黄山市 operator "
