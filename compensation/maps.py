@@ -15,8 +15,11 @@ def density_colour(tonnes_per_ha: float, top: float) -> str:
     return SINK_SCALE[step]
 
 
-def svg_map(shapes):
-    """`shapes`: (geometry in degrees, fill colour, title). Returns safe SVG markup."""
+def svg_map(shapes, *, label: str):
+    """`shapes`: (geometry in degrees, fill colour, title). Returns safe SVG markup.
+
+    `label` is the map's accessible name (screen readers announce it; each shape's
+    title is its tooltip)."""
     shapes = [(g.simplify(0.002, preserve_topology=True), c, t) for g, c, t in shapes if g]
     if not shapes:
         return "-"
@@ -46,10 +49,12 @@ def svg_map(shapes):
     height = f"{height:.0f}"
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" '
-        'viewBox="0 0 {} {}" role="img">{}</svg>',
+        'viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>{}</svg>',
         WIDTH,
         height,
         WIDTH,
         height,
+        label,
+        label,
         paths,
     )

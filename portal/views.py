@@ -52,12 +52,15 @@ def dashboard(request, pk: int):
         "runs": runs,
         "run": run,
         "position_map": svg_map(
-            (
-                p.region.geometry,
-                _shade(p.net_tco2e, top),
-                f"{p.region.name}: {p.net_tco2e:,} tCO2e",
-            )
-            for p in positions
+            [
+                (
+                    p.region.geometry,
+                    _shade(p.net_tco2e, top),
+                    f"{p.region.name}: {p.net_tco2e:,} tCO2e",
+                )
+                for p in positions
+            ],
+            label=_("Regions by net carbon position"),
         )
         if positions
         else "",
@@ -101,7 +104,8 @@ def region_page(request, code: str):
         "region": region,
         "zones": zones,
         "zone_map": svg_map(
-            (z.geometry, ZONE_COLOURS[z.kind], f"{z.get_kind_display()} {z.name}") for z in zones
+            ((z.geometry, ZONE_COLOURS[z.kind], f"{z.get_kind_display()} {z.name}") for z in zones),
+            label=_("Zones of %(region)s") % {"region": region.name},
         )
         if zones
         else "",

@@ -1,5 +1,7 @@
 """The map of a change: the region in grey, what changed in red, drawn as SVG (no tiles)."""
 
+from django.utils.translation import gettext as _
+
 from compensation.maps import svg_map
 
 BACKDROP, CHANGE_COLOUR = "#eeeeee", "#d32f2f"
@@ -12,5 +14,6 @@ def change_map(region, changes) -> str:
         return ""
     return svg_map(
         [(region.geometry, BACKDROP, region.name)]
-        + [(geometry, CHANGE_COLOUR, title) for geometry, title in changes]
+        + [(geometry, CHANGE_COLOUR, title) for geometry, title in changes],
+        label=_("Map of the change in %(region)s: changed land in red") % {"region": region.name},
     )

@@ -237,11 +237,12 @@ class ValuationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         density = {z: float(t / a) if a else 0.0 for z, (a, t) in per_zone.items()}
         top = max(density.values(), default=0.0)
         zones = Zone.objects.filter(pk__in=density).select_related("region")
-        return svg_map(
+        shapes = [
             (
                 zone.geometry,
                 density_colour(density[zone.pk], top),
                 f"{zone.region.name} {zone.get_kind_display()}: {density[zone.pk]:.2f} tCO2e/ha",
             )
             for zone in zones
-        )
+        ]
+        return svg_map(shapes, label=_("Zones by sink density (tCO2e per ha)"))
