@@ -3,11 +3,15 @@ from django.urls import include, path
 
 from compensation.views import statement_file
 from config.health import healthz
+from config.twofactor import TwoFactorLoginForm, two_factor
+
+admin.site.login_form = TwoFactorLoginForm
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("statements/<int:pk>/<str:fmt>/", statement_file, name="statement_file"),
+    path("account/two-factor/", two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("supervision/", include("supervision.urls")),

@@ -59,11 +59,14 @@ def test_finance_officials_do_not_edit_zones():
     assert not {"add_zone", "change_zone", "add_carbonprice"} & codenames
 
 
-def test_operators_view_region_bound_data_and_add_only_monitoring_data():
+def test_operators_view_region_bound_data_add_monitoring_data_and_acknowledge_alerts():
     codenames = _codenames(OPERATOR)
 
     assert {"view_zone", "view_statement", "view_runtransfer", "add_monitoringrecord"} <= codenames
-    assert {c for c in codenames if not c.startswith("view_")} == {"add_monitoringrecord"}
+    assert {c for c in codenames if not c.startswith("view_")} == {
+        "add_monitoringrecord",
+        "acknowledge_alert",
+    }
     assert not {"view_journalentry", "view_account", "view_valuation", "view_logentry"} & codenames
 
 
