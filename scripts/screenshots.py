@@ -1,4 +1,4 @@
-"""Screenshots of the pilot dashboard and the operator page for docs/, from a fresh demo.
+"""Screenshots of the dashboard, the operator page and an evaluation for docs/, from a fresh demo.
 
 Run by `make screenshots`: builds the embedded demo in a temporary directory,
 serves it, logs in as the demo finance official and the 黄山市 operator in
@@ -55,11 +55,18 @@ def main() -> int:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
                 _shoot(browser, base, "finance-checker", "/pilots/1/", "dashboard.png")
                 _shoot(browser, base, "operator-huangshan", "/regions/341000/", "operator-page.png")
+                _shoot(
+                    browser,
+                    base,
+                    "operator-huangshan",
+                    "/supervision/regions/341000/evaluation/2025/",
+                    "evaluation.png",
+                )
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print(f"saved {OUT / 'dashboard.png'} and {OUT / 'operator-page.png'}")
+    print(f"saved dashboard.png, operator-page.png and evaluation.png in {OUT}")
     return 0
 
 
