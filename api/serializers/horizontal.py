@@ -41,7 +41,7 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    carbon_market = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    carbon_market = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     parties = PartySerializer(many=True, read_only=True)
     rounds = RoundSerializer(many=True, read_only=True)
 

@@ -43,7 +43,7 @@ class LegSerializer(serializers.ModelSerializer):
 
 class EntrySerializer(serializers.ModelSerializer):
     postings = LegSerializer(many=True, read_only=True)
-    reverses = serializers.IntegerField(source="reverses.sequence", read_only=True, default=None)
+    reverses = serializers.IntegerField(source="reverses.sequence", read_only=True, allow_null=True)
 
     class Meta:
         model = JournalEntry
