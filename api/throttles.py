@@ -6,6 +6,8 @@ deployments can change them without re-importing these classes. Counts live in
 the default cache (Redis when REDIS_URL is set).
 """
 
+import hashlib
+
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -59,7 +61,9 @@ class AuthUserThrottle(_Throttle):
     scope = "auth-user"
 
     def get_cache_key(self, request, view):
-        username = str(request.data.get("username", ""))[:150].lower() if request.data else ""
+        username = str(request.data.get("username", "")).lower() if request.data else ""
         if not username:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": username}
+        # Hashed: a username may hold any character, a cache key may not.
+        ident = hashlib.sha256(username.encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
