@@ -58,6 +58,13 @@ def test_same_key_with_another_body_is_409_and_runs_nothing(api, project):
     assert other["Content-Type"] == "application/problem+json"
     assert other.json()["type"].endswith("/conflict")
     assert "different request" in other.json()["detail"]
+    chinese = api.post(
+        f"/api/v1/credit-projects/{project.pk}/issue/",
+        {"vintage": 2022, "on": "2025-06-01"},
+        format="json",
+        headers={"Idempotency-Key": "k1", "Accept-Language": "zh-hans"},
+    )
+    assert chinese.json()["detail"].startswith("此 Idempotency-Key 已用于另一个请求")
     assert IssuanceBatch.objects.count() == 1
 
 
