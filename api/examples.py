@@ -247,6 +247,15 @@ RUN_STARTED = response(
     202,
 )
 REASON = request("Reason", {"reason": "figures checked against the 2024 budget"})
+RUN_POSTING = response(
+    "Queued for posting", {**RUN.value, "status": "approved", "posted_at": None}, 202
+)
+MONITORING_UPLOAD = OpenApiExample(
+    "Annual means",
+    value={"agreement": 3, "file": "means-2024.csv"},
+    request_only=True,
+    media_type="multipart/form-data",
+)
 RUN_APPROVED = response("Approved", {**RUN.value, "status": "approved", "posted_at": None})
 STATEMENT = response(
     "Huangshan statement",

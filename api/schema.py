@@ -5,11 +5,14 @@ application/problem+json; writes that take an Idempotency-Key document the
 header (required) and the 409 of a key reused for another request.
 """
 
+from http import HTTPStatus
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter
 from rest_framework import serializers
 
+from api.errors import TYPE_BASE, TYPES
 from api.idempotency import HEADER
 
 PROBLEM = "application/problem+json"
@@ -74,7 +77,15 @@ class ProblemAutoSchema(AutoSchema):
             errors = WRITE_ERRORS
         problem = self.resolve_serializer(ProblemSerializer, direction).ref
         for code, description in errors.items():
+            example = {
+                "type": f"{TYPE_BASE}{TYPES.get(int(code), 'error')}",
+                "title": HTTPStatus(int(code)).phrase,
+                "status": int(code),
+                "detail": str(description),
+                "errors": {},
+            }
+            content = {"schema": problem, "examples": {"problem": {"value": example}}}
             responses.setdefault(
-                code, {"content": {PROBLEM: {"schema": problem}}, "description": str(description)}
+                code, {"content": {PROBLEM: content}, "description": str(description)}
             )
         return responses

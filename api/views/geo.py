@@ -4,10 +4,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.filters import OrderingFilter
 from rest_framework_gis.filters import InBBoxFilter
-from rest_framework_gis.pagination import GeoJsonPagination
 
 from api import examples
-from api.pagination import ByCodeCursor, Pages
+from api.pagination import ByCodeCursor, GeoPages, Pages
 from api.serializers import geo
 from api.views.base import ScopedReadViewSet
 from pilots.models import LandCover, PilotProgramme, Region, Zone
@@ -64,7 +63,7 @@ class ZoneViewSet(ScopedReadViewSet):
     filterset_fields = {"region__code": ["exact"], "kind": ["exact"], "planning_version": ["exact"]}
     bbox_filter_field = "geometry"
     bbox_filter_include_overlapping = True
-    pagination_class = GeoJsonPagination
+    pagination_class = GeoPages
 
 
 @extend_schema_view(
@@ -87,4 +86,4 @@ class LandCoverViewSet(ScopedReadViewSet):
     ordering_fields = ["survey_year", "area_km2"]
     bbox_filter_field = "geometry"
     bbox_filter_include_overlapping = True
-    pagination_class = GeoJsonPagination
+    pagination_class = GeoPages

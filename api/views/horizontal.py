@@ -50,7 +50,7 @@ class MonitoringViewSet(ScopedReadViewSet):
     @extend_schema(
         request={"multipart/form-data": MonitoringUploadSerializer},
         responses={201: horizontal.MonitoringSerializer(many=True)},
-        examples=[examples.MONITORING_CREATED],
+        examples=[examples.MONITORING_UPLOAD, examples.MONITORING_CREATED],
     )
     def create(self, request):
         """Submit a CSV of annual means for an agreement of your region: all rows or none.

@@ -86,7 +86,7 @@ class RunViewSet(ScopedReadViewSet):
     @extend_schema(
         request=ReasonSerializer,
         responses={202: out.RunSerializer},
-        examples=[examples.REASON, examples.RUN_APPROVED],
+        examples=[examples.REASON, examples.RUN_POSTING, examples.RUN_APPROVED],
     )
     @action(detail=True, methods=["post"])
     @idempotent
