@@ -6,6 +6,7 @@ The ledger spans regions, so it is read by officials (as in the admin).
 """
 
 from django_filters import rest_framework as filters
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
@@ -106,7 +107,7 @@ class EntryViewSet(ScopedReadViewSet):
     serializer_class = out.EntrySerializer
     lookup_field = "sequence"
     pagination_class = BySequenceCursor
-    filter_backends = ScopedReadViewSet.filter_backends[:1]
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
     filterset_class = EntryFilter
 
 
@@ -131,5 +132,5 @@ class PostingViewSet(ScopedReadViewSet):
     queryset = Posting.objects.select_related("account", "entry", "commodity")
     serializer_class = out.PostingSerializer
     pagination_class = PostingCursor
-    filter_backends = ScopedReadViewSet.filter_backends[:1]
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
     filterset_class = PostingFilter

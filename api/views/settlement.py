@@ -5,6 +5,7 @@ and maker-checker; posting is done by a worker, as from the admin's button.
 """
 
 from django.db import transaction
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -34,7 +35,7 @@ class RunViewSet(ScopedReadViewSet):
     queryset = SettlementRun.objects.all()
     serializer_class = out.RunSerializer
     pagination_class = ByIdCursor
-    filter_backends = ScopedReadViewSet.filter_backends[:1]
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
     filterset_fields = ["programme", "status", "kind", "period_start", "period_end"]
     action_permissions = {
         "create": ["compensation.start_settlementrun"],
@@ -117,7 +118,7 @@ class StatementViewSet(ScopedReadViewSet):
     region_paths = ("region__code",)
     serializer_class = out.StatementSerializer
     pagination_class = ByIdCursor
-    filter_backends = ScopedReadViewSet.filter_backends[:1]
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
     filterset_fields = {"run": ["exact"], "status": ["exact"], "region__code": ["exact"]}
 
 

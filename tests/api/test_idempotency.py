@@ -10,14 +10,16 @@ from api.models import IdempotencyRecord
 from compensation.models import CreditOperation, IssuanceBatch, SettlementRun
 from config.roles import ECOLOGY, FINANCE
 from ledger.models import JournalEntry
-from tests.api.credits_data import unissued_project
+from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, credit_project, verified
 from tests.compensation.settlement.conftest import user_in
 from tests.conftest import committing
 
 
 @pytest.fixture
 def project(programme):
-    return unissued_project(programme)
+    """A verified 2024 valuation and a credit project holding 250.4 t of it: nothing issued."""
+    valuation = verified(programme, 2024, {UPSTREAM: ("1000", "100"), DOWNSTREAM: ("0", "500")})
+    return credit_project(valuation, tonnes="250.400")
 
 
 def issue(api, project, key, body=None):
