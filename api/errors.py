@@ -1,7 +1,17 @@
-"""Every API error as problem details (RFC 9457): type, title, status, detail, field errors."""
+"""Every API error as problem details (RFC 9457): type, title, status, detail, field errors.
 
+Services refuse with a CompensationError whose message says what to fix; an
+import refuses a file with a report. Both become 400 problem details carrying
+that message, in the request's language like every other message.
+"""
+
+from django.utils.translation import gettext_lazy as _
 from rest_framework import status as http
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.views import exception_handler
+
+from compensation.exceptions import CompensationError
+from pilots.imports import ImportRejected
 
 TYPES = {
     http.HTTP_400_BAD_REQUEST: "invalid-request",
@@ -9,12 +19,38 @@ TYPES = {
     http.HTTP_403_FORBIDDEN: "forbidden",
     http.HTTP_404_NOT_FOUND: "not-found",
     http.HTTP_405_METHOD_NOT_ALLOWED: "method-not-allowed",
+    http.HTTP_406_NOT_ACCEPTABLE: "not-acceptable",
     http.HTTP_409_CONFLICT: "conflict",
+    http.HTTP_415_UNSUPPORTED_MEDIA_TYPE: "unsupported-media-type",
     http.HTTP_429_TOO_MANY_REQUESTS: "throttled",
 }
+TYPE_BASE = "https://tanhui.example.org/problems/"
+
+
+class Refused(APIException):
+    """A service refused the request; its message says why and what to do."""
+
+    status_code = http.HTTP_400_BAD_REQUEST
+    default_detail = _("The request was refused.")
+    default_code = "refused"
+
+
+def _line(problem) -> str:
+    if problem.feature is None:
+        return str(problem.message)
+    return _("row %(row)s: %(message)s") % {"row": problem.feature, "message": problem.message}
+
+
+def _as_api_exception(exc):
+    if isinstance(exc, CompensationError):
+        return Refused(str(exc))
+    if isinstance(exc, ImportRejected):
+        return ValidationError({"file": [_line(problem) for problem in exc.report.problems]})
+    return exc
 
 
 def problem_details(exc, context):
+    exc = _as_api_exception(exc)
     response = exception_handler(exc, context)
     if response is None:
         return None
@@ -29,8 +65,9 @@ def problem_details(exc, context):
         detail = "; ".join(f"{k}: {' '.join(v)}" for k, v in field_errors.items())
     else:
         detail = " ".join(str(item) for item in data)
+    kind = "refused" if isinstance(exc, Refused) else TYPES.get(response.status_code, "error")
     response.data = {
-        "type": f"https://tanhui.example.org/problems/{TYPES.get(response.status_code, 'error')}",
+        "type": f"{TYPE_BASE}{kind}",
         "title": response.status_text,
         "status": response.status_code,
         "detail": detail,

@@ -2,15 +2,35 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api.views import auth, credits, geo, horizontal, ledger, settlement, valuation
 
 router = DefaultRouter()
-router.register("regions", views.RegionViewSet, basename="region")
-router.register("zones", views.ZoneViewSet, basename="zone")
-router.register("runs", views.RunViewSet, basename="run")
-router.register("statements", views.StatementViewSet, basename="statement")
+router.register("regions", geo.RegionViewSet, basename="region")
+router.register("pilots", geo.PilotViewSet, basename="pilot")
+router.register("zones", geo.ZoneViewSet, basename="zone")
+router.register("land-cover", geo.LandCoverViewSet, basename="landcover")
+router.register("methodologies", valuation.MethodologyViewSet, basename="methodology")
+router.register(
+    "methodology-versions", valuation.MethodologyVersionViewSet, basename="methodologyversion"
+)
+router.register("prices", valuation.PriceViewSet, basename="price")
+router.register("valuations", valuation.ValuationViewSet, basename="valuation")
+router.register("agreements", horizontal.AgreementViewSet, basename="agreement")
+router.register("monitoring", horizontal.MonitoringViewSet, basename="monitoring")
+router.register("runs", settlement.RunViewSet, basename="run")
+router.register("transfers", settlement.TransferViewSet, basename="transfer")
+router.register("statements", settlement.StatementViewSet, basename="statement")
+router.register("credit-projects", credits.CreditProjectViewSet, basename="creditproject")
+router.register("credit-holders", credits.CreditHolderViewSet, basename="creditholder")
+router.register("credit-batches", credits.BatchViewSet, basename="batch")
+router.register("credit-blocks", credits.BlockViewSet, basename="block")
+router.register("ledger/accounts", ledger.AccountViewSet, basename="account")
+router.register("ledger/balances", ledger.BalanceViewSet, basename="balance")
+router.register("ledger/entries", ledger.EntryViewSet, basename="entry")
+router.register("ledger/postings", ledger.PostingViewSet, basename="posting")
 
 urlpatterns = [
+    path("v1/auth/token/", auth.TokenView.as_view(), name="token"),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

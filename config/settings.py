@@ -283,9 +283,22 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RoleModelPermissions"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "api.errors.problem_details",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Writes are limited per user and per client address; reads are not (api/throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.WriteUserThrottle",
+        "api.throttles.WriteAddressThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "write-user": env_str("API_THROTTLE_WRITE_USER", "120/min"),
+        "write-ip": env_str("API_THROTTLE_WRITE_IP", "600/min"),
+        "auth-user": env_str("API_THROTTLE_AUTH_USER", "10/min"),
+        "auth-ip": env_str("API_THROTTLE_AUTH_IP", "30/min"),
+    },
+    # Proxies in front of the app whose X-Forwarded-For is trusted; 0 uses the peer address.
+    "NUM_PROXIES": int(env_str("API_NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tanhui API",

@@ -1,3 +1,6 @@
+import pytest
+from rest_framework.test import APIClient
+
 from tests.portal.conftest import (  # noqa: F401 - fixtures
     checker,
     english,
@@ -8,3 +11,21 @@ from tests.portal.conftest import (  # noqa: F401 - fixtures
     world,
     xinan,
 )
+
+GENEROUS = {
+    "write-user": "100000/min",
+    "write-ip": "100000/min",
+    "auth-user": "100000/min",
+    "auth-ip": "100000/min",
+}
+
+
+@pytest.fixture(autouse=True)
+def _generous_rates(settings):
+    """Tests send many writes from one address: only the throttling tests set real limits."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": GENEROUS}
+
+
+@pytest.fixture
+def api():
+    return APIClient()

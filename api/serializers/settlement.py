@@ -1,24 +1,13 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from compensation.models import SettlementRun, Statement
-from pilots.models import Region, Zone
+from compensation.models import RunTransfer, SettlementRun, Statement
 
 
-class RegionSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Region
-        fields = ["code", "name", "name_en", "level", "area_km2"]
-
-
-class ZoneSerializer(GeoFeatureModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Zone
-        geo_field = "geometry"
-        fields = ["id", "region", "kind", "name", "area_km2", "planning_version"]
+class ProgressSerializer(serializers.Serializer):
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -32,14 +21,18 @@ class RunSerializer(serializers.ModelSerializer):
             "period_start",
             "period_end",
             "kind",
+            "name",
             "status",
             "progress",
             "error",
             "summary",
+            "started_by",
+            "approved_by",
             "created_at",
             "posted_at",
         ]
 
+    @extend_schema_field(ProgressSerializer)
     def get_progress(self, run) -> dict:
         return {"done": run.chunks_done, "total": run.chunks_total}
 
@@ -61,6 +54,7 @@ class StatementSerializer(serializers.ModelSerializer):
             "downloads",
         ]
 
+    @extend_schema_field(serializers.DictField(child=serializers.URLField()))
     def get_downloads(self, statement) -> dict:
         if statement.status != Statement.Status.ISSUED:
             return {}
@@ -69,3 +63,25 @@ class StatementSerializer(serializers.ModelSerializer):
             fmt: request.build_absolute_uri(reverse("statement_file", args=[statement.pk, fmt]))
             for fmt in ("pdf", "csv", "xlsx")
         }
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    entry = serializers.IntegerField(source="entry.sequence", read_only=True)
+
+    class Meta:
+        model = RunTransfer
+        fields = [
+            "id",
+            "run",
+            "channel",
+            "key",
+            "payer",
+            "payee",
+            "payer_region",
+            "payee_region",
+            "commodity",
+            "amount",
+            "description",
+            "inputs",
+            "entry",
+        ]

@@ -1,0 +1,452 @@
+"""Examples for the OpenAPI schema: the Xin'an River pilot (新安江), as the test data has it."""
+
+from drf_spectacular.utils import OpenApiExample
+
+
+def example(name, value, **kwargs) -> OpenApiExample:
+    return OpenApiExample(name, value=value, **kwargs)
+
+
+def request(name, value) -> OpenApiExample:
+    return OpenApiExample(name, value=value, request_only=True)
+
+
+def response(name, value, status_code=None) -> OpenApiExample:
+    extra = {"status_codes": [str(status_code)]} if status_code else {}
+    return OpenApiExample(name, value=value, response_only=True, **extra)
+
+
+HUANGSHAN = "341000"
+FEATURE_GEOMETRY = {
+    "type": "MultiPolygon",
+    "coordinates": [
+        [[[118.1, 29.7], [118.11, 29.7], [118.11, 29.71], [118.1, 29.71], [118.1, 29.7]]]
+    ],
+}
+
+REGION = response(
+    "Huangshan",
+    {
+        "code": HUANGSHAN,
+        "name": "黄山市",
+        "name_en": "Huangshan",
+        "level": "city",
+        "area_km2": "9678.412",
+    },
+)
+PILOT = response(
+    "Xin'an pilot",
+    {
+        "id": 1,
+        "name": "新安江试点",
+        "description": "",
+        "start_date": "2023-01-01",
+        "end_date": "2026-12-31",
+        "vertical": True,
+        "horizontal": True,
+        "market": True,
+        "settlement_frequency": "yearly",
+        "status": "active",
+        "regions": ["330127", HUANGSHAN],
+    },
+)
+ZONE = response(
+    "Red-line zone",
+    {
+        "id": 7,
+        "type": "Feature",
+        "geometry": FEATURE_GEOMETRY,
+        "properties": {
+            "region": HUANGSHAN,
+            "kind": "ecological_red_line",
+            "name": "黄山风景区",
+            "area_km2": "1.000",
+            "planning_version": 3,
+        },
+    },
+)
+LAND_COVER = response(
+    "Forest polygon",
+    {
+        "id": 41,
+        "type": "Feature",
+        "geometry": FEATURE_GEOMETRY,
+        "properties": {
+            "region": HUANGSHAN,
+            "land_use": "03",
+            "scheme": "gbt21010-2017",
+            "survey_year": 2023,
+            "area_km2": "1.000",
+            "source": "third national land survey",
+            "synthetic": False,
+        },
+    },
+)
+METHODOLOGY = response(
+    "Forest sink",
+    {"id": 1, "name": "IPCC Tier 1 forest sink", "description": "", "versions": [2, 1]},
+)
+METHODOLOGY_VERSION = response(
+    "Version 2",
+    {
+        "id": 2,
+        "methodology": 1,
+        "version": 2,
+        "scheme": "gbt21010-2017",
+        "unit": "tC/ha/yr",
+        "valid_from": "2024-01-01",
+        "valid_to": None,
+        "citation": "Fang et al. 2007, table 3",
+        "url": "",
+        "published": True,
+        "coefficients": [{"land_use_code": "03", "value": "1.0636"}],
+    },
+)
+PRICE = response(
+    "CEA price",
+    {
+        "id": 12,
+        "market": "CEA",
+        "date": "2024-12-31",
+        "price": "97.49",
+        "currency": "CNY",
+        "source": "Shanghai Environment and Energy Exchange closing price",
+    },
+)
+VALUATION = response(
+    "2024 valuation",
+    {
+        "id": 5,
+        "programme": 1,
+        "year": 2024,
+        "methodology_version": 2,
+        "price": 12,
+        "price_per_tco2e": "97.49",
+        "adjustment": "1.0000",
+        "inputs": {HUANGSHAN: {"planning_version": 3, "land_cover": [2023]}},
+        "code_version": "1f0c2ab",
+        "input_hash": "9c4e…",
+        "current": True,
+        "supersedes": None,
+        "created_at": "2025-01-15T09:30:00+08:00",
+    },
+)
+VALUATION_LINE = response(
+    "Forest in a red-line zone",
+    {
+        "id": 88,
+        "zone": 7,
+        "region": HUANGSHAN,
+        "protected": True,
+        "land_use_code": "03",
+        "area_ha": "256.4103",
+        "coefficient_tco2e": "3.9000000000",
+        "tco2e": "1000.000",
+    },
+)
+POSITION = response(
+    "Protector",
+    {
+        "region": HUANGSHAN,
+        "sink_tco2e": "1000.000",
+        "emission_tco2e": "100.000",
+        "emission_reported": False,
+        "net_tco2e": "900.000",
+        "increment_tco2e": None,
+        "value_cny": "87741.00",
+        "role": "protector",
+    },
+)
+AGREEMENT = response(
+    "Xin'an agreement",
+    {
+        "id": 3,
+        "programme": 1,
+        "name": "新安江流域横向补偿协议",
+        "rule": "water-quality",
+        "description": "",
+        "carbon_market": None,
+        "carbon_adjustment": "1.0000",
+        "deficit_cap_share": "1.0000",
+        "parties": [
+            {
+                "region": HUANGSHAN,
+                "side": "upstream",
+                "contribution_ratio": "0.0000",
+                "allocation_ratio": "0.0000",
+                "section": "街口",
+            },
+            {
+                "region": "330127",
+                "side": "downstream",
+                "contribution_ratio": "0.0000",
+                "allocation_ratio": "0.0000",
+                "section": "",
+            },
+        ],
+        "rounds": [
+            {
+                "id": 4,
+                "name": "2024–2026",
+                "start_year": 2024,
+                "end_year": 2026,
+                "amount": "100000000.00",
+                "central_top_up": "0.00",
+                "stability_coefficient": "0.8500",
+                "weights": [{"pollutant": "TP", "weight": "0.2500", "baseline_mg_l": "0.0200"}],
+            }
+        ],
+    },
+)
+MONITORING = response(
+    "TP at Jiekou",
+    {
+        "id": 31,
+        "agreement": 3,
+        "year": 2024,
+        "section": "街口",
+        "pollutant": "TP",
+        "value": "0.01800",
+        "unit": "mg/L",
+        "source": "means-2024.csv",
+    },
+)
+MONITORING_CREATED = response("Recorded", [MONITORING.value], 201)
+RUN = response(
+    "Posted run",
+    {
+        "id": 9,
+        "programme": 1,
+        "period_start": "2024-01-01",
+        "period_end": "2024-12-31",
+        "kind": "regular",
+        "name": "",
+        "status": "statements",
+        "progress": {"done": 3, "total": 3},
+        "error": "",
+        "summary": {"transfers": 6, "previous_run": None},
+        "started_by": 2,
+        "approved_by": 3,
+        "created_at": "2025-01-20T10:00:00+08:00",
+        "posted_at": "2025-01-21T15:00:00+08:00",
+    },
+)
+START_RUN = request(
+    "Start the 2024 run", {"programme": 1, "period": "2024", "reason": "annual settlement"}
+)
+RUN_STARTED = response(
+    "Calculating",
+    {
+        **RUN.value,
+        "status": "calculating",
+        "progress": {"done": 0, "total": 3},
+        "summary": {},
+        "approved_by": None,
+        "posted_at": None,
+    },
+    202,
+)
+REASON = request("Reason", {"reason": "figures checked against the 2024 budget"})
+RUN_POSTING = response(
+    "Queued for posting", {**RUN.value, "status": "approved", "posted_at": None}, 202
+)
+MONITORING_UPLOAD = OpenApiExample(
+    "Annual means",
+    value={"agreement": 3, "file": "means-2024.csv"},
+    request_only=True,
+    media_type="multipart/form-data",
+)
+RUN_APPROVED = response("Approved", {**RUN.value, "status": "approved", "posted_at": None})
+STATEMENT = response(
+    "Huangshan statement",
+    {
+        "id": 21,
+        "run": 9,
+        "region": HUANGSHAN,
+        "status": "issued",
+        "digest": "5d41…",
+        "ledger_hash": "a3f9…",
+        "issued_at": "2025-01-21T15:02:00+08:00",
+        "downloads": {
+            "pdf": "https://tanhui.example.org/statements/21/pdf/",
+            "csv": "https://tanhui.example.org/statements/21/csv/",
+            "xlsx": "https://tanhui.example.org/statements/21/xlsx/",
+        },
+    },
+)
+TRANSFER = response(
+    "Horizontal transfer",
+    {
+        "id": 44,
+        "run": 9,
+        "channel": "horizontal",
+        "key": "agreement:3:2024",
+        "payer": "cny:region:330127:horizontal",
+        "payee": f"cny:region:{HUANGSHAN}:horizontal",
+        "payer_region": "330127",
+        "payee_region": HUANGSHAN,
+        "commodity": "CNY",
+        "amount": "100000000.000",
+        "description": "Xin'an 2024: P = 0.8386 ≤ 1, downstream pays upstream",
+        "inputs": {"P": "0.8386"},
+        "entry": 117,
+    },
+)
+CREDIT_PROJECT = response(
+    "Huangshan forestry",
+    {
+        "id": 2,
+        "programme": 1,
+        "region": HUANGSHAN,
+        "code": "XAJ001",
+        "name": "黄山林业碳汇",
+        "methodology_version": 2,
+        "zones": [7],
+        "crediting_start": "2021-01-01",
+        "crediting_end": "2030-12-31",
+        "buffer_share": "0.100",
+    },
+)
+HOLDER = response("Buyer", {"id": 4, "name": "电厂", "kind": "buyer", "region": None})
+ISSUE = request("Issue 2024", {"vintage": 2024, "on": "2025-06-01"})
+BATCH = response(
+    "Batch 1",
+    {
+        "id": 6,
+        "project": "XAJ001",
+        "number": 1,
+        "vintage": 2024,
+        "valuation": 5,
+        "verified_tco2e": "1000.000",
+        "units": 1000,
+        "buffer_units": 100,
+        "issued_at": "2025-06-01T10:00:00+08:00",
+    },
+)
+BLOCK = response(
+    "Held block",
+    {
+        "id": 15,
+        "batch": 6,
+        "serial": "CN-XAJ001-2024-1-000001-000900",
+        "first_unit": 1,
+        "last_unit": 900,
+        "units": 900,
+        "holder": 1,
+        "status": "active",
+    },
+)
+TRANSFER_UNITS = request(
+    "Move 100 units",
+    {"first_unit": 1, "last_unit": 100, "from_holder": 1, "to_holder": 4, "on": "2025-07-01"},
+)
+OPERATION = response(
+    "Transfer",
+    {
+        "id": 30,
+        "kind": "transfer",
+        "batch": 6,
+        "first_unit": 1,
+        "last_unit": 100,
+        "units": 100,
+        "from_holder": 1,
+        "to_holder": 4,
+        "date": "2025-07-01",
+        "price": None,
+        "proceeds": None,
+        "beneficiary": "",
+        "reason": "",
+        "created_at": "2025-07-01T09:00:00+08:00",
+    },
+    201,
+)
+RETIRE_UNITS = request(
+    "Retire 10 units",
+    {
+        "first_unit": 1,
+        "last_unit": 10,
+        "holder": 4,
+        "beneficiary": "电厂",
+        "reason": "2024 offset",
+        "on": "2025-08-01",
+    },
+)
+RETIREMENT = response(
+    "Retirement",
+    {
+        **OPERATION.value,
+        "id": 31,
+        "kind": "retire",
+        "last_unit": 10,
+        "units": 10,
+        "from_holder": 4,
+        "to_holder": 4,
+        "date": "2025-08-01",
+        "beneficiary": "电厂",
+        "reason": "2024 offset",
+    },
+    201,
+)
+ACCOUNT = response(
+    "Region money account",
+    {
+        "code": f"cny:region:{HUANGSHAN}:horizontal",
+        "name": f"{HUANGSHAN} horizontal compensation",
+        "type": "liability",
+        "normal_balance": "credit",
+        "owner": f"region:{HUANGSHAN}",
+        "commodity": "CNY",
+        "non_negative": False,
+        "balance": "100000000.00",
+    },
+)
+BALANCES = response(
+    "Huangshan CNY",
+    {
+        "owner": f"region:{HUANGSHAN}",
+        "commodity": "CNY",
+        "as_of": "2024-12-31",
+        "balances": [
+            {"account": f"cny:region:{HUANGSHAN}:horizontal", "balance": "100000000.00"},
+            {"account": f"cny:region:{HUANGSHAN}:vertical", "balance": "2500000.00"},
+        ],
+    },
+)
+ENTRY = response(
+    "Horizontal transfer entry",
+    {
+        "sequence": 117,
+        "idempotency_key": "run:9:horizontal:agreement:3:2024",
+        "effective_date": "2024-12-31",
+        "description": "Xin'an 2024: P = 0.8386 ≤ 1, downstream pays upstream",
+        "cause": "settlement-run:9",
+        "posted_at": "2025-01-21T15:00:00+08:00",
+        "reverses": None,
+        "hash": "a3f9…",
+        "postings": [
+            {
+                "account": "cny:region:330127:horizontal",
+                "commodity": "CNY",
+                "amount": "100000000.00",
+            },
+            {
+                "account": f"cny:region:{HUANGSHAN}:horizontal",
+                "commodity": "CNY",
+                "amount": "-100000000.00",
+            },
+        ],
+    },
+)
+POSTING = response(
+    "Credit leg",
+    {
+        "id": 233,
+        "entry": 117,
+        "account": f"cny:region:{HUANGSHAN}:horizontal",
+        "commodity": "CNY",
+        "effective_date": "2024-12-31",
+        "amount": "-100000000.00",
+    },
+)
+TOKEN_REQUEST = request("Credentials", {"username": "finance-system", "password": "…"})
+TOKEN = response("Token", {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"})

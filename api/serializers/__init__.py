@@ -1,0 +1,1 @@
+"""What the API returns (read), and what its writes accept (inputs)."""

@@ -1,0 +1,70 @@
+"""What the write endpoints accept; validation of shape only, business rules stay in services."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from compensation.exceptions import CompensationError
+from compensation.models import Agreement, CreditHolder
+from compensation.periods import parse_period
+from pilots.models import PilotProgramme
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class StartRunSerializer(serializers.Serializer):
+    programme = serializers.PrimaryKeyRelatedField(queryset=PilotProgramme.objects.all())
+    period = serializers.CharField(max_length=10, help_text=_("2024, 2024H1, 2024Q1 or 2024-03"))
+    scenario = serializers.BooleanField(default=False)
+    name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    overrides = serializers.DictField(required=False, default=dict)
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+    def validate_period(self, text):
+        try:
+            return parse_period(text)
+        except CompensationError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class IssueSerializer(serializers.Serializer):
+    vintage = serializers.IntegerField(min_value=1990, max_value=2100)
+    on = serializers.DateField(help_text=_("The issuance date booked in the ledger."))
+
+
+class UnitRangeSerializer(serializers.Serializer):
+    first_unit = serializers.IntegerField(min_value=1, max_value=2_000_000_000)
+    last_unit = serializers.IntegerField(min_value=1, max_value=2_000_000_000)
+    on = serializers.DateField()
+
+
+class TransferUnitsSerializer(UnitRangeSerializer):
+    from_holder = serializers.PrimaryKeyRelatedField(queryset=CreditHolder.objects.all())
+    to_holder = serializers.PrimaryKeyRelatedField(queryset=CreditHolder.objects.all())
+
+
+class RetireUnitsSerializer(UnitRangeSerializer):
+    holder = serializers.PrimaryKeyRelatedField(queryset=CreditHolder.objects.all())
+    beneficiary = serializers.CharField(max_length=200)
+    reason = serializers.CharField(max_length=2000)
+
+
+class MonitoringUploadSerializer(serializers.Serializer):
+    agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.none())
+    file = serializers.FileField(
+        help_text=_("Columns: section, year, pollutant, mean_mg_per_l (UTF-8 or GBK).")
+    )
+
+    def __init__(self, *args, agreements=None, **kwargs):
+        """`agreements`: those the caller may record data for (config.access)."""
+        super().__init__(*args, **kwargs)
+        if agreements is not None:
+            self.fields["agreement"].queryset = agreements
+
+    def validate_file(self, upload):
+        if upload.size > MAX_UPLOAD:
+            raise serializers.ValidationError(_("The file is larger than 5 MB."))
+        return upload

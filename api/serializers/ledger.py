@@ -1,0 +1,80 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ledger.models import Account, JournalEntry, Posting
+
+
+@extend_schema_field(OpenApiTypes.DECIMAL)
+class DecimalText(serializers.Field):
+    """A Decimal with its commodity's places, as a string (never a float)."""
+
+    def to_representation(self, value):
+        return str(value)
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    commodity = serializers.CharField(source="commodity_id", read_only=True)
+    balance = DecimalText(read_only=True)
+
+    class Meta:
+        model = Account
+        fields = [
+            "code",
+            "name",
+            "type",
+            "normal_balance",
+            "owner",
+            "commodity",
+            "non_negative",
+            "balance",
+        ]
+
+
+class LegSerializer(serializers.ModelSerializer):
+    account = serializers.CharField(source="account.code", read_only=True)
+    commodity = serializers.CharField(source="commodity_id", read_only=True)
+    amount = DecimalText(read_only=True, help_text="Debit positive, credit negative.")
+
+    class Meta:
+        model = Posting
+        fields = ["account", "commodity", "amount"]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    postings = LegSerializer(many=True, read_only=True)
+    reverses = serializers.IntegerField(source="reverses.sequence", read_only=True, allow_null=True)
+
+    class Meta:
+        model = JournalEntry
+        fields = [
+            "sequence",
+            "idempotency_key",
+            "effective_date",
+            "description",
+            "cause",
+            "posted_at",
+            "reverses",
+            "hash",
+            "postings",
+        ]
+
+
+class PostingSerializer(LegSerializer):
+    entry = serializers.IntegerField(source="entry.sequence", read_only=True)
+
+    class Meta:
+        model = Posting
+        fields = ["id", "entry", "account", "commodity", "effective_date", "amount"]
+
+
+class BalanceSerializer(serializers.Serializer):
+    account = serializers.CharField()
+    balance = DecimalText()
+
+
+class OwnerBalancesSerializer(serializers.Serializer):
+    owner = serializers.CharField()
+    commodity = serializers.CharField()
+    as_of = serializers.DateField(allow_null=True)
+    balances = BalanceSerializer(many=True)

@@ -1,0 +1,1 @@
+"""The API's endpoints, one module per area; every list is scoped by config.access."""

@@ -1,0 +1,136 @@
+"""The books, read-only: accounts and balances (as of a date), entries and postings.
+
+Entries and postings are long, append-only lists: they page by cursor, so a
+client walking them never skips or repeats a row while new entries arrive.
+The ledger spans regions, so it is read by officials (as in the admin).
+"""
+
+from django_filters import rest_framework as filters
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+
+from api import examples
+from api.pagination import BySequenceCursor, Pages, PostingCursor
+from api.serializers import ledger as out
+from api.views.base import ScopedReadViewSet
+from ledger.models import Account, JournalEntry, Posting
+from ledger.selectors import account_balance, owner_balances
+
+AS_OF = OpenApiParameter(
+    "as_of", str, description="Balance as of this date (YYYY-MM-DD); today's without it."
+)
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False, default=None)
+
+
+class BalancesQuery(AsOfSerializer):
+    owner = serializers.CharField(max_length=128)
+    commodity = serializers.CharField(max_length=16)
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.ACCOUNT]),
+    retrieve=extend_schema(parameters=[AS_OF], examples=[examples.ACCOUNT]),
+)
+class AccountViewSet(ScopedReadViewSet):
+    """The chart of accounts with each account's balance on its normal side."""
+
+    queryset = Account.objects.select_related("commodity")
+    serializer_class = out.AccountSerializer
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    pagination_class = Pages
+    filterset_fields = ["owner", "commodity", "type"]
+    ordering_fields = ["code"]
+    ordering = ["code"]
+
+    def retrieve(self, request, code=None):
+        account = self.get_object()
+        query = AsOfSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = out.AccountSerializer(account).data
+        data["balance"] = str(account_balance(account=account, **query.validated_data))
+        return Response(data)
+
+
+class BalanceViewSet(viewsets.GenericViewSet):
+    """Balances of one owner's accounts in one commodity, as of a date (officials)."""
+
+    queryset = Account.objects.all()  # for the permission: viewing accounts
+    pagination_class = None
+    filter_backends = []
+
+    @extend_schema(
+        parameters=[BalancesQuery],
+        responses=out.OwnerBalancesSerializer,
+        examples=[examples.BALANCES],
+    )
+    def list(self, request):
+        query = BalancesQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        balances = owner_balances(**query.validated_data)
+        return Response(
+            out.OwnerBalancesSerializer(
+                {
+                    **query.validated_data,
+                    "balances": [
+                        {"account": code, "balance": amount}
+                        for code, amount in sorted(balances.items())
+                    ],
+                }
+            ).data
+        )
+
+
+class EntryFilter(filters.FilterSet):
+    effective_date = filters.DateFromToRangeFilter()
+    cause = filters.CharFilter()
+
+    class Meta:
+        model = JournalEntry
+        fields = ["effective_date", "cause"]
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.ENTRY]), retrieve=extend_schema(examples=[examples.ENTRY])
+)
+class EntryViewSet(ScopedReadViewSet):
+    """Journal entries with their postings, newest first, by cursor."""
+
+    queryset = JournalEntry.objects.select_related("reverses").prefetch_related(
+        "postings__account", "postings__commodity"
+    )
+    serializer_class = out.EntrySerializer
+    lookup_field = "sequence"
+    pagination_class = BySequenceCursor
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filterset_class = EntryFilter
+
+
+class PostingFilter(filters.FilterSet):
+    account = filters.CharFilter(field_name="account__code")
+    owner = filters.CharFilter(field_name="account__owner")
+    entry = filters.NumberFilter(field_name="entry__sequence")
+    effective_date = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = Posting
+        fields = ["account", "owner", "commodity", "entry", "effective_date"]
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.POSTING]),
+    retrieve=extend_schema(examples=[examples.POSTING]),
+)
+class PostingViewSet(ScopedReadViewSet):
+    """Postings (one leg each), newest first, by cursor; filter by account, owner or date."""
+
+    queryset = Posting.objects.select_related("account", "entry", "commodity")
+    serializer_class = out.PostingSerializer
+    pagination_class = PostingCursor
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filterset_class = PostingFilter

@@ -1,0 +1,138 @@
+"""Settlement runs (start, follow, approve, post), their booked transfers, and statements.
+
+Writes go through compensation.settlement, which enforces the run's states
+and maker-checker; posting is done by a worker, as from the admin's button.
+"""
+
+from django.db import transaction
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from api import examples
+from api.idempotency import idempotent
+from api.pagination import ByIdCursor, Pages
+from api.serializers import settlement as out
+from api.serializers.inputs import ReasonSerializer, StartRunSerializer
+from api.views.base import ScopedReadViewSet
+from compensation import settlement
+from compensation.models import RunTransfer, SettlementRun, Statement
+from compensation.tasks import post_run
+
+
+def _run_response(run, code=status.HTTP_200_OK):
+    return Response(out.RunSerializer(run).data, status=code)
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.RUN]), retrieve=extend_schema(examples=[examples.RUN])
+)
+class RunViewSet(ScopedReadViewSet):
+    """Settlement runs with their progress; a run spans regions, so officials only."""
+
+    queryset = SettlementRun.objects.all()
+    serializer_class = out.RunSerializer
+    pagination_class = ByIdCursor
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filterset_fields = ["programme", "status", "kind", "period_start", "period_end"]
+    action_permissions = {
+        "create": ["compensation.start_settlementrun"],
+        "approve": ["compensation.approve_settlementrun"],
+        "post": ["compensation.post_settlementrun"],
+    }
+
+    @extend_schema(
+        request=StartRunSerializer,
+        responses={202: out.RunSerializer},
+        examples=[examples.START_RUN, examples.RUN_STARTED],
+    )
+    @idempotent
+    def create(self, request):
+        """Start a run for a pilot and period and calculate it on the workers (202).
+
+        Follow `status` and `progress` on the run; a second regular run of the
+        same pilot and period is refused.
+        """
+        form = StartRunSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        run = settlement.start_run(
+            programme=data["programme"],
+            period=data["period"],
+            by=request.user,
+            kind=SettlementRun.Kind.SCENARIO if data["scenario"] else SettlementRun.Kind.REGULAR,
+            overrides=data["overrides"] or None,
+            name=data["name"],
+            reason=data["reason"],
+        )
+        run = settlement.calculate(run, by=request.user, reason=data["reason"])
+        return _run_response(run, status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: out.RunSerializer},
+        examples=[examples.REASON, examples.RUN_APPROVED],
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def approve(self, request, pk=None):
+        """Approve a calculated run; the official who started it may not (maker-checker)."""
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        run = settlement.approve(self.get_object(), by=request.user, **form.validated_data)
+        return _run_response(run)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={202: out.RunSerializer},
+        examples=[examples.REASON, examples.RUN_POSTING, examples.RUN_APPROVED],
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def post(self, request, pk=None):
+        """Post an approved run to the ledger on a worker (202), then issue its statements.
+
+        The run becomes `posted` and then `statements`; posting twice books nothing twice.
+        """
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        run = self.get_object()
+        if run.status != SettlementRun.Status.APPROVED:
+            run = settlement.post(run, by=request.user, **form.validated_data)
+            return _run_response(run)
+        user_id = request.user.pk
+        transaction.on_commit(lambda: post_run.delay(run.pk, user_id))
+        return _run_response(run, status.HTTP_202_ACCEPTED)
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.STATEMENT]),
+    retrieve=extend_schema(examples=[examples.STATEMENT]),
+)
+class StatementViewSet(ScopedReadViewSet):
+    """Issued statements and their download links; operators see their regions' only."""
+
+    queryset = Statement.objects.select_related("region")
+    region_paths = ("region__code",)
+    serializer_class = out.StatementSerializer
+    pagination_class = ByIdCursor
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filterset_fields = {"run": ["exact"], "status": ["exact"], "region__code": ["exact"]}
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.TRANSFER]),
+    retrieve=extend_schema(examples=[examples.TRANSFER]),
+)
+class TransferViewSet(ScopedReadViewSet):
+    """Transfers of runs booked in the ledger; operators see those their regions pay or receive."""
+
+    queryset = RunTransfer.objects.filter(entry__isnull=False).select_related("entry")
+    region_paths = ("payer_region", "payee_region")
+    serializer_class = out.TransferSerializer
+    pagination_class = Pages
+    filterset_fields = ["run", "channel", "commodity", "payer_region", "payee_region"]
+    ordering_fields = ["amount", "id"]
+    ordering = ["id"]

@@ -1,0 +1,89 @@
+"""Credit units through the API: transfer and retire call compensation.credits."""
+
+import pytest
+
+from compensation.models import CreditBlock, CreditHolder, CreditOperation, IssuanceBatch
+from config.roles import ECOLOGY
+from ledger.models import Account
+from tests.compensation.settlement.conftest import user_in
+
+
+@pytest.fixture
+def registry(api, pilot):
+    api.force_authenticate(user_in(ECOLOGY, "eco"))
+    batch = IssuanceBatch.objects.get()
+    return {
+        "batch": batch,
+        "protector": CreditHolder.objects.get(kind="protector"),
+        "buyer": CreditHolder.objects.get(kind="buyer"),
+    }
+
+
+def post(api, url, body, key):
+    return api.post(
+        url, body, format="json", headers={"Idempotency-Key": key, "Accept-Language": "en"}
+    )
+
+
+def test_transfer_moves_units_between_holders(api, registry):
+    batch = registry["batch"]
+    response = post(
+        api,
+        f"/api/v1/credit-batches/{batch.pk}/transfer/",
+        {
+            "first_unit": 101,
+            "last_unit": 150,
+            "from_holder": registry["protector"].pk,
+            "to_holder": registry["buyer"].pk,
+            "on": "2024-08-01",
+        },
+        "t1",
+    )
+
+    assert response.status_code == 201
+    assert response.json()["units"] == 50 and response.json()["kind"] == "transfer"
+    held = CreditBlock.objects.filter(batch=batch, holder=registry["buyer"], status="active")
+    assert [(b.first_unit, b.last_unit) for b in held] == [(1, 150)]
+
+
+def test_retire_books_the_tonnes(api, registry):
+    batch = registry["batch"]
+    response = post(
+        api,
+        f"/api/v1/credit-batches/{batch.pk}/retire/",
+        {
+            "first_unit": 1,
+            "last_unit": 10,
+            "holder": registry["buyer"].pk,
+            "beneficiary": "电厂",
+            "reason": "2024 offset",
+            "on": "2024-09-01",
+        },
+        "r1",
+    )
+
+    retired = Account.objects.get(code="t:region:341000:2024:retired")
+    assert response.status_code == 201
+    assert response.json()["beneficiary"] == "电厂"
+    assert str(retired.balance) == "10.000"
+
+
+def test_units_held_by_someone_else_are_refused_and_nothing_moves(api, registry):
+    batch = registry["batch"]
+    operations = CreditOperation.objects.count()
+    response = post(
+        api,
+        f"/api/v1/credit-batches/{batch.pk}/retire/",
+        {
+            "first_unit": 1,
+            "last_unit": 10,
+            "holder": registry["protector"].pk,
+            "beneficiary": "x",
+            "reason": "y",
+            "on": "2024-09-01",
+        },
+        "r2",
+    )
+    assert response.status_code == 400
+    assert "are held by 电厂" in response.json()["detail"]
+    assert CreditOperation.objects.count() == operations
