@@ -112,35 +112,53 @@ def test_writes_that_move_tonnes_need_a_key(api, project, key):
     assert not IssuanceBatch.objects.exists()
 
 
-@committing
-def test_concurrent_duplicates_start_one_run(programme):
-    maker = user_in(FINANCE, "maker")
+def twice_at_once(user, url, body, key):
+    """The same request from two threads released together; each thread has its connection."""
     barrier = threading.Barrier(2)
     responses = []
 
-    def start():
+    def send():
         client = APIClient()
-        client.force_authenticate(maker)
+        client.force_authenticate(user)
         barrier.wait()
         try:
             responses.append(
-                client.post(
-                    "/api/v1/runs/",
-                    {"programme": programme.pk, "period": "2024"},
-                    format="json",
-                    headers={"Idempotency-Key": "start-2024"},
-                )
+                client.post(url, body, format="json", headers={"Idempotency-Key": key})
             )
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=start) for _ in range(2)]
+    threads = [threading.Thread(target=send) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return responses
+
+
+@committing
+def test_concurrent_duplicates_start_one_run(programme):
+    responses = twice_at_once(
+        user_in(FINANCE, "maker"),
+        "/api/v1/runs/",
+        {"programme": programme.pk, "period": "2024"},
+        "s",
+    )
 
     assert [r.status_code for r in responses] == [202, 202]
     assert sorted(r.get("Idempotent-Replayed", "") for r in responses) == ["", "true"]
     assert responses[0].json() == responses[1].json()
     assert SettlementRun.objects.count() == 1
+
+
+@committing
+def test_concurrent_duplicates_issue_once(project):
+    url = f"/api/v1/credit-projects/{project.pk}/issue/"
+    responses = twice_at_once(
+        user_in(ECOLOGY, "eco"), url, {"vintage": 2024, "on": "2025-06-01"}, "issue"
+    )
+
+    assert [r.status_code for r in responses] == [201, 201]
+    assert responses[0].content == responses[1].content
+    assert IssuanceBatch.objects.count() == 1
+    assert JournalEntry.objects.filter(cause__startswith="credit-operation:").count() == 2
