@@ -1,5 +1,7 @@
 """The posted Xin'an world of the access-matrix tests: one user per role, operator on 黄山市."""
 
+import pytest
+
 from tests.portal.conftest import (  # noqa: F401 - fixtures
     checker,
     english,
@@ -10,3 +12,9 @@ from tests.portal.conftest import (  # noqa: F401 - fixtures
     world,
     xinan,
 )
+
+
+@pytest.fixture(autouse=True)
+def english_pages(client):
+    """Pages follow the request's language (zh-hans by default); these tests read English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
