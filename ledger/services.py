@@ -217,14 +217,8 @@ def post_entries(*, specs: Sequence[EntrySpec], posted_by=None) -> list[JournalE
             storage.seal(first_sequence=new_entries[0][0], last_sequence=last_sequence)
             if nested:
                 storage.check_deferred_now()
-            existing |= {
-                row[1]: JournalEntry(
-                    id=ids[row[0]],
-                    **dict(zip(storage.ENTRY_COLUMNS, row, strict=True)),
-                    sealed=True,
-                )
-                for row in new_entries
-            }
+            # Positional: ENTRY_COLUMNS are the model's fields between id and sealed.
+            existing |= {row[1]: JournalEntry(ids[row[0]], *row, True) for row in new_entries}
     return [existing[spec.idempotency_key] for spec in specs]
 
 

@@ -74,18 +74,31 @@ def lock_chain_head() -> tuple[int, str]:
     return _fetch(_head_locked_sql())[0]
 
 
+LOOKUP_SQL = (
+    "SELECT 'account', a.code, a.id, a.commodity_id, c.decimal_places "
+    "FROM ledger_account a JOIN ledger_commodity c ON c.code = a.commodity_id "
+    "WHERE a.code {codes} "
+    "UNION ALL SELECT 'entry', idempotency_key, id, content_digest, NULL "
+    "FROM ledger_journalentry WHERE idempotency_key {keys}"
+)
+
+
 def _lookup_statements(codes, keys):
-    """Accounts by code and (entry id, content digest) of keys already posted, per chunk."""
+    """Accounts by code and (entry id, content digest) of keys already posted.
+
+    PostgreSQL takes each list as one array parameter, however long; SQLite
+    takes IN lists, in chunks under its parameter limit.
+    """
+    if connection.vendor == "postgresql":
+        yield LOOKUP_SQL.format(codes="= ANY(%s)", keys="= ANY(%s)"), [list(codes), list(keys)]
+        return
     code_chunks, key_chunks = list(_chunks(codes)), list(_chunks(keys))
     for code_chunk, key_chunk in zip_longest(code_chunks, key_chunks, fillvalue=[]):
-        codes_in = _placeholders(code_chunk) or "NULL"
-        keys_in = _placeholders(key_chunk) or "NULL"
         yield (
-            "SELECT 'account', a.code, a.id, a.commodity_id, c.decimal_places "  # noqa: S608
-            "FROM ledger_account a JOIN ledger_commodity c ON c.code = a.commodity_id "
-            f"WHERE a.code IN ({codes_in}) "
-            "UNION ALL SELECT 'entry', idempotency_key, id, content_digest, NULL "
-            f"FROM ledger_journalentry WHERE idempotency_key IN ({keys_in})",
+            LOOKUP_SQL.format(
+                codes=f"IN ({_placeholders(code_chunk) or 'NULL'})",
+                keys=f"IN ({_placeholders(key_chunk) or 'NULL'})",
+            ),
             [*code_chunk, *key_chunk],
         )
 

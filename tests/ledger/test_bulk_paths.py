@@ -83,3 +83,10 @@ class TestRawBulkAtCommit:
 
         assert JournalEntry.objects.count() == 2
         assert Account.objects.get(code="region:341000:cny").balance_minor == 0
+
+
+def test_entry_columns_are_the_model_fields_in_order():
+    """post_entries builds entries positionally from storage rows: the orders must agree."""
+    fields = [f.attname for f in JournalEntry._meta.concrete_fields]
+
+    assert fields == ["id", *storage.ENTRY_COLUMNS, "sealed"]
