@@ -90,3 +90,19 @@ def test_entry_columns_are_the_model_fields_in_order():
     fields = [f.attname for f in JournalEntry._meta.concrete_fields]
 
     assert fields == ["id", *storage.ENTRY_COLUMNS, "sealed"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_text_with_tabs_newlines_and_backslashes_is_stored_exactly(funded, size):
+    description = '黄山\t"转移"\\N\n\r\\.'
+    specs = [
+        transfer(f"b{i}\t\\", "region:341000:cny", "fund:central", "1.00", description=description)
+        for i in range(size)
+    ]
+
+    post_entries(specs=specs)
+
+    stored = set(JournalEntry.objects.filter(sequence__gt=2).values_list("description", flat=True))
+    assert stored == {description}
+    assert JournalEntry.objects.filter(idempotency_key="b0\t\\").exists()
+    assert verify_ledger().ok
