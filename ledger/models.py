@@ -166,8 +166,14 @@ class JournalEntry(models.Model):
 class Posting(models.Model):
     """One leg of an entry (分录): a signed amount on one account, debit positive."""
 
+    # The posting trigger checks all three references per statement, in place of
+    # per-row foreign keys (ledger/sql/0003_set_based_checks.postgresql.sql).
     entry = models.ForeignKey(
-        JournalEntry, models.PROTECT, related_name="postings", verbose_name=_("entry")
+        JournalEntry,
+        models.PROTECT,
+        related_name="postings",
+        verbose_name=_("entry"),
+        db_constraint=False,
     )
     # Indexed by ledger_posting_account_date, whose first column is the account.
     account = models.ForeignKey(
@@ -176,8 +182,15 @@ class Posting(models.Model):
         related_name="postings",
         verbose_name=_("account"),
         db_index=False,
+        db_constraint=False,
     )
-    commodity = models.ForeignKey(Commodity, models.PROTECT, verbose_name=_("commodity"))
+    commodity = models.ForeignKey(
+        Commodity,
+        models.PROTECT,
+        verbose_name=_("commodity"),
+        db_index=False,
+        db_constraint=False,
+    )
     effective_date = models.DateField(_("effective date"))
     amount_minor = models.BigIntegerField(_("amount (minor units, debit positive)"))
 

@@ -174,55 +174,52 @@ def post_entries(*, specs: Sequence[EntrySpec], posted_by=None) -> list[JournalE
         return []
     nested = connection.in_atomic_block
     with translated_database_errors(), transaction.atomic():
-        last_sequence, last_hash = storage.lock_chain_head()
-        accounts, posted = _lookup(specs)
+        (last_sequence, last_hash), accounts, posted = _lock_and_look_up(specs)
         prepared = [_prepare(spec, accounts) for spec in specs]
         existing = _already_posted(prepared, posted)
-        results, new_entries, new_postings = [], [], []
         posted_at = timezone.now()
         posted_by_id = posted_by.pk if posted_by else None
+        new_entries, new_postings, new_keys = [], [], set()
         for spec, digest, rows in prepared:
-            if spec.idempotency_key in existing:
-                results.append(existing[spec.idempotency_key])
+            if spec.idempotency_key in existing or spec.idempotency_key in new_keys:
                 continue
+            new_keys.add(spec.idempotency_key)
             last_sequence += 1
-            entry = JournalEntry(
-                sequence=last_sequence,
-                idempotency_key=spec.idempotency_key,
-                effective_date=spec.effective_date,
-                description=spec.description,
-                cause=spec.cause,
-                posted_at=posted_at,
-                posted_by=posted_by,
-                reverses_id=spec.reverses_id,
-                content_digest=digest,
-                previous_hash=last_hash,
+            previous_hash, last_hash = (
+                last_hash,
+                chain_hash(
+                    sequence=last_sequence,
+                    previous_hash=last_hash,
+                    idempotency_key=spec.idempotency_key,
+                    posted_at=posted_at,
+                    posted_by_id=posted_by_id,
+                    content_digest=digest,
+                ),
             )
-            entry.hash = last_hash = chain_hash(
-                sequence=last_sequence,
-                previous_hash=entry.previous_hash,
-                idempotency_key=spec.idempotency_key,
-                posted_at=posted_at,
-                posted_by_id=posted_by_id,
-                content_digest=digest,
+            new_entries.append(
+                (
+                    last_sequence,
+                    spec.idempotency_key,
+                    spec.effective_date,
+                    spec.description,
+                    spec.cause,
+                    posted_at,
+                    posted_by_id,
+                    spec.reverses_id,
+                    digest,
+                    previous_hash,
+                    last_hash,
+                )
             )
-            existing[spec.idempotency_key] = entry
-            results.append(entry)
-            new_entries.append(entry)
-            new_postings.append(rows)
+            new_postings.extend((last_sequence, *row) for row in rows)
         if new_entries:
-            storage.insert_entries(new_entries)
-            storage.insert_postings(
-                (entry.id, account_id, commodity, entry.effective_date, amount)
-                for entry, rows in zip(new_entries, new_postings, strict=True)
-                for account_id, commodity, amount in rows
-            )
-            storage.seal(first_sequence=new_entries[0].sequence, last_sequence=last_sequence)
-            for entry in new_entries:
-                entry.sealed = True
+            ids = storage.insert(new_entries, new_postings)
+            storage.seal(first_sequence=new_entries[0][0], last_sequence=last_sequence)
             if nested:
                 storage.check_deferred_now()
-    return results
+            # Positional: ENTRY_COLUMNS are the model's fields between id and sealed.
+            existing |= {row[1]: JournalEntry(ids[row[0]], *row, True) for row in new_entries}
+    return [existing[spec.idempotency_key] for spec in specs]
 
 
 def reverse_entry(
@@ -258,15 +255,15 @@ def reverse_entry(
         return post_entry(spec=spec, posted_by=posted_by)
 
 
-def _lookup(specs):
+def _lock_and_look_up(specs):
     codes = {leg.account for spec in specs for leg in spec.legs}
-    accounts, posted = storage.accounts_and_posted(
+    head, accounts, posted = storage.lock_and_look_up(
         codes=codes, keys={spec.idempotency_key for spec in specs}
     )
     missing = sorted(codes - accounts.keys())
     if missing:
         raise InvalidEntry(f"Unknown account(s): {', '.join(missing)}. Open them first.")
-    return accounts, posted
+    return head, accounts, posted
 
 
 def _prepare(spec: EntrySpec, accounts) -> tuple[EntrySpec, str, list[tuple[int, str, int]]]:
