@@ -4,7 +4,8 @@ The synthetic pilot has every county in the vertical table (with EI
 assessment), one horizontal agreement per 28 counties (water-quality pairs and
 three-member pooled funds, alternating) and credit sales in ten projects.
 `calculate` is timed from dispatch to "calculated" with two worker processes;
-`post` is the one posting task. The baseline is COPY of the same number of
+`post` is the one posting task (which also creates the statements and queues
+their rendering; the renders are not waited for). The baseline is COPY of the same number of
 ledger-shaped rows (two postings per transfer) into a plain table.
 """
 
@@ -41,6 +42,7 @@ from compensation.models import (
 )
 from compensation.sinks import verify_sink
 from compensation.tasks import post_run
+from config.celery import app
 from config.roles import FINANCE
 from config.workers import CeleryWorker
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region, Zone
@@ -89,6 +91,7 @@ def run(report):
     maker = finance_user("bench-maker")
     checker = finance_user("bench-checker")
     workers = []
+    app.control.purge()  # tasks an interrupted earlier run left in the queue
     with tempfile.TemporaryDirectory() as logs:
         try:
             workers = [CeleryWorker(logs).start() for _ in range(WORKERS)]
@@ -113,6 +116,9 @@ def _settle(report, programme, maker, checker, size):
     transfers = run.transfers.count()
     settlement.approve(run, by=checker)
     post_seconds = timed(lambda: post_run.delay(run.pk, checker.pk).get(timeout=600))
+    # Posting queues one statement render per region (seconds each, bench/statements.py
+    # measures them): dropped here, or they would hold the workers for the next size.
+    app.control.purge()
     baseline = report.add(
         "raw COPY of the postings (baseline)",
         size=transfers,
