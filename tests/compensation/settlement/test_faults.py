@@ -14,6 +14,7 @@ from ledger.models import JournalEntry
 from ledger.verification import verify_ledger
 from tests.compensation.settlement.waiting import wait_for_status, wait_until
 from tests.conftest import CeleryWorker, committing
+from tests.faults import record_run
 
 pytestmark = [committing, pytest.mark.celery_worker, pytest.mark.faults]
 
@@ -47,7 +48,7 @@ def posted_entries(run) -> int:
 
 
 def test_worker_killed_during_calculation_and_posting_posts_everything_once(
-    pilot, maker, checker, workers, settings
+    pilot, maker, checker, workers, settings, fault_tally
 ):
     settings.SETTLEMENT_CHUNK_SIZE = 1
     first = workers()
@@ -75,6 +76,7 @@ def test_worker_killed_during_calculation_and_posting_posts_everything_once(
 
     third = workers()
     run = wait_for_status(run, "statements", worker=third)
+    record_run(fault_tally, run, {"worker SIGKILL": 2})
     assert posted_entries(run) == run.transfers.count() == 4
     assert not run.transfers.filter(entry__isnull=True).exists()
     assert verify_ledger().ok
@@ -89,7 +91,7 @@ def _posting_in_progress() -> bool:
         return cursor.fetchone()[0] > 0
 
 
-def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, checker):
+def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, checker, fault_tally):
     run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
     run = settlement.calculate(run, by=maker, inline=True)
     settlement.approve(run, by=checker)
@@ -103,6 +105,7 @@ def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, ch
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(post, range(2)))
 
+    record_run(fault_tally, run, {"racing second post": 1})
     assert [r.status for r in results] == ["posted", "posted"]
     assert results[0].posted_at == results[1].posted_at
     assert posted_entries(run) == run.transfers.count()
@@ -110,7 +113,7 @@ def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, ch
 
 
 def test_database_connection_killed_mid_posting_retries_and_posts_once(
-    pilot, maker, checker, workers
+    pilot, maker, checker, workers, fault_tally
 ):
     """pg_terminate_backend on the posting connection: the batch rolls back, the task retries."""
     workers()
@@ -129,5 +132,6 @@ def test_database_connection_killed_mid_posting_retries_and_posts_once(
         assert cursor.fetchone()[0] is True
 
     run = wait_for_status(run, "statements")
+    record_run(fault_tally, run, {"pg_terminate_backend": 1})
     assert posted_entries(run) == run.transfers.count() == 4
     assert verify_ledger().ok
