@@ -15,15 +15,24 @@ class FaultTally:
     operations: Counter = field(default_factory=Counter)
     lost: int = 0
     duplicated: int = 0
+    partial: int = 0
     tests: int = 0
 
     def record(
-        self, *, faults: dict[str, int], operations: dict[str, int], lost: int, duplicated: int
+        self,
+        *,
+        faults: dict[str, int],
+        operations: dict[str, int],
+        lost: int = 0,
+        duplicated: int = 0,
+        partial: int = 0,
     ) -> None:
+        """`partial`: rows a refused input left behind (it must leave none)."""
         self.injected.update(faults)
         self.operations.update(operations)
         self.lost += lost
         self.duplicated += duplicated
+        self.partial += partial
         self.tests += 1
 
     def lines(self) -> list[str]:
@@ -34,7 +43,8 @@ class FaultTally:
             f"fault tests reporting: {self.tests}",
             f"faults injected: {sum(self.injected.values())} ({listed(self.injected)})",
             f"operations attempted: {sum(self.operations.values())} ({listed(self.operations)})",
-            f"lost = {self.lost}, duplicated = {self.duplicated}",
+            f"lost = {self.lost}, duplicated = {self.duplicated}, "
+            f"partially stored = {self.partial}",
         ]
 
 
