@@ -16,7 +16,6 @@ run, on the same rows:
 
 import csv
 import io
-import logging
 import statistics
 import subprocess
 import tempfile
@@ -45,8 +44,6 @@ td { border: 0.4pt solid #999; padding: 1.2mm 1.5mm; }
 
 
 def run(report):
-    # WeasyPrint logs every layout step at INFO; the table would drown in them.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     regions = counties(max(SIZES))
     maker = finance_user("bench-maker")
     checker = finance_user("bench-checker")
