@@ -6,6 +6,7 @@ dropped afterwards, so benchmarks never touch real data.
 """
 
 import importlib
+import logging
 import os
 import sys
 from pathlib import Path
@@ -18,6 +19,8 @@ SKIP = {"__init__", "__main__", "harness"}
 def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
+    # WeasyPrint logs every layout step at INFO (statements, the demo): the table would drown.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 

@@ -7,6 +7,7 @@ measured in the same run on the same machine, and the ratio between them.
 import json
 import os
 import platform
+import statistics
 import time
 from dataclasses import asdict, dataclass
 from itertools import pairwise
@@ -24,17 +25,35 @@ class Measurement:
     unit: str
     baseline: str = ""
     baseline_rate: float = 0.0
+    # Request benchmarks: p50, p90 and p99 of the single requests' latency, in milliseconds.
+    latency_ms: dict[str, float] | None = None
 
     @property
     def ratio(self) -> float | None:
         return self.rate / self.baseline_rate if self.baseline_rate else None
 
 
+def percentiles(latencies_s: list[float]) -> dict[str, float]:
+    """p50, p90 and p99 in milliseconds (inclusive method: never beyond the slowest seen)."""
+    cuts = statistics.quantiles(latencies_s, n=100, method="inclusive")
+    return {f"p{p}": round(cuts[p - 1] * 1000, 2) for p in (50, 90, 99)}
+
+
 class Report:
     def __init__(self):
         self.rows: list[Measurement] = []
+        self.notes: list[str] = []
 
-    def add(self, name, *, size, seconds, unit, baseline: Measurement | None = None):
+    def add(
+        self,
+        name,
+        *,
+        size,
+        seconds,
+        unit,
+        baseline: Measurement | None = None,
+        latencies: list[float] | None = None,
+    ):
         row = Measurement(
             name,
             size,
@@ -43,20 +62,32 @@ class Report:
             unit,
             baseline.name if baseline else "",
             baseline.rate if baseline else 0.0,
+            percentiles(latencies) if latencies else None,
         )
         self.rows.append(row)
         return row
 
+    def note(self, text: str) -> None:
+        """A line printed under the table and kept in latest.json (e.g. a goal met or missed)."""
+        self.notes.append(text)
+
     def print_table(self):
-        header = f"{'benchmark':<40}{'size':>8}{'time s':>10}{'rate':>14}  {'vs baseline':<30}"
+        header = (
+            f"{'benchmark':<50}{'size':>8}{'time s':>10}{'rate':>15}"
+            f"{'p50/p90/p99 ms':>20}  {'vs baseline':<30}"
+        )
         print(header)
         print("-" * len(header))
         for r in self.rows:
             versus = f"{r.ratio:6.1%} of {r.baseline}" if r.ratio is not None else "(baseline)"
+            rate = f"{r.rate:.0f}" if r.rate >= 100 else f"{r.rate:.2f}"
+            latency = "/".join(f"{v:.0f}" for v in r.latency_ms.values()) if r.latency_ms else ""
             print(
-                f"{r.name:<40}{r.size:>8}{r.seconds:>10.3f}{r.rate:>11.0f} {r.unit:<3}"
-                f"  {versus:<30}"
+                f"{r.name:<50}{r.size:>8}{r.seconds:>10.3f}{rate:>10} {r.unit:<4}"
+                f"{latency:>20}  {versus:<30}"
             )
+        for text in self.notes:
+            print(text)
 
     def print_growth(self):
         """How cost grows with size: time ratio against size ratio (linear means equal)."""
@@ -67,7 +98,7 @@ class Report:
         for name, rows in by_name.items():
             for small, large in pairwise(rows):
                 print(
-                    f"  {name:<40} size x{large.size / small.size:.1f} -> "
+                    f"  {name:<50} size x{large.size / small.size:.1f} -> "
                     f"time x{large.seconds / small.seconds:.2f}"
                 )
 
@@ -77,9 +108,13 @@ class Report:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            # Other processes share the machine; the load when the run ended says how busy it was.
+            "load_average": os.getloadavg(),
         }
         rows = [asdict(r) | {"ratio": r.ratio} for r in self.rows]
-        RESULTS.write_text(json.dumps({"machine": machine, "results": rows}, indent=2) + "\n")
+        RESULTS.write_text(
+            json.dumps({"machine": machine, "results": rows, "notes": self.notes}, indent=2) + "\n"
+        )
 
 
 def timed(work) -> float:

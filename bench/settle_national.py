@@ -4,7 +4,8 @@ The synthetic pilot has every county in the vertical table (with EI
 assessment), one horizontal agreement per 28 counties (water-quality pairs and
 three-member pooled funds, alternating) and credit sales in ten projects.
 `calculate` is timed from dispatch to "calculated" with two worker processes;
-`post` is the one posting task. The baseline is COPY of the same number of
+`post` is the one posting task (which also creates the statements and queues
+their rendering; the renders are not waited for). The baseline is COPY of the same number of
 ledger-shaped rows (two postings per transfer) into a plain table.
 """
 
@@ -41,6 +42,7 @@ from compensation.models import (
 )
 from compensation.sinks import verify_sink
 from compensation.tasks import post_run
+from config.celery import app
 from config.roles import FINANCE
 from config.workers import CeleryWorker
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region, Zone
@@ -85,15 +87,16 @@ POLLUTANTS = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
 
 
 def run(report):
-    regions = _counties(max(SIZES))
-    maker = _finance("bench-maker")
-    checker = _finance("bench-checker")
+    regions = counties(max(SIZES))
+    maker = finance_user("bench-maker")
+    checker = finance_user("bench-checker")
     workers = []
+    app.control.purge()  # tasks an interrupted earlier run left in the queue
     with tempfile.TemporaryDirectory() as logs:
         try:
             workers = [CeleryWorker(logs).start() for _ in range(WORKERS)]
             for size in SIZES:
-                programme = _national_pilot(regions[:size], size)
+                programme = national_pilot(regions[:size], size)
                 _settle(report, programme, maker, checker, size)
         finally:
             for worker in workers:
@@ -113,6 +116,9 @@ def _settle(report, programme, maker, checker, size):
     transfers = run.transfers.count()
     settlement.approve(run, by=checker)
     post_seconds = timed(lambda: post_run.delay(run.pk, checker.pk).get(timeout=600))
+    # Posting queues one statement render per region (seconds each, bench/statements.py
+    # measures them): dropped here, or they would hold the workers for the next size.
+    app.control.purge()
     baseline = report.add(
         "raw COPY of the postings (baseline)",
         size=transfers,
@@ -158,7 +164,7 @@ def _copy_baseline(rows) -> float:
     return timed(work)
 
 
-def _finance(username):
+def finance_user(username):
     user, _ = User.objects.get_or_create(username=username, defaults={"is_staff": True})
     user.groups.add(Group.objects.get(name=FINANCE))
     return user
@@ -170,7 +176,7 @@ def _square(index) -> MultiPolygon:
     return MultiPolygon(square, srid=4490)
 
 
-def _counties(count) -> list[Region]:
+def counties(count) -> list[Region]:
     """Synthetic county-level regions with GB/T 2260-shaped codes and small square boundaries."""
     codes = [
         f"{province}{city:02d}{county:02d}"
@@ -178,6 +184,8 @@ def _counties(count) -> list[Region]:
         for city in range(1, 11)
         for county in range(1, 11)
     ][:count]
+    # Another benchmark in the same run may have made some of them already.
+    existing = set(Region.objects.filter(code__in=codes).values_list("code", flat=True))
     Region.objects.bulk_create(
         [
             Region(
@@ -190,13 +198,14 @@ def _counties(count) -> list[Region]:
                 source_digest="bench",
             )
             for i, code in enumerate(codes)
+            if code not in existing
         ],
         batch_size=1000,
     )
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 
-def _national_pilot(regions, size) -> PilotProgramme:
+def national_pilot(regions, size) -> PilotProgramme:
     programme = PilotProgramme.objects.create(
         name=f"全国试点 {size}",
         start_date=date(YEAR, 1, 1),

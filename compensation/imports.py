@@ -349,6 +349,12 @@ def _round(item, report):
     amount = _money(item.get("amount", "0"), _("round amount"), report)
     top_up = _money(item.get("central_top_up", "0"), _("central top-up"), report)
     k0 = _decimal(item["k0"], "k0", report, None) if "k0" in item else None
+    if k0 is not None and not 0 < k0 <= 1:
+        report.add(
+            None,
+            _("k0 %(value)s is outside 0 < K0 ≤ 1 (a stability coefficient, e.g. 0.85).")
+            % {"value": k0},
+        )
     weights = []
     for weight in item.get("weights") or []:
         pollutant = POLLUTANT_NAMES.get(str(weight.get("pollutant", "")).lower())

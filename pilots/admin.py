@@ -283,7 +283,11 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             "title": _("Upload zones or land cover"),
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/pilots/importbatch/upload.html", context)
+        # A refused file is a client error: 400, with the form and the report on the page.
+        status = 400 if form.errors or report else 200
+        return TemplateResponse(
+            request, "admin/pilots/importbatch/upload.html", context, status=status
+        )
 
     @admin.display(description=_("problems"))
     def problems(self, batch):

@@ -140,6 +140,10 @@ def submit_monitoring(request, code: str):
                 _("%(n)s annual means recorded; nothing else changed.") % {"n": len(records)},
             )
             return redirect("portal:region", code=region.code)
+    # A refused file is a client error: 400, with the form and the report on the page.
     return render(
-        request, "portal/monitoring.html", {"region": region, "form": form, "report": report}
+        request,
+        "portal/monitoring.html",
+        {"region": region, "form": form, "report": report},
+        status=400 if form.errors or report else 200,
     )

@@ -56,3 +56,20 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
 # reference rows (commodities, chain head) come from migrations, so they are
 # serialised and restored around the flush that follows each such test.
 committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def fault_tally():
+    """Where a fault test reports its counts (tests/faults.py); summed at the end of the run."""
+    from tests.faults import TALLY
+
+    return TALLY
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.faults import TALLY
+
+    if TALLY.tests:
+        terminalreporter.section("fault summary")
+        for line in TALLY.lines():
+            terminalreporter.write_line(line)

@@ -90,7 +90,11 @@ class StatementAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
             "result": result,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/compensation/statement/verify.html", context)
+        # A refused upload (too large, no file) is a client error, shown on the same page.
+        status = 400 if form.errors else 200
+        return TemplateResponse(
+            request, "admin/compensation/statement/verify.html", context, status=status
+        )
 
 
 admin.site.unregister(LogEntry)

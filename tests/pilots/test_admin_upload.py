@@ -36,7 +36,7 @@ def test_a_rejected_file_shows_every_problem_and_writes_nothing(admin_client, hu
     response = _upload(admin_client, name, data, kind="land_cover", region=huangshan.pk)
 
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The file was rejected; nothing was imported." in page
     assert "Feature 10: has an invalid geometry" in page
     assert not LandCover.objects.exists()

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from compensation import credits
 from compensation.models import CreditHolder
 from config.roles import ECOLOGY, FINANCE
+from config.workers import CeleryWorker
 from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
     DOWNSTREAM,
     UPSTREAM,
@@ -72,3 +73,29 @@ def checker(db):
 @pytest.fixture
 def ecologist(db):
     return user_in(ECOLOGY, "ecologist")
+
+
+SLOW = {
+    # Each chunk and each posting pauses inside its transaction, so the kill lands mid-step.
+    "TANHUI_FAILPOINTS": "settlement.chunk=2,settlement.post=3",
+    # A killed worker's unacknowledged task is delivered again after 6 s (looked for every 2 s).
+    "CELERY_VISIBILITY_TIMEOUT": "6",
+    "CELERY_UNACKED_RESTORE_INTERVAL": "2",
+}
+
+
+@pytest.fixture
+def workers(django_db_blocker, tmp_path):
+    """Start worker processes (SLOW unless told otherwise); stopped after the test."""
+    from config.celery import app
+
+    app.control.purge()
+    started = []
+
+    def start(env=SLOW):
+        started.append(CeleryWorker(tmp_path, env=env).start())
+        return started[-1]
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -10,44 +10,21 @@ from compensation import settlement
 from compensation.channels import Period
 from compensation.models import RunChunk
 from compensation.tasks import post_run
-from ledger.models import JournalEntry
 from ledger.verification import verify_ledger
-from tests.compensation.settlement.waiting import wait_for_status, wait_until
-from tests.conftest import CeleryWorker, committing
+from tests.compensation.settlement.waiting import (
+    posted_entries,
+    posting_in_progress,
+    wait_for_status,
+    wait_until,
+)
+from tests.conftest import committing
+from tests.faults import record_run
 
 pytestmark = [committing, pytest.mark.celery_worker, pytest.mark.faults]
 
-SLOW = {
-    # Each chunk and each posting pauses inside its transaction, so the kill lands mid-step.
-    "TANHUI_FAILPOINTS": "settlement.chunk=2,settlement.post=3",
-    # A killed worker's unacknowledged task is delivered again after 6 s (looked for every 2 s).
-    "CELERY_VISIBILITY_TIMEOUT": "6",
-    "CELERY_UNACKED_RESTORE_INTERVAL": "2",
-}
-
-
-@pytest.fixture
-def workers(django_db_blocker, tmp_path):
-    from config.celery import app
-
-    app.control.purge()
-    started = []
-
-    def start(env=SLOW):
-        started.append(CeleryWorker(tmp_path, env=env).start())
-        return started[-1]
-
-    yield start
-    for worker in started:
-        worker.stop()
-
-
-def posted_entries(run) -> int:
-    return JournalEntry.objects.filter(idempotency_key__startswith=f"{run.key_prefix}:").count()
-
 
 def test_worker_killed_during_calculation_and_posting_posts_everything_once(
-    pilot, maker, checker, workers, settings
+    pilot, maker, checker, workers, settings, fault_tally
 ):
     settings.SETTLEMENT_CHUNK_SIZE = 1
     first = workers()
@@ -68,28 +45,20 @@ def test_worker_killed_during_calculation_and_posting_posts_everything_once(
 
     settlement.approve(run, by=checker)
     post_run.delay(run.pk, checker.pk)
-    wait_until(_posting_in_progress, what="posting holding its advisory lock")
+    wait_until(posting_in_progress, what="posting holding its advisory lock")
     second.kill()
     run.refresh_from_db()
     assert run.status == "approved" and posted_entries(run) == 0
 
     third = workers()
     run = wait_for_status(run, "statements", worker=third)
+    record_run(fault_tally, run, {"worker SIGKILL": 2})
     assert posted_entries(run) == run.transfers.count() == 4
     assert not run.transfers.filter(entry__isnull=True).exists()
     assert verify_ledger().ok
 
 
-def _posting_in_progress() -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
-            [settlement.RUN_LOCKS],
-        )
-        return cursor.fetchone()[0] > 0
-
-
-def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, checker):
+def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, checker, fault_tally):
     run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
     run = settlement.calculate(run, by=maker, inline=True)
     settlement.approve(run, by=checker)
@@ -103,6 +72,7 @@ def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, ch
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(post, range(2)))
 
+    record_run(fault_tally, run, {"racing second post": 1})
     assert [r.status for r in results] == ["posted", "posted"]
     assert results[0].posted_at == results[1].posted_at
     assert posted_entries(run) == run.transfers.count()
@@ -110,7 +80,7 @@ def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, ch
 
 
 def test_database_connection_killed_mid_posting_retries_and_posts_once(
-    pilot, maker, checker, workers
+    pilot, maker, checker, workers, fault_tally
 ):
     """pg_terminate_backend on the posting connection: the batch rolls back, the task retries."""
     workers()
@@ -119,7 +89,7 @@ def test_database_connection_killed_mid_posting_retries_and_posts_once(
     settlement.approve(run, by=checker)
 
     post_run.delay(run.pk, checker.pk)
-    wait_until(_posting_in_progress, what="posting holding its advisory lock")
+    wait_until(posting_in_progress, what="posting holding its advisory lock")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_locks "
@@ -129,5 +99,6 @@ def test_database_connection_killed_mid_posting_retries_and_posts_once(
         assert cursor.fetchone()[0] is True
 
     run = wait_for_status(run, "statements")
+    record_run(fault_tally, run, {"pg_terminate_backend": 1})
     assert posted_entries(run) == run.transfers.count() == 4
     assert verify_ledger().ok

@@ -2,7 +2,11 @@
 
 import time
 
+from django.db import connection
+
+from compensation import settlement
 from compensation.models import SettlementRun
+from ledger.models import JournalEntry
 
 
 def wait_for_status(run, *statuses, timeout=90.0, worker=None) -> SettlementRun:
@@ -23,3 +27,16 @@ def wait_until(condition, *, timeout=60.0, what="condition") -> None:
             return
         time.sleep(0.1)
     raise AssertionError(f"{what} not reached within {timeout} s")
+
+
+def posted_entries(run) -> int:
+    return JournalEntry.objects.filter(idempotency_key__startswith=f"{run.key_prefix}:").count()
+
+
+def posting_in_progress() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+            [settlement.RUN_LOCKS],
+        )
+        return cursor.fetchone()[0] > 0
