@@ -92,8 +92,10 @@ def test_database_connection_killed_mid_posting_retries_and_posts_once(
     wait_until(posting_in_progress, what="posting holding its advisory lock")
     with connection.cursor() as cursor:
         cursor.execute(
+            # Only this test database's backends: the server may be running other suites.
             "SELECT pg_terminate_backend(pid) FROM pg_locks "
-            "WHERE locktype = 'advisory' AND classid = %s",
+            "WHERE locktype = 'advisory' AND classid = %s "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [settlement.RUN_LOCKS],
         )
         assert cursor.fetchone()[0] is True
