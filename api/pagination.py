@@ -36,7 +36,14 @@ class PostingCursor(CursorPagination):
 
 
 class GeoPages(GeoJsonPagination):
-    """GeoJSON FeatureCollections by page, with an example value the schema's examples can use."""
+    """GeoJSON FeatureCollections by page, with an example value the schema's examples can use.
+
+    Zones and land-cover polygons carry their full geometry: 100 a page by default
+    (`?page_size=` up to 1,000), never the whole table in one response."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
 
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)

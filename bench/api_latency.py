@@ -12,10 +12,6 @@ The goal is a p99 under 100 ms for detail endpoints.
 import http.client
 import io
 import json
-import os
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,11 +19,10 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from bench.harness import GunicornServer
 from compensation.models import SettlementRun, Statement
-from config.workers import PROJECT_ROOT, database_url_for
 from pilots.models import Zone
 
 CLIENTS = 20
@@ -36,14 +31,12 @@ ALONE_REQUESTS = 20  # one client on its own: the service time, without queueing
 # The zones list returns every zone with its full geometry (no page size): seconds a request.
 FEWER = {"/api/v1/zones/": 4}
 GOAL_MS = 100
-START_SECONDS = 60
-SERVER = ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
 
 
 def run(report):
     call_command("setup_demo", stdout=io.StringIO())
     token = Token.objects.get_or_create(user=get_user_model().objects.get(username="admin"))[0]
-    with tempfile.TemporaryDirectory() as folder, _Server(Path(folder)) as server:
+    with tempfile.TemporaryDirectory() as folder, GunicornServer(Path(folder)) as server:
         client = _Clients(server.port, token.key)
         paths = _paths()
         for path in ["/api/v1/", *paths.values()]:  # every thread and code path warm first
@@ -85,55 +78,6 @@ def _paths() -> dict[str, str]:
         "GET /api/v1/statements/ list": "/api/v1/statements/",
         "GET /api/v1/statements/{id}/ detail": f"/api/v1/statements/{statement.pk}/",
     }
-
-
-class _Server:
-    """gunicorn on a free loopback port, on the benchmark database; stopped on exit."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-
-    def __enter__(self):
-        env = os.environ | {
-            "DATABASE_URL": database_url_for(connection.settings_dict["NAME"]),
-            "DATABASE_CONN_MAX_AGE": "60",
-            "DEBUG": "false",
-            "MEDIA_ROOT": str(self.folder / "media"),
-            "LOG_LEVEL": "WARNING",
-        }
-        self.log = open(self.folder / "gunicorn.log", "wb")
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind"]
-        self.process = subprocess.Popen(
-            [*command, f"127.0.0.1:{self.port}", *SERVER],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.2)
-        self.__exit__()
-        log = (self.folder / "gunicorn.log").read_text(errors="replace")
-        raise RuntimeError(f"gunicorn did not start:\n{log}")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 class _Clients:

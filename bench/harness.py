@@ -7,13 +7,22 @@ measured in the same run on the same machine, and the ratio between them.
 import json
 import os
 import platform
+import socket
 import statistics
+import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from django.db import connection
+
+from config.workers import PROJECT_ROOT, database_url_for
+
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
+SERVER_START_SECONDS = 60
+SERVER_OPTIONS = ["--workers", "2", "--worker-class", "gthread", "--threads", "4"]
 
 
 @dataclass(frozen=True)
@@ -121,3 +130,55 @@ def timed(work) -> float:
     start = time.perf_counter()
     work()
     return time.perf_counter() - start
+
+
+class GunicornServer:
+    """gunicorn on a free loopback port, on the benchmark database; stopped on exit.
+
+    Two gthread workers of four threads, persistent database connections, DEBUG off:
+    a production-like server for the request benchmarks."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+
+    def __enter__(self):
+        env = os.environ | {
+            "DATABASE_URL": database_url_for(connection.settings_dict["NAME"]),
+            "DATABASE_CONN_MAX_AGE": "60",
+            "DEBUG": "false",
+            "MEDIA_ROOT": str(self.folder / "media"),
+            "LOG_LEVEL": "WARNING",
+        }
+        self.log = open(self.folder / "gunicorn.log", "wb")
+        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind"]
+        self.process = subprocess.Popen(
+            [*command, f"127.0.0.1:{self.port}", *SERVER_OPTIONS],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        log = (self.folder / "gunicorn.log").read_text(errors="replace")
+        raise RuntimeError(f"gunicorn did not start:\n{log}")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
