@@ -185,16 +185,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": int(env_str("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": 1,
 }
-# Sending a task while the broker is unreachable is retried for about a minute (12 tries,
-# 0-5 s apart) before it fails: a short Redis outage then delays the statement renders a
-# posted run queues instead of leaving them unqueued.
-CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {
-    "max_retries": int(env_str("CELERY_PUBLISH_RETRIES", "12")),
-    "interval_start": 0,
-    "interval_step": 1,
-    "interval_max": 5,
-}
 # Settlement: regions per calculation chunk, and retries of a chunk on database errors.
 SETTLEMENT_CHUNK_SIZE = int(env_str("SETTLEMENT_CHUNK_SIZE", "250"))
 SETTLEMENT_TASK_MAX_RETRIES = int(env_str("SETTLEMENT_TASK_MAX_RETRIES", "5"))
