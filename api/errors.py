@@ -1,6 +1,6 @@
 """Every API error as problem details (RFC 9457): type, title, status, detail, field errors.
 
-Services refuse with a CompensationError whose message says what to fix; an
+Services refuse with a CompensationError (or SupervisionError) whose message says what to fix; an
 import refuses a file with a report. Both become 400 problem details carrying
 that message, in the request's language like every other message.
 """
@@ -12,6 +12,7 @@ from rest_framework.views import exception_handler
 
 from compensation.exceptions import CompensationError
 from pilots.imports import ImportRejected
+from supervision.exceptions import SupervisionError
 
 TYPES = {
     http.HTTP_400_BAD_REQUEST: "invalid-request",
@@ -42,7 +43,7 @@ def _line(problem) -> str:
 
 
 def _as_api_exception(exc):
-    if isinstance(exc, CompensationError):
+    if isinstance(exc, CompensationError | SupervisionError):
         return Refused(str(exc))
     if isinstance(exc, ImportRejected):
         return ValidationError({"file": [_line(problem) for problem in exc.report.problems]})

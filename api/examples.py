@@ -450,3 +450,66 @@ POSTING = response(
 )
 TOKEN_REQUEST = request("Credentials", {"username": "finance-system", "password": "…"})
 TOKEN = response("Token", {"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"})
+ALERT = response(
+    "Red-line encroachment",
+    {
+        "id": 5,
+        "region": HUANGSHAN,
+        "rule": "生态保护红线占用 Red-line encroachment",
+        "kind": "encroachment",
+        "year": 2025,
+        "measured": "9259.5484",
+        "message": "9259.5484 ha of ecological red line in planning version 1 is developed "
+        "land in version 2.",
+        "detection": 2,
+        "raised_at": "2025-03-02T09:15:00+08:00",
+        "acknowledged_at": None,
+        "acknowledged_by": None,
+        "comment": "",
+    },
+)
+ACKNOWLEDGE = request("Comment", {"comment": "Site visited with the county; permit checked."})
+ALERT_ACKNOWLEDGED = response(
+    "Acknowledged",
+    {
+        **ALERT.value,
+        "acknowledged_at": "2025-03-03T10:00:00+08:00",
+        "acknowledged_by": "operator-huangshan",
+        "comment": "Site visited with the county; permit checked.",
+    },
+)
+DETECTION = response(
+    "Plan v1 to v2",
+    {
+        "id": 2,
+        "region": HUANGSHAN,
+        "subject": "planning",
+        "before_version": 1,
+        "after_version": 4,
+        "before_year": None,
+        "after_year": None,
+        "areas": {
+            "ecological_red_line": {
+                "before_ha": "200.0000",
+                "after_ha": "150.0000",
+                "gained_ha": "0.0000",
+                "lost_ha": "50.0000",
+            }
+        },
+        "methodology_version": 1,
+        "sink_before_tco2e": "780.000",
+        "sink_after_tco2e": "585.000",
+        "sink_change_tco2e": "-195.000",
+        "uncounted_codes": [],
+        "encroachments": [
+            {
+                "protected_kind": "ecological_red_line",
+                "area_ha": "50.0000",
+                "developed_zone": 12,
+                "protected_zone": 7,
+            }
+        ],
+        "transitions": [],
+        "computed_at": "2025-03-02T09:15:00+08:00",
+    },
+)

@@ -2,7 +2,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.views import auth, credits, geo, horizontal, ledger, settlement, valuation
+from api.views import (
+    auth,
+    credits,
+    geo,
+    horizontal,
+    ledger,
+    settlement,
+    supervision,
+    valuation,
+)
 
 router = DefaultRouter()
 router.register("regions", geo.RegionViewSet, basename="region")
@@ -28,6 +37,8 @@ router.register("ledger/accounts", ledger.AccountViewSet, basename="account")
 router.register("ledger/balances", ledger.BalanceViewSet, basename="balance")
 router.register("ledger/entries", ledger.EntryViewSet, basename="entry")
 router.register("ledger/postings", ledger.PostingViewSet, basename="posting")
+router.register("alerts", supervision.AlertViewSet, basename="alert")
+router.register("change-detections", supervision.ChangeDetectionViewSet, basename="changedetection")
 
 urlpatterns = [
     path("v1/auth/token/", auth.TokenView.as_view(), name="token"),

@@ -273,17 +273,7 @@ def encroachments(*, before: int, after: int) -> list[Piece]:
 def class_areas(*, region: Region, before_year: int, after_year: int) -> dict:
     """Per land-use class, hectares in each survey and the net change."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                CLASS_AREAS_SQL,
-                {
-                    "region": region.pk,
-                    "before": before_year,
-                    "after": after_year,
-                    "albers": CHINA_ALBERS_SRID,
-                },
-            )
-            rows = cursor.fetchall()
+        rows = _survey_rows(CLASS_AREAS_SQL, region, before_year, after_year)
     else:
         totals = defaultdict(float)
         for cover in LandCover.objects.filter(
@@ -302,21 +292,23 @@ def class_areas(*, region: Region, before_year: int, after_year: int) -> dict:
 def transitions(*, region: Region, before_year: int, after_year: int) -> dict:
     """(from code, to code) -> hectares that went from one class to the other."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                TRANSITIONS_SQL,
-                {
-                    "region": region.pk,
-                    "before": before_year,
-                    "after": after_year,
-                    "albers": CHINA_ALBERS_SRID,
-                },
-            )
-            rows = cursor.fetchall()
+        rows = _survey_rows(TRANSITIONS_SQL, region, before_year, after_year)
     else:
         rows = _transitions_in_python(region=region, before_year=before_year, after_year=after_year)
     matrix = {(f, t): hectares(m2) for f, t, m2 in rows}
     return {pair: ha for pair, ha in matrix.items() if ha > 0}
+
+
+def _survey_rows(sql: str, region: Region, before_year: int, after_year: int) -> list[tuple]:
+    params = {
+        "region": region.pk,
+        "before": before_year,
+        "after": after_year,
+        "albers": CHINA_ALBERS_SRID,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _check_versions(before: PlanningVersion, after: PlanningVersion) -> None:

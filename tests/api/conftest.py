@@ -4,10 +4,10 @@ from rest_framework.test import APIClient
 from tests.portal.conftest import (  # noqa: F401 - fixtures
     checker,
     english,
-    issued,
     maker,
     pilot,
     programme,
+    stated,
     world,
     xinan,
 )

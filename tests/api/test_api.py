@@ -109,7 +109,7 @@ def test_filters_and_etags(api, world):
     filtered = api.get(f"/api/v1/statements/?run={run.pk}&region__code={world['other']}")
     assert [s["region"] for s in filtered.json()["results"]] == [world["other"]]
     assert api.get("/api/v1/runs/?status=draft").json()["results"] == []
-    assert len(api.get("/api/v1/runs/?status=statements").json()["results"]) == 1
+    assert len(api.get("/api/v1/runs/?status=posted").json()["results"]) == 1
 
     first = api.get(f"/api/v1/runs/{run.pk}/")
     etag = first["ETag"]

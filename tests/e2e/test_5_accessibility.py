@@ -1,7 +1,6 @@
 """Scenario 5: every page an official or operator uses passes axe-core's WCAG 2 A and AA rules
 (labels, contrast, landmarks, names of links and buttons), and its forms work by keyboard."""
 
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from supervision.models import Alert, AlertRule
 from tests.conftest import committing
 from tests.e2e.conftest import log_in
 from tests.e2e.users import person
+from tests.supervision.conftest import sink_decline_alert
 
 pytestmark = committing
 
@@ -37,21 +37,7 @@ def people(issued):
     operator = person(OPERATOR, "huangshan")
     OperatorAssignment.objects.create(user=operator, region=huangshan)
     rule = AlertRule.objects.create(name="sink watch", kind="sink_decline", threshold=5)
-    Alert.objects.create(
-        rule=rule,
-        region=huangshan,
-        fingerprint="sink:2024",
-        year=2024,
-        measured=Decimal("12.5"),
-        facts={
-            "percent": "12.50",
-            "before": "100.000",
-            "after": "87.500",
-            "year_before": 2023,
-            "year": 2024,
-            "threshold": "5",
-        },
-    )
+    sink_decline_alert(huangshan, rule)
     return {"official": person(ECOLOGY, "ecology"), "operator": operator, "run": issued}
 
 

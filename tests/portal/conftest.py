@@ -1,4 +1,5 @@
-"""A posted, stated Xin'an run and one user per role, operators assigned to one region each."""
+"""A posted Xin'an run with its statements (rendered only where a test downloads them), and
+one user per role, operators assigned to one region each."""
 
 import pytest
 
@@ -9,16 +10,16 @@ from tests.compensation.settlement.conftest import user_in
 from tests.compensation.statements.conftest import (  # noqa: F401 - fixtures
     checker,
     english,
-    issued,
     maker,
     pilot,
     programme,
+    stated,
     xinan,
 )
 
 
 @pytest.fixture
-def world(issued):  # noqa: F811 - the imported fixture
+def world(stated):  # noqa: F811 - the imported fixture
     protected_zone(Region.objects.get(code=DOWNSTREAM))
     users = {
         "finance": user_in(FINANCE, "finance"),
@@ -29,4 +30,4 @@ def world(issued):  # noqa: F811 - the imported fixture
     OperatorAssignment.objects.create(
         user=users["operator"], region=Region.objects.get(code=UPSTREAM)
     )
-    return {"run": issued, "users": users, "own": UPSTREAM, "other": DOWNSTREAM}
+    return {"run": stated, "users": users, "own": UPSTREAM, "other": DOWNSTREAM}

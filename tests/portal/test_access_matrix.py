@@ -14,6 +14,7 @@ from compensation.models import (
     Statement,
 )
 from pilots.models import PlanningVersion, Region, Zone
+from tests.compensation.statements.conftest import render_all
 
 # admin model -> (queryset of rows, region code of a row)
 SCOPED = {
@@ -81,6 +82,7 @@ def test_dashboard(client, world, role):
 def test_statement_downloads(client, world, role):
     client.force_login(world["users"][role])
     run = world["run"]
+    render_all(run)
     for fmt in ("pdf", "csv", "xlsx"):
         for region, own in ((world["own"], True), (world["other"], False), (None, False)):
             statement = (

@@ -1,12 +1,14 @@
 """Hand-made plans and surveys of 黄山市, laid out in metres so every area is known."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.contrib.gis.geos import MultiPolygon
 from django.utils import translation
 
 from pilots.models import PlanningVersion
+from supervision.models import Alert
 from tests.compensation.conftest import (  # noqa: F401 - fixtures
     add_zone,
     albers_rectangle,
@@ -52,3 +54,22 @@ def growing_town(huangshan):  # noqa: F811 - the fixture above
     publish(first)
     publish(second)
     return first, second
+
+
+def sink_decline_alert(region, rule):
+    """An alert as the sink-decline rule raises it: 100 t in 2023, 87.5 t in 2024 (-12.5%)."""
+    return Alert.objects.create(
+        rule=rule,
+        region=region,
+        fingerprint="sink:2024",
+        year=2024,
+        measured=Decimal("12.5"),
+        facts={
+            "percent": "12.50",
+            "before": "100.000",
+            "after": "87.500",
+            "year_before": 2023,
+            "year": 2024,
+            "threshold": "5",
+        },
+    )

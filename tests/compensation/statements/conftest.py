@@ -4,7 +4,7 @@ import pytest
 
 from compensation import settlement
 from compensation.channels import Period
-from compensation.statements.issue import issue_statements
+from compensation.statements.issue import issue_statements, render_statement
 from tests.compensation.settlement.conftest import (  # noqa: F401 - fixtures
     checker,
     english,
@@ -15,10 +15,27 @@ from tests.compensation.settlement.conftest import (  # noqa: F401 - fixtures
 )
 
 
+def posted_run(pilot_programme, started_by, approved_by):
+    run = settlement.start_run(programme=pilot_programme, period=Period.year(2024), by=started_by)
+    run = settlement.calculate(run, by=started_by, inline=True)
+    settlement.approve(run, by=approved_by, reason="checked")
+    return settlement.post(run, by=approved_by)
+
+
 @pytest.fixture
 def issued(pilot, maker, checker):  # noqa: F811 - the imported fixtures
-    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
-    run = settlement.calculate(run, by=maker, inline=True)
-    settlement.approve(run, by=checker, reason="checked")
-    settlement.post(run, by=checker)
-    return issue_statements(run, by=checker, inline=True)
+    return issue_statements(posted_run(pilot, maker, checker), by=checker, inline=True)
+
+
+@pytest.fixture
+def stated(pilot, maker, checker):  # noqa: F811 - the imported fixtures
+    """Posted, with its statements created but not rendered (no worker runs in these tests).
+
+    Rendering PDFs is most of the cost of `issued`; tests of access to statements need
+    the rows, and the few that download files render those (`render_all`)."""
+    return issue_statements(posted_run(pilot, maker, checker), by=checker)
+
+
+def render_all(run) -> None:
+    for statement in run.statements.all():
+        render_statement(statement.pk)

@@ -5,10 +5,10 @@ import pytest
 from tests.portal.conftest import (  # noqa: F401 - fixtures
     checker,
     english,
-    issued,
     maker,
     pilot,
     programme,
+    stated,
     world,
     xinan,
 )

@@ -10,6 +10,7 @@ from pilots.models import Region
 from supervision.evaluation import evaluate
 from supervision.exchange import LAYERS
 from supervision.models import Alert, AlertRule
+from tests.supervision.conftest import sink_decline_alert
 
 ROLES = ["finance", "ecology", "auditor", "operator"]
 
@@ -18,21 +19,7 @@ ROLES = ["finance", "ecology", "auditor", "operator"]
 def alerts(world):
     rule = AlertRule.objects.create(name="sink watch", kind="sink_decline", threshold=5)
     return {
-        code: Alert.objects.create(
-            rule=rule,
-            region=Region.objects.get(code=code),
-            fingerprint="sink:2024",
-            year=2024,
-            measured=Decimal("12.5"),
-            facts={
-                "percent": "12.50",
-                "before": "100.000",
-                "after": "87.500",
-                "year_before": 2023,
-                "year": 2024,
-                "threshold": "5.0000",
-            },
-        )
+        code: sink_decline_alert(Region.objects.get(code=code), rule)
         for code in (world["own"], world["other"])
     }
 
