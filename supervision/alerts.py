@@ -17,11 +17,11 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from compensation.models import RegionPosition
 from config.access import can_view_region
 from pilots.geometry import STORAGE_SRID, area_m2
 from pilots.models import Region, Zone
 from supervision.changes import hectares, latest_plan
+from supervision.evaluation import positions_by_year
 from supervision.exceptions import AcknowledgementRefused
 from supervision.models import Alert, AlertRule, ChangeDetection
 
@@ -165,10 +165,7 @@ def _encroachment(rule: AlertRule, region: Region):
 
 
 def _sink_decline(rule: AlertRule, region: Region):
-    by_year = {}
-    positions = RegionPosition.objects.filter(region=region, valuation__current=True)
-    for position in positions.select_related("valuation").order_by("valuation__pk"):
-        by_year[position.valuation.year] = position
+    by_year = positions_by_year(region)
     for year, after in sorted(by_year.items()):
         before = by_year.get(year - 1)
         if before is None or before.sink_tco2e <= 0:

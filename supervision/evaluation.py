@@ -64,7 +64,7 @@ class Evaluation:
 
 
 def evaluate(*, region: Region, year: int) -> Evaluation:
-    positions = _positions_by_year(region)
+    positions = positions_by_year(region)
     position, previous = positions.get(year), positions.get(year - 1)
     plan = (
         PlanningVersion.objects.filter(
@@ -95,8 +95,8 @@ def evaluate(*, region: Region, year: int) -> Evaluation:
     )
 
 
-def _positions_by_year(region) -> dict[int, RegionPosition]:
-    """Per year, the region's position in the latest current valuation."""
+def positions_by_year(region) -> dict[int, RegionPosition]:
+    """Per year, the region's position in the latest current valuation covering it."""
     by_year = {}
     positions = RegionPosition.objects.filter(region=region, valuation__current=True)
     for position in positions.select_related("valuation").order_by("valuation__pk"):
@@ -125,11 +125,7 @@ def _detections(region, year):
     detections = ChangeDetection.objects.filter(region=region).select_related(
         "before_version", "after_version"
     )
-    chosen = [
-        d
-        for d in detections.order_by("subject", "pk")
-        if (d.after_year or d.after_version.effective_from.year) == year
-    ]
+    chosen = [d for d in detections.order_by("subject", "pk") if d.year == year]
     for detection in chosen:
         if detection.subject == ChangeDetection.Subject.PLANNING:
             detection.kind_rows = [(Zone.Kind(k).label, f) for k, f in detection.areas.items()]

@@ -102,6 +102,11 @@ class ChangeDetection(models.Model):
         return f"{self.before_year} → {self.after_year}"
 
     @property
+    def year(self) -> int:
+        """The year of the later state: its survey, or the year the later plan took effect."""
+        return self.after_year or self.after_version.effective_from.year
+
+    @property
     def sink_change_tco2e(self):
         if self.sink_before_tco2e is None or self.sink_after_tco2e is None:
             return None

@@ -1,6 +1,7 @@
 """What a region's page shows of supervision: its alerts, with maps, and its report years."""
 
 from supervision.alerts import describe
+from supervision.evaluation import positions_by_year
 from supervision.exchange import LAYERS
 from supervision.maps import change_map
 from supervision.models import Alert, ChangeDetection
@@ -27,11 +28,7 @@ def supervision_overview(region, user) -> dict:
 
 def report_years(region) -> list[int]:
     """Years with a valuation position or a detected change, latest first."""
-    years = set(
-        region.regionposition_set.filter(valuation__current=True).values_list(
-            "valuation__year", flat=True
-        )
-    )
+    years = set(positions_by_year(region))
     for detection in ChangeDetection.objects.filter(region=region).select_related("after_version"):
-        years.add(detection.after_year or detection.after_version.effective_from.year)
+        years.add(detection.year)
     return sorted(years, reverse=True)
