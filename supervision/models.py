@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from pilots.geometry import STORAGE_SRID
@@ -162,6 +163,24 @@ class Transition(models.Model):
         return f"{self.from_code} → {self.to_code}: {self.area_ha} ha"
 
 
+def validate_addresses(value: str) -> None:
+    """Every non-empty line an email address, so a notification never fails at send time."""
+    check = EmailValidator()
+    wrong = []
+    for line in value.splitlines():
+        try:
+            if line.strip():
+                check(line.strip())
+        except ValidationError:
+            wrong.append(line.strip())
+    if wrong:
+        raise ValidationError(
+            _("Not an email address: %(lines)s. Put one address on each line."),
+            code="invalid",
+            params={"lines": ", ".join(wrong)},
+        )
+
+
 class AlertRule(models.Model):
     """A condition ecology officials want to hear about (预警规则)."""
 
@@ -199,7 +218,10 @@ class AlertRule(models.Model):
         ),
     )
     notify = models.TextField(
-        _("notify by email"), blank=True, help_text=_("Addresses, one per line.")
+        _("notify by email"),
+        blank=True,
+        validators=[validate_addresses],
+        help_text=_("Addresses, one per line."),
     )
     active = models.BooleanField(_("active"), default=True)
 

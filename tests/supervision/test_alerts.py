@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
@@ -220,3 +221,16 @@ def test_the_supervise_command_reports_new_alerts_once(huangshan, growing_town):
     assert "341000 黄山市: 1 new alerts" in first.getvalue()
     assert "ha of ecological red line in planning version 1" in first.getvalue()
     assert "341000 黄山市: 0 new alerts" in second.getvalue()
+
+
+def test_a_rule_refuses_notification_lines_that_are_not_addresses(db):
+    wrong = AlertRule(
+        name="watch",
+        kind="sink_decline",
+        threshold=Decimal(5),
+        notify="ecology@example.org\n\nnot-an-address\n<script>@x",
+    )
+
+    with pytest.raises(ValidationError, match="not-an-address, <script>@x"):
+        wrong.full_clean()
+    assert AlertRule.objects.count() == 0
