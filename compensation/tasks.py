@@ -4,6 +4,8 @@ Tasks are acknowledged late and rejected when their worker dies (config/settings
 so a killed worker's task runs again; every task body is idempotent.
 """
 
+from datetime import timedelta
+
 from celery import Task, shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -86,3 +88,9 @@ def render_statement(statement_id: int) -> None:
 @shared_task(name="compensation.issue_statements")
 def issue_statements(run_id: int) -> None:
     issue.issue_statements(SettlementRun.objects.get(pk=run_id))
+
+
+@shared_task(name="compensation.sweep_statements")
+def sweep_statements() -> list[int]:
+    """On celery beat's schedule: statements whose render tasks were lost are queued again."""
+    return issue.sweep_stalled(older_than=timedelta(seconds=settings.STATEMENT_SWEEP_AFTER))

@@ -189,6 +189,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 SETTLEMENT_CHUNK_SIZE = int(env_str("SETTLEMENT_CHUNK_SIZE", "250"))
 SETTLEMENT_TASK_MAX_RETRIES = int(env_str("SETTLEMENT_TASK_MAX_RETRIES", "5"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Fixed schedules; beat copies them into the database beside the per-pilot settlements.
+# Statements of a run posted over STATEMENT_SWEEP_AFTER seconds ago and still not
+# rendered (their messages were lost with the broker) are queued again.
+STATEMENT_SWEEP_AFTER = int(env_str("STATEMENT_SWEEP_AFTER", "600"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep stalled statements": {"task": "compensation.sweep_statements", "schedule": 300.0},
+}
 CELERY_TIMEZONE = "Asia/Shanghai"
 
 # Argon2 first; the others only verify hashes made before it and upgrade them on login.

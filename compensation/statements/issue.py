@@ -7,6 +7,7 @@ gives the same content, digest and CSV bytes.
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from celery import group, signature
 from django.core.files.base import ContentFile
@@ -44,8 +45,13 @@ def render(statement: Statement, formats=FORMATS) -> Rendered:
     return Rendered(data, digest, {f: renderers[f](data, digest) for f in formats})
 
 
-def issue_statements(run: SettlementRun, *, by=None, inline: bool = False) -> SettlementRun:
-    """Create the run's statements and render them on workers (or here, `inline`)."""
+def issue_statements(
+    run: SettlementRun, *, by=None, inline: bool = False, retry_failed: bool = True
+) -> SettlementRun:
+    """Create the run's statements and render them on workers (or here, `inline`).
+
+    Pending statements are queued again; failed ones too unless `retry_failed` is off.
+    """
     with transaction.atomic():
         run = SettlementRun.objects.select_for_update().get(pk=run.pk)
         if run.status not in settlement.POSTED:
@@ -68,9 +74,10 @@ def issue_statements(run: SettlementRun, *, by=None, inline: bool = False) -> Se
             [Statement(run=run, region=region) for region in regions]
             + ([Statement(run=run)] if None not in existing else [])
         )
-        run.statements.filter(status=Statement.Status.FAILED).update(
-            status=Statement.Status.PENDING, error=""
-        )
+        if retry_failed:
+            run.statements.filter(status=Statement.Status.FAILED).update(
+                status=Statement.Status.PENDING, error=""
+            )
         pending = list(
             run.statements.filter(status=Statement.Status.PENDING).values_list("pk", flat=True)
         )
@@ -86,6 +93,29 @@ def issue_statements(run: SettlementRun, *, by=None, inline: bool = False) -> Se
     finish_if_issued(run.pk, by=by)
     run.refresh_from_db()
     return run
+
+
+def sweep_stalled(*, older_than: timedelta) -> list[int]:
+    """Issue again what lost messages left undone; returns the runs swept.
+
+    A run posted more than `older_than` ago whose statements are missing or still
+    pending had its render tasks lost (the broker was unreachable when they were
+    queued, or their worker's acknowledgement went with it). Failed statements are
+    left for an official to issue again: they failed on their content, not the broker.
+    """
+    stalled = (
+        SettlementRun.objects.filter(
+            status=SettlementRun.Status.POSTED, posted_at__lt=timezone.now() - older_than
+        )
+        .filter(Q(statements__isnull=True) | Q(statements__status=Statement.Status.PENDING))
+        .distinct()
+        .order_by("pk")
+    )
+    swept = []
+    for run in stalled:
+        issue_statements(run, retry_failed=False)
+        swept.append(run.pk)
+    return swept
 
 
 def render_statement(statement_id: int, *, by=None) -> None:

@@ -6,15 +6,17 @@ cut and restored; the shared Redis server itself is never touched.
 """
 
 import time
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 import redis
+from django.utils import timezone
 
 from compensation import settlement
 from compensation.channels import Period
-from compensation.models import RunChunk
-from compensation.tasks import issue_statements, post_run
+from compensation.models import RunChunk, SettlementRun
+from compensation.tasks import post_run, sweep_statements
 from ledger.verification import verify_ledger
 from tests.compensation.settlement.conftest import SLOW
 from tests.compensation.settlement.waiting import (
@@ -94,9 +96,12 @@ def test_redis_outages_during_calculation_and_posting_post_everything_once(
     # The posting commits before the task needs Redis again (to queue the statements).
     run = wait_for_status(run, "posted", "statements", worker=worker)
     wait_until(lambda: health(client) == (200, []), what="/healthz healthy again")
-    # Queuing the statement renders may have failed with the connection, and post_run does
-    # not retry that by itself: issuing again is how statements are completed after an outage.
-    issue_statements.delay(run.pk)
+    # Queuing the statement renders may have failed with the connection; post_run does not
+    # retry that by itself: beat's sweep queues them again once they are overdue.
+    SettlementRun.objects.filter(pk=run.pk).update(
+        posted_at=timezone.now() - timedelta(seconds=settings.STATEMENT_SWEEP_AFTER + 1)
+    )
+    sweep_statements.delay()
     run = wait_for_status(run, "statements", worker=worker)
     record_run(fault_tally, run, {"Redis cut": redis_proxy.cuts})
     assert during_calculation == during_posting == (503, ["celery", "redis"])
