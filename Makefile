@@ -8,9 +8,14 @@ INSTALLED := $(VENV)/.installed
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-# The test suite runs against PostGIS and Redis (a database index of its own).
+# The test suite runs against PostGIS and Redis (database indexes of its own: the
+# first, plus one per further parallel test process).
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgis://postgres@127.0.0.1:5432/tanhui} \
-            REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
+            REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/8}
+# Parallel test processes (pytest-xdist), one per core by default; a module's tests
+# stay in one process, which keeps its module-scoped fixtures (workers, browsers) single.
+TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+PARALLEL := --numprocesses=$(TEST_PROCESSES) --dist=loadfile
 
 .PHONY: demo test test-faults lint bench lock messages messages-update screenshots system-deps-demo system-deps-test services clean
 
@@ -22,11 +27,11 @@ demo: system-deps-demo $(INSTALLED) messages
 	$(PY) manage.py runserver --noreload 127.0.0.1:8000
 
 test: system-deps-test $(INSTALLED) messages services
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest $(PARALLEL) $(PYTEST_ARGS)
 
 # The reliability suite alone (also part of `make test`).
 test-faults: system-deps-test $(INSTALLED) messages services
-	$(TEST_ENV) $(VENV)/bin/pytest -m faults $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest $(PARALLEL) -m faults $(PYTEST_ARGS)
 
 lint: $(INSTALLED)
 	$(VENV)/bin/ruff check .

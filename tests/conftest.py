@@ -1,10 +1,50 @@
-"""Shared fixtures: the PostGIS guard and a real Celery worker process."""
+"""Shared fixtures: the PostGIS guard and a real Celery worker process.
+
+The suite runs in parallel processes (pytest-xdist, `make test`); each has a test
+database of its own (pytest-django appends the worker's name) and a Redis database
+of its own, so their brokers, caches and workers never meet.
+"""
+
+import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from config.workers import PROJECT_ROOT, CeleryWorker, WorkerFailed
 
 __all__ = ["PROJECT_ROOT", "CeleryWorker", "committing"]
+
+
+def pytest_configure(config):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ...
+    if worker:
+        _use_redis_database_of(int(worker.removeprefix("gw")))
+
+
+def _use_redis_database_of(worker: int) -> None:
+    """REDIS_URL's database index plus the worker's number, for this process and its children.
+
+    Runs before anything has connected: Django's caches and Celery's configuration
+    are read on first use, which the checks below make sure has not happened yet.
+    """
+    from django.conf import settings
+    from django.core.cache import caches
+
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        return
+    if app.configured or "settings" in caches.__dict__:
+        pytest.exit("Redis was used before the worker's database was chosen.", returncode=3)
+    parts = urlsplit(settings.REDIS_URL)
+    index = int(parts.path.strip("/") or 0) + worker
+    url = urlunsplit(parts._replace(path=f"/{index}"))
+    os.environ["REDIS_URL"] = url
+    settings.REDIS_URL = url
+    settings.CACHES["default"]["LOCATION"] = url
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        if name not in os.environ:
+            setattr(settings, name, url)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -52,10 +92,39 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         worker.stop()
 
 
-# Tests whose work must really commit (deferred checks, concurrency). The ledger's
-# reference rows (commodities, chain head) come from migrations, so they are
-# serialised and restored around the flush that follows each such test.
+# Tests whose work must really commit (deferred checks, concurrency). The reference
+# rows the migrations create (commodities, chain head, land-use classes, groups) are
+# serialised once and restored after the flush that ends each such test, so the
+# tests after it, in whatever order a parallel process receives them, find them.
 committing = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    try:
+        return (yield)
+    finally:
+        # After the last test the test databases are already gone.
+        if nextitem is not None and _commits(item):
+            _restore_reference_rows(item.config)
+
+
+def _restore_reference_rows(config) -> None:
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with config.stash[blocking_manager_key].unblock():
+            connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture
@@ -64,6 +133,23 @@ def fault_tally():
     from tests.faults import TALLY
 
     return TALLY
+
+
+def pytest_sessionfinish(session):
+    """In a parallel test process: hand its fault counts to the process that reports."""
+    from tests.faults import TALLY
+
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["fault_tally"] = TALLY.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.faults import TALLY
+
+    counts = getattr(node, "workeroutput", {}).get("fault_tally")
+    if counts:
+        TALLY.add(counts)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -35,6 +35,25 @@ class FaultTally:
         self.partial += partial
         self.tests += 1
 
+    def as_dict(self) -> dict:
+        """Plain types, to travel from a parallel test process to the one that reports."""
+        return {
+            "injected": dict(self.injected),
+            "operations": dict(self.operations),
+            "lost": self.lost,
+            "duplicated": self.duplicated,
+            "partial": self.partial,
+            "tests": self.tests,
+        }
+
+    def add(self, counts: dict) -> None:
+        self.injected.update(counts["injected"])
+        self.operations.update(counts["operations"])
+        self.lost += counts["lost"]
+        self.duplicated += counts["duplicated"]
+        self.partial += counts["partial"]
+        self.tests += counts["tests"]
+
     def lines(self) -> list[str]:
         def listed(counts: Counter) -> str:
             return ", ".join(f"{name} {n}" for name, n in sorted(counts.items()))

@@ -36,7 +36,8 @@ def posted_entries(run) -> int:
 def posting_in_progress() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [settlement.RUN_LOCKS],
         )
         return cursor.fetchone()[0] > 0
