@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compensation.models import ValuationLine
 from pilots.geometry import STORAGE_SRID
@@ -110,11 +111,22 @@ def geopackage_bytes(region: Region) -> bytes:
             command += ["-nlt", "MULTIPOLYGON", "-lco", f"DESCRIPTION={region.name} {layer}"]
             for item in items:
                 command += ["-mo", item]
-            done = subprocess.run(  # noqa: S603 - ogr2ogr with our own arguments, no shell
-                command, capture_output=True, text=True, check=False
-            )
+            try:
+                done = subprocess.run(  # noqa: S603 - ogr2ogr with our own arguments, no shell
+                    command, capture_output=True, text=True, check=False
+                )
+            except FileNotFoundError as exc:
+                raise ExportFailed(
+                    _(
+                        "GDAL's ogr2ogr is not installed on this server, so no GeoPackage "
+                        "can be written; the GeoJSON layers can still be downloaded."
+                    )
+                ) from exc
             if done.returncode != 0:
-                raise ExportFailed(f"ogr2ogr could not write {layer}: {done.stderr.strip()}")
+                raise ExportFailed(
+                    _("ogr2ogr could not write the %(layer)s layer: %(error)s")
+                    % {"layer": layer, "error": done.stderr.strip()}
+                )
         return target.read_bytes()
 
 

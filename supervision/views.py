@@ -4,6 +4,8 @@ Every view asks config.access for the region first: an operator gets "not
 found" for another region's report, export or alert.
 """
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -23,6 +25,7 @@ from supervision.maps import change_map
 from supervision.models import Alert
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+logger = logging.getLogger(__name__)
 
 
 def _context(request, code: str, year: int) -> dict:
@@ -83,9 +86,13 @@ def export_geojson(request, code: str, layer: str):
 @login_required
 def export_geopackage(request, code: str):
     region = region_or_404(request.user, code)
-    response = HttpResponse(
-        exchange.geopackage_bytes(region), content_type="application/geopackage+sqlite3"
-    )
+    try:
+        payload = exchange.geopackage_bytes(region)
+    except exchange.ExportFailed as exc:
+        logger.error("GeoPackage export of region %s failed: %s", code, exc)
+        messages.error(request, str(exc))
+        return redirect("portal:region", code=code)
+    response = HttpResponse(payload, content_type="application/geopackage+sqlite3")
     response["Content-Disposition"] = f'attachment; filename="{code}.gpkg"'
     return response
 

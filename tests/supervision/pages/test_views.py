@@ -43,6 +43,20 @@ def test_reports_and_exports_by_role_and_region(client, world, alerts, role):
             assert response.status_code == expected, (role, url)
 
 
+def test_a_geopackage_that_cannot_be_written_sends_back_with_the_reason(
+    client, world, monkeypatch, tmp_path, caplog
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a server without GDAL's command-line tools
+    client.force_login(world["users"]["operator"])
+
+    response = client.get(reverse("supervision:export_gpkg", args=[world["own"]]), follow=True)
+
+    assert response.redirect_chain == [(reverse("portal:region", args=[world["own"]]), 302)]
+    shown = [str(message) for message in response.context["messages"]]
+    assert len(shown) == 1 and "ogr2ogr" in shown[0], shown
+    assert f"GeoPackage export of region {world['own']} failed" in caplog.text
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client, world):
     for url in urls(world["own"]):
         assert client.get(url).status_code == 302
