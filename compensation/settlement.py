@@ -17,12 +17,13 @@ second caller gets the posted run back.
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from celery import group, signature
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -220,11 +221,7 @@ def calculate(run: SettlementRun, *, by=None, reason: str = "", inline: bool = F
         run.error = ""
         run.save(update_fields=["chunks_total", "chunks_done", "error"])
         if not inline:
-            transaction.on_commit(
-                lambda: group(
-                    signature("compensation.calculate_chunk", args=(pk,)) for pk in pending
-                ).apply_async()
-            )
+            transaction.on_commit(lambda: _queue_chunks(pending))
     if inline:
         for pk in pending:
             run_chunk(pk)
@@ -234,6 +231,39 @@ def calculate(run: SettlementRun, *, by=None, reason: str = "", inline: bool = F
         finish_if_complete(run.pk)
     run.refresh_from_db()
     return run
+
+
+def _queue_chunks(pks) -> None:
+    group(signature("compensation.calculate_chunk", args=(pk,)) for pk in pks).apply_async()
+
+
+def sweep_stalled_calculations(*, older_than: timedelta) -> list[int]:
+    """Queue again the pending chunks of calculations that made no progress lately.
+
+    A chunk's task can be lost between broker and worker (a connection cut while
+    the worker receives it), and its run would wait for ever. A run calculating
+    with no transition and no chunk finished for `older_than` has its pending
+    chunks queued again; a chunk queued twice is computed once (run_chunk locks
+    it and skips it once done). Returns the runs swept.
+    """
+    cutoff = timezone.now() - older_than
+    stalled = (
+        SettlementRun.objects.filter(status=Status.CALCULATING)
+        .alias(moved=Max("transitions__at"), progressed=Max("chunks__finished_at"))
+        .filter(Q(progressed__isnull=True) | Q(progressed__lt=cutoff), moved__lt=cutoff)
+        .order_by("pk")
+    )
+    swept = []
+    for run in stalled:
+        pending = list(
+            run.chunks.filter(status=RunChunk.Status.PENDING).values_list("pk", flat=True)
+        )
+        if pending:
+            _queue_chunks(pending)
+        else:
+            finish_if_complete(run.pk)
+        swept.append(run.pk)
+    return swept
 
 
 def _compute(run: SettlementRun, chunk: RunChunk) -> list[ProposedTransfer]:

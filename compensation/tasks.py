@@ -90,7 +90,11 @@ def issue_statements(run_id: int) -> None:
     issue.issue_statements(SettlementRun.objects.get(pk=run_id))
 
 
-@shared_task(name="compensation.sweep_statements")
-def sweep_statements() -> list[int]:
-    """On celery beat's schedule: statements whose render tasks were lost are queued again."""
-    return issue.sweep_stalled(older_than=timedelta(seconds=settings.STATEMENT_SWEEP_AFTER))
+@shared_task(name="compensation.sweep_stalled")
+def sweep_stalled() -> dict[str, list[int]]:
+    """On celery beat's schedule: work whose tasks were lost is queued again (runs swept)."""
+    after = timedelta(seconds=settings.STALLED_AFTER)
+    return {
+        "calculations": settlement.sweep_stalled_calculations(older_than=after),
+        "statements": issue.sweep_stalled_statements(older_than=after),
+    }

@@ -190,11 +190,12 @@ SETTLEMENT_CHUNK_SIZE = int(env_str("SETTLEMENT_CHUNK_SIZE", "250"))
 SETTLEMENT_TASK_MAX_RETRIES = int(env_str("SETTLEMENT_TASK_MAX_RETRIES", "5"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Fixed schedules; beat copies them into the database beside the per-pilot settlements.
-# Statements of a run posted over STATEMENT_SWEEP_AFTER seconds ago and still not
-# rendered (their messages were lost with the broker) are queued again.
-STATEMENT_SWEEP_AFTER = int(env_str("STATEMENT_SWEEP_AFTER", "600"))
+# Work whose tasks were lost on the way to a worker is queued again once it has made no
+# progress for STALLED_AFTER seconds: a calculation's pending chunks, a posted run's
+# pending statements.
+STALLED_AFTER = int(env_str("STALLED_AFTER", "600"))
 CELERY_BEAT_SCHEDULE = {
-    "sweep stalled statements": {"task": "compensation.sweep_statements", "schedule": 300.0},
+    "sweep stalled work": {"task": "compensation.sweep_stalled", "schedule": 300.0},
 }
 CELERY_TIMEZONE = "Asia/Shanghai"
 

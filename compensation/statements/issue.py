@@ -95,7 +95,7 @@ def issue_statements(
     return run
 
 
-def sweep_stalled(*, older_than: timedelta) -> list[int]:
+def sweep_stalled_statements(*, older_than: timedelta) -> list[int]:
     """Issue again what lost messages left undone; returns the runs swept.
 
     A run posted more than `older_than` ago whose statements are missing or still

@@ -6,17 +6,15 @@ cut and restored; the shared Redis server itself is never touched.
 """
 
 import time
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 import redis
-from django.utils import timezone
 
 from compensation import settlement
 from compensation.channels import Period
-from compensation.models import RunChunk, SettlementRun
-from compensation.tasks import post_run, sweep_statements
+from compensation.models import RunChunk
+from compensation.tasks import post_run, sweep_stalled
 from ledger.verification import verify_ledger
 from tests.compensation.settlement.conftest import SLOW
 from tests.compensation.settlement.waiting import (
@@ -70,8 +68,11 @@ def test_redis_outages_during_calculation_and_posting_post_everything_once(
 ):
     settings.SETTLEMENT_CHUNK_SIZE = 1
     url = settings.REDIS_URL
+    # Beat's sweep, which waits for STALLED_AFTER without progress, acts at once here.
     worker = workers(
-        SLOW | {"REDIS_URL": url, "CELERY_BROKER_URL": url, "CELERY_RESULT_BACKEND": url}
+        SLOW
+        | {"REDIS_URL": url, "CELERY_BROKER_URL": url, "CELERY_RESULT_BACKEND": url}
+        | {"STALLED_AFTER": "0"}
     )
     assert health(client) == (200, [])
     run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
@@ -83,9 +84,12 @@ def test_redis_outages_during_calculation_and_posting_post_everything_once(
 
     during_calculation = outage(redis_proxy, client)
 
+    wait_until(lambda: health(client) == (200, []), what="/healthz healthy again")
+    # A chunk's task may have been lost with the connection (taken off the queue while
+    # the reply was cut): the sweep queues the pending chunks again.
+    sweep_stalled.delay()
     run = wait_for_status(run, "calculated", "failed", worker=worker)
     assert run.status == "calculated", run.error
-    wait_until(lambda: health(client) == (200, []), what="/healthz healthy again")
 
     settlement.approve(run, by=checker)
     post_run.delay(run.pk, checker.pk)
@@ -97,11 +101,8 @@ def test_redis_outages_during_calculation_and_posting_post_everything_once(
     run = wait_for_status(run, "posted", "statements", worker=worker)
     wait_until(lambda: health(client) == (200, []), what="/healthz healthy again")
     # Queuing the statement renders may have failed with the connection; post_run does not
-    # retry that by itself: beat's sweep queues them again once they are overdue.
-    SettlementRun.objects.filter(pk=run.pk).update(
-        posted_at=timezone.now() - timedelta(seconds=settings.STATEMENT_SWEEP_AFTER + 1)
-    )
-    sweep_statements.delay()
+    # retry that by itself: beat's sweep queues them again.
+    sweep_stalled.delay()
     run = wait_for_status(run, "statements", worker=worker)
     record_run(fault_tally, run, {"Redis cut": redis_proxy.cuts})
     assert during_calculation == during_posting == (503, ["celery", "redis"])

@@ -1,0 +1,107 @@
+"""Beat's sweep: work whose tasks were lost on the way to a worker is queued again.
+
+The tasks are lost the way a broker loses them, by purging the queue before any
+worker runs; then a real worker runs the sweep and the work it queues.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+from django_celery_beat.schedulers import DatabaseScheduler
+
+from compensation import settlement
+from compensation.channels import Period
+from compensation.models import SettlementRun
+from compensation.statements.issue import issue_statements as issue
+from compensation.tasks import issue_statements, sweep_stalled
+from config.celery import app
+from tests.compensation.channels.conftest import UPSTREAM
+from tests.compensation.settlement.waiting import wait_for_status, wait_until
+from tests.compensation.statements.conftest import posted_run
+from tests.conftest import committing
+
+NOTHING = {"calculations": [], "statements": []}
+
+
+def overdue(settings):
+    return timezone.now() - timedelta(seconds=settings.STALLED_AFTER + 1)
+
+
+@committing
+@pytest.mark.celery_worker
+def test_the_sweep_queues_chunks_of_a_calculation_whose_tasks_were_lost(
+    pilot, maker, workers, settings
+):
+    run = settlement.calculate(
+        settlement.start_run(programme=pilot, period=Period.year(2024), by=maker), by=maker
+    )
+    app.control.purge()  # the chunks' tasks are lost
+    worker = workers({})
+    assert run.status == "calculating" and run.chunks.filter(status="pending").count() == 3
+
+    assert sweep_stalled.delay().get(timeout=60) == NOTHING  # started too recently
+    run.transitions.update(at=overdue(settings))
+    assert sweep_stalled.delay().get(timeout=60) == {"calculations": [run.pk], "statements": []}
+
+    run = wait_for_status(run, "calculated", "failed", worker=worker)
+    assert run.status == "calculated", run.error
+    assert run.chunks_done == run.chunks.filter(status="done").count() == 3
+    assert sweep_stalled.delay().get(timeout=60) == NOTHING
+
+
+@committing
+@pytest.mark.celery_worker
+def test_the_sweep_queues_statements_whose_tasks_were_lost_and_leaves_failed_ones(
+    pilot, maker, checker, workers, settings
+):
+    run = issue(posted_run(pilot, maker, checker), by=checker)
+    app.control.purge()  # the render tasks are lost
+    run.statements.filter(region__code=UPSTREAM).update(status="failed", error="bad data")
+    workers({})
+
+    assert sweep_stalled.delay().get(timeout=60) == NOTHING  # posted too recently
+    SettlementRun.objects.filter(pk=run.pk).update(posted_at=overdue(settings))
+    assert sweep_stalled.delay().get(timeout=60) == {"calculations": [], "statements": [run.pk]}
+
+    wait_until(
+        lambda: run.statements.filter(status="issued").count() == 2, what="two statements issued"
+    )
+    assert list(run.statements.filter(status="failed").values_list("error", flat=True)) == [
+        "bad data"
+    ]
+    run.refresh_from_db()
+    assert run.status == "posted"
+    assert sweep_stalled.delay().get(timeout=60) == NOTHING  # nothing pending any more
+
+    # Issuing again (what an official does once the cause is fixed) retries the failed one.
+    issue_statements.delay(run.pk)
+    run = wait_for_status(run, "statements")
+    assert sorted(run.statements.values_list("status", flat=True)) == ["issued"] * 3
+
+
+@committing  # the scheduler closes the database connection as it loads
+def test_beat_keeps_the_sweep_on_its_schedule():
+    DatabaseScheduler(app=app)
+
+    task = PeriodicTask.objects.get(name="sweep stalled work")
+    assert task.task == "compensation.sweep_stalled"
+    assert task.task in app.tasks
+    assert (task.interval.every, task.interval.period, task.enabled) == (300, "seconds", True)
+
+
+def test_the_sweep_finishes_a_calculation_whose_chunks_are_all_done(pilot, maker):
+    # The worker committed the last chunk and died before marking the run calculated.
+    run = settlement.calculate(
+        settlement.start_run(programme=pilot, period=Period.year(2024), by=maker),
+        by=maker,
+        inline=True,
+    )
+    summary = run.summary
+    SettlementRun.objects.filter(pk=run.pk).update(status="calculating")
+
+    assert settlement.sweep_stalled_calculations(older_than=timedelta(0)) == [run.pk]
+
+    run.refresh_from_db()
+    assert (run.status, run.summary) == ("calculated", summary)
