@@ -197,6 +197,10 @@ STALLED_AFTER = int(env_str("STALLED_AFTER", "600"))
 CELERY_BEAT_SCHEDULE = {
     "sweep stalled work": {"task": "compensation.sweep_stalled", "schedule": 300.0},
 }
+# Background work: a national valuation queues supervision of each of its regions
+# (2,844 tasks), which must not hold up a settlement calculated after it. Redis serves
+# priority 0 (every other task's) before 9: workers take these when nothing else waits.
+CELERY_TASK_ROUTES = {"supervision.supervise_region": {"priority": 9}}
 CELERY_TIMEZONE = "Asia/Shanghai"
 
 # Argon2 first; the others only verify hashes made before it and upgrade them on login.
