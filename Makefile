@@ -12,9 +12,10 @@ MO_FILES := $(PO_FILES:.po=.mo)
 # first, plus one per further parallel test process).
 TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgis://postgres@127.0.0.1:5432/tanhui} \
             REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/8}
-# Parallel test processes (pytest-xdist), one per core by default; a module's tests
-# stay in one process, which keeps its module-scoped fixtures (workers, browsers) single.
-TEST_PROCESSES ?= $(shell nproc 2>/dev/null || echo 2)
+# Parallel test processes (pytest-xdist), one per core up to four (each takes a Redis
+# database: 8-11); a module's tests stay in one process, which keeps its module-scoped
+# fixtures (workers, browsers) single.
+TEST_PROCESSES ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
 PARALLEL := --numprocesses=$(TEST_PROCESSES) --dist=loadfile
 
 .PHONY: demo test test-faults lint bench lock messages messages-update screenshots system-deps-demo system-deps-test services clean

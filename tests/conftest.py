@@ -38,6 +38,8 @@ def _use_redis_database_of(worker: int) -> None:
         pytest.exit("Redis was used before the worker's database was chosen.", returncode=3)
     parts = urlsplit(settings.REDIS_URL)
     index = int(parts.path.strip("/") or 0) + worker
+    if index > 15:
+        pytest.exit(f"Test process {worker} would need Redis database {index}: use fewer.", 3)
     url = urlunsplit(parts._replace(path=f"/{index}"))
     os.environ["REDIS_URL"] = url
     settings.REDIS_URL = url
