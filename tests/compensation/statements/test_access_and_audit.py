@@ -95,6 +95,11 @@ def test_changes_are_audited_with_user_and_before_after(client, db, auditor):
     client.force_login(auditor)
     listing = client.get(reverse("admin:auditlog_logentry_changelist"))
     assert listing.status_code == 200
+    # django-auditlog ships no Chinese; our catalogue carries its strings.
+    page = listing.content.decode()
+    assert all(word in page for word in ("审计日志", "资源类型", "创建时间", "资源")), page
+    detail = client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk]))
+    assert all(word in detail.content.decode() for word in ("字段", "原值", "新值"))
     export = client.post(
         reverse("admin:auditlog_logentry_changelist"),
         {"action": "export_csv", "_selected_action": [entry.pk]},
