@@ -1,10 +1,11 @@
 """Interface strings of third-party apps that ship no Chinese catalogue.
 
-django-auditlog's admin (the audit trail auditors read) has no zh-hans
-translation. Marked here, its strings stay in our catalogue when
-`make messages-update` refreshes it, and Django finds them there: catalogues in
-LOCALE_PATHS are searched before every app's own. Strings Django itself already
-translates ("Home", "User", "log entry", ...) are left to Django.
+django-auditlog's admin (the audit trail auditors read) and django-axes (the
+message of a locked-out login, and its admin) have no zh-hans translation.
+Marked here, their strings stay in our catalogue when `make messages-update`
+refreshes it, and Django finds them there: catalogues in LOCALE_PATHS are
+searched before every app's own. Strings Django itself already translates
+("Home", "User", "log entry", ...) are left to Django.
 """
 
 from django.utils.translation import gettext_noop
@@ -41,4 +42,41 @@ AUDITLOG = (
     gettext_noop("system"),
     gettext_noop("No field changes"),
     gettext_noop("No log entries found."),
+)
+
+AXES = (
+    gettext_noop("Account locked: too many login attempts. Please try again later."),
+    gettext_noop(
+        "Account locked: too many login attempts. Contact an admin to unlock your account."
+    ),
+    gettext_noop("Locked Out"),
+    gettext_noop("Form Data"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Cleaned up {count} expired access attempts."),
+    gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Access lock out"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
 )

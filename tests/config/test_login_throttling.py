@@ -35,6 +35,15 @@ def test_five_failures_lock_the_account_out(client, official, settings):
 
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+    assert "Account locked: too many login attempts" in locked.content.decode()
+    # django-axes ships no Chinese; our catalogue carries its message.
+    in_chinese = client.post(
+        LOGIN,
+        {"username": "official", "password": PASSWORD, "next": "/admin/"},
+        headers={"accept-language": "zh-hans"},
+    )
+    assert in_chinese.status_code == 429
+    assert "账户已锁定：登录失败次数过多" in in_chinese.content.decode()
 
 
 def test_a_success_before_the_limit_resets_the_count(client, official, settings):
