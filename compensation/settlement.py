@@ -259,7 +259,7 @@ def sweep_stalled_calculations(*, older_than: timedelta) -> list[int]:
             run.chunks.filter(status=RunChunk.Status.PENDING).values_list("pk", flat=True)
         )
         if pending:
-            _queue_chunks(pending)
+            transaction.on_commit(lambda pending=pending: _queue_chunks(pending))
         else:
             finish_if_complete(run.pk)
         swept.append(run.pk)

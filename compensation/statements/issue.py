@@ -12,7 +12,7 @@ from datetime import timedelta
 from celery import group, signature
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,19 +98,21 @@ def issue_statements(
 def sweep_stalled_statements(*, older_than: timedelta) -> list[int]:
     """Issue again what lost messages left undone; returns the runs swept.
 
-    A run posted more than `older_than` ago whose statements are missing or still
-    pending had its render tasks lost (the broker was unreachable when they were
-    queued, or their worker's acknowledgement went with it). Failed statements are
-    left for an official to issue again: they failed on their content, not the broker.
+    A run posted more than `older_than` ago, none of whose statements was issued
+    in that time, with statements missing or still pending, had its render tasks
+    lost (the broker was unreachable when they were queued, or a connection cut
+    took them on the way to a worker). A run still issuing is left alone. Failed
+    statements are left for an official to issue again: they failed on their
+    content, not the broker.
     """
-    stalled = (
-        SettlementRun.objects.filter(
-            status=SettlementRun.Status.POSTED, posted_at__lt=timezone.now() - older_than
-        )
-        .filter(Q(statements__isnull=True) | Q(statements__status=Statement.Status.PENDING))
-        .distinct()
-        .order_by("pk")
-    )
+    cutoff = timezone.now() - older_than
+    statements = Statement.objects.filter(run=OuterRef("pk"))
+    stalled = SettlementRun.objects.filter(
+        Exists(statements.filter(status=Statement.Status.PENDING)) | ~Exists(statements),
+        ~Exists(statements.filter(issued_at__gte=cutoff)),
+        status=SettlementRun.Status.POSTED,
+        posted_at__lt=cutoff,
+    ).order_by("pk")
     swept = []
     for run in stalled:
         issue_statements(run, retry_failed=False)

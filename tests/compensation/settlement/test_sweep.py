@@ -15,6 +15,7 @@ from compensation import settlement
 from compensation.channels import Period
 from compensation.models import SettlementRun
 from compensation.statements.issue import issue_statements as issue
+from compensation.statements.issue import sweep_stalled_statements as issue_stalled
 from compensation.tasks import issue_statements, sweep_stalled
 from config.celery import app
 from tests.compensation.channels.conftest import UPSTREAM
@@ -105,3 +106,29 @@ def test_the_sweep_finishes_a_calculation_whose_chunks_are_all_done(pilot, maker
 
     run.refresh_from_db()
     assert (run.status, run.summary) == ("calculated", summary)
+
+
+def test_a_calculation_that_progresses_is_not_swept(pilot, maker, settings):
+    # Nothing is queued here: the test's transaction never commits.
+    stalled = timedelta(seconds=settings.STALLED_AFTER)
+    run = settlement.calculate(
+        settlement.start_run(programme=pilot, period=Period.year(2024), by=maker), by=maker
+    )
+    run.transitions.update(at=overdue(settings))
+    chunk = run.chunks.first()
+    run.chunks.filter(pk=chunk.pk).update(status="done", finished_at=timezone.now())
+    assert settlement.sweep_stalled_calculations(older_than=stalled) == []
+    run.chunks.filter(pk=chunk.pk).update(finished_at=overdue(settings))
+    assert settlement.sweep_stalled_calculations(older_than=stalled) == [run.pk]
+
+
+def test_an_issuing_that_progresses_is_not_swept(pilot, maker, checker, settings):
+    stalled = timedelta(seconds=settings.STALLED_AFTER)
+    posted = issue(posted_run(pilot, maker, checker), by=checker)
+    SettlementRun.objects.filter(pk=posted.pk).update(posted_at=overdue(settings))
+    posted.statements.filter(region__code=UPSTREAM).update(
+        status="issued", issued_at=timezone.now()
+    )
+    assert issue_stalled(older_than=stalled) == []
+    posted.statements.filter(region__code=UPSTREAM).update(issued_at=overdue(settings))
+    assert issue_stalled(older_than=stalled) == [posted.pk]
