@@ -23,7 +23,7 @@ from decimal import Decimal
 from celery import group, signature
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q, Sum
+from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,12 +247,11 @@ def sweep_stalled_calculations(*, older_than: timedelta) -> list[int]:
     it and skips it once done). Returns the runs swept.
     """
     cutoff = timezone.now() - older_than
-    stalled = (
-        SettlementRun.objects.filter(status=Status.CALCULATING)
-        .alias(moved=Max("transitions__at"), progressed=Max("chunks__finished_at"))
-        .filter(Q(progressed__isnull=True) | Q(progressed__lt=cutoff), moved__lt=cutoff)
-        .order_by("pk")
-    )
+    stalled = SettlementRun.objects.filter(
+        ~Exists(RunTransition.objects.filter(run=OuterRef("pk"), at__gte=cutoff)),
+        ~Exists(RunChunk.objects.filter(run=OuterRef("pk"), finished_at__gte=cutoff)),
+        status=Status.CALCULATING,
+    ).order_by("pk")
     swept = []
     for run in stalled:
         pending = list(
