@@ -57,6 +57,24 @@ def partial(before: dict, after: dict) -> int:
     return sum(abs(after[k] - before[k]) for k in before)
 
 
+def upload_bad_file(client, url, fields, world, fault_tally):
+    """Post a bad file, then ask for the page again; count both for the fault summary.
+
+    Returns the response, the stored rows before and after, and the follow-up response.
+    """
+    before = stored(world["programme"])
+    response = client.post(url, fields, headers={"accept-language": "en"})
+    after = stored(world["programme"])
+    follow_up = client.get(url)
+    fault_tally.record(
+        faults={"bad input file": 1},
+        operations={"uploads": 2},
+        lost=int(follow_up.status_code != 200),
+        partial=partial(before, after),
+    )
+    return response, before, after, follow_up
+
+
 def page_text(response) -> str:
     return html.unescape(response.content.decode())
 
@@ -95,22 +113,15 @@ def test_each_bad_file_through_the_upload_page_gets_400_and_stores_nothing(
     name, data = corpus(file_name)
     _, words = ZONE_REFUSALS[file_name]
     plan = world["plan"].pk
-    before = stored(world["programme"])
 
-    response = admin_client.post(
+    response, before, after, follow_up = upload_bad_file(
+        admin_client,
         SPATIAL,
         {"file": SimpleUploadedFile(name, data), "kind": "zones", "planning_version": plan},
-        headers={"accept-language": "en"},
+        world,
+        fault_tally,
     )
 
-    after = stored(world["programme"])
-    follow_up = admin_client.get(SPATIAL)
-    fault_tally.record(
-        faults={"bad input file": 1},
-        operations={"uploads": 2},
-        lost=int(follow_up.status_code != 200),
-        partial=partial(before, after),
-    )
     assert response.status_code == 400
     assert "The file was rejected; nothing was imported." in page_text(response)
     assert words in page_text(response)
@@ -126,22 +137,15 @@ def test_each_bad_file_through_the_monitoring_page_gets_400_and_stores_nothing(
     url = reverse("portal:monitoring", args=[world["own"]])
     agreement = world["agreement"]
     name, data = corpus(file_name)
-    before = stored(world["programme"])
 
-    response = client.post(
+    response, before, after, follow_up = upload_bad_file(
+        client,
         url,
         {"agreement": agreement.pk, "file": SimpleUploadedFile(name, data)},
-        headers={"accept-language": "en"},
+        world,
+        fault_tally,
     )
 
-    after = stored(world["programme"])
-    follow_up = client.get(url)
-    fault_tally.record(
-        faults={"bad input file": 1},
-        operations={"uploads": 2},
-        lost=int(follow_up.status_code != 200),
-        partial=partial(before, after),
-    )
     assert response.status_code == 400
     expected = (
         "the annual mean -1.2 is negative"
