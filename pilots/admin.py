@@ -33,6 +33,8 @@ def _import_upload(data, user):
         "name": upload.name,
         "data": upload.read(),
         "srid": data["srid"],
+        "layer": data["layer"] or None,
+        "encoding": data["encoding"] or None,
         "field_map": data["field_map"],
         "make_valid": data["make_valid"],
         "imported_by": user,

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pilots.crs import ACCEPTED
 from pilots.models import ImportBatch, LandUseClass, PlanningVersion, Region
-from pilots.readers import ACCEPTED_SRIDS
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -13,7 +13,9 @@ class SpatialUploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("what the file holds"), choices=ImportBatch.Kind.choices)
     file = forms.FileField(
         label=_("file"),
-        help_text=_("GeoJSON, CSV with a WKT column, zipped Shapefile or GeoPackage."),
+        help_text=_(
+            "GeoJSON, CSV with a WKT column, zipped Shapefile or File Geodatabase, or GeoPackage."
+        ),
     )
     planning_version = forms.ModelChoiceField(
         label=_("planning version (zones)"),
@@ -28,7 +30,20 @@ class SpatialUploadForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "-")] + [(s, f"EPSG:{s} {n}") for s, n in ACCEPTED_SRIDS.items()],
+        choices=[("", "-")] + [(crs.srid, crs.label) for crs in ACCEPTED.values()],
+    )
+    layer = forms.CharField(
+        label=_("layer, if the file has several"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "A GeoPackage, File Geodatabase or zip of several Shapefiles lists its layers."
+        ),
+    )
+    encoding = forms.ChoiceField(
+        label=_("text encoding, if the file declares none or a wrong one"),
+        required=False,
+        choices=[("", "-"), ("utf-8", "UTF-8"), ("gb18030", "GBK / GB18030")],
     )
     scheme = forms.ChoiceField(
         label=_("land-use scheme, if not in the file"),

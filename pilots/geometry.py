@@ -12,7 +12,8 @@ CHINA_ALBERS = (
 # The same projection registered in PostGIS's spatial_ref_sys (migration 0004), so that
 # ST_Transform reuses one cached PROJ transformation instead of parsing the string per row.
 CHINA_ALBERS_SRID = 990001
-KM2 = Decimal("0.001")
+KM2 = Decimal("0.001")  # region boundaries
+PARCEL_KM2 = Decimal("0.000001")  # zones and land-cover parcels: 1 m²
 
 _to_albers = None
 
@@ -32,5 +33,6 @@ def area_m2(geometry) -> float:
     return geometry.transform(_to_albers, clone=True).area
 
 
-def area_km2(geometry) -> Decimal:
-    return (Decimal(area_m2(geometry)) / Decimal(1_000_000)).quantize(KM2, ROUND_HALF_EVEN)
+def area_km2(geometry, quantum: Decimal = KM2) -> Decimal:
+    """Area in km², rounded half to even to `quantum` (KM2 for regions, PARCEL_KM2 below)."""
+    return (Decimal(area_m2(geometry)) / Decimal(1_000_000)).quantize(quantum, ROUND_HALF_EVEN)

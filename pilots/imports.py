@@ -6,20 +6,27 @@ leaves a rejected ImportBatch with its report and nothing else.
 """
 
 import hashlib
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from django.contrib.gis.gdal import CoordTransform, SpatialReference
+from django.contrib.gis.gdal import CoordTransform
 from django.contrib.gis.geos import GEOSException, MultiPolygon
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
-from pilots.geometry import STORAGE_SRID, area_km2, cgcs2000
+from pilots import crs as crs_rules
+from pilots import third_survey
+from pilots.geometry import PARCEL_KM2, STORAGE_SRID, area_km2, cgcs2000
 from pilots.models import ImportBatch, LandCover, LandUseClass, PlanningVersion, Region, Zone
 from pilots.readers import Feature, FileRejected, read_features
 
-OUTSIDE_TOLERANCE = 0.01
-ANALYZE_AFTER_ROWS = 1000  # share of a feature's area allowed outside its region
+OUTSIDE_TOLERANCE = 0.01  # share of a feature's area allowed outside its region
+ANALYZE_AFTER_ROWS = 1000
+# TBMJ and the measured area may differ this much (a planar Gauss–Krüger area near a 3°
+# zone's edge is 0.05% larger than the ellipsoidal one) before the report says so.
+OFFICIAL_AREA_TOLERANCE = Decimal("0.001")
 EARLIEST_SURVEY_YEAR = 1980
 SCHEME_NAMES = {
     "gbt21010-2017": LandUseClass.Scheme.GBT_21010_2017,
@@ -28,6 +35,7 @@ SCHEME_NAMES = {
     "三调": LandUseClass.Scheme.THIRD_SURVEY,
 }
 ZONE_FIELDS = {"name": "name", "kind": "kind"}
+ZONE_NAME_LENGTH = Zone._meta.get_field("name").max_length
 LAND_COVER_FIELDS = {"code": "landuse_code", "scheme": "scheme", "survey_year": "survey_year"}
 
 
@@ -75,13 +83,14 @@ def import_zones(
     data: bytes,
     planning_version: PlanningVersion,
     srid: int | None = None,
+    layer: str | None = None,
+    encoding: str | None = None,
     field_map: dict | None = None,
     default_kind: str = "",
     make_valid: bool = False,
     imported_by=None,
 ) -> ImportBatch:
     """Import protected and developed zones into an unpublished planning version."""
-    fields = ZONE_FIELDS | (field_map or {})
     target = f"planning-version:{planning_version.pk}"
     report = ImportReport()
     if planning_version.published:
@@ -90,28 +99,44 @@ def import_zones(
             _("Planning version %(version)s is published; import into a new version instead.")
             % {"version": planning_version},
         )
-    features, digest = _read(name, data, srid, fields, report, ImportBatch.Kind.ZONES, target)
+    features, digest = _read(
+        name,
+        data,
+        (srid, layer, encoding),
+        ZONE_FIELDS | (field_map or {}),
+        report,
+        ImportBatch.Kind.ZONES,
+        target,
+    )
+    columns = _columns(features, ZONE_FIELDS, field_map, {})
     region = planning_version.region
     shape = _RegionShape(region)
     zones = []
     for feature in features:
         geometry = _checked_geometry(feature, shape, report, make_valid)
-        kind = str(feature.properties.get(fields["kind"]) or default_kind)
+        kind = _text(feature, columns["kind"], code=True) or default_kind
+        zone_name = _text(feature, columns["name"])
+        if len(zone_name) > ZONE_NAME_LENGTH:
+            report.add(
+                feature,
+                _("name %(name)s is longer than %(length)s characters")
+                % {"name": repr(zone_name[:40] + "…"), "length": ZONE_NAME_LENGTH},
+            )
         if kind not in Zone.Kind.values:
             report.add(
                 feature,
                 _("kind %(kind)s is not a zone kind; use one of %(kinds)s")
                 % {"kind": repr(kind), "kinds": ", ".join(Zone.Kind.values)},
             )
-        if geometry is not None and kind in Zone.Kind.values:
+        if geometry is not None and kind in Zone.Kind.values and len(zone_name) <= ZONE_NAME_LENGTH:
             zones.append(
                 Zone(
                     planning_version=planning_version,
                     region=region,
                     kind=kind,
-                    name=str(feature.properties.get(fields["name"]) or "")[:200],
+                    name=zone_name,
                     geometry=geometry,
-                    area_km2=area_km2(geometry),
+                    area_km2=area_km2(geometry, PARCEL_KM2),
                     feature_index=feature.index,
                 )
             )
@@ -133,6 +158,8 @@ def import_land_cover(
     data: bytes,
     region: Region,
     srid: int | None = None,
+    layer: str | None = None,
+    encoding: str | None = None,
     field_map: dict | None = None,
     default_scheme: str = "",
     default_survey_year: int | None = None,
@@ -141,31 +168,63 @@ def import_land_cover(
     synthetic: bool = False,
     imported_by=None,
 ) -> ImportBatch:
-    """Import land-cover polygons of one region with their land-use class and survey year."""
-    fields = LAND_COVER_FIELDS | (field_map or {})
+    """Import land-cover polygons of one region with their land-use class and survey year.
+
+    Columns are found by our names (`landuse_code`, `scheme`, `survey_year`), their
+    Shapefile truncations (`landuse_co`), `field_map`, or the 三调 DLTB standard names
+    (DLBM, BSM, ZLDWDM, QSDWDM, TBMJ, KCDLBM, KCXS, KCMJ, TBDLMJ, SJNF): a layer with
+    DLBM is read in the third-survey scheme, second-level codes mapped to their working
+    class (pilots/third_survey.py) and kept as surveyed. Where TBMJ (m²) and the measured
+    area differ by more than OFFICIAL_AREA_TOLERANCE, the report says so per feature.
+    """
     target = f"region:{region.code}"
     report = ImportReport()
-    features, digest = _read(name, data, srid, fields, report, ImportBatch.Kind.LAND_COVER, target)
+    features, digest = _read(
+        name,
+        data,
+        (srid, layer, encoding),
+        LAND_COVER_FIELDS | (field_map or {}),
+        report,
+        ImportBatch.Kind.LAND_COVER,
+        target,
+    )
+    columns = _columns(features, LAND_COVER_FIELDS, field_map, third_survey.DLTB_FIELDS)
+    if columns["code"] is None:
+        report.add(
+            None,
+            _("The file has no land-use code column (landuse_code, or DLBM in 三调 data)."),
+        )
+    reads_dlbm = columns["code"] is not None and columns["code"] == _dlbm(features)
+    if not default_scheme and columns["scheme"] is None and reads_dlbm:
+        default_scheme = LandUseClass.Scheme.THIRD_SURVEY
     classes = {(c.scheme, c.code): c for c in LandUseClass.objects.all()}
     shape = _RegionShape(region)
     rows = []
+    differing = []
     for feature in features:
         geometry = _checked_geometry(feature, shape, report, make_valid)
-        land_use = _land_use(feature, fields, default_scheme, classes, report)
-        year = _survey_year(feature, fields, default_survey_year, report)
-        if geometry is not None and land_use is not None and year is not None:
-            rows.append(
-                LandCover(
-                    region=region,
-                    land_use=land_use,
-                    survey_year=year,
-                    source=source or name,
-                    synthetic=synthetic,
-                    geometry=geometry,
-                    area_km2=area_km2(geometry),
-                    feature_index=feature.index,
-                )
+        land_use = _land_use(feature, columns, default_scheme, classes, report)
+        year = _survey_year(feature, columns, default_survey_year, report)
+        survey = _survey_attributes(feature, columns, report)
+        if None in (geometry, land_use, year, survey):
+            continue
+        measured = area_km2(geometry, PARCEL_KM2)
+        if _differs(survey["official_area_m2"], measured):
+            differing.append((feature.index, survey["official_area_m2"], measured * 1_000_000))
+        rows.append(
+            LandCover(
+                region=region,
+                land_use=land_use,
+                survey_year=year,
+                source=source or name,
+                synthetic=synthetic,
+                geometry=geometry,
+                area_km2=measured,
+                feature_index=feature.index,
+                **survey,
             )
+        )
+    report.notes += _differing_note(differing)
     return _write(
         report,
         rows,
@@ -177,8 +236,157 @@ def import_land_cover(
     )
 
 
-def _read(name, data, srid, fields, report, kind, target):
-    """Read the file and refuse a file already accepted into the same target."""
+def _columns(features, ours: dict, mapped: dict | None, standard: dict) -> dict:
+    """Our field -> the file's column: as mapped, by our name or its Shapefile truncation
+    (10 characters), or by the standard name; None where the file has none. Case-insensitive.
+    """
+    present = {}
+    for feature in features[:1]:
+        present = {str(column).upper(): column for column in feature.properties}
+    columns = {}
+    for field_name in {*ours, *standard}:
+        if mapped and field_name in mapped:
+            candidates = [mapped[field_name]]
+        else:
+            default = ours.get(field_name)
+            candidates = [default, default[:10]] if default else []
+            candidates += [standard[field_name]] if field_name in standard else []
+        columns[field_name] = next(
+            (present[c.upper()] for c in candidates if c and c.upper() in present), None
+        )
+    return columns
+
+
+def _dlbm(features):
+    return _columns(features, {}, None, {"code": third_survey.DLTB_FIELDS["code"]})["code"]
+
+
+def _survey_attributes(feature, columns, report) -> dict | None:
+    """The 三调 attributes of a parcel, checked: texts fit, areas are m² that add up."""
+    values = {}
+    ok = True
+    for ours, length in _SURVEY_TEXTS.items():
+        text = _text(feature, columns[ours])
+        if len(text) > length:
+            report.add(
+                feature,
+                _("%(field)s %(value)s is longer than %(length)s characters")
+                % {"field": columns[ours], "value": repr(text[:40]), "length": length},
+            )
+            ok = False
+        values[ours] = text
+    for ours, (places, limit) in _SURVEY_NUMBERS.items():
+        raw = feature.properties.get(columns[ours]) if columns[ours] else None
+        number = _number(raw, places, limit)
+        if number is False:
+            report.add(
+                feature,
+                _("%(field)s %(value)s is not a number from 0 to %(limit)s")
+                % {"field": columns[ours], "value": repr(raw), "limit": limit},
+            )
+            ok = False
+        values[ours] = number if number is not False else None
+    values["survey_code"] = _text(feature, columns["code"], code=True)
+    if len(values["survey_code"]) <= 2:
+        values["survey_code"] = ""
+    if not ok:
+        return None
+    official, deducted = values["official_area_m2"], values["deduction_m2"]
+    net = values.pop("net_area_m2")
+    if official is not None and deducted is not None and deducted > official:
+        report.add(
+            feature,
+            _("KCMJ %(deducted)s m² is more than TBMJ %(official)s m²")
+            % {"deducted": deducted, "official": official},
+        )
+        return None
+    if None not in (official, net) and abs(official - (deducted or 0) - net) > Decimal("0.01"):
+        report.add(
+            feature,
+            _("TBDLMJ %(net)s m² is not TBMJ %(official)s m² less KCMJ %(deducted)s m²")
+            % {"net": net, "official": official, "deducted": deducted or 0},
+        )
+        return None
+    if values["deduction_rate"] is not None and values["deduction_rate"] >= 1:
+        report.add(
+            feature,
+            _("KCXS %(rate)s is not a share below 1") % {"rate": values["deduction_rate"]},
+        )
+        return None
+    return values
+
+
+_SURVEY_TEXTS = {
+    "identifier": 30,
+    "located_in": 19,
+    "owned_by": 19,
+    "deduction_code": 8,
+}
+# Field -> (decimal places, largest value), from the LandCover columns.
+_SURVEY_NUMBERS = {
+    "official_area_m2": (2, Decimal("9999999999999.99")),
+    "deduction_m2": (2, Decimal("9999999999999.99")),
+    "net_area_m2": (2, Decimal("9999999999999.99")),
+    "deduction_rate": (4, Decimal("999.9999")),
+}
+
+
+def _text(feature, column, *, code: bool = False) -> str:
+    """A column's text, stripped; a code is also NFKC-normalised (full-width digits)."""
+    value = feature.properties.get(column) if column else None
+    text = "" if value is None else str(value).strip()
+    return unicodedata.normalize("NFKC", text) if code else text
+
+
+def _number(raw, places: int, limit: Decimal):
+    """A non-negative Decimal rounded to `places`, None when empty, False when not a number."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        value = Decimal(unicodedata.normalize("NFKC", str(raw)).strip())
+    except InvalidOperation:
+        return False
+    if not value.is_finite() or value < 0 or value > limit:
+        return False
+    return value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_EVEN)
+
+
+def _differs(official_m2: Decimal | None, measured_km2: Decimal) -> bool:
+    if official_m2 is None:
+        return False
+    difference = abs(official_m2 - measured_km2 * 1_000_000)
+    return difference > max(Decimal(1), official_m2 * OFFICIAL_AREA_TOLERANCE)
+
+
+def _differing_note(differing: list) -> list[str]:
+    if not differing:
+        return []
+    listed = "; ".join(
+        _("feature %(number)s: TBMJ %(official)s m², measured %(measured)s m²")
+        % {"number": n, "official": official, "measured": f"{measured:.2f}"}
+        for n, official, measured in differing[:20]
+    )
+    return [
+        _(
+            "%(count)s feature(s) have an official area (TBMJ) that differs from the area of "
+            "their geometry by more than %(tolerance)s (and 1 m²); valuation uses the "
+            "geometry (docs/areas.md): %(listed)s%(more)s"
+        )
+        % {
+            "count": len(differing),
+            "tolerance": f"{OFFICIAL_AREA_TOLERANCE:.1%}",
+            "listed": listed,
+            "more": " …" if len(differing) > 20 else "",
+        }
+    ]
+
+
+def _read(name, data, declared, fields, report, kind, target):
+    """Read the file and refuse a file already accepted into the same target.
+
+    `declared` is what the user said of the file: (EPSG code, layer name, text encoding).
+    """
+    srid, layer, encoding = declared
     digest = hashlib.sha256(data).hexdigest()
     earlier = ImportBatch.objects.filter(
         kind=kind, file_sha256=digest, target=target, status=ImportBatch.Status.ACCEPTED
@@ -195,7 +403,12 @@ def _read(name, data, srid, fields, report, kind, target):
         raise ImportRejected(report)
     try:
         parsed = read_features(
-            name=name, data=data, srid=srid, geometry_column=fields.get("geometry", "wkt")
+            name=name,
+            data=data,
+            srid=srid,
+            geometry_column=fields.get("geometry", "wkt"),
+            layer=layer,
+            encoding=encoding,
         )
     except FileRejected as exc:
         report.add(None, str(exc))
@@ -282,41 +495,19 @@ def _checked_geometry(
 
 
 def _coordinates_plausible(feature: Feature, report: ImportReport) -> bool:
-    geometry = feature.geometry
-    if geometry.srid not in {4326, 4490}:
-        return True
-    xmin, ymin, xmax, ymax = geometry.extent
-    if max(abs(xmin), abs(xmax)) > 360 or max(abs(ymin), abs(ymax)) > 360:
-        report.add(
-            feature,
-            _(
-                "has coordinates like %(x)s, %(y)s, which look like metres "
-                "(Web Mercator?) but the file declares degrees (EPSG:%(srid)s)"
-            )
-            % {"x": f"{xmin:.0f}", "y": f"{ymin:.0f}", "srid": geometry.srid},
-        )
-        return False
-    if ymin < -90 or ymax > 90:
-        report.add(
-            feature,
-            _("has latitude %(latitude)s, outside -90..90")
-            % {"latitude": f"{ymax if ymax > 90 else ymin:g}"},
-        )
-        return False
-    if xmin < -180 or xmax > 180:
-        report.add(
-            feature,
-            _("has longitude %(longitude)s, outside -180..180")
-            % {"longitude": f"{xmax if xmax > 180 else xmin:g}"},
-        )
-        return False
-    return True
+    problem = crs_rules.coordinates_problem(
+        feature.geometry.extent, crs_rules.ACCEPTED[feature.geometry.srid]
+    )
+    if problem:
+        report.add(feature, problem)
+    return not problem
 
 
 def _to_storage(geometry):
-    """WGS 84 and CGCS2000 agree to centimetres: relabel. Web Mercator is reprojected."""
-    if geometry.srid == 3857:
-        return geometry.transform(CoordTransform(SpatialReference(3857), cgcs2000()), clone=True)
+    """WGS 84 and CGCS2000 agree to centimetres: relabel. Projected systems are converted."""
+    if geometry.srid not in {STORAGE_SRID, 4326}:
+        source = crs_rules.spatial_reference(crs_rules.ACCEPTED[geometry.srid])
+        return geometry.transform(CoordTransform(source, cgcs2000()), clone=True)
     geometry = geometry.clone()
     geometry.srid = STORAGE_SRID
     return geometry
@@ -330,10 +521,10 @@ def _parts(geometry):
     )
 
 
-def _land_use(feature, fields, default_scheme, classes, report):
-    scheme_name = str(feature.properties.get(fields["scheme"]) or default_scheme).strip().lower()
-    scheme = SCHEME_NAMES.get(scheme_name)
-    code = str(feature.properties.get(fields["code"]) or "").strip()
+def _land_use(feature, columns, default_scheme, classes, report):
+    scheme_name = _text(feature, columns["scheme"], code=True) or default_scheme
+    scheme = SCHEME_NAMES.get(scheme_name.strip().lower())
+    code = _text(feature, columns["code"], code=True)
     if scheme is None:
         report.add(
             feature,
@@ -341,7 +532,14 @@ def _land_use(feature, fields, default_scheme, classes, report):
             % {"scheme": repr(scheme_name)},
         )
         return None
-    land_use = classes.get((scheme, code.zfill(2)))
+    try:
+        if scheme == LandUseClass.Scheme.THIRD_SURVEY:
+            class_code = third_survey.working_class(code)[0]
+        else:
+            class_code = third_survey.gbt21010_class(code)
+    except third_survey.UnknownCode:
+        class_code = None
+    land_use = classes.get((scheme, class_code))
     if land_use is None:
         report.add(
             feature,
@@ -351,10 +549,12 @@ def _land_use(feature, fields, default_scheme, classes, report):
     return land_use
 
 
-def _survey_year(feature, fields, default, report):
-    raw = feature.properties.get(fields["survey_year"], default)
+def _survey_year(feature, columns, default, report):
+    raw = feature.properties.get(columns["survey_year"]) if columns["survey_year"] else None
+    if raw is None or raw == "":
+        raw = default
     try:
-        year = int(raw)
+        year = int(unicodedata.normalize("NFKC", str(raw)).strip())
     except (TypeError, ValueError):
         report.add(feature, _("survey year %(year)s is not a year") % {"year": repr(raw)})
         return None
@@ -376,7 +576,7 @@ def _check_overlaps(zones: list[Zone], version: PlanningVersion, report: ImportR
             continue
         for other in [z for z in zones + existing if z.is_protected_kind]:
             if zone.geometry.relate_pattern(other.geometry, "2********"):
-                overlap = area_km2(zone.geometry.intersection(other.geometry))
+                shared = zone.geometry.intersection(other.geometry)
                 where = (
                     _("feature %(number)s") % {"number": other.feature_index}
                     if other.pk is None
@@ -385,15 +585,28 @@ def _check_overlaps(zones: list[Zone], version: PlanningVersion, report: ImportR
                 report.problems.append(
                     Problem(
                         zone.feature_index,
-                        _("%(kind)s overlaps %(other)s (%(where)s) by %(area)s km²")
+                        _("%(kind)s overlaps %(other)s (%(where)s) by %(area)s")
                         % {
                             "kind": zone.get_kind_display(),
                             "other": other.get_kind_display(),
                             "where": where,
-                            "area": overlap,
+                            "area": overlap_size(shared),
                         },
                     )
                 )
+
+
+def overlap_size(shared) -> str:
+    """An overlap's area for a report: km², or m² with where it lies when under 0.001 km²."""
+    km2 = area_km2(shared, PARCEL_KM2)
+    if km2 >= Decimal("0.001"):
+        return _("%(area)s km²") % {"area": km2.quantize(Decimal("0.001"))}
+    point = shared.point_on_surface
+    return _("%(area)s m² near %(x).6f, %(y).6f") % {
+        "area": (km2 * 1_000_000).quantize(Decimal(1)),
+        "x": point.x,
+        "y": point.y,
+    }
 
 
 def _refresh_statistics(model, added: int) -> None:

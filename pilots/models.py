@@ -5,6 +5,7 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pilots.geometry import STORAGE_SRID
+from pilots.third_survey import suffix_of
 from pilots.validators import validate_division_code
 
 
@@ -238,7 +239,7 @@ class Zone(models.Model):
     )
     name = models.CharField(_("name"), max_length=200, blank=True)
     geometry = models.MultiPolygonField(_("geometry"), srid=STORAGE_SRID)
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=12, decimal_places=3)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=15, decimal_places=6)
     import_batch = models.ForeignKey(
         "ImportBatch",
         models.PROTECT,
@@ -304,7 +305,36 @@ class LandCover(models.Model):
         help_text=_("Generated for the demo, not surveyed: never use for real settlement."),
     )
     geometry = models.MultiPolygonField(_("geometry"), srid=STORAGE_SRID)
-    area_km2 = models.DecimalField(_("area (km²)"), max_digits=12, decimal_places=3)
+    area_km2 = models.DecimalField(
+        _("area (km²)"),
+        max_digits=15,
+        decimal_places=6,
+        help_text=_("Of the geometry, on the CGCS2000 ellipsoid (Albers equal-area), to 1 m²."),
+    )
+    # What a Third National Land Survey (三调) DLTB layer says of the parcel, as given.
+    survey_code = models.CharField(
+        _("land-use code as surveyed (DLBM)"),
+        max_length=8,
+        blank=True,
+        help_text=_("e.g. 0201K; the class above is its working class (pilots/third_survey.py)."),
+    )
+    identifier = models.CharField(_("parcel identifier (BSM)"), max_length=30, blank=True)
+    located_in = models.CharField(_("located in (ZLDWDM)"), max_length=19, blank=True)
+    owned_by = models.CharField(_("owned by (QSDWDM)"), max_length=19, blank=True)
+    official_area_m2 = models.DecimalField(
+        _("official parcel area TBMJ (m²)"),
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    deduction_code = models.CharField(_("deducted class (KCDLBM)"), max_length=8, blank=True)
+    deduction_rate = models.DecimalField(
+        _("deduction coefficient (KCXS)"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    deduction_m2 = models.DecimalField(
+        _("deducted area KCMJ (m²)"), max_digits=15, decimal_places=2, null=True, blank=True
+    )
     import_batch = models.ForeignKey(
         "ImportBatch",
         models.PROTECT,
@@ -326,6 +356,11 @@ class LandCover(models.Model):
 
     def __str__(self):
         return f"{self.region.name} {self.survey_year} {self.land_use}"
+
+    @property
+    def survey_code_suffix(self) -> str:
+        """The suffix of the surveyed code: K (可调整, restorable to cropland), A, or ""."""
+        return suffix_of(self.survey_code)
 
 
 class ImportBatch(models.Model):

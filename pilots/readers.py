@@ -1,29 +1,40 @@
 """Reading spatial files into numbered features, without trusting them.
 
-Formats: GeoJSON, CSV with a WKT column, zipped Shapefile, GeoPackage. A file
-that cannot be read at all raises FileRejected with the reason; a feature
-that cannot be read becomes a Feature with `problem` set, so the import can
-report every bad feature by number instead of stopping at the first.
+Formats: GeoJSON, CSV with a WKT column, zipped Shapefiles (one or several), File
+Geodatabases (a zipped `.gdb` folder) and GeoPackages. A file that cannot be read at
+all raises FileRejected with the reason; a feature that cannot be read becomes a
+Feature with `problem` set, so the import can report every bad feature by number
+instead of stopping at the first.
+
+Coordinate systems are recognised by pilots/crs.py, attribute text encodings by
+pilots/encodings.py. Z and M coordinates are dropped (areas are measured on the
+ellipsoid) and the report says so.
 """
 
 import csv
 import io
 import json
-import re
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.contrib.gis.gdal import DataSource, GDALException
+from django.contrib.gis.gdal import DataSource, GDALException, OGRGeometry
+from django.contrib.gis.gdal.libgdal import lgdal
 from django.contrib.gis.geos import GEOSException, GEOSGeometry
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
-# CRSs an import may declare: CGCS2000, WGS84 and Web Mercator. Anything else is
-# refused before GDAL sees it (see docs/decisions/2026-11-25-gdal-3.6-on-debian-12.md).
-ACCEPTED_SRIDS = {4490: "CGCS2000", 4326: "WGS 84", 3857: "Web Mercator"}
+from pilots import crs as crs_rules
+from pilots import encodings
+from pilots.crs import Crs, CrsRejected
+
 GEOJSON_DEFAULT_SRID = 4326  # RFC 7946
-_EPSG = re.compile(r"EPSG:{1,2}(\d+)$", re.IGNORECASE)
+# GDAL hands text over undecoded (SHAPE_ENCODING empty); read as Latin-1, every byte
+# maps to one character, so the bytes come back exactly for pilots/encodings.py.
+_RAW = "latin-1"
 
 
 class FileRejected(Exception):
@@ -41,45 +52,127 @@ class Feature:
 @dataclass
 class FeatureFile:
     features: list[Feature]
-    srid: int
+    crs: Crs
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def srid(self) -> int:
+        return self.crs.srid
 
 
 def read_features(
-    *, name: str, data: bytes, srid: int | None = None, geometry_column: str = "wkt"
+    *,
+    name: str,
+    data: bytes,
+    srid: int | None = None,
+    geometry_column: str = "wkt",
+    layer: str | None = None,
+    encoding: str | None = None,
 ) -> FeatureFile:
+    """Features of a spatial file, in the coordinate system the file or `srid` declares.
+
+    `layer` names the layer of a multi-layer file; `encoding` overrides the text
+    encoding a Shapefile or CSV declares. Raises FileRejected for a file that cannot be
+    read as a whole (format, layers, coordinate system, encoding, coordinates that do
+    not fit the declared system).
+    """
     suffix = Path(name).suffix.lower()
     if suffix in {".geojson", ".json"}:
-        return _read_geojson(data, srid)
-    if suffix == ".csv":
-        return _read_csv(data, srid, geometry_column)
-    if suffix in {".zip", ".gpkg"}:
-        return _read_with_gdal(name, data, srid)
-    raise FileRejected(
-        _(
-            "%(name)s: unsupported format %(suffix)s; use GeoJSON, CSV with "
-            "WKT, a zipped Shapefile or a GeoPackage."
+        parsed = _read_geojson(data, srid)
+    elif suffix == ".csv":
+        parsed = _read_csv(data, srid, geometry_column, encoding)
+    elif suffix in {".zip", ".gpkg"}:
+        parsed = _read_with_gdal(name, data, srid, layer, encoding)
+    else:
+        raise FileRejected(
+            _(
+                "%(name)s: unsupported format %(suffix)s; use GeoJSON, CSV with WKT, a "
+                "zipped Shapefile or File Geodatabase, or a GeoPackage."
+            )
+            % {"name": name, "suffix": suffix or _("(none)")}
         )
-        % {"name": name, "suffix": suffix or _("(none)")}
+    _check_coordinates_fit(parsed)
+    return parsed
+
+
+def checked_crs(srid: int | None, declared: Crs | None, where: str) -> Crs:
+    """The system to read with: the one given, the one declared, and never two that differ."""
+    try:
+        given = crs_rules.checked(srid, where) if srid is not None else None
+        if given is not None and declared is not None and not crs_rules.equivalent(given, declared):
+            raise FileRejected(
+                _(
+                    "You declared %(given)s, but %(where)s declares %(declared)s; they "
+                    "disagree. Correct the one that is wrong (or leave the coordinate "
+                    "system unset to use the file's)."
+                )
+                % {"given": given.label, "where": where, "declared": declared.label}
+            )
+        return given or declared or crs_rules.checked(None, where)
+    except CrsRejected as exc:
+        raise FileRejected(str(exc)) from None
+
+
+def _declared(definition: str | None, where: str, srid: int | None) -> Crs | None:
+    """The accepted system a declaration names; with `srid` given, no match is a conflict."""
+    if not definition:
+        return None
+    try:
+        return crs_rules.identify(definition, where)
+    except CrsRejected as exc:
+        if srid is None:
+            raise FileRejected(str(exc)) from None
+        raise FileRejected(
+            _(
+                "You declared EPSG:%(srid)s, but %(where)s declares another coordinate "
+                "system that cannot be confirmed to be the same: %(reason)s"
+            )
+            % {"srid": srid, "where": where, "reason": exc}
+        ) from None
+
+
+def _check_coordinates_fit(parsed: FeatureFile) -> None:
+    """Refuse the file when none of its coordinates fit its system, with the likely cause.
+
+    A file where only some features misfit is left to the import, which names them.
+    """
+    extents = [f.geometry.extent for f in parsed.features if f.geometry is not None]
+    if not extents or not all(crs_rules.coordinates_problem(e, parsed.crs) for e in extents):
+        return
+    extent = (
+        min(e[0] for e in extents),
+        min(e[1] for e in extents),
+        max(e[2] for e in extents),
+        max(e[3] for e in extents),
+    )
+    raise FileRejected(
+        crs_rules.coordinates_problem(extent, parsed.crs)
+        or crs_rules.coordinates_problem(extents[0], parsed.crs)
     )
 
 
-def checked_srid(srid: int | None, where: str) -> int:
-    if srid is None:
-        raise FileRejected(
-            _("%(where)s does not say which coordinate system it uses; declare one of %(codes)s.")
-            % {"where": where, "codes": ", ".join(f"EPSG:{s}" for s in ACCEPTED_SRIDS)}
+def _flat(geometry: OGRGeometry, dropped: list[int], index: int) -> GEOSGeometry:
+    """The geometry without Z and M; `dropped` collects the numbers of features that had them."""
+    if geometry.is_3d or geometry.is_measured:
+        geometry.set_3d(False)
+        geometry.set_measured(False)
+        dropped.append(index)
+    return geometry.geos
+
+
+def _dropped_note(dropped: list[int]) -> list[str]:
+    if not dropped:
+        return []
+    return [
+        ngettext(
+            "Z (height) or M coordinates were dropped from %(count)s feature; areas are "
+            "measured on the CGCS2000 ellipsoid.",
+            "Z (height) or M coordinates were dropped from %(count)s features; areas are "
+            "measured on the CGCS2000 ellipsoid.",
+            len(dropped),
         )
-    if srid not in ACCEPTED_SRIDS:
-        raise FileRejected(
-            _("%(where)s uses EPSG:%(srid)s; accepted are %(accepted)s.")
-            % {
-                "where": where,
-                "srid": srid,
-                "accepted": ", ".join(f"EPSG:{s} ({n})" for s, n in ACCEPTED_SRIDS.items()),
-            }
-        )
-    return srid
+        % {"count": len(dropped)}
+    ]
 
 
 def _read_geojson(data: bytes, srid: int | None) -> FeatureFile:
@@ -100,29 +193,32 @@ def _read_geojson(data: bytes, srid: int | None) -> FeatureFile:
         "Feature",
     }:
         raise FileRejected(_("The JSON is not a GeoJSON Feature or FeatureCollection."))
-    declared = _geojson_crs(document)
-    srid = checked_srid(srid or declared or GEOJSON_DEFAULT_SRID, _("The GeoJSON file"))
+    where = _("The GeoJSON file")
+    declared = _declared(_geojson_crs(document), where, srid)
+    if srid is None and declared is None:
+        srid = GEOJSON_DEFAULT_SRID
+    crs = checked_crs(srid, declared, where)
     items = document["features"] if document["type"] == "FeatureCollection" else [document]
     if not isinstance(items, list):
         raise FileRejected(_("The GeoJSON 'features' member is not a list."))
-    return FeatureFile([_geojson_feature(i, item, srid) for i, item in enumerate(items, 1)], srid)
+    dropped: list[int] = []
+    features = [_geojson_feature(i, item, crs, dropped) for i, item in enumerate(items, 1)]
+    return FeatureFile(features, crs, _dropped_note(dropped))
 
 
-def _geojson_crs(document: dict) -> int | None:
-    name = ((document.get("crs") or {}).get("properties") or {}).get("name", "")
+def _geojson_crs(document: dict) -> str | None:
+    crs = document.get("crs")
+    name = ((crs if isinstance(crs, dict) else {}).get("properties") or {}).get("name", "")
     if not name:
         return None
-    if name.upper().endswith("CRS84"):
-        return 4326
-    match = _EPSG.search(name)
-    if not match:
+    if not isinstance(name, str):
         raise FileRejected(
             _("The GeoJSON declares an unknown coordinate system %(name)s.") % {"name": repr(name)}
         )
-    return int(match.group(1))
+    return "EPSG:4326" if name.upper().endswith("CRS84") else name
 
 
-def _geojson_feature(index: int, item, srid: int) -> Feature:
+def _geojson_feature(index: int, item, crs: Crs, dropped: list[int]) -> Feature:
     if not isinstance(item, dict):
         return Feature(index, None, {}, _("is not a GeoJSON feature object"))
     properties = item.get("properties") or {}
@@ -133,7 +229,7 @@ def _geojson_feature(index: int, item, srid: int) -> Feature:
     if problem:
         return Feature(index, None, properties, problem)
     try:
-        parsed = GEOSGeometry(json.dumps(geometry))
+        parsed = _flat(OGRGeometry(json.dumps(geometry)), dropped, index)
     except (ValueError, GEOSException, GDALException) as exc:
         return Feature(
             index,
@@ -141,7 +237,7 @@ def _geojson_feature(index: int, item, srid: int) -> Feature:
             properties,
             _("has an unreadable geometry (%(error)s)") % {"error": _short(exc)},
         )
-    parsed.srid = srid
+    parsed.srid = crs.srid
     return Feature(index, parsed, properties)
 
 
@@ -172,99 +268,230 @@ def _polygon_structure_problem(geometry) -> str:
     return ""
 
 
-def _read_csv(data: bytes, srid: int | None, geometry_column: str) -> FeatureFile:
-    text, notes = decode_text(data)
+def _read_csv(
+    data: bytes, srid: int | None, geometry_column: str, encoding: str | None
+) -> FeatureFile:
+    text, notes = decode_text(data, encoding)
     reader = csv.DictReader(io.StringIO(text))
     if not reader.fieldnames or geometry_column not in reader.fieldnames:
         raise FileRejected(
             _("The CSV has no %(column)s column holding WKT geometry (columns: %(columns)s).")
             % {"column": repr(geometry_column), "columns": ", ".join(reader.fieldnames or [])}
         )
-    srid = checked_srid(srid, _("A CSV file (pass its EPSG code)"))
+    crs = checked_crs(srid, None, _("A CSV file (pass its EPSG code)"))
     features = []
+    dropped: list[int] = []
     for index, row in enumerate(reader, 1):
         wkt = (row.pop(geometry_column) or "").strip()
         if not wkt:
             features.append(Feature(index, None, row, _("has no geometry")))
             continue
         try:
-            features.append(Feature(index, GEOSGeometry(wkt, srid=srid), row))
+            geometry = _flat(OGRGeometry(wkt), dropped, index)
         except (ValueError, GEOSException, GDALException) as exc:
             features.append(
                 Feature(index, None, row, _("has broken WKT (%(error)s)") % {"error": _short(exc)})
             )
-    return FeatureFile(features, srid, notes)
+            continue
+        geometry.srid = crs.srid
+        features.append(Feature(index, geometry, row))
+    return FeatureFile(features, crs, notes + _dropped_note(dropped))
 
 
-def decode_text(data: bytes) -> tuple[str, list[str]]:
-    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK), else refuse."""
+def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
+    """Text of a CSV: in `encoding` if given, else UTF-8 (with or without BOM), else GB18030."""
     try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), [_("The file was not UTF-8; it was read as GB18030 (GBK).")]
-    except UnicodeDecodeError:
-        raise FileRejected(
-            _("The file is neither UTF-8 nor GBK/GB18030 text; save it as UTF-8.")
-        ) from None
+        decision = encodings.decide(
+            [encodings.RawText(_("(the file)"), None, data)],
+            chosen=encoding,
+            how_to_declare=_("Save it as UTF-8, or choose its encoding (e.g. GBK)."),
+        )
+    except encodings.EncodingRejected as exc:
+        raise FileRejected(str(exc)) from None
+    text = data.decode("utf-8-sig" if decision.encoding == encodings.UTF8 else decision.encoding)
+    return text, [decision.note] if decision.note else []
 
 
-def _read_with_gdal(name: str, data: bytes, srid: int | None) -> FeatureFile:
+_HOW_TO_DECLARE = gettext_lazy(
+    "Declare the encoding: put a .cpg file holding UTF-8 or GBK beside the .shp in the zip, "
+    "or choose the encoding when importing (--encoding GBK)."
+)
+
+
+def _read_with_gdal(
+    name: str, data: bytes, srid: int | None, layer_name: str | None, encoding: str | None
+) -> FeatureFile:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(name).name
         path.write_bytes(data)
         if path.suffix.lower() == ".zip":
-            path = _unzip_shapefile(path, Path(folder))
-        try:
-            source = DataSource(str(path))
-        except GDALException:
-            raise FileRejected(
-                _("%(name)s cannot be opened as a spatial file.") % {"name": name}
-            ) from None
-        if source.layer_count != 1:
-            raise FileRejected(
-                _("%(name)s has %(count)s layers; import one at a time.")
-                % {"name": name, "count": source.layer_count}
-            )
-        layer = source[0]
-        declared = layer.srs.srid if layer.srs is not None else None
-        srid = checked_srid(srid or declared, name)
-        features = []
-        for index, item in enumerate(layer, 1):
-            properties = {f: item.get(f) for f in layer.fields}
+            path = _unzip(path, Path(folder))
+        with _undecoded_text():
             try:
-                geometry = item.geom.geos
-            except (GDALException, GEOSException) as exc:
-                features.append(
-                    Feature(
-                        index,
-                        None,
-                        properties,
-                        _("has no usable geometry (%(error)s)") % {"error": _short(exc)},
-                    )
+                source = DataSource(str(path), encoding=_RAW)
+            except GDALException:
+                raise FileRejected(
+                    _("%(name)s cannot be opened as a spatial file.") % {"name": name}
+                ) from None
+            layer = _choose_layer(name, source, layer_name)
+            shapefile = path if path.suffix.lower() == ".shp" else path / f"{layer.name}.shp"
+            prj = _sidecar(shapefile, ".prj") if shapefile.exists() else None
+            where = _("the .prj file") if prj else name
+            definition = prj if prj is not None else (layer.srs.wkt if layer.srs else None)
+            crs = checked_crs(srid, _declared(definition, where, srid), where)
+            features, texts, dropped = _gdal_features(layer, crs)
+            if shapefile.exists():
+                dbf = _sidecar_bytes(shapefile, ".dbf") or b""
+                decision = _decide(
+                    texts,
+                    chosen=encoding,
+                    ldid=encodings.language_driver(dbf),
+                    cpg=_sidecar(shapefile, ".cpg"),
                 )
-                continue
-            geometry.srid = srid
-            features.append(Feature(index, geometry, properties))
-        return FeatureFile(features, srid)
+            else:
+                decision = _decide(texts, chosen=encodings.UTF8)
+        _decode_properties(features, decision)
+        notes = [decision.note] if decision.note else []
+        return FeatureFile(features, crs, notes + _dropped_note(dropped))
 
 
-def _unzip_shapefile(path: Path, folder: Path) -> Path:
+@contextmanager
+def _undecoded_text() -> Iterator[None]:
+    """Ask GDAL's Shapefile driver not to recode text, for this thread, while reading."""
+    lgdal.CPLSetThreadLocalConfigOption(b"SHAPE_ENCODING", b"")
+    try:
+        yield
+    finally:
+        lgdal.CPLSetThreadLocalConfigOption(b"SHAPE_ENCODING", None)
+
+
+def _choose_layer(name: str, source: DataSource, wanted: str | None):
+    layers = [source[i] for i in range(source.layer_count)]
+    names = [_readable(layer.name) for layer in layers]
+    if wanted is not None and wanted in names:
+        return layers[names.index(wanted)]
+    if wanted is None and len(layers) == 1:
+        return layers[0]
+    listed = ", ".join(
+        _("%(layer)s (%(count)s features)") % {"layer": n, "count": len(layer)}
+        for n, layer in zip(names, layers, strict=True)
+    )
+    if wanted is not None:
+        raise FileRejected(
+            _("%(name)s has no layer %(layer)s; its layers are: %(layers)s.")
+            % {"name": name, "layer": repr(wanted), "layers": listed or _("none")}
+        )
+    raise FileRejected(
+        _("%(name)s has %(count)s layers: %(layers)s. Choose one (--layer NAME).")
+        % {"name": name, "count": len(layers), "layers": listed or _("none")}
+    )
+
+
+def _gdal_features(layer, crs: Crs):
+    fields = list(layer.fields)
+    texts = [encodings.RawText(_readable(n), None, n.encode(_RAW)) for n in fields]
+    features, dropped = [], []
+    for index, item in enumerate(layer, 1):
+        properties = {f: item.get(f) for f in fields}
+        texts += [
+            encodings.RawText(_readable(f), index, v.encode(_RAW))
+            for f, v in properties.items()
+            if isinstance(v, str) and not v.isascii()
+        ]
+        try:
+            geometry = _flat(item.geom, dropped, index)
+        except (GDALException, GEOSException) as exc:
+            features.append(
+                Feature(
+                    index,
+                    None,
+                    properties,
+                    _("has no usable geometry (%(error)s)") % {"error": _short(exc)},
+                )
+            )
+            continue
+        geometry.srid = crs.srid
+        features.append(Feature(index, geometry, properties))
+    return features, texts, dropped
+
+
+def _decide(texts, **declared) -> encodings.Decision:
+    try:
+        return encodings.decide(texts, how_to_declare=_HOW_TO_DECLARE, **declared)
+    except encodings.EncodingRejected as exc:
+        raise FileRejected(str(exc)) from None
+
+
+def _decode_properties(features: list[Feature], decision: encodings.Decision) -> None:
+    for feature in features:
+        feature.properties = {
+            _recode(k, decision): _recode(v, decision) if isinstance(v, str) else v
+            for k, v in feature.properties.items()
+        }
+
+
+def _recode(text: str, decision: encodings.Decision) -> str:
+    return text if text.isascii() else text.encode(_RAW).decode(decision.encoding)
+
+
+def _readable(raw: str) -> str:
+    """A name read undecoded (layer, field), for messages: UTF-8, else GB18030, else as is."""
+    data = raw.encode(_RAW)
+    for encoding in (encodings.UTF8, encodings.GB18030):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw
+
+
+def _sidecar_bytes(shapefile: Path, suffix: str) -> bytes | None:
+    for candidate in shapefile.parent.iterdir():
+        if candidate.stem == shapefile.stem and candidate.suffix.lower() == suffix:
+            return candidate.read_bytes()
+    return None
+
+
+def _sidecar(shapefile: Path, suffix: str) -> str | None:
+    data = _sidecar_bytes(shapefile, suffix)
+    return None if data is None else data.decode(_RAW).strip()
+
+
+def _unzip(path: Path, folder: Path) -> Path:
+    """Unpack a zip; the dataset inside: a `.gdb` folder, a `.gpkg`, or the Shapefile(s)."""
+    target = folder / "unzipped"
     try:
         with zipfile.ZipFile(path) as archive:
             members = [
                 m for m in archive.namelist() if not m.startswith("/") and ".." not in Path(m).parts
             ]
-            shapefiles = [m for m in members if m.lower().endswith(".shp")]
-            if len(shapefiles) != 1:
-                raise FileRejected(
-                    _("The zip must hold exactly one .shp with its .shx, .dbf and .prj.")
-                )
-            archive.extractall(folder / "unzipped", members=members)
+            archive.extractall(target, members=members)
     except zipfile.BadZipFile:
         raise FileRejected(_("The file is not a valid zip archive.")) from None
-    return folder / "unzipped" / shapefiles[0]
+    geodatabases = sorted(
+        {
+            Path(*Path(m).parts[: i + 1])
+            for m in members
+            for i, part in enumerate(Path(m).parts)
+            if part.lower().endswith(".gdb")
+        }
+    )
+    shapefiles = [m for m in members if m.lower().endswith(".shp")]
+    packages = [m for m in members if m.lower().endswith(".gpkg")]
+    if len(geodatabases) == 1 and not shapefiles:
+        return target / geodatabases[0]
+    if len(packages) == 1 and not shapefiles and not geodatabases:
+        return target / packages[0]
+    if len(shapefiles) == 1 and not geodatabases:
+        return target / shapefiles[0]
+    if shapefiles and not geodatabases and len({Path(m).parent for m in shapefiles}) == 1:
+        return target / Path(shapefiles[0]).parent
+    raise FileRejected(
+        _(
+            "The zip must hold one dataset: Shapefiles (.shp with .shx, .dbf and .prj) in one "
+            "folder, one File Geodatabase (.gdb folder) or one GeoPackage."
+        )
+    )
 
 
 def _short(exc: Exception) -> str:

@@ -9,7 +9,16 @@ from pilots.imports import ImportRejected
 
 def add_file_options(parser):
     parser.add_argument("file", help="GeoJSON, CSV with WKT, zipped Shapefile or GeoPackage")
-    parser.add_argument("--srid", type=int, help="EPSG code, when the file does not declare one")
+    parser.add_argument(
+        "--srid",
+        type=int,
+        help="EPSG code (4490, 4491-4554, 4326, 3857), when the file does not declare one",
+    )
+    parser.add_argument("--layer", help="the layer to import from a multi-layer file")
+    parser.add_argument(
+        "--encoding",
+        help="attribute text encoding (UTF-8, GBK) if the file declares none or a wrong one",
+    )
     parser.add_argument(
         "--field",
         action="append",

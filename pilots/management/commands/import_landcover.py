@@ -41,6 +41,8 @@ class Command(BaseCommand):
                 data=data,
                 region=region,
                 srid=options["srid"],
+                layer=options["layer"],
+                encoding=options["encoding"],
                 field_map=field_map,
                 default_scheme=options["scheme"],
                 default_survey_year=options["survey_year"],

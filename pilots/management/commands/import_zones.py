@@ -44,6 +44,8 @@ class Command(BaseCommand):
                 data=data,
                 planning_version=version,
                 srid=options["srid"],
+                layer=options["layer"],
+                encoding=options["encoding"],
                 field_map=field_map,
                 default_kind=options["kind"],
                 make_valid=options["make_valid"],

@@ -1,0 +1,448 @@
+"""Files shaped like what natural-resources departments hand over (tests/data/field/README.md).
+
+Each corpus file is imported as its README says (zones into an unpublished planning
+version of 黄山区 341003, land cover into 黄山市 341000 in the third-survey scheme) and
+its figure asserted; the other tests make inputs of the same kinds.
+"""
+
+import io
+import json
+import subprocess
+import zipfile
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pilots.imports import ImportRejected, import_land_cover, import_zones
+from pilots.models import LandCover, PlanningVersion, Region, Zone
+
+FIELD = Path(__file__).resolve().parent.parent / "data" / "field"
+HA = Decimal("0.01")  # the README: a result within 0.01 ha is right
+
+
+def _field(path: str) -> tuple[str, bytes]:
+    return Path(path).name, (FIELD / path).read_bytes()
+
+
+def _hectares(area_km2: Decimal) -> Decimal:
+    return area_km2 * 100
+
+
+@pytest.fixture
+def county_plan(xinan):
+    """An unpublished planning version of 黄山区 (341003)."""
+    return PlanningVersion.objects.create(
+        region=Region.objects.get(code="341003"),
+        name="国土空间总体规划",
+        version=1,
+        effective_from=date(2021, 1, 1),
+    )
+
+
+@pytest.mark.parametrize("file_name", ["zones.zip", "zones_ldid87.zip"])
+def test_gbk_dbf_without_a_code_page_is_read_as_gbk(county_plan, file_name):
+    name, data = _field(f"01-gbk-dbf-no-cpg/{file_name}")
+
+    batch = import_zones(name=name, data=data, planning_version=county_plan)
+
+    zones = {z.name: z for z in Zone.objects.all()}
+    assert sorted(zones) == ["永久基本农田-黄山区-谭家桥", "生态保护红线-黄山区-汤口"]
+    for zone in zones.values():
+        assert abs(_hectares(zone.area_km2) - Decimal("51.2363")) <= HA
+    assert any("GB18030" in note for note in batch.report["notes"])
+
+
+@pytest.mark.parametrize("file_name", ["dltb_esri.zip", "dltb_cgcs.zip"])
+def test_cgcs2000_prj_is_recognised_by_its_parameters_under_either_naming(huangshan, file_name):
+    name, data = _field(f"05-prj-cgcs2000-names/{file_name}")
+
+    import_land_cover(name=name, data=data, region=huangshan, default_scheme="third-survey")
+
+    parcel = LandCover.objects.get()
+    assert abs(_hectares(parcel.area_km2) - Decimal("51.2322")) <= HA
+    # The DBF truncated survey_year to survey_yea and landuse_code to landuse_co.
+    assert (parcel.land_use.code, parcel.survey_year) == ("03", 2022)
+
+
+def test_polygonz_is_accepted_with_z_dropped_and_a_note(huangshan):
+    name, data = _field("08-polygonz-shapefile/dltb_3d.zip")
+
+    batch = import_land_cover(name=name, data=data, region=huangshan, default_scheme="third-survey")
+
+    parcel = LandCover.objects.get()
+    assert abs(_hectares(parcel.area_km2) - Decimal("51.2363")) <= HA
+    assert not parcel.geometry.hasz
+    assert any("Z (height)" in note for note in batch.report["notes"])
+
+
+def test_third_survey_codes_map_to_their_working_classes(huangshan):
+    name, data = _field("13-dlbm-third-survey-codes/dltb_2022.geojson")
+
+    import_land_cover(name=name, data=data, region=huangshan, default_survey_year=2022)
+
+    parcels = {p.survey_code: p for p in LandCover.objects.select_related("land_use")}
+    assert {code: p.land_use.code for code, p in parcels.items()} == {
+        "0101": "01",
+        "0301": "03",
+        "1106": "00",
+        "0201K": "02",
+        "05H1": "05",
+        "1203": "12",
+    }
+    assert {p.land_use.scheme for p in parcels.values()} == {"third-survey"}
+    assert parcels["1106"].land_use.name_zh == "湿地"
+    assert parcels["0201K"].survey_code_suffix == "K"
+    assert parcels["0101"].survey_code_suffix == ""
+    for code, expected in [("0101", "51.2363"), ("0301", "51.2363"), ("1106", "51.2363")]:
+        assert abs(_hectares(parcels[code].area_km2) - Decimal(expected)) <= HA
+    for code in ["0201K", "05H1", "1203"]:
+        assert abs(_hectares(parcels[code].area_km2) - Decimal("51.2322")) <= HA
+    first = parcels["0101"]
+    assert (first.identifier, first.located_in, first.owned_by) == (
+        "3410032022000000",
+        "341003100001",
+        "341003100001",
+    )
+
+
+# Inputs of the same kinds, made here.
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for member, content in members.items():
+            archive.writestr(member, content)
+    return buffer.getvalue()
+
+
+def _members(path: str) -> dict[str, bytes]:
+    with zipfile.ZipFile(FIELD / path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _gbk_zones(cpg: bytes | None = None, ldid: int | None = None) -> bytes:
+    members = _members("01-gbk-dbf-no-cpg/zones.zip")
+    if ldid is not None:
+        dbf = bytearray(members["zones.dbf"])
+        dbf[29] = ldid
+        members["zones.dbf"] = bytes(dbf)
+    if cpg is not None:
+        members["zones.cpg"] = cpg
+    return _zip(members)
+
+
+@pytest.mark.parametrize(
+    ("cpg", "ldid"),
+    [(b"GBK", None), (b"936", None), (b"ANSI 936", None), (None, 0x4D), (None, 0x7A)],
+)
+def test_a_declared_chinese_code_page_is_used(county_plan, cpg, ldid):
+    import_zones(name="zones.zip", data=_gbk_zones(cpg, ldid), planning_version=county_plan)
+
+    assert "生态保护红线-黄山区-汤口" in set(Zone.objects.values_list("name", flat=True))
+
+
+def test_a_cpg_that_contradicts_the_bytes_is_refused_naming_the_field(county_plan):
+    with pytest.raises(ImportRejected) as refused:
+        import_zones(name="zones.zip", data=_gbk_zones(b"UTF-8"), planning_version=county_plan)
+
+    message = str(refused.value.report)
+    assert "Field name of feature 1 is not UTF-8 text, as the .cpg file says" in message
+    assert "生态保护红线-黄山区-汤口" in message  # what the bytes read as in GBK
+    assert ".cpg file holding UTF-8 or GBK" in message
+    assert not Zone.objects.exists()
+
+
+def test_a_single_byte_code_page_over_chinese_text_is_refused_not_garbled(county_plan):
+    with pytest.raises(ImportRejected, match=r"multi-byte text.*1252"):
+        import_zones(name="zones.zip", data=_gbk_zones(ldid=0x03), planning_version=county_plan)
+    assert not Zone.objects.exists()
+
+
+def test_the_encoding_chosen_by_the_user_overrides_a_wrong_cpg(county_plan):
+    import_zones(
+        name="zones.zip",
+        data=_gbk_zones(b"UTF-8"),
+        planning_version=county_plan,
+        encoding="GBK",
+    )
+
+    assert Zone.objects.count() == 2
+
+
+def test_bytes_that_are_neither_utf8_nor_gbk_are_refused(county_plan):
+    members = _members("01-gbk-dbf-no-cpg/zones.zip")
+    dbf = members["zones.dbf"]
+    start = dbf.index("生".encode("gb18030"))
+    members["zones.dbf"] = dbf[:start] + b"\xff\xff" + dbf[start + 2 :]
+
+    with pytest.raises(ImportRejected, match=r"neither UTF-8 nor GBK/GB18030.*--encoding"):
+        import_zones(name="zones.zip", data=_zip(members), planning_version=county_plan)
+
+
+# Coordinate systems.
+
+SQUARE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"landuse_code": "03", "survey_year": 2022},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [
+                        [118.10, 30.20],
+                        [118.11, 30.20],
+                        [118.11, 30.21],
+                        [118.10, 30.21],
+                        [118.10, 30.20],
+                    ]
+                ],
+            },
+        }
+    ],
+}
+
+
+def _ogr(tmp_path, target_srs: str, driver="ESRI Shapefile", name="dltb.shp", options=()):
+    source = tmp_path / "square.geojson"
+    source.write_text(json.dumps(SQUARE))
+    folder = tmp_path / "out"
+    folder.mkdir(exist_ok=True)
+    subprocess.run(
+        [
+            "ogr2ogr",
+            "-f",
+            driver,
+            "-s_srs",
+            "EPSG:4490",
+            "-t_srs",
+            target_srs,
+            *options,
+            str(folder / name),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return folder
+
+
+def _zipped(folder: Path) -> bytes:
+    return _zip({p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()})
+
+
+def _degrees_area(region) -> Decimal:
+    import_land_cover(
+        name="square.geojson",
+        data=json.dumps(
+            SQUARE | {"crs": {"type": "name", "properties": {"name": "EPSG:4490"}}}
+        ).encode(),
+        region=region,
+        default_scheme="third-survey",
+    )
+    return LandCover.objects.get().area_km2
+
+
+@pytest.mark.parametrize(
+    "srid",
+    [4527, 4548, 4498, 4509],  # 3° zone 39 prefixed, 3° CM 117E, 6° zone 20 prefixed, 6° CM 117E
+)
+def test_each_gauss_kruger_variant_gives_the_hectares_of_the_same_land_in_degrees(
+    huangshan, tmp_path, srid
+):
+    expected = _degrees_area(huangshan)
+    LandCover.objects.all().delete()
+    data = _zipped(_ogr(tmp_path, f"EPSG:{srid}"))
+
+    import_land_cover(name="dltb.zip", data=data, region=huangshan, default_scheme="third-survey")
+
+    assert abs(LandCover.objects.get().area_km2 - expected) <= Decimal("0.000001")
+
+
+ESRI_GK39 = (
+    'PROJCS["CGCS2000_3_Degree_GK_Zone_39",GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",'
+    'DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],'
+    'UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],'
+    'PARAMETER["False_Easting",39500000.0],PARAMETER["False_Northing",0.0],'
+    'PARAMETER["Central_Meridian",117.0],PARAMETER["Scale_Factor",1.0],'
+    'PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]'
+)
+XIAN80_GK = ESRI_GK39.replace("CGCS2000_3_Degree", "Xian_1980_3_Degree").replace(
+    'DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]]',
+    'DATUM["D_Xian_1980",SPHEROID["Xian_1980",6378140.0,298.257]]',
+)
+
+
+def _with_prj(folder: Path, prj: str) -> bytes:
+    (folder / "dltb.prj").write_text(prj)
+    return _zipped(folder)
+
+
+def test_an_arcgis_named_gauss_kruger_prj_is_recognised(huangshan, tmp_path):
+    data = _with_prj(_ogr(tmp_path, "EPSG:4527"), ESRI_GK39)
+
+    import_land_cover(name="dltb.zip", data=data, region=huangshan, default_scheme="third-survey")
+
+    assert LandCover.objects.count() == 1
+
+
+def test_srid_contradicting_the_prj_is_refused_naming_both(huangshan, tmp_path):
+    data = _zipped(_ogr(tmp_path, "EPSG:4527"))
+
+    with pytest.raises(ImportRejected) as refused:
+        import_land_cover(name="dltb.zip", data=data, region=huangshan, srid=4490)
+
+    message = str(refused.value.report)
+    assert "You declared EPSG:4490 (CGCS2000)" in message
+    assert "EPSG:4527 (CGCS2000 / 3-degree Gauss-Kruger zone 39)" in message
+
+
+def test_zone_prefixed_x_under_a_system_without_the_prefix_is_refused_with_the_cause(
+    huangshan, tmp_path
+):
+    folder = _ogr(tmp_path, "EPSG:4527")
+    (folder / "dltb.prj").unlink()
+
+    with pytest.raises(ImportRejected) as refused:
+        import_land_cover(name="dltb.zip", data=_zipped(folder), region=huangshan, srid=4548)
+
+    message = str(refused.value.report)
+    assert "carry the zone number 39 in front" in message
+    assert "EPSG:4527" in message
+    assert not LandCover.objects.exists()
+
+
+def test_metres_declared_as_degrees_are_refused_with_the_likely_system(huangshan, tmp_path):
+    folder = _ogr(tmp_path, "EPSG:4527")
+    (folder / "dltb.prj").unlink()
+
+    with pytest.raises(ImportRejected, match=r"are metres, but EPSG:4490.*zone 39"):
+        import_land_cover(name="dltb.zip", data=_zipped(folder), region=huangshan, srid=4490)
+
+
+def test_xian_1980_is_refused_because_it_needs_a_datum_transformation(huangshan, tmp_path):
+    data = _with_prj(_ogr(tmp_path, "EPSG:4527"), XIAN80_GK)
+
+    with pytest.raises(ImportRejected, match=r"Xi'an 1980 datum.*datum transformation"):
+        import_land_cover(name="dltb.zip", data=data, region=huangshan)
+
+
+def test_beijing_1954_by_code_is_refused_the_same_way(huangshan):
+    with pytest.raises(ImportRejected, match="Beijing 1954 datum"):
+        import_land_cover(
+            name="dltb.geojson",
+            data=json.dumps(SQUARE).encode(),
+            region=huangshan,
+            srid=4214,
+        )
+
+
+def test_an_unmatched_prj_is_quoted(huangshan, tmp_path):
+    data = _zipped(_ogr(tmp_path, "EPSG:32650"))
+
+    with pytest.raises(ImportRejected, match=r"matches none accepted .*«PROJCS\[\"WGS_1984_UTM"):
+        import_land_cover(name="dltb.zip", data=data, region=huangshan)
+
+
+# Layers.
+
+
+def test_a_multi_layer_geopackage_lists_its_layers_and_takes_one_by_name(huangshan, tmp_path):
+    folder = _ogr(
+        tmp_path, "EPSG:4490", driver="GPKG", name="survey.gpkg", options=["-nln", "DLTB"]
+    )
+    _ogr(
+        tmp_path, "EPSG:4490", driver="GPKG", name="survey.gpkg", options=["-update", "-nln", "XZQ"]
+    )
+    data = (folder / "survey.gpkg").read_bytes()
+
+    with pytest.raises(ImportRejected, match=r"has 2 layers: DLTB \(1 features\), XZQ"):
+        import_land_cover(name="survey.gpkg", data=data, region=huangshan)
+    with pytest.raises(ImportRejected, match="has no layer 'LCXZ'"):
+        import_land_cover(name="survey.gpkg", data=data, region=huangshan, layer="LCXZ")
+
+    import_land_cover(
+        name="survey.gpkg",
+        data=data,
+        region=huangshan,
+        layer="DLTB",
+        default_scheme="third-survey",
+    )
+    assert LandCover.objects.count() == 1
+
+
+def test_a_zipped_file_geodatabase_is_read(huangshan, tmp_path):
+    folder = _ogr(
+        tmp_path, "EPSG:4527", driver="OpenFileGDB", name="survey.gdb", options=["-nln", "DLTB"]
+    )
+    members = {f"survey.gdb/{p.name}": p.read_bytes() for p in (folder / "survey.gdb").iterdir()}
+
+    import_land_cover(
+        name="survey.zip", data=_zip(members), region=huangshan, default_scheme="third-survey"
+    )
+
+    assert LandCover.objects.count() == 1
+
+
+# 三调 attributes.
+
+
+def _dltb(**properties) -> bytes:
+    feature = json.loads(json.dumps(SQUARE["features"][0]))
+    feature["properties"] = {"DLBM": "0101", "BSM": "1"} | properties
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+
+def test_tbmj_far_from_the_measured_area_is_reported_per_feature(huangshan):
+    batch = import_land_cover(
+        name="dltb.geojson",
+        data=_dltb(TBMJ=1000.0, KCMJ=100.0, KCDLBM="1203", KCXS=0.1),
+        region=huangshan,
+        default_survey_year=2022,
+    )
+
+    parcel = LandCover.objects.get()
+    assert (parcel.official_area_m2, parcel.deduction_m2, parcel.deduction_code) == (
+        Decimal("1000.00"),
+        Decimal("100.00"),
+        "1203",
+    )
+    assert parcel.deduction_rate == Decimal("0.1000")
+    assert any("feature 1: TBMJ 1000.00 m²" in note for note in batch.report["notes"])
+
+
+def test_kcmj_above_tbmj_and_inconsistent_tbdlmj_are_refused(huangshan):
+    with pytest.raises(ImportRejected, match=r"KCMJ 2000\.00 m² is more than TBMJ 1000\.00 m²"):
+        import_land_cover(
+            name="a.geojson",
+            data=_dltb(TBMJ=1000, KCMJ=2000),
+            region=huangshan,
+            default_survey_year=2022,
+        )
+    with pytest.raises(ImportRejected, match=r"TBDLMJ 950\.00 m² is not TBMJ"):
+        import_land_cover(
+            name="b.geojson",
+            data=_dltb(TBMJ=1000, KCMJ=100, TBDLMJ=950),
+            region=huangshan,
+            default_survey_year=2022,
+        )
+    assert not LandCover.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["1e400", "NaN", "-5", "99999999999999999", "abc"])
+def test_out_of_range_survey_numbers_are_refused_per_feature(huangshan, value):
+    with pytest.raises(ImportRejected, match=f"feature 1: TBMJ '{value}' is not a number"):
+        import_land_cover(
+            name="c.geojson", data=_dltb(TBMJ=value), region=huangshan, default_survey_year=2022
+        )
+
+
+def test_an_unknown_dlbm_suffix_is_refused(huangshan):
+    with pytest.raises(ImportRejected, match="land-use code '0101X' does not exist"):
+        import_land_cover(
+            name="d.geojson", data=_dltb(DLBM="0101X"), region=huangshan, default_survey_year=2022
+        )
