@@ -56,7 +56,13 @@ def buffer_pool() -> CreditHolder:
 
 
 def project_sink(project: CreditProject, valuation: Valuation) -> Decimal:
-    """The verified sink of the project's zones in a valuation."""
+    """The verified sink of the project's zones in a valuation, tCO2e (3 places).
+
+    Only the hectares the valuation attributed to those zones count: where a
+    project zone lies under a higher-priority zone that is not in the project
+    (`compensation.valuation.ATTRIBUTION_ORDER`), those hectares are that
+    zone's, so no tonne is issued twice.
+    """
     total = ValuationLine.objects.filter(
         valuation=valuation, zone__in=project.zones.all(), protected=True
     ).aggregate(total=Sum("tco2e"))["total"]

@@ -1,10 +1,12 @@
 """Carbon-sink valuation of a pilot for one year, with provenance.
 
-Land cover is intersected with every zone of the planning versions in force,
+Land cover is intersected with the zones of the planning versions in force,
 areas are measured in the Albers equal-area projection, and multiplied by the
-methodology's coefficients. On PostGIS this is one set-based SQL statement
-for the whole pilot; the SpatiaLite demo path computes the same areas with
-GEOS and GDAL in Python (slower, same numbers to 0.0001 ha).
+methodology's coefficients. Each hectare counts once: where zones of one
+planning version overlap, it is attributed to one zone by `ATTRIBUTION_ORDER`
+and the overlap is reported. On PostGIS this is set-based SQL for the whole
+pilot; the SpatiaLite demo path computes the same areas with GEOS and GDAL in
+Python (slower, same numbers to 0.0001 ha).
 """
 
 import hashlib
@@ -15,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 from importlib.metadata import version as package_version
 
+from django.contrib.gis.geos import GeometryCollection
 from django.db import connection, transaction
 from django.db.models import Max
 
@@ -25,26 +28,83 @@ from compensation.models import (
     RegionPosition,
     Valuation,
     ValuationLine,
+    ZoneOverlap,
 )
 from compensation.prices import price_in_force
 from compensation.quantities import HECTARES, cny, co2e_per_ha, sink_tonnes, tonnes
 from pilots.geometry import CHINA_ALBERS_SRID, area_m2
-from pilots.models import LandCover, PilotProgramme, PlanningVersion, Zone
+from pilots.models import LandCover, PilotProgramme, PlanningVersion, Region, Zone
 
-AREAS_SQL = """
-SELECT z.id, z.region_id, z.protected, luc.scheme, luc.code,
-       round((sum(ST_Area(ST_Transform(ST_Intersection(z.geometry, lc.geometry), %s::integer)))
-              / 10000)::numeric, 4) AS area_ha
+# Where zones of one planning version overlap, each hectare is attributed to the first of
+# them in this order, then to the lower id: the strictest legal protection first, control
+# lines before the functional zones drawn around them, protected before developed
+# (docs/decisions/2026-11-30-each-hectare-once.md).
+ATTRIBUTION_ORDER = (
+    Zone.Kind.ECOLOGICAL_RED_LINE,
+    Zone.Kind.PERMANENT_BASIC_FARMLAND,
+    Zone.Kind.ECOLOGICAL_FUNCTION_AREA,
+    Zone.Kind.GRAIN_PRODUCING_AREA,
+    Zone.Kind.URBAN_DEVELOPMENT_BOUNDARY,
+    Zone.Kind.URBANISED_AREA,
+)
+# Each zone minus the union of the zones of its version that come before it and share
+# area with it: computed once per zone. LATERAL probes the zones' spatial index.
+ATTRIBUTED_SQL = """
+WITH valued AS (
+SELECT z.id, z.region_id, z.planning_version_id, z.protected, z.geometry,
+       array_position(%(order)s::text[], z.kind::text) AS rank
   FROM pilots_zone z
-  JOIN unnest(%s::bigint[], %s::integer[]) AS surveys(region_id, year)
-    ON surveys.region_id = z.region_id
-  JOIN pilots_landcover lc
-    ON lc.region_id = z.region_id AND lc.survey_year = surveys.year
-   AND lc.geometry && z.geometry AND ST_Intersects(lc.geometry, z.geometry)
-  JOIN pilots_landuseclass luc ON luc.id = lc.land_use_id
- WHERE z.planning_version_id = ANY(%s)
- GROUP BY z.id, z.region_id, z.protected, luc.scheme, luc.code
+ WHERE z.planning_version_id = ANY(%(plans)s) AND z.region_id = ANY(%(regions)s)
+), attributed AS MATERIALIZED (
+SELECT z.id, z.region_id, z.planning_version_id, z.protected, z.rank,
+       CASE WHEN higher.geometry IS NULL THEN z.geometry
+            ELSE ST_Difference(z.geometry, higher.geometry) END AS geometry
+  FROM valued z
+ CROSS JOIN LATERAL (
+       SELECT ST_Union(h.geometry) AS geometry
+         FROM pilots_zone h
+        WHERE h.planning_version_id = z.planning_version_id AND h.region_id = z.region_id
+          AND h.geometry && z.geometry
+          AND (array_position(%(order)s::text[], h.kind::text), h.id) < (z.rank, z.id)
+          AND ST_Relate(h.geometry, z.geometry, '2********')) higher
+)
 """
+AREAS_SQL = (
+    ATTRIBUTED_SQL
+    + """
+SELECT id, region_id, protected, scheme, code, round((m2 / 10000)::numeric, 4) AS area_ha
+  FROM (
+SELECT a.id, a.region_id, a.protected, luc.scheme, luc.code,
+       sum(ST_Area(ST_Transform(ST_Intersection(a.geometry, lc.geometry), %(srid)s::integer)))
+       AS m2
+  FROM attributed a
+  JOIN unnest(%(regions)s::bigint[], %(cover_regions)s::bigint[], %(years)s::integer[])
+       AS surveys(region_id, cover_region_id, year)
+    ON surveys.region_id = a.region_id
+  JOIN pilots_landcover lc
+    ON lc.region_id = surveys.cover_region_id AND lc.survey_year = surveys.year
+   AND lc.geometry && a.geometry AND ST_Intersects(lc.geometry, a.geometry)
+  JOIN pilots_landuseclass luc ON luc.id = lc.land_use_id
+ GROUP BY a.id, a.region_id, a.protected, luc.scheme, luc.code) areas
+ WHERE m2 > 0  -- land cover touching a zone's edge only
+"""
+)
+# Each lower-priority zone against the attributed part of each zone before it: these pieces
+# do not overlap each other, so a zone's rows add up to what it ceded.
+ZONE_OVERLAPS_SQL = (
+    ATTRIBUTED_SQL
+    + """
+SELECT z.id, a.id, z.region_id,
+       round((ST_Area(ST_Transform(ST_Intersection(z.geometry, a.geometry),
+                                   %(srid)s::integer)) / 10000)::numeric, 4) AS area_ha
+  FROM attributed a
+  JOIN pilots_zone z
+    ON z.planning_version_id = a.planning_version_id AND z.region_id = a.region_id
+   AND z.geometry && a.geometry
+   AND (array_position(%(order)s::text[], z.kind::text), z.id) > (a.rank, a.id)
+   AND ST_Relate(z.geometry, a.geometry, '2********')
+"""
+)
 # LATERAL makes each polygon probe the spatial index for its neighbours, whatever the
 # statistics of a freshly imported survey suggest.
 OVERLAPS_SQL = """
@@ -60,7 +120,12 @@ SELECT a.id, b.id
 """
 
 
-STEPS = ["inputs and price", "land-cover overlaps", "zone areas", "lines and positions"]
+STEPS = [
+    "inputs and price",
+    "land-cover overlaps",
+    "zone areas, each hectare once",
+    "lines and positions",
+]
 
 
 @dataclass(frozen=True)
@@ -70,6 +135,16 @@ class Area:
     protected: bool
     scheme: str
     code: str
+    area_ha: Decimal
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """`area_ha` of zone `zone_id` attributed to the higher-priority zone `counted_in_id`."""
+
+    zone_id: int
+    counted_in_id: int
+    region_id: int
     area_ha: Decimal
 
 
@@ -83,12 +158,20 @@ def valuate(
     created_by=None,
     progress=lambda step, total, label: None,
 ) -> Valuation:
-    """Value a pilot's sinks for a year; the same inputs return the earlier valuation."""
+    """Value a pilot's sinks for a year; the same inputs return the earlier valuation.
+
+    Writes one `ValuationLine` per zone and land-use class (hectares attributed to
+    the zone, 4 places; tCO2e, 3 places), one `RegionPosition` per member region
+    and one `ZoneOverlap` per pair of overlapping zones. Raises PriceGap when the
+    market has no price on or before 31 December, ValuationInputError when the
+    data cannot be valued (see `_inputs`, `_check_classes`).
+    """
     period_end = date(year, 12, 31)
     progress(1, len(STEPS), STEPS[0])
     price = price_in_force(market=market, on=period_end)
     regions = list(programme.regions.order_by("code"))
-    plans, surveys = _inputs(regions, year)
+    plans, surveys, cover_regions = _inputs(regions, year)
+    codes = {r.id: r.code for r in Region.objects.filter(pk__in=set(cover_regions.values()))}
     coefficients = {
         c.land_use_code: co2e_per_ha(c.value, unit=methodology_version.unit)
         for c in methodology_version.coefficients.all()
@@ -98,10 +181,15 @@ def valuate(
     }
     inputs = {
         "regions": {
-            r.code: {"planning_version": plans.get(r.id), "survey_year": surveys.get(r.id)}
+            r.code: {
+                "planning_version": plans.get(r.id),
+                "survey_year": surveys.get(r.id),
+                "survey_region": codes.get(cover_regions.get(r.id)),
+            }
             for r in regions
         },
-        "data": _data_fingerprint(plans, surveys),
+        "attribution": [str(kind) for kind in ATTRIBUTION_ORDER],
+        "data": _data_fingerprint(plans, surveys, cover_regions),
         "inventories": {str(i.region_id): str(i.tco2e) for i in inventories.values()},
     }
     input_hash = _hash(
@@ -122,10 +210,11 @@ def valuate(
     if earlier is not None:
         return earlier
     progress(2, len(STEPS), STEPS[1])
-    _check_land_cover_overlaps(surveys)
+    _check_land_cover_overlaps(surveys, cover_regions)
     progress(3, len(STEPS), STEPS[2])
-    areas = zone_areas(plans=list(plans.values()), surveys=surveys)
+    areas = zone_areas(plans=list(plans.values()), surveys=surveys, cover_regions=cover_regions)
     _check_classes(areas, methodology_version, coefficients)
+    overlaps = zone_overlaps(plans=list(plans.values()), regions=list(surveys))
     progress(4, len(STEPS), STEPS[3])
     with transaction.atomic():
         previous = (
@@ -162,36 +251,68 @@ def valuate(
             for a in areas
         ]
         ValuationLine.objects.bulk_create(lines)
+        ZoneOverlap.objects.bulk_create(
+            ZoneOverlap(
+                valuation=valuation,
+                region_id=o.region_id,
+                zone_id=o.zone_id,
+                counted_in_id=o.counted_in_id,
+                area_ha=o.area_ha,
+            )
+            for o in overlaps
+        )
         RegionPosition.objects.bulk_create(
             _positions(valuation, regions, lines, inventories, price.price * adjustment)
         )
     return valuation
 
 
-def zone_areas(*, plans: list[int], surveys: dict[int, int]) -> list[Area]:
-    """Hectares of each land-use class inside each zone of the given planning versions."""
+def zone_areas(
+    *, plans: list[int], surveys: dict[int, int], cover_regions: dict[int, int] | None = None
+) -> list[Area]:
+    """Hectares (4 places, Albers) of each land-use class attributed to each zone.
+
+    `plans` are planning-version ids; `surveys` maps a region id to the survey year
+    valued for its zones, `cover_regions` to the region whose land cover that
+    survey is (the region itself when absent). A hectare inside several zones of
+    one version counts for the first of them by `ATTRIBUTION_ORDER`, then by id.
+    """
     if not plans or not surveys:
         return []
+    cover_regions = {r: (cover_regions or {}).get(r, r) for r in surveys}
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                AREAS_SQL, [CHINA_ALBERS_SRID, list(surveys), list(surveys.values()), plans]
+                AREAS_SQL,
+                {
+                    "order": [str(kind) for kind in ATTRIBUTION_ORDER],
+                    "plans": plans,
+                    "regions": list(surveys),
+                    "cover_regions": [cover_regions[r] for r in surveys],
+                    "years": list(surveys.values()),
+                    "srid": CHINA_ALBERS_SRID,
+                },
             )
             return [Area(*row) for row in cursor.fetchall()]
-    return zone_areas_in_python(plans=plans, surveys=surveys)
+    return zone_areas_in_python(plans=plans, surveys=surveys, cover_regions=cover_regions)
 
 
-def zone_areas_in_python(*, plans: list[int], surveys: dict[int, int]) -> list[Area]:
+def zone_areas_in_python(
+    *, plans: list[int], surveys: dict[int, int], cover_regions: dict[int, int] | None = None
+) -> list[Area]:
     """The same areas with GEOS and GDAL: the SpatiaLite path, and a reference for tests."""
+    cover_regions = cover_regions or {}
     totals: dict[tuple, float] = defaultdict(float)
-    for zone in Zone.objects.filter(planning_version__in=plans, region__in=surveys):
+    for zone, geometry in _attributed_in_python(plans=plans, regions=list(surveys)):
+        if geometry.empty:
+            continue
         cover = LandCover.objects.select_related("land_use").filter(
-            region_id=zone.region_id,
+            region_id=cover_regions.get(zone.region_id, zone.region_id),
             survey_year=surveys[zone.region_id],
-            geometry__intersects=zone.geometry,
+            geometry__intersects=geometry,
         )
         for polygon in cover:
-            piece = polygon.geometry.intersection(zone.geometry)
+            piece = polygon.geometry.intersection(geometry)
             key = (
                 zone.id,
                 zone.region_id,
@@ -200,8 +321,84 @@ def zone_areas_in_python(*, plans: list[int], surveys: dict[int, int]) -> list[A
                 polygon.land_use.code,
             )
             totals[key] += area_m2(piece)
-    areas = [Area(*key, (Decimal(m2) / 10000).quantize(HECTARES)) for key, m2 in totals.items()]
+    areas = [
+        Area(*key, (Decimal(m2) / 10000).quantize(HECTARES)) for key, m2 in totals.items() if m2 > 0
+    ]
     return sorted(areas, key=lambda a: (a.zone_id, a.code))
+
+
+def zone_overlaps(*, plans: list[int], regions: list[int]) -> list[Overlap]:
+    """Where zones of the planning versions overlap, hectares (4 places) each one ceded to which.
+
+    One `Overlap` per pair: the lower-priority zone, the zone the hectares were
+    attributed to instead, and the area of the drawn zones (land cover or not).
+    Pairs whose shared area rounds to 0.0000 ha are left out.
+    """
+    if not plans or not regions:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                ZONE_OVERLAPS_SQL,
+                {
+                    "order": [str(kind) for kind in ATTRIBUTION_ORDER],
+                    "plans": plans,
+                    "regions": regions,
+                    "srid": CHINA_ALBERS_SRID,
+                },
+            )
+            return _tidy([Overlap(*row) for row in cursor.fetchall()])
+    return zone_overlaps_in_python(plans=plans, regions=regions)
+
+
+def zone_overlaps_in_python(*, plans: list[int], regions: list[int]) -> list[Overlap]:
+    """The same overlaps with GEOS and GDAL: the SpatiaLite path, and a reference for tests."""
+    attributed = _attributed_in_python(plans=plans, regions=regions)
+    overlaps = []
+    for position, (zone, _geometry) in enumerate(attributed):
+        for higher, geometry in attributed[:position]:
+            if _same_plan(zone, higher) and zone.geometry.relate_pattern(geometry, "2********"):
+                m2 = area_m2(zone.geometry.intersection(geometry))
+                overlaps.append(
+                    Overlap(
+                        zone.id,
+                        higher.id,
+                        zone.region_id,
+                        (Decimal(m2) / 10000).quantize(HECTARES),
+                    )
+                )
+    return _tidy(overlaps)
+
+
+def _tidy(overlaps: list[Overlap]) -> list[Overlap]:
+    return sorted((o for o in overlaps if o.area_ha), key=lambda o: (o.zone_id, o.counted_in_id))
+
+
+def _attributed_in_python(*, plans, regions) -> list[tuple[Zone, object]]:
+    """Zones in attribution order, each with its geometry minus the zones before it."""
+    zones = sorted(
+        Zone.objects.filter(planning_version__in=plans, region__in=regions),
+        key=lambda z: (ATTRIBUTION_ORDER.index(z.kind), z.id),
+    )
+    attributed = []
+    for position, zone in enumerate(zones):
+        higher = [
+            h.geometry
+            for h in zones[:position]
+            if _same_plan(zone, h) and h.geometry.relate_pattern(zone.geometry, "2********")
+        ]
+        geometry = zone.geometry
+        if higher:
+            geometry = geometry.difference(GeometryCollection(*higher).unary_union)
+        attributed.append((zone, geometry))
+    return attributed
+
+
+def _same_plan(zone, other) -> bool:
+    return (zone.planning_version_id, zone.region_id) == (
+        other.planning_version_id,
+        other.region_id,
+    )
 
 
 def code_version() -> str:
@@ -209,9 +406,17 @@ def code_version() -> str:
 
 
 def _inputs(regions, year):
-    """Per region: the planning version in force at the year's end and the latest survey."""
+    """Per region: the planning version in force at the year's end and the survey to value.
+
+    The survey is the region's latest up to the year; a region with zones but no
+    survey of its own uses the latest of its nearest ancestor (Region.parent)
+    that has one, since surveys are often handed over for a whole city while
+    zones are planned per county. Returns (plans, surveys, cover regions): region
+    id to planning-version id, to survey year, to the region whose land cover is
+    used. Raises ValuationInputError when a region with zones has no survey.
+    """
     end = date(year, 12, 31)
-    plans, surveys = {}, {}
+    plans, surveys, cover_regions = {}, {}, {}
     for region in regions:
         plan = (
             PlanningVersion.objects.filter(region=region, published=True, effective_from__lte=end)
@@ -220,23 +425,37 @@ def _inputs(regions, year):
         )
         if plan is not None:
             plans[region.id] = plan.id
-        survey = LandCover.objects.filter(region=region, survey_year__lte=year).aggregate(
-            year=Max("survey_year")
-        )["year"]
+        source, survey = region, _latest_survey(region, year)
+        while survey is None and plan is not None and source.parent_id is not None:
+            source = source.parent
+            survey = _latest_survey(source, year)
         if survey is not None:
-            surveys[region.id] = survey
+            surveys[region.id], cover_regions[region.id] = survey, source.id
         elif plan is not None:
             raise ValuationInputError(
                 f"{region} has zones (planning version #{plan.id}) but no land-cover survey in "
-                f"or before {year}; import one first."
+                f"or before {year}, nor has any region it lies in; import one first."
             )
-    return plans, surveys
+    return plans, surveys, cover_regions
 
 
-def _data_fingerprint(plans, surveys) -> dict:
+def _latest_survey(region, year) -> int | None:
+    return LandCover.objects.filter(region=region, survey_year__lte=year).aggregate(
+        year=Max("survey_year")
+    )["year"]
+
+
+def _surveyed(surveys, cover_regions) -> set[tuple[int, int]]:
+    """The distinct (land-cover region id, survey year) pairs valued."""
+    return {(cover_regions[r], year) for r, year in surveys.items()}
+
+
+def _data_fingerprint(plans, surveys, cover_regions) -> dict:
     """What changes when zones or land cover are re-imported: the batches behind them."""
     zones = Zone.objects.filter(planning_version__in=plans.values())
-    cover = LandCover.objects.filter(region__in=surveys, survey_year__in=set(surveys.values()))
+    cover = LandCover.objects.none()
+    for region_id, year in sorted(_surveyed(surveys, cover_regions)):
+        cover = cover | LandCover.objects.filter(region_id=region_id, survey_year=year)
     return {
         "zone_batches": sorted(set(zones.values_list("import_batch", flat=True)) - {None}),
         "zones": zones.count(),
@@ -245,12 +464,12 @@ def _data_fingerprint(plans, surveys) -> dict:
     }
 
 
-def _check_land_cover_overlaps(surveys) -> None:
+def _check_land_cover_overlaps(surveys, cover_regions) -> None:
     if connection.vendor != "postgresql":
         return
     pairs = []
     with connection.cursor() as cursor:
-        for region_id, year in surveys.items():
+        for region_id, year in sorted(_surveyed(surveys, cover_regions)):
             cursor.execute(OVERLAPS_SQL, [region_id, year])
             pairs += cursor.fetchall()
     if pairs:

@@ -18,8 +18,9 @@ from compensation.models import (
     RegionPosition,
     SinkCoefficient,
     Valuation,
+    ZoneOverlap,
 )
-from config.admin import ReadOnlyAdminMixin, RegionScopedAdminMixin
+from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
 from pilots.models import Zone
 
 
@@ -163,6 +164,26 @@ class PositionInline(admin.TabularInline):
         return False
 
 
+class OverlapInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """Where zones overlapped: the hectares counted once, in the higher-priority zone."""
+
+    model = ZoneOverlap
+    fields = ["region", "zone", "zone_kind", "counted_in", "counted_in_kind", "area_ha"]
+    readonly_fields = fields
+    verbose_name_plural = _("overlapping zones, each hectare counted once")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region", "zone", "counted_in")
+
+    @admin.display(description=_("kind of the lower-priority zone"))
+    def zone_kind(self, overlap):
+        return overlap.zone.get_kind_display()
+
+    @admin.display(description=_("counted as"))
+    def counted_in_kind(self, overlap):
+        return overlap.counted_in.get_kind_display()
+
+
 @admin.register(Valuation)
 class ValuationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Valuations are made by `valuate`; here they are read, never edited."""
@@ -195,7 +216,7 @@ class ValuationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sink_map",
     ]
     readonly_fields = fields
-    inlines = [PositionInline]
+    inlines = [PositionInline, OverlapInline]
 
     @admin.display(description=_("tonnes by region and land-use class"))
     def breakdown(self, valuation):

@@ -27,6 +27,7 @@ from compensation.models.valuation import (
     SinkCoefficient,
     Valuation,
     ValuationLine,
+    ZoneOverlap,
 )
 from compensation.models.vertical import (
     AssessmentRule,
@@ -67,4 +68,5 @@ __all__ = [
     "Valuation",
     "ValuationLine",
     "VerticalParameters",
+    "ZoneOverlap",
 ]

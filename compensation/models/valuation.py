@@ -221,7 +221,13 @@ class Valuation(models.Model):
 
 
 class ValuationLine(models.Model):
-    """Area, tonnes and value of one land-use class inside one zone."""
+    """Area, tonnes and value of one land-use class attributed to one zone.
+
+    Where zones of one planning version overlap, each hectare is attributed to
+    one of them (`compensation.valuation.ATTRIBUTION_ORDER`), so a zone's lines
+    hold only its attributed area, not its full drawn area, and the lines of a
+    region add up to the union of its zones. `ZoneOverlap` says what went where.
+    """
 
     valuation = models.ForeignKey(
         Valuation, models.CASCADE, related_name="lines", verbose_name=_("valuation")
@@ -243,6 +249,44 @@ class ValuationLine(models.Model):
 
     def __str__(self):
         return f"{self.zone} {self.land_use_code}: {self.tco2e} tCO2e"
+
+
+class ZoneOverlap(models.Model):
+    """Hectares of a zone counted in another, higher-priority zone of the same planning version.
+
+    Written by `valuate` for every pair of overlapping zones: `zone` lies partly
+    (or wholly) under `counted_in`, and `area_ha` (4 places, Albers equal-area,
+    the zones' drawn geometry whatever the land cover) of it was attributed to
+    `counted_in` instead of being counted twice. The areas of one zone's rows
+    do not overlap each other; they add up to the part of the zone not valued
+    as that zone.
+    """
+
+    valuation = models.ForeignKey(
+        Valuation, models.CASCADE, related_name="overlaps", verbose_name=_("valuation")
+    )
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("region"))
+    zone = models.ForeignKey(
+        Zone, models.PROTECT, related_name="+", verbose_name=_("lower-priority zone")
+    )
+    counted_in = models.ForeignKey(
+        Zone, models.PROTECT, related_name="+", verbose_name=_("counted in zone")
+    )
+    area_ha = models.DecimalField(_("area (ha)"), max_digits=14, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("resolved zone overlap")
+        verbose_name_plural = _("resolved zone overlaps")
+        ordering = ["valuation", "region", "zone", "counted_in"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["valuation", "zone", "counted_in"],
+                name="compensation_overlap_once_per_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.zone} → {self.counted_in}: {self.area_ha} ha"
 
 
 class RegionPosition(models.Model):

@@ -2,7 +2,9 @@
 
 Nothing here goes through Django's GEOS/GDAL bindings or PostGIS: geometries
 are read as WKB into shapely, projected to the same Albers definition with
-pyproj, intersected and measured there.
+pyproj, intersected and measured there. Like the valuation, each zone keeps
+only what zones of its planning version before it (by the attribution order)
+have not taken.
 """
 
 from collections import defaultdict
@@ -12,6 +14,7 @@ import numpy
 import pyproj
 import shapely
 
+from compensation.valuation import ATTRIBUTION_ORDER
 from pilots.geometry import CHINA_ALBERS
 from pilots.models import LandCover, Zone
 
@@ -28,8 +31,15 @@ def _albers(wkb: bytes):
 def reference_areas(*, plans, surveys) -> dict[tuple[int, str], Decimal]:
     """Hectares per (zone id, land-use code), rounded like the valuation (4 places)."""
     totals = defaultdict(float)
-    for zone in Zone.objects.filter(planning_version__in=plans, region__in=surveys):
-        zone_shape = _albers(bytes(zone.geometry.wkb))
+    taken = defaultdict(lambda: shapely.Polygon())
+    zones = sorted(
+        Zone.objects.filter(planning_version__in=plans, region__in=surveys),
+        key=lambda z: (ATTRIBUTION_ORDER.index(z.kind), z.id),
+    )
+    for zone in zones:
+        drawn = _albers(bytes(zone.geometry.wkb))
+        zone_shape = drawn.difference(taken[zone.planning_version_id])
+        taken[zone.planning_version_id] = taken[zone.planning_version_id].union(drawn)
         cover = LandCover.objects.select_related("land_use").filter(
             region_id=zone.region_id, survey_year=surveys[zone.region_id]
         )

@@ -1,12 +1,15 @@
 """Admin for methodologies, prices and valuations."""
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from compensation.models import MethodologyVersion, SinkCoefficient, Valuation
 from compensation.valuation import valuate
+from config.roles import AUDITOR
 from pilots.demo import load_xinan_demo
 from pilots.regions import load_regions
+from tests.compensation.conftest import add_cover, add_zone, albers_rectangle, publish
 
 
 @pytest.fixture
@@ -73,3 +76,27 @@ def test_valuations_cannot_be_deleted_in_the_admin(admin_client, valued):
 
     assert response.status_code == 403
     assert Valuation.objects.filter(pk=valued.pk).exists()
+
+
+def test_an_auditor_reads_in_chinese_which_zone_overlapping_hectares_were_counted_in(
+    client, pilot, huangshan, plan, guangdong
+):
+    add_zone(plan, "ecological_function_area", albers_rectangle(huangshan, 0, 0, 2000, 2000))
+    add_zone(plan, "ecological_red_line", albers_rectangle(huangshan, 500, 500, 1000, 1000))
+    add_cover(huangshan, "03", albers_rectangle(huangshan, 0, 0, 2000, 2000))
+    publish(plan)
+    valuation = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+    auditor = User.objects.create_user("auditor", password="a-long-passphrase-1", is_staff=True)
+    auditor.groups.add(Group.objects.get(name=AUDITOR))
+    client.force_login(auditor)
+
+    page = client.get(
+        reverse("admin:compensation_valuation_change", args=[valuation.pk]),
+        headers={"accept-language": "zh-hans"},
+    ).content.decode()
+
+    assert "重叠分区（每公顷只计一次）" in page
+    assert "低优先级分区类型" in page and "计入类型" in page
+    overlap = page[page.index("重叠分区（每公顷只计一次）") :]
+    assert "生态功能区" in overlap and "生态保护红线" in overlap
+    assert "100.0000" in overlap
