@@ -256,6 +256,12 @@ MONITORING_UPLOAD = OpenApiExample(
     request_only=True,
     media_type="multipart/form-data",
 )
+MONITORING_UPLOAD_WORKBOOK = OpenApiExample(
+    "Annual means from one sheet of a workbook",
+    value={"agreement": 3, "file": "jiekou-2026.xlsx", "sheet": "年均值"},
+    request_only=True,
+    media_type="multipart/form-data",
+)
 RUN_APPROVED = response("Approved", {**RUN.value, "status": "approved", "posted_at": None})
 STATEMENT = response(
     "Huangshan statement",

@@ -1,14 +1,17 @@
-"""Importing monitoring data (CSV) and agreements (JSON): all or nothing, with a report.
+"""Importing monitoring data (CSV or XLSX) and agreements (JSON): all or nothing, with a report.
 
 Every row or field is checked before anything is written; a file with any
 problem is refused as a whole and the report names each row and problem.
 Money in JSON must be a decimal string: a JSON number with a fraction has
 already been through binary floating point in most producers (0.1 + 0.2).
+Monitoring cells are read as normalised text (compensation/tables.py), then
+checked against the bounds of the column that will hold them, read from the
+model field, so that the database never refuses what the import accepted.
 """
 
-import csv
-import io
 import json
+import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -23,12 +26,14 @@ from compensation.models import (
     MonitoringRecord,
     Pollutant,
 )
+from compensation.tables import normalised, read_table
 from pilots.imports import ImportRejected, ImportReport
 from pilots.models import PilotMembership
 from pilots.readers import FileRejected, decode_text
 
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
+# Names are looked up as they read after NFKC and lower-casing (NH₃-N reads nh3-n).
 POLLUTANT_NAMES = {
     "codmn": Pollutant.CODMN,
     "高锰酸盐指数": Pollutant.CODMN,
@@ -40,7 +45,52 @@ POLLUTANT_NAMES = {
     "tp": Pollutant.TP,
     "总磷": Pollutant.TP,
 }
-VALUE_COLUMNS = {"mean_mg_per_l": "mg/L", "mean_ug_per_l": "µg/L"}
+# NFKC turns µ (U+00B5, micro sign) into μ (U+03BC, Greek mu): both spellings arrive as
+# μ; what is stored is the model's one spelling, MonitoringRecord.Unit.UG_L.
+UNIT_NAMES = {
+    "mg/l": MonitoringRecord.Unit.MG_L,
+    "毫克/升": MonitoringRecord.Unit.MG_L,
+    "μg/l": MonitoringRecord.Unit.UG_L,
+    "ug/l": MonitoringRecord.Unit.UG_L,
+    "微克/升": MonitoringRecord.Unit.UG_L,
+}
+# Header names of each column, as they read after NFKC, lower-casing and without spaces.
+COLUMN_NAMES = {
+    "section": "section",
+    "断面": "section",
+    "监测断面": "section",
+    "year": "year",
+    "年份": "year",
+    "年度": "year",
+    "pollutant": "pollutant",
+    "污染物": "pollutant",
+    "监测指标": "pollutant",
+    "mean_mg_per_l": "mean_mg_per_l",
+    "年均值(mg/l)": "mean_mg_per_l",
+    "mean_ug_per_l": "mean_ug_per_l",
+    "年均值(μg/l)": "mean_ug_per_l",
+    "mean": "mean",
+    "年均值": "mean",
+    "unit": "unit",
+    "单位": "unit",
+    "source": "source",
+    "来源": "source",
+    "数据来源": "source",
+}
+VALUE_COLUMNS = {
+    "mean_mg_per_l": MonitoringRecord.Unit.MG_L,
+    "mean_ug_per_l": MonitoringRecord.Unit.UG_L,
+}
+# The header of the template operators download from the monitoring page.
+TEMPLATE_HEADER = ("断面", "年份", "污染物", "年均值(mg/L)", "来源")
+# A workbook's sheet of annual means is found by one of these in its name.
+SHEET_NAMES = ("年均值", "annual mean")
+# "2024", "2024年", "2024年3月", "2024年3月1日", "2024-03", "2024/3/1", "2024.3"
+_YEAR = re.compile(
+    r"(?P<year>\d{4})(?:年(?:(?P<m1>\d{1,2})月(?:(?P<d1>\d{1,2})日)?)?"
+    r"|[-/.](?P<m2>\d{1,2})(?:[-/.](?P<d2>\d{1,2}))?)?",
+    re.ASCII,
+)
 
 
 def _decimal(text, what, report, row):
@@ -55,12 +105,46 @@ def _decimal(text, what, report, row):
     return value
 
 
-def _year(text, report, row):
+def _fits(value: Decimal, text: str, what, model_field, report, row) -> bool:
+    """Whether `value` fits `model_field` (a DecimalField); if not, a problem naming it."""
+    places = model_field.decimal_places
+    whole_digits = model_field.max_digits - places
+    if value and value.adjusted() >= whole_digits:
+        report.add(
+            row,
+            _("%(what)s %(text)s is too large: at most %(digits)s digits before the point fit.")
+            % {"what": what, "text": text, "digits": whole_digits},
+        )
+        return False
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        report.add(
+            row,
+            _("%(what)s %(text)s has more than %(places)s decimal places; round it.")
+            % {"what": what, "text": text, "places": places},
+        )
+        return False
+    return True
+
+
+def _a_real_date(match: re.Match) -> bool:
+    month, day = match["m1"] or match["m2"], match["d1"] or match["d2"]
+    if not month:
+        return True
     try:
-        year = int(str(text).strip())
+        date(int(match["year"]), int(month), int(day or 1))
     except ValueError:
-        report.add(row, _("year %(text)r is not a year.") % {"text": text})
+        return False
+    return True
+
+
+def _year(text, report, row):
+    """A year from 2024, 2024年, 2024年3月, 2024-03, 2024/3/1 (the year is taken)."""
+    text = normalised(str(text))
+    match = _YEAR.fullmatch(text)
+    if match is None or not _a_real_date(match):
+        report.add(row, _("year %(text)r is not a year or a date.") % {"text": text})
         return None
+    year = int(match["year"])
     if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         report.add(
             row,
@@ -71,42 +155,104 @@ def _year(text, report, row):
     return year
 
 
-def import_monitoring(*, agreement: Agreement, name: str, data: bytes) -> list[MonitoringRecord]:
-    """Annual means per section, year and pollutant from a CSV; refused whole on any problem.
+def _header_columns(cells: list[str]) -> dict[str, int]:
+    """Our column name -> its position, for the header cells we know (the first of each)."""
+    columns = {}
+    for index, cell in enumerate(cells):
+        column = COLUMN_NAMES.get("".join(cell.lower().split()))
+        if column is not None:
+            columns.setdefault(column, index)
+    return columns
+
+
+def _value_column(columns) -> str | None:
+    found = next((c for c in VALUE_COLUMNS if c in columns), None)
+    if found is None and {"mean", "unit"} <= columns.keys():
+        return "mean"
+    return found
+
+
+def _is_monitoring_header(cells: list[str]) -> bool:
+    columns = _header_columns(cells)
+    return {"section", "year", "pollutant"} <= columns.keys() and bool(_value_column(columns))
+
+
+def _text_problem(text: str, column: str, report, row) -> bool:
+    """Whether the cell of `column` is refused: a NUL character, or longer than its column."""
+    label = MonitoringRecord._meta.get_field(column).verbose_name
+    if "\x00" in text:
+        report.add(row, _("%(field)s contains a NUL character.") % {"field": label})
+        return True
+    limit = MonitoringRecord._meta.get_field(column).max_length
+    if len(text) > limit:
+        report.add(
+            row,
+            _("%(field)s is %(length)s characters long; at most %(limit)s fit.")
+            % {"field": label, "length": len(text), "limit": limit},
+        )
+        return True
+    return False
+
+
+def import_monitoring(
+    *, agreement: Agreement, name: str, data: bytes, sheet: str = ""
+) -> list[MonitoringRecord]:
+    """Annual means per section, year and pollutant from CSV or XLSX; refused whole on a problem.
 
     Columns: section, year, pollutant, and mean_mg_per_l or mean_ug_per_l
-    (or mean with a unit column); optional source.
+    (or mean with a unit column); optional source; or their Chinese names
+    (断面, 年份, 污染物, 年均值(mg/L), 年均值(μg/L), 年均值 and 单位, 来源).
+    `sheet` names the sheet of a workbook with several (compensation/tables.py).
+    Rows are counted from 1 below the header, blank rows skipped. Raises ImportRejected.
     """
     report = ImportReport(item="row")
     try:
-        text, notes = decode_text(data)
+        table = read_table(
+            name=name,
+            data=data,
+            sheet=sheet,
+            is_header=_is_monitoring_header,
+            sheet_names=SHEET_NAMES,
+        )
     except FileRejected as exc:
         report.add(None, str(exc))
         raise ImportRejected(report) from None
-    report.notes.extend(notes)
-    reader = csv.DictReader(io.StringIO(text))
-    columns = {c.strip().lower() for c in reader.fieldnames or []}
-    value_column = next((c for c in VALUE_COLUMNS if c in columns), None)
-    if value_column is None and {"mean", "unit"} <= columns:
-        value_column = "mean"
-    missing = {"section", "year", "pollutant"} - columns
-    if missing or value_column is None:
+    report.notes.extend(table.notes)
+    header, *rows = table.rows or [[]]
+    columns = _header_columns(header)
+    value_column = _value_column(columns)
+    if not _is_monitoring_header(header):
         report.add(
             None,
             _(
                 "%(name)s is not monitoring data: it needs the columns section, year, pollutant "
-                "and mean_mg_per_l (or mean_ug_per_l, or mean and unit)."
+                "and mean_mg_per_l (or mean_ug_per_l, or mean and unit), or in Chinese "
+                "断面, 年份, 污染物 and 年均值(mg/L)."
             )
             % {"name": name},
         )
         raise ImportRejected(report)
+    mean_field = MonitoringRecord._meta.get_field("value")
     records, seen = [], {}
-    for number, raw in enumerate(reader, start=1):
+    for number, cells in enumerate(rows, start=1):
         report.features = number
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        extra = [i + 1 for i, cell in enumerate(cells) if cell and i >= len(header)]
+        if extra:
+            report.add(
+                number,
+                _("field %(field)s is beyond the %(columns)s columns of the header.")
+                % {"field": extra[0], "columns": len(header)},
+            )
+            continue
+        row = {c: cells[i] if i < len(cells) else "" for c, i in columns.items()}
         section = row["section"]
         if not section:
             report.add(number, _("the section is empty."))
+        elif _text_problem(section, "section", report, number):
+            section = ""
+        source = row.get("source") or name
+        if _text_problem(source, "source", report, number):
+            source = ""
         year = _year(row["year"], report, number)
         pollutant = POLLUTANT_NAMES.get(row["pollutant"].lower())
         if pollutant is None:
@@ -115,14 +261,15 @@ def import_monitoring(*, agreement: Agreement, name: str, data: bytes) -> list[M
                 _("pollutant %(name)r is not one of CODMn, NH3-N, TN, TP.")
                 % {"name": row["pollutant"]},
             )
-        unit = VALUE_COLUMNS.get(value_column) or row.get("unit", "")
-        if unit not in MonitoringRecord.Unit.values:
-            report.add(number, _("unit %(unit)r is not mg/L or µg/L.") % {"unit": unit})
+        unit = VALUE_COLUMNS.get(value_column) or UNIT_NAMES.get(row["unit"].lower())
+        if unit is None:
+            report.add(number, _("unit %(unit)r is not mg/L or µg/L.") % {"unit": row["unit"]})
         value = None
         if not row[value_column]:
             report.add(number, _("the annual mean is missing."))
         else:
-            value = _decimal(row[value_column], _("annual mean"), report, number)
+            text = row[value_column]
+            value = _decimal(text, _("annual mean"), report, number)
             if value is not None and value < 0:
                 report.add(
                     number,
@@ -130,7 +277,11 @@ def import_monitoring(*, agreement: Agreement, name: str, data: bytes) -> list[M
                     % {"value": value},
                 )
                 value = None
-        if None in (year, pollutant, value) or not section:
+            elif value is not None and not _fits(
+                value, text, _("the annual mean"), mean_field, report, number
+            ):
+                value = None
+        if None in (year, pollutant, value, unit) or not section or not source:
             continue
         identity = (section, year, pollutant)
         if identity in seen:
@@ -161,7 +312,7 @@ def import_monitoring(*, agreement: Agreement, name: str, data: bytes) -> list[M
                 pollutant=pollutant,
                 value=value,
                 unit=unit,
-                source=row.get("source") or name,
+                source=source,
             )
         )
     if not report.problems and not records:

@@ -9,4 +9,9 @@ urlpatterns = [
     path("pilots/<int:pk>/", views.dashboard, name="dashboard"),
     path("regions/<str:code>/", views.region_page, name="region"),
     path("regions/<str:code>/monitoring/", views.submit_monitoring, name="monitoring"),
+    path(
+        "regions/<str:code>/monitoring/template.csv",
+        views.monitoring_template,
+        name="monitoring-template",
+    ),
 ]

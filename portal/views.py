@@ -1,14 +1,16 @@
 """Pages: a dashboard per pilot for officials, and a page per region for its operators."""
 
+import csv
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from compensation.imports import import_monitoring
+from compensation.imports import TEMPLATE_HEADER, import_monitoring
 from compensation.maps import svg_map
 from compensation.models import Agreement
 from config.access import region_codes_of, region_or_404, sees_every_region
@@ -130,7 +132,10 @@ def submit_monitoring(request, code: str):
         upload = form.cleaned_data["file"]
         try:
             records = import_monitoring(
-                agreement=form.cleaned_data["agreement"], name=upload.name, data=upload.read()
+                agreement=form.cleaned_data["agreement"],
+                name=upload.name,
+                data=upload.read(),
+                sheet=form.cleaned_data["sheet"],
             )
         except ImportRejected as exc:
             report = exc.report
@@ -147,3 +152,18 @@ def submit_monitoring(request, code: str):
         {"region": region, "form": form, "report": report},
         status=400 if form.errors or report else 200,
     )
+
+
+@login_required
+def monitoring_template(request, code: str):
+    """An empty CSV with the Chinese headers the importer reads (UTF-8 with a BOM, for Excel)."""
+    region_or_404(request.user, code)
+    if not request.user.has_perm("compensation.add_monitoringrecord"):
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename="annual-means-template.csv"
+    )
+    response.write("\ufeff")
+    csv.writer(response).writerow(TEMPLATE_HEADER)
+    return response

@@ -9,6 +9,7 @@ from compensation.periods import parse_period
 from pilots.models import PilotProgramme
 
 MAX_UPLOAD = 5 * 1024 * 1024
+SHEET_NAME_LENGTH = 31  # Excel's limit
 
 
 class StartRunSerializer(serializers.Serializer):
@@ -55,7 +56,20 @@ class RetireUnitsSerializer(UnitRangeSerializer):
 class MonitoringUploadSerializer(serializers.Serializer):
     agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.none())
     file = serializers.FileField(
-        help_text=_("Columns: section, year, pollutant, mean_mg_per_l (UTF-8 or GBK).")
+        help_text=_(
+            "CSV (UTF-8 or GBK) or XLSX workbook; columns: section, year, pollutant, "
+            "mean_mg_per_l, or in Chinese 断面, 年份, 污染物, 年均值(mg/L)."
+        )
+    )
+    sheet = serializers.CharField(
+        max_length=SHEET_NAME_LENGTH,
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text=_(
+            "The sheet to read from a workbook with several; by default the one named like "
+            "年均值, else the only one with the expected header."
+        ),
     )
 
     def __init__(self, *args, agreements=None, **kwargs):

@@ -50,10 +50,14 @@ class MonitoringViewSet(ScopedReadViewSet):
     @extend_schema(
         request={"multipart/form-data": MonitoringUploadSerializer},
         responses={201: horizontal.MonitoringSerializer(many=True)},
-        examples=[examples.MONITORING_UPLOAD, examples.MONITORING_CREATED],
+        examples=[
+            examples.MONITORING_UPLOAD,
+            examples.MONITORING_UPLOAD_WORKBOOK,
+            examples.MONITORING_CREATED,
+        ],
     )
     def create(self, request):
-        """Submit a CSV of annual means for an agreement of your region: all rows or none.
+        """Submit a CSV or XLSX of annual means for an agreement of your region: all rows or none.
 
         Every row is checked before anything is written; a file with any
         problem is refused whole (400) and `errors.file` names each row's problem.
@@ -63,7 +67,10 @@ class MonitoringViewSet(ScopedReadViewSet):
         upload.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
         records = import_monitoring(
-            agreement=upload.validated_data["agreement"], name=file.name, data=file.read()
+            agreement=upload.validated_data["agreement"],
+            name=file.name,
+            data=file.read(),
+            sheet=upload.validated_data["sheet"],
         )
         data = horizontal.MonitoringSerializer(records, many=True).data
         return Response(data, status=status.HTTP_201_CREATED)

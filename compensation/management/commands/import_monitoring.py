@@ -9,13 +9,20 @@ from pilots.imports import ImportRejected
 
 class Command(BaseCommand):
     help = (
-        "Import annual mean concentrations (CSV: section, year, pollutant, mean_mg_per_l) for "
-        "an agreement. All or nothing: one bad row rejects the file, and the report lists each."
+        "Import annual mean concentrations (CSV or XLSX: section, year, pollutant, "
+        "mean_mg_per_l) for an agreement. All or nothing: one bad row rejects the file, "
+        "and the report lists each."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV in UTF-8 or GBK")
+        parser.add_argument("file", help="CSV in UTF-8 or GBK, or an XLSX workbook")
         parser.add_argument("--agreement", type=int, required=True, help="agreement id")
+        parser.add_argument(
+            "--sheet",
+            default="",
+            help="the workbook's sheet to read, if it has several (default: the one named "
+            "like 年均值, else the only one with the expected header)",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -25,7 +32,12 @@ class Command(BaseCommand):
         if agreement is None:
             raise CommandError(f"Agreement {options['agreement']} does not exist.")
         try:
-            records = import_monitoring(agreement=agreement, name=path.name, data=path.read_bytes())
+            records = import_monitoring(
+                agreement=agreement,
+                name=path.name,
+                data=path.read_bytes(),
+                sheet=options["sheet"],
+            )
         except ImportRejected as exc:
             raise CommandError(
                 f"{path.name} was rejected; nothing was imported.\n{exc.report}"

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.utils import translation
@@ -20,6 +21,41 @@ from pilots.regions import load_regions
 from tests.compensation.conftest import albers_rectangle
 
 UPSTREAM, DOWNSTREAM = "341000", "330127"
+FIELD = Path(__file__).resolve().parents[2] / "data" / "field"
+
+# Monitoring files with a good row 1 and a bad row 2, each as every surface must refuse it
+# (importer, command, API, portal page): the message names row 2 and the field, in English.
+MONITORING_HEADER = "section,year,pollutant,mean_mg_per_l,source"
+GOOD_ROW = "街口,2026,TN,1.1,监测站"
+TOO_LARGE = "is too large: at most 7 digits before the point fit."
+REFUSED_ROWS = {
+    "1e400": ("街口,2026,TP,1e400", f"the annual mean 1e400 {TOO_LARGE}"),
+    "99999999999": ("街口,2026,TP,99999999999", f"the annual mean 99999999999 {TOO_LARGE}"),
+    "NaN": ("街口,2026,TP,NaN", "annual mean 'NaN' is not a number."),
+    "Infinity": ("街口,2026,TP,Infinity", "annual mean 'Infinity' is not a number."),
+    "six places": (
+        "街口,2026,TP,0.020001",
+        "the annual mean 0.020001 has more than 5 decimal places; round it.",
+    ),
+    "500-character section": (
+        f"{'街' * 500},2026,TP,0.02",
+        "monitoring section is 500 characters long; at most 100 fit.",
+    ),
+    "301-character source": (
+        f"街口,2026,TP,0.02,{'站' * 301}",
+        "source is 301 characters long; at most 300 fit.",
+    ),
+    "NUL": ("街\x00口,2026,TP,0.02", "monitoring section contains a NUL character."),
+    "a field beyond the header": (
+        "街口,2026,TP,0.02,监测站,0.03",
+        "field 6 is beyond the 5 columns of the header.",
+    ),
+    "no such month": ("街口,2026年13月,TP,0.02", "year '2026年13月' is not a year or a date."),
+}
+
+
+def monitoring_csv(*rows: str) -> bytes:
+    return "\n".join((MONITORING_HEADER, *rows, "")).encode()
 
 
 @pytest.fixture(autouse=True)
