@@ -87,16 +87,17 @@ def read_table(
 
 
 def _bounded(name: str, rows) -> list[list[str]]:
-    """The non-blank rows, refusing a table longer than MAX_ROWS before reading it all."""
+    """The non-blank rows; a table of more than MAX_ROWS rows, blank ones too, is refused
+    as soon as it is seen to be, before it is read to its end."""
     kept = []
-    for row in rows:
-        if any(row):
-            kept.append(row)
-        if len(kept) > MAX_ROWS:
+    for count, row in enumerate(rows, start=1):
+        if count > MAX_ROWS:
             raise FileRejected(
                 _("%(name)s has more than %(rows)s rows; split it.")
                 % {"name": name, "rows": MAX_ROWS}
             )
+        if any(row):
+            kept.append(row)
     return kept
 
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 
 from compensation.imports import TEMPLATE_HEADER, import_monitoring
 from compensation.models import Agreement, AgreementParty, MonitoringRecord
+from compensation.tables import MAX_ROWS
 from pilots.imports import ImportRejected
 from pilots.models import Region
 from tests.compensation.channels.conftest import (
@@ -208,6 +209,14 @@ def test_files_that_are_not_workbooks_are_refused_by_name(agreement):
     }
     assert refusal(agreement, "means.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)) == {
         (None, "means.xls is an Excel 97-2003 workbook (.xls); save it as .xlsx or CSV.")
+    }
+
+
+def test_a_table_longer_than_the_row_limit_is_refused_blank_rows_counted(agreement):
+    data = monitoring_csv(GOOD_ROW) + b"\n" * MAX_ROWS
+
+    assert refusal(agreement, "m.csv", data) == {
+        (None, f"m.csv has more than {MAX_ROWS} rows; split it.")
     }
 
 
