@@ -34,6 +34,7 @@ from compensation.prices import price_in_force
 from compensation.quantities import HECTARES, cny, co2e_per_ha, sink_tonnes, tonnes
 from pilots.geometry import CHINA_ALBERS_SRID, area_m2
 from pilots.models import LandCover, PilotProgramme, PlanningVersion, Region, Zone
+from pilots.third_survey import FIELD_RIDGE, FIELD_RIDGE_CLASS
 
 # Where zones of one planning version overlap, each hectare is attributed to the first of
 # them in this order, then to the lower id: the strictest legal protection first, control
@@ -74,9 +75,7 @@ AREAS_SQL = (
     + """
 SELECT id, region_id, protected, scheme, code, round((m2 / 10000)::numeric, 4) AS area_ha
   FROM (
-SELECT a.id, a.region_id, a.protected, luc.scheme, luc.code,
-       sum(ST_Area(ST_Transform(ST_Intersection(a.geometry, lc.geometry), %(srid)s::integer)))
-       AS m2
+SELECT a.id, a.region_id, a.protected, luc.scheme, part.code, sum(piece.m2 * part.share) AS m2
   FROM attributed a
   JOIN unnest(%(regions)s::bigint[], %(cover_regions)s::bigint[], %(years)s::integer[])
        AS surveys(region_id, cover_region_id, year)
@@ -85,7 +84,20 @@ SELECT a.id, a.region_id, a.protected, luc.scheme, luc.code,
     ON lc.region_id = surveys.cover_region_id AND lc.survey_year = surveys.year
    AND lc.geometry && a.geometry AND ST_Intersects(lc.geometry, a.geometry)
   JOIN pilots_landuseclass luc ON luc.id = lc.land_use_id
- GROUP BY a.id, a.region_id, a.protected, luc.scheme, luc.code) areas
+ CROSS JOIN LATERAL (
+       SELECT ST_Area(ST_Transform(ST_Intersection(a.geometry, lc.geometry), %(srid)s::integer))
+              AS m2) piece
+ -- 田坎 booked out of the parcel's class, as 三调 does (pilots.models.LandCover.field_ridge_share)
+ CROSS JOIN LATERAL (
+       SELECT CASE WHEN lc.deduction_code = %(ridge)s
+                   THEN coalesce(lc.deduction_m2 / nullif(lc.official_area_m2, 0),
+                                 lc.deduction_rate, 0)::float8
+                   ELSE 0 END AS share) ridge
+ CROSS JOIN LATERAL (
+       VALUES (luc.code::text, 1 - ridge.share), (%(ridge_class)s::text, ridge.share)
+       ) AS part(code, share)
+ WHERE part.share > 0
+ GROUP BY a.id, a.region_id, a.protected, luc.scheme, part.code) areas
  WHERE m2 > 0  -- land cover touching a zone's edge only
 """
 )
@@ -291,6 +303,8 @@ def zone_areas(
                     "cover_regions": [cover_regions[r] for r in surveys],
                     "years": list(surveys.values()),
                     "srid": CHINA_ALBERS_SRID,
+                    "ridge": FIELD_RIDGE,
+                    "ridge_class": FIELD_RIDGE_CLASS,
                 },
             )
             return [Area(*row) for row in cursor.fetchall()]
@@ -312,15 +326,12 @@ def zone_areas_in_python(
             geometry__intersects=geometry,
         )
         for polygon in cover:
-            piece = polygon.geometry.intersection(geometry)
-            key = (
-                zone.id,
-                zone.region_id,
-                zone.protected,
-                polygon.land_use.scheme,
-                polygon.land_use.code,
-            )
-            totals[key] += area_m2(piece)
+            m2 = area_m2(polygon.geometry.intersection(geometry))
+            ridge = float(polygon.field_ridge_share)
+            for code, share in ((polygon.land_use.code, 1 - ridge), (FIELD_RIDGE_CLASS, ridge)):
+                if share > 0:
+                    key = (zone.id, zone.region_id, zone.protected, polygon.land_use.scheme, code)
+                    totals[key] += m2 * share
     areas = [
         Area(*key, (Decimal(m2) / 10000).quantize(HECTARES)) for key, m2 in totals.items() if m2 > 0
     ]

@@ -307,6 +307,18 @@ def _survey_attributes(feature, columns, report) -> dict | None:
             % {"net": net, "official": official, "deducted": deducted or 0},
         )
         return None
+    if values["deduction_code"] not in {"", third_survey.FIELD_RIDGE} or (
+        not values["deduction_code"] and (deducted or values["deduction_rate"])
+    ):
+        report.add(
+            feature,
+            _(
+                "KCDLBM %(code)s: 三调 deducts only 1203 田坎 from a parcel; give KCDLBM "
+                "1203 with KCMJ or KCXS, or neither"
+            )
+            % {"code": repr(values["deduction_code"])},
+        )
+        return None
     if values["deduction_rate"] is not None and values["deduction_rate"] >= 1:
         report.add(
             feature,

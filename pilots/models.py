@@ -1,11 +1,13 @@
 """Where: administrative regions (and, as they arrive, pilots, zones and land cover)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pilots.geometry import STORAGE_SRID
-from pilots.third_survey import suffix_of
+from pilots.third_survey import FIELD_RIDGE, suffix_of
 from pilots.validators import validate_division_code
 
 
@@ -356,6 +358,19 @@ class LandCover(models.Model):
 
     def __str__(self):
         return f"{self.region.name} {self.survey_year} {self.land_use}"
+
+    @property
+    def field_ridge_share(self) -> Decimal:
+        """Share of the parcel booked as 1203 田坎 rather than its own class, as 三调 does.
+
+        KCMJ / TBMJ where both are given, else KCXS, when KCDLBM is 1203; else 0.
+        The valuation SQL (compensation/valuation.py AREAS_SQL) applies the same rule.
+        """
+        if self.deduction_code != FIELD_RIDGE:
+            return Decimal(0)
+        if self.deduction_m2 is not None and self.official_area_m2:
+            return self.deduction_m2 / self.official_area_m2
+        return self.deduction_rate or Decimal(0)
 
     @property
     def survey_code_suffix(self) -> str:

@@ -72,8 +72,10 @@ WORKING_CLASSES = {
 }
 # Suffixes the survey appends to a code: 可调整 (restorable to cropland), 养殖 / 高教.
 SUFFIXES = {"K": "可调整", "A": "养殖或高教"}
-# The deduction for field ridges (田坎) that 三调 books out of cropland parcels.
+# The deduction for field ridges (田坎) that 三调 books out of cropland parcels, and the
+# working class (and GB/T 21010 first level) it is booked to: 12 其他土地.
 FIELD_RIDGE = "1203"
+FIELD_RIDGE_CLASS = "12"
 
 # The DLTB attribute table's standard fields (TD/T 1055-2019), ours -> theirs.
 DLTB_FIELDS = {

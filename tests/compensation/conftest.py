@@ -65,7 +65,8 @@ def add_zone(plan, kind, geometry):
     )
 
 
-def add_cover(region, code, geometry, year=2023):
+def add_cover(region, code, geometry, year=2023, **survey):
+    """A land-cover parcel; `survey` sets 三调 attributes (official_area_m2, deduction_m2...)."""
     land_use = LandUseClass.objects.get(scheme="third-survey", code=code)
     return LandCover.objects.create(
         region=region,
@@ -74,6 +75,7 @@ def add_cover(region, code, geometry, year=2023):
         source="test",
         geometry=geometry,
         area_km2=area_km2(geometry),
+        **survey,
     )
 
 

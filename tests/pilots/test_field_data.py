@@ -446,3 +446,14 @@ def test_an_unknown_dlbm_suffix_is_refused(huangshan):
         import_land_cover(
             name="d.geojson", data=_dltb(DLBM="0101X"), region=huangshan, default_survey_year=2022
         )
+
+
+@pytest.mark.parametrize(
+    "properties",
+    [{"KCDLBM": "0102", "KCMJ": 10, "TBMJ": 1000}, {"KCMJ": 10, "TBMJ": 1000}, {"KCXS": 0.1}],
+)
+def test_a_deduction_other_than_field_ridges_is_refused(huangshan, properties):
+    with pytest.raises(ImportRejected, match="deducts only 1203 田坎"):
+        import_land_cover(
+            name="e.geojson", data=_dltb(**properties), region=huangshan, default_survey_year=2022
+        )
