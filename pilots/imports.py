@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
 from pilots import crs as crs_rules
-from pilots import third_survey
+from pilots import overlaps, third_survey
 from pilots.geometry import PARCEL_KM2, STORAGE_SRID, area_km2, cgcs2000
 from pilots.models import ImportBatch, LandCover, LandUseClass, PlanningVersion, Region, Zone
 from pilots.readers import Feature, FileRejected, read_features
@@ -140,7 +140,8 @@ def import_zones(
                     feature_index=feature.index,
                 )
             )
-    _check_overlaps(zones, planning_version, report)
+    if zones:
+        _check_overlaps(zones, planning_version, report)
     return _write(
         report,
         zones,
@@ -225,6 +226,8 @@ def import_land_cover(
             )
         )
     report.notes += _differing_note(differing)
+    if rows:
+        _check_land_cover_overlaps(rows, region, report)
     return _write(
         report,
         rows,
@@ -581,43 +584,56 @@ def _survey_year(feature, columns, default, report):
 
 
 def _check_overlaps(zones: list[Zone], version: PlanningVersion, report: ImportReport) -> None:
-    """Protected and developed zones of one version must not share area."""
-    existing = list(Zone.objects.filter(planning_version=version))
-    for zone in zones:
-        if zone.is_protected_kind:
-            continue
-        for other in [z for z in zones + existing if z.is_protected_kind]:
-            if zone.geometry.relate_pattern(other.geometry, "2********"):
-                shared = zone.geometry.intersection(other.geometry)
-                where = (
-                    _("feature %(number)s") % {"number": other.feature_index}
-                    if other.pk is None
-                    else _("existing zone #%(id)s") % {"id": other.pk}
-                )
-                report.problems.append(
-                    Problem(
-                        zone.feature_index,
-                        _("%(kind)s overlaps %(other)s (%(where)s) by %(area)s")
-                        % {
-                            "kind": zone.get_kind_display(),
-                            "other": other.get_kind_display(),
-                            "where": where,
-                            "area": overlap_size(shared),
-                        },
-                    )
-                )
+    """Protected and developed zones of one version must not share area (pilots/overlaps.py)."""
+    kinds = {z.feature_index: z for z in zones}
+    stored = {}
+    pairs = overlaps.zone_overlaps(zones, version.pk)
+    if any(p.other_id for p in pairs):
+        stored = Zone.objects.in_bulk([p.other_id for p in pairs if p.other_id])
+    for pair in pairs:
+        zone = kinds[pair.feature]
+        other = kinds[pair.other_feature] if pair.other_feature else stored[pair.other_id]
+        where = (
+            _("feature %(number)s") % {"number": pair.other_feature}
+            if pair.other_feature
+            else _("existing zone #%(id)s") % {"id": pair.other_id}
+        )
+        report.add(
+            pair.feature,
+            _("%(kind)s overlaps %(other)s (%(where)s) by %(area)s")
+            % {
+                "kind": zone.get_kind_display(),
+                "other": other.get_kind_display(),
+                "where": where,
+                "area": overlap_size(pair),
+            },
+        )
 
 
-def overlap_size(shared) -> str:
+def _check_land_cover_overlaps(rows: list[LandCover], region: Region, report) -> None:
+    """Parcels of one survey must not share area, in the file or with parcels stored."""
+    for pair in overlaps.land_cover_overlaps(rows, region.pk):
+        if pair.duplicate:
+            message = _("duplicates %(other)s")
+        else:
+            message = _("overlaps %(other)s by %(area)s")
+        other = (
+            _("feature %(number)s") % {"number": pair.other_feature}
+            if pair.other_feature
+            else _("parcel #%(id)s already imported for this survey year") % {"id": pair.other_id}
+        )
+        report.add(pair.feature, message % {"other": other, "area": overlap_size(pair)})
+
+
+def overlap_size(pair: overlaps.Shared) -> str:
     """An overlap's area for a report: km², or m² with where it lies when under 0.001 km²."""
-    km2 = area_km2(shared, PARCEL_KM2)
+    km2 = Decimal(pair.m2) / 1_000_000
     if km2 >= Decimal("0.001"):
         return _("%(area)s km²") % {"area": km2.quantize(Decimal("0.001"))}
-    point = shared.point_on_surface
     return _("%(area)s m² near %(x).6f, %(y).6f") % {
-        "area": (km2 * 1_000_000).quantize(Decimal(1)),
-        "x": point.x,
-        "y": point.y,
+        "area": Decimal(pair.m2).quantize(Decimal("0.01")),
+        "x": pair.x,
+        "y": pair.y,
     }
 
 

@@ -14,7 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.gis.geos import MultiPolygon, Polygon
 
+from pilots import overlaps
+from pilots.geometry import STORAGE_SRID
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import LandCover, PlanningVersion, Region, Zone
 
@@ -457,3 +460,101 @@ def test_a_deduction_other_than_field_ridges_is_refused(huangshan, properties):
         import_land_cover(
             name="e.geojson", data=_dltb(**properties), region=huangshan, default_survey_year=2022
         )
+
+
+# Overlaps within a survey and between zones, found at import.
+
+
+def _parcels(*squares) -> bytes:
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"DLBM": "0301"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[x, y], [x + s, y], [x + s, y + s], [x, y + s], [x, y]]],
+            },
+        }
+        for x, y, s in squares
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode()
+
+
+def test_overlapping_and_duplicated_parcels_are_refused_naming_feature_numbers(huangshan):
+    data = _parcels(
+        (118.10, 30.20, 0.01),
+        (118.12, 30.20, 0.01),
+        (118.12, 30.20, 0.01),  # a duplicate of feature 2
+        (118.1098, 30.2098, 0.01),  # overlaps feature 1 in a 0.0002° square, about 427 m²
+    )
+
+    with pytest.raises(ImportRejected) as refused:
+        import_land_cover(
+            name="dltb.geojson", data=data, region=huangshan, default_survey_year=2022
+        )
+
+    problems = [(p.feature, p.message) for p in refused.value.report.problems]
+    assert (2, "duplicates feature 3") in problems
+    [message] = [m for feature, m in problems if feature == 1]
+    assert message.startswith("overlaps feature 4 by ")
+    assert "m² near 118.10" in message
+    area = Decimal(message.split("by ")[1].split(" m²")[0])
+    assert Decimal(400) < area < Decimal(450)
+    assert not LandCover.objects.exists()
+
+
+def test_a_parcel_overlapping_one_already_stored_for_the_survey_is_refused(huangshan):
+    import_land_cover(
+        name="a.geojson",
+        data=_parcels((118.10, 30.20, 0.01)),
+        region=huangshan,
+        default_survey_year=2022,
+    )
+    stored = LandCover.objects.get()
+
+    with pytest.raises(ImportRejected, match=f"parcel #{stored.pk} already imported"):
+        import_land_cover(
+            name="b.geojson",
+            data=_parcels((118.105, 30.20, 0.01)),
+            region=huangshan,
+            default_survey_year=2022,
+        )
+    import_land_cover(
+        name="c.geojson",
+        data=_parcels((118.105, 30.20, 0.01)),
+        region=huangshan,
+        default_survey_year=2023,
+    )
+    assert LandCover.objects.count() == 2
+
+
+def test_the_database_and_python_paths_find_the_same_overlaps(huangshan, county_plan):
+    def polygon(x, y, size):
+        ring = [(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)]
+        return MultiPolygon(Polygon(ring), srid=STORAGE_SRID)
+
+    parcels = [
+        LandCover(feature_index=i, survey_year=2022, geometry=polygon(x, y, s))
+        for i, (x, y, s) in enumerate(
+            [(118.10, 30.20, 0.01), (118.105, 30.205, 0.01), (118.13, 30.2, 0.01)], 1
+        )
+    ]
+    zones = [
+        Zone(feature_index=i, kind=kind, geometry=polygon(118.10 + d, 30.20, 0.01))
+        for i, (kind, d) in enumerate(
+            [("ecological_red_line", 0), ("urbanised_area", 0.005), ("urbanised_area", 0.02)], 1
+        )
+    ]
+
+    def pairs(found):
+        return [(p.feature, p.other_feature, round(p.m2)) for p in found]
+
+    region = Region.objects.get(code="341003")
+    assert pairs(overlaps.land_cover_overlaps(parcels, region.pk)) == pairs(
+        overlaps.land_cover_overlaps_in_python(parcels, region.pk)
+    )
+    assert pairs(overlaps.land_cover_overlaps(parcels, region.pk))[0][:2] == (1, 2)
+    assert pairs(overlaps.zone_overlaps(zones, county_plan.pk)) == pairs(
+        overlaps.zone_overlaps_in_python(zones, county_plan.pk)
+    )
+    assert [p[:2] for p in pairs(overlaps.zone_overlaps(zones, county_plan.pk))] == [(2, 1)]

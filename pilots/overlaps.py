@@ -1,0 +1,208 @@
+"""Overlap checks of an import, set-based: which features of a file share area, and with what.
+
+Two rules, checked before anything is written:
+
+- parcels of one land-cover survey (one region, one survey year) never share area,
+  or their hectares would count twice: a file's parcels are checked among
+  themselves and against the parcels already stored for that region and year;
+- protected and developed zones of one planning version never share area (the
+  database also enforces this, pilots/sql); zones of the same side may, and
+  valuation attributes each hectare once (compensation/valuation.py).
+
+On PostgreSQL the file's features are copied into a temporary table with a spatial
+index and one query finds every pair, so a county's 200 000 parcels are checked in
+the database, not pair by pair in Python. The SpatiaLite demo profile compares
+bounding boxes first, then geometries, in Python.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import MultiPolygon
+from django.db import connection, transaction
+
+from pilots.geometry import CHINA_ALBERS_SRID, STORAGE_SRID, area_m2
+from pilots.models import LandCover, Zone
+
+LIMIT = 200  # pairs reported; a file with more is refused all the same
+
+
+@dataclass(frozen=True)
+class Shared:
+    """Area `m2` shared by feature `feature` of the file and `other_feature` of the same file,
+    or `other_id` already stored; `x`, `y` a point inside the shared area (degrees)."""
+
+    feature: int
+    other_feature: int | None
+    other_id: int | None
+    m2: float
+    x: float
+    y: float
+    duplicate: bool
+
+
+_STAGE_SQL = """
+CREATE TEMPORARY TABLE pilots_import_stage (
+    feature integer NOT NULL,
+    survey_year integer,
+    protected boolean,
+    geometry geometry(MultiPolygon, {srid}) NOT NULL
+) ON COMMIT DROP
+"""
+_PAIR_COLUMNS = """
+       ST_Area(ST_Transform(shared, {albers})) AS m2,
+       ST_X(ST_PointOnSurface(shared)), ST_Y(ST_PointOnSurface(shared)), duplicate
+"""
+_LAND_COVER_SQL = (
+    """
+SELECT feature, other_feature, other_id,"""
+    + _PAIR_COLUMNS
+    + """
+  FROM (
+SELECT a.feature, b.feature AS other_feature, NULL::bigint AS other_id,
+       ST_Intersection(a.geometry, b.geometry) AS shared,
+       ST_Equals(a.geometry, b.geometry) AS duplicate
+  FROM pilots_import_stage a
+  JOIN pilots_import_stage b
+    ON b.geometry && a.geometry AND b.feature > a.feature AND b.survey_year = a.survey_year
+   AND ST_Relate(a.geometry, b.geometry, '2********')
+UNION ALL
+SELECT a.feature, NULL, lc.id, ST_Intersection(a.geometry, lc.geometry),
+       ST_Equals(a.geometry, lc.geometry)
+  FROM pilots_import_stage a
+  JOIN pilots_landcover lc
+    ON lc.region_id = %(region)s AND lc.survey_year = a.survey_year
+   AND lc.geometry && a.geometry AND ST_Relate(a.geometry, lc.geometry, '2********')
+       ) pairs
+ ORDER BY feature, other_feature NULLS LAST, other_id
+ LIMIT %(limit)s
+"""
+)
+_ZONES_SQL = (
+    """
+SELECT feature, other_feature, other_id,"""
+    + _PAIR_COLUMNS
+    + """
+  FROM (
+SELECT a.feature, b.feature AS other_feature, NULL::bigint AS other_id,
+       ST_Intersection(a.geometry, b.geometry) AS shared, false AS duplicate
+  FROM pilots_import_stage a
+  JOIN pilots_import_stage b
+    ON b.geometry && a.geometry AND b.feature <> a.feature AND NOT a.protected AND b.protected
+   AND ST_Relate(a.geometry, b.geometry, '2********')
+UNION ALL
+SELECT a.feature, NULL, z.id, ST_Intersection(a.geometry, z.geometry), false
+  FROM pilots_import_stage a
+  JOIN pilots_zone z
+    ON z.planning_version_id = %(version)s AND z.protected <> a.protected
+   AND z.geometry && a.geometry AND ST_Relate(a.geometry, z.geometry, '2********')
+       ) pairs
+ ORDER BY feature, other_feature NULLS LAST, other_id
+ LIMIT %(limit)s
+"""
+)
+
+
+def land_cover_overlaps(rows, region_id: int) -> list[Shared]:
+    """Pairs of `rows` (unsaved LandCover) sharing area, and rows sharing area with stored ones."""
+    staged = [(r.feature_index, r.survey_year, None, r.geometry) for r in rows]
+    if connection.vendor == "postgresql":
+        return _in_database(_LAND_COVER_SQL, staged, {"region": region_id})
+    return land_cover_overlaps_in_python(rows, region_id)
+
+
+def land_cover_overlaps_in_python(rows, region_id: int) -> list[Shared]:
+    """The same pairs with GEOS: the SpatiaLite path, and a reference for tests."""
+    staged = [(r.feature_index, r.survey_year, None, r.geometry) for r in rows]
+    stored = [
+        (s.pk, s.survey_year, None, s.geometry)
+        for s in LandCover.objects.filter(
+            region_id=region_id, survey_year__in={r.survey_year for r in rows}
+        )
+    ]
+    found = []
+    for position, a in enumerate(staged):
+        found += [
+            _shared(a, b, stored=False, duplicates=True)
+            for b in staged[position + 1 :]
+            if a[1] == b[1] and _share_area(a, b)
+        ]
+        found += [
+            _shared(a, b, stored=True, duplicates=True)
+            for b in stored
+            if a[1] == b[1] and _share_area(a, b)
+        ]
+    return found[:LIMIT]
+
+
+def zone_overlaps(zones, version_id: int) -> list[Shared]:
+    """Zones among `zones` (unsaved) sharing area with zones of the other side, stored or not."""
+    staged = [(z.feature_index, None, z.is_protected_kind, z.geometry) for z in zones]
+    if connection.vendor == "postgresql":
+        return _in_database(_ZONES_SQL, staged, {"version": version_id})
+    return zone_overlaps_in_python(zones, version_id)
+
+
+def zone_overlaps_in_python(zones, version_id: int) -> list[Shared]:
+    """The same pairs with GEOS: the SpatiaLite path, and a reference for tests."""
+    staged = [(z.feature_index, None, z.is_protected_kind, z.geometry) for z in zones]
+    stored = [
+        (z.pk, None, z.is_protected_kind, z.geometry)
+        for z in Zone.objects.filter(planning_version_id=version_id)
+    ]
+    found = []
+    for a in staged:
+        if not a[2]:
+            found += [
+                _shared(a, b, stored=False, duplicates=False)
+                for b in staged
+                if b[2] and _share_area(a, b)
+            ]
+        found += [
+            _shared(a, b, stored=True, duplicates=False)
+            for b in stored
+            if b[2] != a[2] and _share_area(a, b)
+        ]
+    return found[:LIMIT]
+
+
+def _in_database(sql: str, staged: list, parameters: dict) -> list[Shared]:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_STAGE_SQL.format(srid=STORAGE_SRID))
+        with cursor.copy(
+            "COPY pilots_import_stage (feature, survey_year, protected, geometry) FROM STDIN"
+        ) as copy:
+            for feature, year, protected, geometry in staged:
+                copy.write_row((feature, year, protected, geometry.ewkb.hex()))
+        cursor.execute("CREATE INDEX ON pilots_import_stage USING gist (geometry)")
+        cursor.execute("ANALYZE pilots_import_stage")
+        cursor.execute(
+            sql.format(albers=CHINA_ALBERS_SRID),
+            parameters | {"limit": LIMIT},
+        )
+        rows = cursor.fetchall()
+        cursor.execute("DROP TABLE pilots_import_stage")
+    return [Shared(*row) for row in rows]
+
+
+def _shared(a, b, stored: bool, duplicates: bool) -> Shared:
+    shared = a[3].intersection(b[3])
+    point = shared.point_on_surface
+    if shared.geom_type == "Polygon":
+        shared = MultiPolygon(shared, srid=STORAGE_SRID)
+    return Shared(
+        feature=a[0],
+        other_feature=None if stored else b[0],
+        other_id=b[0] if stored else None,
+        m2=area_m2(shared),
+        x=point.x,
+        y=point.y,
+        duplicate=duplicates and a[3].equals(b[3]),
+    )
+
+
+def _share_area(a, b) -> bool:
+    """Interiors meet: bounding boxes first (cheap), then DE-9IM on the geometries."""
+    ax0, ay0, ax1, ay1 = a[3].extent
+    bx0, by0, bx1, by1 = b[3].extent
+    boxes_meet = ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1
+    return boxes_meet and a[3].relate_pattern(b[3], "2********")
