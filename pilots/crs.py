@@ -171,14 +171,16 @@ def _needs_transformation(where: str, what: str, datum: str) -> str:
 
 
 def identify(definition: str, where: str) -> Crs:
-    """The accepted system a `.prj` (WKT, ESRI or OGC flavour) or PROJ string describes.
+    """The accepted system a `.prj` or a file's WKT (ESRI or OGC flavour) describes.
 
-    Matched by parameters, not names. Raises CrsRejected quoting the definition when it
-    cannot be read or matches no accepted system, and naming the datum for Xi'an 1980 and
-    Beijing 1954.
+    Matched by parameters, not names. The text is parsed as WKT only (OSRImportFromWkt),
+    never as "user input", which GDAL before 3.9 may resolve by opening a file or URL
+    (docs/decisions/2026-11-25-gdal-3.6-on-debian-12.md). Raises CrsRejected quoting the
+    definition when it cannot be read or matches no accepted system, and naming the datum
+    for Xi'an 1980 and Beijing 1954.
     """
     try:
-        srs = SpatialReference(definition)
+        srs = SpatialReference(definition, srs_type="wkt")
         signature = _signature(srs)
     except (GDALException, TypeError, ValueError):
         raise CrsRejected(

@@ -14,6 +14,7 @@ ellipsoid) and the report says so.
 import csv
 import io
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from pilots import encodings
 from pilots.crs import Crs, CrsRejected
 
 GEOJSON_DEFAULT_SRID = 4326  # RFC 7946
+_EPSG = re.compile(r"EPSG:{1,2}(\d{1,6})$", re.IGNORECASE)
 # GDAL hands text over undecoded (SHAPE_ENCODING empty); read as Latin-1, every byte
 # maps to one character, so the bytes come back exactly for pilots/encodings.py.
 _RAW = "latin-1"
@@ -113,11 +115,14 @@ def checked_crs(srid: int | None, declared: Crs | None, where: str) -> Crs:
         raise FileRejected(str(exc)) from None
 
 
-def _declared(definition: str | None, where: str, srid: int | None) -> Crs | None:
-    """The accepted system a declaration names; with `srid` given, no match is a conflict."""
+def _declared(definition: str | int | None, where: str, srid: int | None) -> Crs | None:
+    """The accepted system a declaration (WKT, or an EPSG code) names; with `srid` given,
+    no match is a conflict."""
     if not definition:
         return None
     try:
+        if isinstance(definition, int):
+            return crs_rules.checked(definition, where)
         return crs_rules.identify(definition, where)
     except CrsRejected as exc:
         if srid is None:
@@ -206,16 +211,20 @@ def _read_geojson(data: bytes, srid: int | None) -> FeatureFile:
     return FeatureFile(features, crs, _dropped_note(dropped))
 
 
-def _geojson_crs(document: dict) -> str | None:
+def _geojson_crs(document: dict) -> int | None:
+    """The EPSG code a GeoJSON `crs` member names (`EPSG:4527`, `urn:ogc:def:crs:EPSG::4527`)."""
     crs = document.get("crs")
     name = ((crs if isinstance(crs, dict) else {}).get("properties") or {}).get("name", "")
     if not name:
         return None
-    if not isinstance(name, str):
+    if isinstance(name, str) and name.upper().endswith("CRS84"):
+        return GEOJSON_DEFAULT_SRID
+    match = _EPSG.search(name) if isinstance(name, str) else None
+    if not match:
         raise FileRejected(
             _("The GeoJSON declares an unknown coordinate system %(name)s.") % {"name": repr(name)}
         )
-    return "EPSG:4326" if name.upper().endswith("CRS84") else name
+    return int(match.group(1))
 
 
 def _geojson_feature(index: int, item, crs: Crs, dropped: list[int]) -> Feature:

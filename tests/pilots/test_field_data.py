@@ -558,3 +558,13 @@ def test_the_database_and_python_paths_find_the_same_overlaps(huangshan, county_
         overlaps.zone_overlaps_in_python(zones, county_plan.pk)
     )
     assert [p[:2] for p in pairs(overlaps.zone_overlaps(zones, county_plan.pk))] == [(2, 1)]
+
+
+def test_a_prj_naming_a_file_is_refused_not_followed(huangshan, tmp_path):
+    """GDAL before 3.9 opens a file named as "user input"; a .prj is only ever parsed as WKT."""
+    elsewhere = tmp_path / "elsewhere.prj"
+    elsewhere.write_text(ESRI_GK39)
+    data = _with_prj(_ogr(tmp_path, "EPSG:4527"), str(elsewhere))
+
+    with pytest.raises(ImportRejected, match="declares a coordinate system that cannot be read"):
+        import_land_cover(name="dltb.zip", data=data, region=huangshan)
