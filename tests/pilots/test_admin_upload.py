@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from pilots.models import ImportBatch, LandCover, Zone
 from tests.pilots.conftest import corpus
+from tests.pilots.field import gbk_zones, ogr_square
 
 URL = "/admin/pilots/importbatch/upload/"
 
@@ -83,3 +84,43 @@ def test_anonymous_visitors_are_sent_to_log_in(client, db):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_gbk_shapefile_with_a_wrong_cpg_is_refused_then_taken_with_the_encoding_chosen(
+    admin_client, plan
+):
+    data = gbk_zones(b"UTF-8")
+
+    refused = _upload(admin_client, "zones.zip", data, kind="zones", planning_version=plan.pk)
+    accepted = _upload(
+        admin_client, "zones.zip", data, kind="zones", planning_version=plan.pk, encoding="gb18030"
+    )
+
+    assert refused.status_code == 400
+    assert "is not UTF-8 text, as the .cpg file says" in refused.content.decode()
+    assert accepted.status_code == 302
+    assert sorted(Zone.objects.values_list("name", flat=True)) == [
+        "永久基本农田-黄山区-谭家桥",
+        "生态保护红线-黄山区-汤口",
+    ]
+
+
+def test_a_multi_layer_geopackage_is_imported_by_the_layer_chosen(
+    admin_client, huangshan, tmp_path
+):
+    folder = ogr_square(
+        tmp_path, "EPSG:4490", driver="GPKG", name="s.gpkg", options=["-nln", "DLTB"]
+    )
+    ogr_square(
+        tmp_path, "EPSG:4490", driver="GPKG", name="s.gpkg", options=["-update", "-nln", "XZQ"]
+    )
+    data = (folder / "s.gpkg").read_bytes()
+    fields = {"kind": "land_cover", "region": huangshan.pk, "scheme": "third-survey"}
+
+    unchosen = _upload(admin_client, "s.gpkg", data, **fields)
+    chosen = _upload(admin_client, "s.gpkg", data, layer="DLTB", **fields)
+
+    assert unchosen.status_code == 400
+    assert "has 2 layers: DLTB (1 features), XZQ (1 features)" in unchosen.content.decode()
+    assert chosen.status_code == 302
+    assert LandCover.objects.count() == 1

@@ -5,10 +5,7 @@ version of 黄山区 341003, land cover into 黄山市 341000 in the third-surve
 its figure asserted; the other tests make inputs of the same kinds.
 """
 
-import io
 import json
-import subprocess
-import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,8 +17,16 @@ from pilots import overlaps
 from pilots.geometry import STORAGE_SRID
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import LandCover, PlanningVersion, Region, Zone
+from tests.pilots.field import (
+    FIELD,
+    SQUARE,
+    corpus_members,
+    gbk_zones,
+    ogr_square,
+    zipped_folder,
+    zipped_members,
+)
 
-FIELD = Path(__file__).resolve().parent.parent / "data" / "field"
 HA = Decimal("0.01")  # the README: a result within 0.01 ha is right
 
 
@@ -113,43 +118,19 @@ def test_third_survey_codes_map_to_their_working_classes(huangshan):
 # Inputs of the same kinds, made here.
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for member, content in members.items():
-            archive.writestr(member, content)
-    return buffer.getvalue()
-
-
-def _members(path: str) -> dict[str, bytes]:
-    with zipfile.ZipFile(FIELD / path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _gbk_zones(cpg: bytes | None = None, ldid: int | None = None) -> bytes:
-    members = _members("01-gbk-dbf-no-cpg/zones.zip")
-    if ldid is not None:
-        dbf = bytearray(members["zones.dbf"])
-        dbf[29] = ldid
-        members["zones.dbf"] = bytes(dbf)
-    if cpg is not None:
-        members["zones.cpg"] = cpg
-    return _zip(members)
-
-
 @pytest.mark.parametrize(
     ("cpg", "ldid"),
     [(b"GBK", None), (b"936", None), (b"ANSI 936", None), (None, 0x4D), (None, 0x7A)],
 )
 def test_a_declared_chinese_code_page_is_used(county_plan, cpg, ldid):
-    import_zones(name="zones.zip", data=_gbk_zones(cpg, ldid), planning_version=county_plan)
+    import_zones(name="zones.zip", data=gbk_zones(cpg, ldid), planning_version=county_plan)
 
     assert "生态保护红线-黄山区-汤口" in set(Zone.objects.values_list("name", flat=True))
 
 
 def test_a_cpg_that_contradicts_the_bytes_is_refused_naming_the_field(county_plan):
     with pytest.raises(ImportRejected) as refused:
-        import_zones(name="zones.zip", data=_gbk_zones(b"UTF-8"), planning_version=county_plan)
+        import_zones(name="zones.zip", data=gbk_zones(b"UTF-8"), planning_version=county_plan)
 
     message = str(refused.value.report)
     assert "Field name of feature 1 is not UTF-8 text, as the .cpg file says" in message
@@ -160,14 +141,14 @@ def test_a_cpg_that_contradicts_the_bytes_is_refused_naming_the_field(county_pla
 
 def test_a_single_byte_code_page_over_chinese_text_is_refused_not_garbled(county_plan):
     with pytest.raises(ImportRejected, match=r"multi-byte text.*1252"):
-        import_zones(name="zones.zip", data=_gbk_zones(ldid=0x03), planning_version=county_plan)
+        import_zones(name="zones.zip", data=gbk_zones(ldid=0x03), planning_version=county_plan)
     assert not Zone.objects.exists()
 
 
 def test_the_encoding_chosen_by_the_user_overrides_a_wrong_cpg(county_plan):
     import_zones(
         name="zones.zip",
-        data=_gbk_zones(b"UTF-8"),
+        data=gbk_zones(b"UTF-8"),
         planning_version=county_plan,
         encoding="GBK",
     )
@@ -176,66 +157,16 @@ def test_the_encoding_chosen_by_the_user_overrides_a_wrong_cpg(county_plan):
 
 
 def test_bytes_that_are_neither_utf8_nor_gbk_are_refused(county_plan):
-    members = _members("01-gbk-dbf-no-cpg/zones.zip")
+    members = corpus_members("01-gbk-dbf-no-cpg/zones.zip")
     dbf = members["zones.dbf"]
     start = dbf.index("生".encode("gb18030"))
     members["zones.dbf"] = dbf[:start] + b"\xff\xff" + dbf[start + 2 :]
 
     with pytest.raises(ImportRejected, match=r"neither UTF-8 nor GBK/GB18030.*--encoding"):
-        import_zones(name="zones.zip", data=_zip(members), planning_version=county_plan)
+        import_zones(name="zones.zip", data=zipped_members(members), planning_version=county_plan)
 
 
 # Coordinate systems.
-
-SQUARE = {
-    "type": "FeatureCollection",
-    "features": [
-        {
-            "type": "Feature",
-            "properties": {"landuse_code": "03", "survey_year": 2022},
-            "geometry": {
-                "type": "Polygon",
-                "coordinates": [
-                    [
-                        [118.10, 30.20],
-                        [118.11, 30.20],
-                        [118.11, 30.21],
-                        [118.10, 30.21],
-                        [118.10, 30.20],
-                    ]
-                ],
-            },
-        }
-    ],
-}
-
-
-def _ogr(tmp_path, target_srs: str, driver="ESRI Shapefile", name="dltb.shp", options=()):
-    source = tmp_path / "square.geojson"
-    source.write_text(json.dumps(SQUARE))
-    folder = tmp_path / "out"
-    folder.mkdir(exist_ok=True)
-    subprocess.run(
-        [
-            "ogr2ogr",
-            "-f",
-            driver,
-            "-s_srs",
-            "EPSG:4490",
-            "-t_srs",
-            target_srs,
-            *options,
-            str(folder / name),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return folder
-
-
-def _zipped(folder: Path) -> bytes:
-    return _zip({p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()})
 
 
 def _degrees_area(region) -> Decimal:
@@ -259,7 +190,7 @@ def test_each_gauss_kruger_variant_gives_the_hectares_of_the_same_land_in_degree
 ):
     expected = _degrees_area(huangshan)
     LandCover.objects.all().delete()
-    data = _zipped(_ogr(tmp_path, f"EPSG:{srid}"))
+    data = zipped_folder(ogr_square(tmp_path, f"EPSG:{srid}"))
 
     import_land_cover(name="dltb.zip", data=data, region=huangshan, default_scheme="third-survey")
 
@@ -282,11 +213,11 @@ XIAN80_GK = ESRI_GK39.replace("CGCS2000_3_Degree", "Xian_1980_3_Degree").replace
 
 def _with_prj(folder: Path, prj: str) -> bytes:
     (folder / "dltb.prj").write_text(prj)
-    return _zipped(folder)
+    return zipped_folder(folder)
 
 
 def test_an_arcgis_named_gauss_kruger_prj_is_recognised(huangshan, tmp_path):
-    data = _with_prj(_ogr(tmp_path, "EPSG:4527"), ESRI_GK39)
+    data = _with_prj(ogr_square(tmp_path, "EPSG:4527"), ESRI_GK39)
 
     import_land_cover(name="dltb.zip", data=data, region=huangshan, default_scheme="third-survey")
 
@@ -294,7 +225,7 @@ def test_an_arcgis_named_gauss_kruger_prj_is_recognised(huangshan, tmp_path):
 
 
 def test_srid_contradicting_the_prj_is_refused_naming_both(huangshan, tmp_path):
-    data = _zipped(_ogr(tmp_path, "EPSG:4527"))
+    data = zipped_folder(ogr_square(tmp_path, "EPSG:4527"))
 
     with pytest.raises(ImportRejected) as refused:
         import_land_cover(name="dltb.zip", data=data, region=huangshan, srid=4490)
@@ -307,11 +238,11 @@ def test_srid_contradicting_the_prj_is_refused_naming_both(huangshan, tmp_path):
 def test_zone_prefixed_x_under_a_system_without_the_prefix_is_refused_with_the_cause(
     huangshan, tmp_path
 ):
-    folder = _ogr(tmp_path, "EPSG:4527")
+    folder = ogr_square(tmp_path, "EPSG:4527")
     (folder / "dltb.prj").unlink()
 
     with pytest.raises(ImportRejected) as refused:
-        import_land_cover(name="dltb.zip", data=_zipped(folder), region=huangshan, srid=4548)
+        import_land_cover(name="dltb.zip", data=zipped_folder(folder), region=huangshan, srid=4548)
 
     message = str(refused.value.report)
     assert "carry the zone number 39 in front" in message
@@ -320,15 +251,15 @@ def test_zone_prefixed_x_under_a_system_without_the_prefix_is_refused_with_the_c
 
 
 def test_metres_declared_as_degrees_are_refused_with_the_likely_system(huangshan, tmp_path):
-    folder = _ogr(tmp_path, "EPSG:4527")
+    folder = ogr_square(tmp_path, "EPSG:4527")
     (folder / "dltb.prj").unlink()
 
     with pytest.raises(ImportRejected, match=r"are metres, but EPSG:4490.*zone 39"):
-        import_land_cover(name="dltb.zip", data=_zipped(folder), region=huangshan, srid=4490)
+        import_land_cover(name="dltb.zip", data=zipped_folder(folder), region=huangshan, srid=4490)
 
 
 def test_xian_1980_is_refused_because_it_needs_a_datum_transformation(huangshan, tmp_path):
-    data = _with_prj(_ogr(tmp_path, "EPSG:4527"), XIAN80_GK)
+    data = _with_prj(ogr_square(tmp_path, "EPSG:4527"), XIAN80_GK)
 
     with pytest.raises(ImportRejected, match=r"Xi'an 1980 datum.*datum transformation"):
         import_land_cover(name="dltb.zip", data=data, region=huangshan)
@@ -345,7 +276,7 @@ def test_beijing_1954_by_code_is_refused_the_same_way(huangshan):
 
 
 def test_an_unmatched_prj_is_quoted(huangshan, tmp_path):
-    data = _zipped(_ogr(tmp_path, "EPSG:32650"))
+    data = zipped_folder(ogr_square(tmp_path, "EPSG:32650"))
 
     with pytest.raises(ImportRejected, match=r"matches none accepted .*«PROJCS\[\"WGS_1984_UTM"):
         import_land_cover(name="dltb.zip", data=data, region=huangshan)
@@ -355,10 +286,10 @@ def test_an_unmatched_prj_is_quoted(huangshan, tmp_path):
 
 
 def test_a_multi_layer_geopackage_lists_its_layers_and_takes_one_by_name(huangshan, tmp_path):
-    folder = _ogr(
+    folder = ogr_square(
         tmp_path, "EPSG:4490", driver="GPKG", name="survey.gpkg", options=["-nln", "DLTB"]
     )
-    _ogr(
+    ogr_square(
         tmp_path, "EPSG:4490", driver="GPKG", name="survey.gpkg", options=["-update", "-nln", "XZQ"]
     )
     data = (folder / "survey.gpkg").read_bytes()
@@ -379,13 +310,16 @@ def test_a_multi_layer_geopackage_lists_its_layers_and_takes_one_by_name(huangsh
 
 
 def test_a_zipped_file_geodatabase_is_read(huangshan, tmp_path):
-    folder = _ogr(
+    folder = ogr_square(
         tmp_path, "EPSG:4527", driver="OpenFileGDB", name="survey.gdb", options=["-nln", "DLTB"]
     )
     members = {f"survey.gdb/{p.name}": p.read_bytes() for p in (folder / "survey.gdb").iterdir()}
 
     import_land_cover(
-        name="survey.zip", data=_zip(members), region=huangshan, default_scheme="third-survey"
+        name="survey.zip",
+        data=zipped_members(members),
+        region=huangshan,
+        default_scheme="third-survey",
     )
 
     assert LandCover.objects.count() == 1
@@ -564,7 +498,7 @@ def test_a_prj_naming_a_file_is_refused_not_followed(huangshan, tmp_path):
     """GDAL before 3.9 opens a file named as "user input"; a .prj is only ever parsed as WKT."""
     elsewhere = tmp_path / "elsewhere.prj"
     elsewhere.write_text(ESRI_GK39)
-    data = _with_prj(_ogr(tmp_path, "EPSG:4527"), str(elsewhere))
+    data = _with_prj(ogr_square(tmp_path, "EPSG:4527"), str(elsewhere))
 
     with pytest.raises(ImportRejected, match="declares a coordinate system that cannot be read"):
         import_land_cover(name="dltb.zip", data=data, region=huangshan)
