@@ -398,15 +398,14 @@ def _choose_layer(name: str, source: DataSource, wanted: str | None):
 
 def _gdal_features(layer, crs: Crs):
     fields = list(layer.fields)
-    texts = [encodings.RawText(_readable(n), None, n.encode(_RAW)) for n in fields]
+    texts = {(n, n): encodings.RawText(_readable(n), None, n.encode(_RAW)) for n in fields}
     features, dropped = [], []
     for index, item in enumerate(layer, 1):
         properties = {f: item.get(f) for f in fields}
-        texts += [
-            encodings.RawText(_readable(f), index, v.encode(_RAW))
-            for f, v in properties.items()
-            if isinstance(v, str) and not v.isascii()
-        ]
+        # Each distinct text once, at its first feature: a layer repeats its class names.
+        for f, v in properties.items():
+            if isinstance(v, str) and not v.isascii() and (f, v) not in texts:
+                texts[f, v] = encodings.RawText(_readable(f), index, v.encode(_RAW))
         try:
             geometry = _flat(item.geom, dropped, index)
         except (GDALException, GEOSException) as exc:
@@ -421,7 +420,7 @@ def _gdal_features(layer, crs: Crs):
             continue
         geometry.srid = crs.srid
         features.append(Feature(index, geometry, properties))
-    return features, texts, dropped
+    return features, list(texts.values()), dropped
 
 
 def _decide(texts, **declared) -> encodings.Decision:
@@ -432,15 +431,19 @@ def _decide(texts, **declared) -> encodings.Decision:
 
 
 def _decode_properties(features: list[Feature], decision: encodings.Decision) -> None:
+    decoded: dict[str, str] = {}
+
+    def recode(text: str) -> str:
+        if text.isascii():
+            return text
+        if text not in decoded:
+            decoded[text] = text.encode(_RAW).decode(decision.encoding)
+        return decoded[text]
+
     for feature in features:
         feature.properties = {
-            _recode(k, decision): _recode(v, decision) if isinstance(v, str) else v
-            for k, v in feature.properties.items()
+            recode(k): recode(v) if isinstance(v, str) else v for k, v in feature.properties.items()
         }
-
-
-def _recode(text: str, decision: encodings.Decision) -> str:
-    return text if text.isascii() else text.encode(_RAW).decode(decision.encoding)
 
 
 def _readable(raw: str) -> str:
