@@ -190,15 +190,39 @@ class LandUseClassAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(LandCover)
 class LandCoverAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
-    list_display = ["region", "land_use", "survey_year", "area_km2", "synthetic", "source"]
+    list_display = [
+        "region",
+        "land_use",
+        "survey_code",
+        "survey_year",
+        "area_km2",
+        "official_area_m2",
+        "synthetic",
+        "source",
+    ]
     list_filter = ["synthetic", "survey_year", "land_use__scheme", "land_use", "region"]
-    search_fields = ["region__name", "region__code", "land_use__code", "source"]
+    search_fields = [
+        "region__name",
+        "region__code",
+        "land_use__code",
+        "survey_code",
+        "identifier",
+        "source",
+    ]
     list_select_related = ["region", "land_use"]
     readonly_fields = [
         "region",
         "land_use",
+        "survey_code",
         "survey_year",
         "area_km2",
+        "identifier",
+        "located_in",
+        "owned_by",
+        "official_area_m2",
+        "deduction_code",
+        "deduction_rate",
+        "deduction_m2",
         "synthetic",
         "source",
         "import_batch",
