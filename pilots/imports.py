@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
+from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.gdal import CoordTransform
 from django.contrib.gis.geos import GEOSException, MultiPolygon
 from django.db import DatabaseError, connection, transaction
@@ -24,6 +25,7 @@ from pilots.readers import Feature, FileRejected, read_features
 
 OUTSIDE_TOLERANCE = 0.01  # share of a feature's area allowed outside its region
 ANALYZE_AFTER_ROWS = 1000
+PROGRESS_EVERY = 10_000  # features between progress reports of a long import
 # TBMJ and the measured area may differ this much (a planar Gauss–Krüger area near a 3°
 # zone's edge is 0.05% larger than the ellipsoidal one) before the report says so.
 OFFICIAL_AREA_TOLERANCE = Decimal("0.001")
@@ -89,8 +91,13 @@ def import_zones(
     default_kind: str = "",
     make_valid: bool = False,
     imported_by=None,
+    progress=None,
 ) -> ImportBatch:
-    """Import protected and developed zones into an unpublished planning version."""
+    """Import protected and developed zones into an unpublished planning version.
+
+    `progress(step, count)`, if given, hears how many features were read, checked and
+    written, every PROGRESS_EVERY features and at the end of each step.
+    """
     target = f"planning-version:{planning_version.pk}"
     report = ImportReport()
     if planning_version.published:
@@ -107,12 +114,15 @@ def import_zones(
         report,
         ImportBatch.Kind.ZONES,
         target,
+        progress,
     )
     columns = _columns(features, ZONE_FIELDS, field_map, {})
     region = planning_version.region
     shape = _RegionShape(region)
     zones = []
+    checked = _Progress(progress, "checked")
     for feature in features:
+        checked()
         geometry = _checked_geometry(feature, shape, report, make_valid)
         kind = _text(feature, columns["kind"], code=True) or default_kind
         zone_name = _text(feature, columns["name"])
@@ -140,8 +150,10 @@ def import_zones(
                     feature_index=feature.index,
                 )
             )
+    checked.finish()
     if zones:
         _check_overlaps(zones, planning_version, report)
+        _Progress(progress, "checked for overlaps").finish(len(zones))
     return _write(
         report,
         zones,
@@ -150,6 +162,7 @@ def import_zones(
         kind=ImportBatch.Kind.ZONES,
         target=target,
         imported_by=imported_by,
+        progress=progress,
     )
 
 
@@ -168,6 +181,7 @@ def import_land_cover(
     make_valid: bool = False,
     synthetic: bool = False,
     imported_by=None,
+    progress=None,
 ) -> ImportBatch:
     """Import land-cover polygons of one region with their land-use class and survey year.
 
@@ -177,6 +191,7 @@ def import_land_cover(
     DLBM is read in the third-survey scheme, second-level codes mapped to their working
     class (pilots/third_survey.py) and kept as surveyed. Where TBMJ (m²) and the measured
     area differ by more than OFFICIAL_AREA_TOLERANCE, the report says so per feature.
+    `progress` as for import_zones.
     """
     target = f"region:{region.code}"
     report = ImportReport()
@@ -188,6 +203,7 @@ def import_land_cover(
         report,
         ImportBatch.Kind.LAND_COVER,
         target,
+        progress,
     )
     columns = _columns(features, LAND_COVER_FIELDS, field_map, third_survey.DLTB_FIELDS)
     if columns["code"] is None:
@@ -202,7 +218,9 @@ def import_land_cover(
     shape = _RegionShape(region)
     rows = []
     differing = []
+    checked = _Progress(progress, "checked")
     for feature in features:
+        checked()
         geometry = _checked_geometry(feature, shape, report, make_valid)
         land_use = _land_use(feature, columns, default_scheme, classes, report)
         year = _survey_year(feature, columns, default_survey_year, report)
@@ -225,9 +243,11 @@ def import_land_cover(
                 **survey,
             )
         )
+    checked.finish()
     report.notes += _differing_note(differing)
     if rows:
         _check_land_cover_overlaps(rows, region, report)
+        _Progress(progress, "checked for overlaps").finish(len(rows))
     return _write(
         report,
         rows,
@@ -236,6 +256,7 @@ def import_land_cover(
         kind=ImportBatch.Kind.LAND_COVER,
         target=target,
         imported_by=imported_by,
+        progress=progress,
     )
 
 
@@ -396,7 +417,7 @@ def _differing_note(differing: list) -> list[str]:
     ]
 
 
-def _read(name, data, declared, fields, report, kind, target):
+def _read(name, data, declared, fields, report, kind, target, progress):
     """Read the file and refuse a file already accepted into the same target.
 
     `declared` is what the user said of the file: (EPSG code, layer name, text encoding).
@@ -416,6 +437,7 @@ def _read(name, data, declared, fields, report, kind, target):
             % {"target": target, "batch": earlier.pk, "date": f"{earlier.created_at:%Y-%m-%d}"},
         )
         raise ImportRejected(report)
+    read = _Progress(progress, "read")
     try:
         parsed = read_features(
             name=name,
@@ -424,10 +446,12 @@ def _read(name, data, declared, fields, report, kind, target):
             geometry_column=fields.get("geometry", "wkt"),
             layer=layer,
             encoding=encoding,
+            progress=read,
         )
     except FileRejected as exc:
         report.add(None, str(exc))
         _reject(report, name=name, digest=digest, kind=kind, target=target)
+    read.finish(len(parsed.features))
     report.features = len(parsed.features)
     report.notes += parsed.notes
     if not parsed.features:
@@ -436,11 +460,24 @@ def _read(name, data, declared, fields, report, kind, target):
 
 
 class _RegionShape:
-    """A region's boundary prepared once per import, for fast containment tests."""
+    """A region's boundary prepared once per import, for fast containment tests, and the
+    conversions from the file's coordinate system into storage, also made once."""
 
     def __init__(self, region: Region):
         self.region = region
         self.prepared = region.geometry.prepared
+        self.transforms = {}
+
+    def to_storage(self, geometry):
+        """WGS 84 and CGCS2000 agree to centimetres: relabel. Projected systems are converted."""
+        if geometry.srid in {STORAGE_SRID, 4326}:
+            geometry = geometry.clone()
+            geometry.srid = STORAGE_SRID
+            return geometry
+        if geometry.srid not in self.transforms:
+            source = crs_rules.spatial_reference(crs_rules.ACCEPTED[geometry.srid])
+            self.transforms[geometry.srid] = CoordTransform(source, cgcs2000())
+        return geometry.transform(self.transforms[geometry.srid], clone=True)
 
     def contains(self, geometry) -> bool:
         try:
@@ -471,7 +508,7 @@ def _checked_geometry(
             % {"type": geometry.geom_type},
         )
         return None
-    stored = _to_storage(geometry)
+    stored = shape.to_storage(geometry)
     # Most features lie well inside their region: then their coordinates are plausible
     # and nothing sticks out, and the costlier checks are skipped.
     inside = shape.contains(stored)
@@ -516,16 +553,6 @@ def _coordinates_plausible(feature: Feature, report: ImportReport) -> bool:
     if problem:
         report.add(feature, problem)
     return not problem
-
-
-def _to_storage(geometry):
-    """WGS 84 and CGCS2000 agree to centimetres: relabel. Projected systems are converted."""
-    if geometry.srid not in {STORAGE_SRID, 4326}:
-        source = crs_rules.spatial_reference(crs_rules.ACCEPTED[geometry.srid])
-        return geometry.transform(CoordTransform(source, cgcs2000()), clone=True)
-    geometry = geometry.clone()
-    geometry.srid = STORAGE_SRID
-    return geometry
 
 
 def _parts(geometry):
@@ -648,6 +675,64 @@ def _refresh_statistics(model, added: int) -> None:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
+def _insert(model, rows, written) -> None:
+    """Rows into the model's table: COPY on PostgreSQL (its triggers fire as for INSERT)."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=1000)
+        written.finish(len(rows))
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+    geometries = {f.attname for f in fields if isinstance(f, GeometryField)}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    _hex_ewkb(value) if f.attname in geometries else value
+                    for f in fields
+                    for value in [getattr(row, f.attname)]
+                ]
+            )
+            written()
+    written.finish()
+
+
+def _hex_ewkb(geometry) -> str | None:
+    return None if geometry is None else geometry.hexewkb.decode()
+
+
+class _Progress:
+    """Counts the features of one step and passes the count on every PROGRESS_EVERY
+    features and at the end (`finish`), to a `progress(step, count)` callable if given."""
+
+    def __init__(self, progress, step: str):
+        self.progress = progress
+        self.step = step
+        self.count = 0
+        self.told = 0
+
+    def __call__(self, count: int | None = None) -> None:
+        self.count = self.count + 1 if count is None else count
+        if self.count % PROGRESS_EVERY == 0:
+            self._tell()
+
+    def finish(self, count: int | None = None) -> None:
+        if count is not None:
+            self.count = count
+        if self.told != self.count or not self.count:
+            self._tell()
+
+    def _tell(self) -> None:
+        self.told = self.count
+        if self.progress is not None:
+            self.progress(self.step, self.count)
+
+
 def _reject(report, *, name, digest, kind, target, imported_by=None):
     batch = ImportBatch.objects.create(
         kind=kind,
@@ -662,7 +747,7 @@ def _reject(report, *, name, digest, kind, target, imported_by=None):
     raise ImportRejected(report, batch)
 
 
-def _write(report, rows, *, name, digest, kind, target, imported_by):
+def _write(report, rows, *, name, digest, kind, target, imported_by, progress):
     if report.problems:
         report.problems.sort(key=lambda p: p.feature or 0)
         _reject(report, name=name, digest=digest, kind=kind, target=target, imported_by=imported_by)
@@ -681,7 +766,7 @@ def _write(report, rows, *, name, digest, kind, target, imported_by):
             )
             for row in rows:
                 row.import_batch = batch
-            model.objects.bulk_create(rows, batch_size=1000)
+            _insert(model, rows, _Progress(progress, "written"))
             _refresh_statistics(model, len(rows))
     except DatabaseError as exc:
         report.add(

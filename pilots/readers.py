@@ -70,13 +70,15 @@ def read_features(
     geometry_column: str = "wkt",
     layer: str | None = None,
     encoding: str | None = None,
+    progress=lambda: None,
 ) -> FeatureFile:
     """Features of a spatial file, in the coordinate system the file or `srid` declares.
 
     `layer` names the layer of a multi-layer file; `encoding` overrides the text
     encoding a Shapefile or CSV declares. Raises FileRejected for a file that cannot be
     read as a whole (format, layers, coordinate system, encoding, coordinates that do
-    not fit the declared system).
+    not fit the declared system). `progress()` is called as each feature of a Shapefile,
+    File Geodatabase or GeoPackage is read.
     """
     suffix = Path(name).suffix.lower()
     if suffix in {".geojson", ".json"}:
@@ -84,7 +86,7 @@ def read_features(
     elif suffix == ".csv":
         parsed = _read_csv(data, srid, geometry_column, encoding)
     elif suffix in {".zip", ".gpkg"}:
-        parsed = _read_with_gdal(name, data, srid, layer, encoding)
+        parsed = _read_with_gdal(name, data, srid, layer, encoding, progress)
     else:
         raise FileRejected(
             _(
@@ -141,8 +143,15 @@ def _check_coordinates_fit(parsed: FeatureFile) -> None:
 
     A file where only some features misfit is left to the import, which names them.
     """
-    extents = [f.geometry.extent for f in parsed.features if f.geometry is not None]
-    if not extents or not all(crs_rules.coordinates_problem(e, parsed.crs) for e in extents):
+    extents = []
+    for feature in parsed.features:
+        if feature.geometry is None:
+            continue
+        extent = feature.geometry.extent
+        if not crs_rules.coordinates_problem(extent, parsed.crs):
+            return  # one fits: usually the first, so a good file costs one extent
+        extents.append(extent)
+    if not extents:
         return
     extent = (
         min(e[0] for e in extents),
@@ -328,7 +337,12 @@ _HOW_TO_DECLARE = gettext_lazy(
 
 
 def _read_with_gdal(
-    name: str, data: bytes, srid: int | None, layer_name: str | None, encoding: str | None
+    name: str,
+    data: bytes,
+    srid: int | None,
+    layer_name: str | None,
+    encoding: str | None,
+    progress,
 ) -> FeatureFile:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(name).name
@@ -348,7 +362,7 @@ def _read_with_gdal(
             where = _("the .prj file") if prj else name
             definition = prj if prj is not None else (layer.srs.wkt if layer.srs else None)
             crs = checked_crs(srid, _declared(definition, where, srid), where)
-            features, texts, dropped = _gdal_features(layer, crs)
+            features, texts, dropped = _gdal_features(layer, crs, progress)
             if shapefile.exists():
                 dbf = _sidecar_bytes(shapefile, ".dbf") or b""
                 decision = _decide(
@@ -396,11 +410,12 @@ def _choose_layer(name: str, source: DataSource, wanted: str | None):
     )
 
 
-def _gdal_features(layer, crs: Crs):
+def _gdal_features(layer, crs: Crs, progress):
     fields = list(layer.fields)
     texts = {(n, n): encodings.RawText(_readable(n), None, n.encode(_RAW)) for n in fields}
     features, dropped = [], []
     for index, item in enumerate(layer, 1):
+        progress()
         properties = {f: item.get(f) for f in fields}
         # Each distinct text once, at its first feature: a layer repeats its class names.
         for f, v in properties.items():

@@ -44,6 +44,16 @@ def read_options(options) -> tuple[str, bytes, dict]:
     return path.name, path.read_bytes(), field_map
 
 
+def progress(command):
+    """Print an import's progress: features read, checked and written, every 10,000 and at
+    the end of each step."""
+
+    def tell(step: str, count: int) -> None:
+        command.stdout.write(f"  {step}: {count} feature(s)")
+
+    return tell
+
+
 def run_import(command, *, name: str, what: str, target, work) -> None:
     """Run an import, turn a rejection into a CommandError with the report, print the result."""
     try:

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pilots.imports import import_land_cover
 from pilots.management.commands._import_options import (
     add_file_options,
+    progress,
     read_options,
     run_import,
 )
@@ -48,5 +49,6 @@ class Command(BaseCommand):
                 default_survey_year=options["survey_year"],
                 source=options["source"],
                 make_valid=options["make_valid"],
+                progress=progress(self),
             ),
         )

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pilots.imports import import_zones
 from pilots.management.commands._import_options import (
     add_file_options,
+    progress,
     read_options,
     run_import,
 )
@@ -49,5 +50,6 @@ class Command(BaseCommand):
                 field_map=field_map,
                 default_kind=options["kind"],
                 make_valid=options["make_valid"],
+                progress=progress(self),
             ),
         )
