@@ -26,6 +26,11 @@ from pilots.models import (
 from pilots.styles import ZONE_COLOURS
 from pilots.widgets import OfflineMapWidget
 
+SYNTHETIC_PARCELS = _(
+    "Synthetic demo data: parcels marked so were generated for the demo inside the real "
+    "boundaries; they are not a land survey."
+)
+
 
 def _import_upload(data, user):
     upload = data["file"]
@@ -190,7 +195,7 @@ class LandUseClassAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(LandCover)
 class LandCoverAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
-    list_display = ["region", "land_use", "survey_year", "area_km2", "synthetic", "source"]
+    list_display = ["region", "land_use", "survey_year", "area_km2", "data", "source"]
     list_filter = ["synthetic", "survey_year", "land_use__scheme", "land_use", "region"]
     search_fields = ["region__name", "region__code", "land_use__code", "source"]
     list_select_related = ["region", "land_use"]
@@ -207,6 +212,15 @@ class LandCoverAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("data"), ordering="synthetic")
+    def data(self, cover):
+        return _("Synthetic demo data") if cover.synthetic else _("survey")
+
+    def changelist_view(self, request, extra_context=None):
+        if self.get_queryset(request).filter(synthetic=True).exists():
+            messages.warning(request, SYNTHETIC_PARCELS)
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         cover = self.get_object(request, object_id)
