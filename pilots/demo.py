@@ -74,7 +74,7 @@ def load_xinan_demo() -> PilotProgramme | None:
 
 
 def _plan_region(region: Region) -> None:
-    _plan(region, version=1, effective_from=date(2021, 1, 1), urban_share=0.04, survey_year=2023)
+    _plan(region, version=1, effective_from=date(2021, 1, 1), survey_year=2023)
 
 
 def load_second_year(region: Region) -> bool:
@@ -86,20 +86,20 @@ def load_second_year(region: Region) -> bool:
     if PlanningVersion.objects.filter(region=region, version=2).exists():
         return False
     with transaction.atomic():
-        _plan(
-            region, version=2, effective_from=date(2025, 1, 1), urban_share=0.10, survey_year=2025
-        )
+        _plan(region, version=2, effective_from=date(2025, 1, 1), survey_year=2025)
     return True
 
 
-def _plan(region, *, version, effective_from, urban_share, survey_year) -> None:
+def _plan(region, *, version, effective_from, survey_year) -> None:
+    """A plan whose urban development boundary is the town of that year's survey."""
+    survey = next(s for s in SURVEYS if s.region == region.code and s.year == survey_year)
     plan = PlanningVersion.objects.create(
         region=region,
         name=f"{region.name}国土空间总体规划（演示）",
         version=version,
         effective_from=effective_from,
     )
-    urban = town(region.geometry, urban_share)
+    urban = town(region.geometry, survey.grown_share or survey.town_share)
     cells = list(_cells(region))
     zones = [("urban_development_boundary", "城镇开发边界 SYNTHETIC", urban)]
     for kind, label, remainder in (
@@ -118,7 +118,6 @@ def _plan(region, *, version, effective_from, urban_share, survey_year) -> None:
             (kind, {"name": label, "kind": kind}, geometry) for kind, label, geometry in zones
         ),
     )
-    survey = next(s for s in SURVEYS if s.region == region.code and s.year == survey_year)
     call_command(
         "import_landcover",
         str(survey.path),
