@@ -21,9 +21,12 @@ from compensation.models import (
     CreditProject,
     EcologicalIndex,
     IndexWeight,
+    Methodology,
+    MethodologyVersion,
     MonitoringRecord,
     RegionFiscalData,
     SettlementRun,
+    SinkCoefficient,
     SubsidyTier,
     Valuation,
     VerticalParameters,
@@ -43,6 +46,56 @@ FISCAL = {
 EI = {"341000": ("78.40", "79.10"), "330127": ("74.20", "70.60")}
 BASELINE = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
 MEANS_2024 = {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"}
+BASE_METHODOLOGY = "广东省2018年土地利用碳汇系数"
+DEMO_METHODOLOGY = "三调工作分类碳汇系数（演示） Demo: Guangdong 2018 table on every 三调 class"
+# 三调 working classes that the Guangdong 2018 table does not list, and which of its
+# figures the demo gives them: built-up for 05-10; the grassland figure for 02 种植园用地
+# (perennial cover that the table does not value): assumptions, not a published table.
+EXTENDED_CLASSES = {
+    "02": "04",
+    "05": "20",
+    "06": "20",
+    "07": "20",
+    "08": "20",
+    "09": "20",
+    "10": "20",
+}
+
+
+def demo_methodology_version() -> MethodologyVersion:
+    """The demo's methodology, once: the Guangdong 2018 table (version 1, as seeded) with
+    a coefficient for every 三调 working class a DLTB layer has (EXTENDED_CLASSES).
+
+    A real DLTB layer names classes 02 and 05-10 that the seeded tables do not value;
+    officials would publish such a version of their own.
+    """
+    methodology, _created = Methodology.objects.get_or_create(
+        name=DEMO_METHODOLOGY,
+        defaults={"description": f"{ILLUSTRATIVE}: {EXTENDED_CLASSES}"},
+    )
+    existing = methodology.versions.filter(version=1).first()
+    if existing is not None:
+        return existing
+    base = MethodologyVersion.objects.get(methodology__name__startswith=BASE_METHODOLOGY, version=1)
+    values = dict(base.coefficients.values_list("land_use_code", "value"))
+    values |= {code: values[like] for code, like in EXTENDED_CLASSES.items()}
+    with transaction.atomic():
+        version = MethodologyVersion.objects.create(
+            methodology=methodology,
+            version=1,
+            scheme=base.scheme,
+            unit=base.unit,
+            valid_from=base.valid_from,
+            citation=f"{base.citation} Demo extension ({ILLUSTRATIVE}): 02 takes the "
+            "grassland figure, 05-10 the built-up one.",
+        )
+        SinkCoefficient.objects.bulk_create(
+            SinkCoefficient(version=version, land_use_code=code, value=value)
+            for code, value in sorted(values.items())
+        )
+        version.published = True
+        version.save(update_fields=["published"])
+    return version
 
 
 def load_channel_demo(valuation: Valuation) -> bool:

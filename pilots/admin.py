@@ -26,6 +26,11 @@ from pilots.models import (
 from pilots.styles import ZONE_COLOURS
 from pilots.widgets import OfflineMapWidget
 
+SYNTHETIC_PARCELS = _(
+    "Synthetic demo data: parcels marked so were generated for the demo inside the real "
+    "boundaries; they are not a land survey."
+)
+
 
 def _import_upload(data, user):
     upload = data["file"]
@@ -197,7 +202,7 @@ class LandCoverAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
         "survey_year",
         "area_km2",
         "official_area_m2",
-        "synthetic",
+        "data",
         "source",
     ]
     list_filter = ["synthetic", "survey_year", "land_use__scheme", "land_use", "region"]
@@ -231,6 +236,15 @@ class LandCoverAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("data"), ordering="synthetic")
+    def data(self, cover):
+        return _("Synthetic demo data") if cover.synthetic else _("survey")
+
+    def changelist_view(self, request, extra_context=None):
+        if self.get_queryset(request).filter(synthetic=True).exists():
+            messages.warning(request, SYNTHETIC_PARCELS)
+        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         cover = self.get_object(request, object_id)

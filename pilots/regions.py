@@ -88,6 +88,12 @@ def load_regions(
     return report
 
 
+def read_boundary(source: RegionSource) -> MultiPolygon:
+    """One region's boundary as load_regions stores it: a MultiPolygon in EPSG:4490."""
+    with open(source.path, "rb") as handle:
+        return _multipolygon(handle.read(), source.code, LoadReport())
+
+
 def _load_one(source: RegionSource, existing: dict, version: str, report: LoadReport) -> None:
     with open(source.path, "rb") as handle:
         raw = handle.read()

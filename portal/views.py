@@ -17,6 +17,7 @@ from config.access import region_codes_of, region_or_404, sees_every_region
 from pilots.imports import ImportRejected
 from pilots.models import PilotProgramme, Region
 from pilots.styles import ZONE_COLOURS
+from pilots.synthetic import synthetic_codes
 from portal import charts, selectors
 from portal.forms import MonitoringUploadForm
 from supervision.selectors import supervision_overview
@@ -49,6 +50,7 @@ def dashboard(request, pk: int):
     top = max((abs(p.net_tco2e) for p in positions), default=Decimal(1)) or Decimal(1)
     context = {
         "programme": programme,
+        "synthetic": bool(synthetic_codes(programme.regions.values_list("code", flat=True))),
         "valuation": valuation,
         "positions": positions,
         "runs": runs,
@@ -104,6 +106,7 @@ def region_page(request, code: str):
     agreements = Agreement.objects.filter(parties__region=region).distinct()
     context = {
         "region": region,
+        "synthetic": bool(synthetic_codes([region.code])),
         "zones": zones,
         "zone_map": svg_map(
             ((z.geometry, ZONE_COLOURS[z.kind], f"{z.get_kind_display()} {z.name}") for z in zones),

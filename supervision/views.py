@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from config.access import can_view_region, region_or_404
+from pilots.synthetic import synthetic_codes
 from portal import charts
 from supervision import exchange
 from supervision.alerts import acknowledge, describe
@@ -39,6 +40,7 @@ def _context(request, code: str, year: int) -> dict:
     return {
         "report": report,
         "region": region,
+        "synthetic": bool(synthetic_codes([region.code])),
         "changes_map": change_map(
             region,
             [

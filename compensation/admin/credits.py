@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from compensation import credits
+from compensation.admin.valuation import SYNTHETIC_FIGURES
 from compensation.exceptions import CompensationError
 from compensation.models import (
     CreditBlock,
@@ -24,6 +25,7 @@ from compensation.models import (
 from compensation.sinks import sink_report
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
 from pilots.models import Region
+from pilots.synthetic import synthetic_codes
 
 
 @admin.register(CreditProject)
@@ -113,6 +115,8 @@ class CreditBlockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "code", "name"
             )
         )
+        if synthetic_codes(names):
+            messages.warning(request, SYNTHETIC_FIGURES)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Sink tonnes by region and vintage"),

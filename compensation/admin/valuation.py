@@ -22,6 +22,7 @@ from compensation.models import (
 )
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
 from pilots.models import Zone
+from pilots.synthetic import synthetic_codes
 
 
 class VersionInline(admin.TabularInline):
@@ -184,6 +185,17 @@ class OverlapInline(ReadOnlyInlineMixin, admin.TabularInline):
         return overlap.counted_in.get_kind_display()
 
 
+SYNTHETIC_FIGURES = _(
+    "Synthetic demo data: the land cover behind these figures was generated for the demo "
+    "inside the real boundaries; it is not a land survey."
+)
+
+
+def rests_on_synthetic(valuation) -> bool:
+    """Whether a region the valuation covers has synthetic land cover (pilots/synthetic.py)."""
+    return bool(synthetic_codes(valuation.positions.values_list("region__code", flat=True)))
+
+
 @admin.register(Valuation)
 class ValuationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Valuations are made by `valuate`; here they are read, never edited."""
@@ -195,6 +207,7 @@ class ValuationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "price",
         "adjustment",
         "current",
+        "data",
         "created_at",
     ]
     list_filter = ["current", "year", "programme"]
@@ -217,6 +230,22 @@ class ValuationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
     inlines = [PositionInline, OverlapInline]
+
+    @admin.display(description=_("data"))
+    def data(self, valuation):
+        return _("Synthetic demo data") if rests_on_synthetic(valuation) else _("survey")
+
+    def changelist_view(self, request, extra_context=None):
+        covered = RegionPosition.objects.filter(valuation__in=self.get_queryset(request))
+        if synthetic_codes(covered.values_list("region__code", flat=True).distinct()):
+            messages.warning(request, SYNTHETIC_FIGURES)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        valuation = self.get_object(request, object_id)
+        if valuation is not None and rests_on_synthetic(valuation):
+            messages.warning(request, SYNTHETIC_FIGURES)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("tonnes by region and land-use class"))
     def breakdown(self, valuation):

@@ -1,10 +1,11 @@
 """An independent reference for valuation areas: shapely for geometry, pyproj for projection.
 
 Nothing here goes through Django's GEOS/GDAL bindings or PostGIS: geometries
-are read as WKB into shapely, projected to the same Albers definition with
-pyproj, intersected and measured there. Like the valuation, each zone keeps
-only what zones of its planning version before it (by the attribution order)
-have not taken.
+are read as WKB into shapely and intersected in the storage system (EPSG:4490,
+where their edges are straight lines), and each piece is projected to the same
+Albers definition with pyproj and measured there. Like the valuation, each zone
+keeps only what zones of its planning version before it (by the attribution
+order) have not taken.
 """
 
 from collections import defaultdict
@@ -21,11 +22,10 @@ from pilots.models import LandCover, Zone
 _TRANSFORMER = pyproj.Transformer.from_crs("EPSG:4490", CHINA_ALBERS, always_xy=True)
 
 
-def _albers(wkb: bytes):
+def _albers_m2(shape) -> float:
     return shapely.transform(
-        shapely.from_wkb(wkb),
-        lambda xy: numpy.column_stack(_TRANSFORMER.transform(xy[:, 0], xy[:, 1])),
-    )
+        shape, lambda xy: numpy.column_stack(_TRANSFORMER.transform(xy[:, 0], xy[:, 1]))
+    ).area
 
 
 def reference_areas(*, plans, surveys) -> dict[tuple[int, str], Decimal]:
@@ -37,16 +37,17 @@ def reference_areas(*, plans, surveys) -> dict[tuple[int, str], Decimal]:
         key=lambda z: (ATTRIBUTION_ORDER.index(z.kind), z.id),
     )
     for zone in zones:
-        drawn = _albers(bytes(zone.geometry.wkb))
+        drawn = shapely.from_wkb(bytes(zone.geometry.wkb))
         zone_shape = drawn.difference(taken[zone.planning_version_id])
         taken[zone.planning_version_id] = taken[zone.planning_version_id].union(drawn)
         cover = LandCover.objects.select_related("land_use").filter(
             region_id=zone.region_id, survey_year=surveys[zone.region_id]
         )
         for polygon in cover:
-            shape = _albers(bytes(polygon.geometry.wkb))
+            shape = shapely.from_wkb(bytes(polygon.geometry.wkb))
             if shape.intersects(zone_shape):
-                totals[(zone.id, polygon.land_use.code)] += shape.intersection(zone_shape).area
+                piece = shape.intersection(zone_shape)
+                totals[(zone.id, polygon.land_use.code)] += _albers_m2(piece)
     return {
         key: (Decimal(m2) / 10000).quantize(Decimal("0.0001"))
         for key, m2 in totals.items()

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from compensation.demo import demo_methodology_version
 from compensation.models import MethodologyVersion, SinkCoefficient, Valuation
 from compensation.valuation import valuate
 from config.roles import AUDITOR
@@ -16,7 +17,7 @@ from tests.compensation.conftest import add_cover, add_zone, albers_rectangle, p
 def valued(db):
     load_regions(prefixes=["340000", "3410", "330000", "330100", "330127"])
     programme = load_xinan_demo()
-    version = MethodologyVersion.objects.get(methodology__name__startswith="广东省")
+    version = demo_methodology_version()
     return valuate(programme=programme, year=2024, methodology_version=version, market="CEA")
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from compensation.demo import demo_methodology_version
 from compensation.models import Valuation
 from compensation.valuation import zone_areas, zone_areas_in_python
 from pilots.demo import load_xinan_demo
@@ -55,7 +56,11 @@ def test_the_spatialite_path_gives_the_same_numbers_as_postgis(demo_inputs):
 
 
 def test_valuate_command_prints_each_region(demo, capsys):
-    call_command("valuate", "--pilot", demo.name, "--year", "2024")
+    version = demo_methodology_version()
+
+    call_command(
+        "valuate", "--pilot", demo.name, "--year", "2024", "--methodology-version", str(version.pk)
+    )
 
     captured = capsys.readouterr()
     out = captured.out

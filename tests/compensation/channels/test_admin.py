@@ -4,11 +4,10 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from compensation.demo import load_channel_demo
+from compensation.demo import demo_methodology_version, load_channel_demo
 from compensation.models import (
     CreditProject,
     IssuanceBatch,
-    MethodologyVersion,
     VerticalParameters,
 )
 from compensation.valuation import valuate
@@ -34,7 +33,7 @@ MODELS = [
 def demo(db):
     load_regions(prefixes=["340000", "3410", "330000", "330100", "330127"])
     programme = load_xinan_demo()
-    version = MethodologyVersion.objects.get(methodology__name__startswith="广东省")
+    version = demo_methodology_version()
     valuation = valuate(programme=programme, year=2024, methodology_version=version, market="CEA")
     assert load_channel_demo(valuation)
     assert not load_channel_demo(valuation)

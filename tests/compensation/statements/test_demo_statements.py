@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from compensation.demo import load_channel_demo, settle_demo
-from compensation.models import MethodologyVersion, Statement
+from compensation.demo import demo_methodology_version, load_channel_demo, settle_demo
+from compensation.models import Statement
 from compensation.statements.verify import pdf_text, verify_file
 from compensation.valuation import valuate
 from config.roles import FINANCE
@@ -15,7 +15,7 @@ from tests.compensation.settlement.conftest import user_in
 def test_demo_statements_name_the_region_totals_and_digest(db):
     load_regions(prefixes=["340000", "3410", "330000", "330100", "330127"])
     programme = load_xinan_demo()
-    version = MethodologyVersion.objects.get(methodology__name__startswith="广东省")
+    version = demo_methodology_version()
     valuation = valuate(programme=programme, year=2024, methodology_version=version, market="CEA")
     load_channel_demo(valuation)
 
