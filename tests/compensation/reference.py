@@ -28,6 +28,15 @@ def _albers_m2(shape) -> float:
     ).area
 
 
+def _field_ridge_share(parcel) -> float:
+    """三调 books KCMJ / TBMJ (else KCXS) of a parcel with KCDLBM 1203 as 12 其他土地 (田坎)."""
+    if parcel.deduction_code != "1203":
+        return 0.0
+    if parcel.deduction_m2 is not None and parcel.official_area_m2:
+        return float(parcel.deduction_m2 / parcel.official_area_m2)
+    return float(parcel.deduction_rate or 0)
+
+
 def reference_areas(*, plans, surveys) -> dict[tuple[int, str], Decimal]:
     """Hectares per (zone id, land-use code), rounded like the valuation (4 places)."""
     totals = defaultdict(float)
@@ -46,8 +55,11 @@ def reference_areas(*, plans, surveys) -> dict[tuple[int, str], Decimal]:
         for polygon in cover:
             shape = shapely.from_wkb(bytes(polygon.geometry.wkb))
             if shape.intersects(zone_shape):
-                piece = shape.intersection(zone_shape)
-                totals[(zone.id, polygon.land_use.code)] += _albers_m2(piece)
+                m2 = _albers_m2(shape.intersection(zone_shape))
+                ridges = _field_ridge_share(polygon)
+                totals[(zone.id, polygon.land_use.code)] += m2 * (1 - ridges)
+                if ridges:
+                    totals[(zone.id, "12")] += m2 * ridges
     return {
         key: (Decimal(m2) / 10000).quantize(Decimal("0.0001"))
         for key, m2 in totals.items()
