@@ -48,34 +48,38 @@ ATTRIBUTION_ORDER = (
     Zone.Kind.URBAN_DEVELOPMENT_BOUNDARY,
     Zone.Kind.URBANISED_AREA,
 )
-# Each zone minus the union of the zones of its version that come before it and share
-# area with it: computed once per zone. LATERAL probes the zones' spatial index.
+# Each zone minus the union of the zones of its version (and region) that come before it
+# and share area with it (ST_Relate '2********', so zones that only touch are left alone),
+# with the ids of those zones (`ceded_to`, NULL when none): each zone and each pair once.
+# LATERAL probes the zones' spatial index per zone; its aggregate keeps the planner from
+# flattening it into a join of every zone with every zone of its version.
 ATTRIBUTED_SQL = """
-WITH valued AS (
-SELECT z.id, z.region_id, z.planning_version_id, z.protected, z.geometry,
-       array_position(%(order)s::text[], z.kind::text) AS rank
-  FROM pilots_zone z
- WHERE z.planning_version_id = ANY(%(plans)s) AND z.region_id = ANY(%(regions)s)
-), attributed AS MATERIALIZED (
-SELECT z.id, z.region_id, z.planning_version_id, z.protected, z.rank,
+WITH attributed AS MATERIALIZED (
+SELECT z.id, z.region_id, z.protected, higher.ceded_to,
        CASE WHEN higher.geometry IS NULL THEN z.geometry
             ELSE ST_Difference(z.geometry, higher.geometry) END AS geometry
-  FROM valued z
+  FROM pilots_zone z
  CROSS JOIN LATERAL (
-       SELECT ST_Union(h.geometry) AS geometry
+       SELECT array_agg(h.id) AS ceded_to, ST_Union(h.geometry) AS geometry
          FROM pilots_zone h
         WHERE h.planning_version_id = z.planning_version_id AND h.region_id = z.region_id
           AND h.geometry && z.geometry
-          AND (array_position(%(order)s::text[], h.kind::text), h.id) < (z.rank, z.id)
+          AND (array_position(%(order)s::text[], h.kind::text), h.id)
+              < (array_position(%(order)s::text[], z.kind::text), z.id)
           AND ST_Relate(h.geometry, z.geometry, '2********')) higher
+ WHERE z.planning_version_id = ANY(%(plans)s) AND z.region_id = ANY(%(regions)s)
 )
 """
 AREAS_SQL = (
     ATTRIBUTED_SQL
-    + """
-SELECT id, region_id, protected, scheme, code, round((m2 / 10000)::numeric, 4) AS area_ha
-  FROM (
-SELECT a.id, a.region_id, a.protected, luc.scheme, part.code, sum(piece.m2 * part.share) AS m2
+    + """, pieces AS MATERIALIZED (
+SELECT a.id, a.region_id, a.protected, lc.land_use_id,
+       -- 田坎 booked out of the parcel's class, as 三调 does (LandCover.field_ridge_share)
+       CASE WHEN lc.deduction_code = %(ridge)s
+            THEN coalesce(lc.deduction_m2 / nullif(lc.official_area_m2, 0),
+                          lc.deduction_rate, 0)::float8
+            ELSE 0 END AS ridge,
+       ST_Area(ST_Transform(ST_Intersection(a.geometry, lc.geometry), %(srid)s::integer)) AS m2
   FROM attributed a
   JOIN unnest(%(regions)s::bigint[], %(cover_regions)s::bigint[], %(years)s::integer[])
        AS surveys(region_id, cover_region_id, year)
@@ -83,38 +87,34 @@ SELECT a.id, a.region_id, a.protected, luc.scheme, part.code, sum(piece.m2 * par
   JOIN pilots_landcover lc
     ON lc.region_id = surveys.cover_region_id AND lc.survey_year = surveys.year
    AND lc.geometry && a.geometry AND ST_Intersects(lc.geometry, a.geometry)
-  JOIN pilots_landuseclass luc ON luc.id = lc.land_use_id
+)
+SELECT id, region_id, protected, scheme, code, round((m2 / 10000)::numeric, 4) AS area_ha
+  FROM (
+SELECT p.id, p.region_id, p.protected, luc.scheme, part.code, sum(p.m2 * part.share) AS m2
+  FROM pieces p
+  JOIN pilots_landuseclass luc ON luc.id = p.land_use_id
  CROSS JOIN LATERAL (
-       SELECT ST_Area(ST_Transform(ST_Intersection(a.geometry, lc.geometry), %(srid)s::integer))
-              AS m2) piece
- -- 田坎 booked out of the parcel's class, as 三调 does (pilots.models.LandCover.field_ridge_share)
- CROSS JOIN LATERAL (
-       SELECT CASE WHEN lc.deduction_code = %(ridge)s
-                   THEN coalesce(lc.deduction_m2 / nullif(lc.official_area_m2, 0),
-                                 lc.deduction_rate, 0)::float8
-                   ELSE 0 END AS share) ridge
- CROSS JOIN LATERAL (
-       VALUES (luc.code::text, 1 - ridge.share), (%(ridge_class)s::text, ridge.share)
+       VALUES (luc.code::text, 1 - p.ridge), (%(ridge_class)s::text, p.ridge)
        ) AS part(code, share)
  WHERE part.share > 0
- GROUP BY a.id, a.region_id, a.protected, luc.scheme, part.code) areas
+ GROUP BY p.id, p.region_id, p.protected, luc.scheme, part.code) areas
  WHERE m2 > 0  -- land cover touching a zone's edge only
 """
 )
-# Each lower-priority zone against the attributed part of each zone before it: these pieces
-# do not overlap each other, so a zone's rows add up to what it ceded.
+# Each zone against the attributed part of each zone it cedes to: these pieces do not
+# overlap each other, so a zone's rows add up to what it ceded. A pair whose attributed
+# part went entirely to zones before it measures 0.
 ZONE_OVERLAPS_SQL = (
     ATTRIBUTED_SQL
     + """
-SELECT z.id, a.id, z.region_id,
+SELECT c.id, a.id, c.region_id,
        round((ST_Area(ST_Transform(ST_Intersection(z.geometry, a.geometry),
                                    %(srid)s::integer)) / 10000)::numeric, 4) AS area_ha
-  FROM attributed a
-  JOIN pilots_zone z
-    ON z.planning_version_id = a.planning_version_id AND z.region_id = a.region_id
-   AND z.geometry && a.geometry
-   AND (array_position(%(order)s::text[], z.kind::text), z.id) > (a.rank, a.id)
-   AND ST_Relate(z.geometry, a.geometry, '2********')
+  FROM attributed c
+ CROSS JOIN unnest(c.ceded_to) AS pair(counted_in_id)
+  JOIN attributed a ON a.id = pair.counted_in_id
+  JOIN pilots_zone z ON z.id = c.id
+ WHERE c.ceded_to IS NOT NULL
 """
 )
 # LATERAL makes each polygon probe the spatial index for its neighbours, whatever the
