@@ -33,7 +33,14 @@ from compensation.models import (
 from compensation.prices import price_in_force
 from compensation.quantities import HECTARES, cny, co2e_per_ha, sink_tonnes, tonnes
 from pilots.geometry import CHINA_ALBERS_SRID, area_m2
-from pilots.models import LandCover, PilotProgramme, PlanningVersion, Region, Zone
+from pilots.models import (
+    ImportBatch,
+    LandCover,
+    PilotProgramme,
+    PlanningVersion,
+    Region,
+    Zone,
+)
 from pilots.third_survey import FIELD_RIDGE, FIELD_RIDGE_CLASS
 
 # Where zones of one planning version overlap, each hectare is attributed to the first of
@@ -117,17 +124,22 @@ SELECT c.id, a.id, c.region_id,
  WHERE c.ceded_to IS NOT NULL
 """
 )
-# LATERAL makes each polygon probe the spatial index for its neighbours, whatever the
-# statistics of a freshly imported survey suggest.
+# Parcels of one survey sharing area, as (lower id, higher id): each parcel not in
+# `checked` (ids of batches whose parcels were checked at import, ImportBatch.
+# overlaps_checked) against every other parcel of its survey; a pair of two such parcels
+# once. LATERAL makes each polygon probe the spatial index for its neighbours, whatever
+# the statistics of a freshly imported survey suggest.
 OVERLAPS_SQL = """
-SELECT a.id, b.id
+SELECT least(a.id, b.id), greatest(a.id, b.id)
   FROM pilots_landcover a
  CROSS JOIN LATERAL (
        SELECT b.id FROM pilots_landcover b
-        WHERE b.geometry && a.geometry AND b.id > a.id
+        WHERE b.geometry && a.geometry AND b.id <> a.id
+          AND (b.id > a.id OR b.import_batch_id = ANY(%(checked)s))
           AND b.region_id = a.region_id AND b.survey_year = a.survey_year
           AND ST_Relate(a.geometry, b.geometry, '2********')) b
- WHERE a.region_id = %s AND a.survey_year = %s
+ WHERE a.region_id = %(region)s AND a.survey_year = %(year)s
+   AND NOT coalesce(a.import_batch_id = ANY(%(checked)s), false)
  LIMIT 20
 """
 
@@ -476,12 +488,25 @@ def _data_fingerprint(plans, surveys, cover_regions) -> dict:
 
 
 def _check_land_cover_overlaps(surveys, cover_regions) -> None:
+    """Refuse surveys whose parcels share area, checking only parcels not checked at import.
+
+    A batch is marked `overlaps_checked` when its parcels were checked against each
+    other and every parcel stored before for their region and year, so two checked
+    batches never overlap; parcels of other batches (imported before the mark
+    existed, or beside a concurrent import) and parcels stored without a batch are
+    checked here against their whole survey.
+    """
     if connection.vendor != "postgresql":
         return
+    checked = list(
+        ImportBatch.objects.filter(
+            kind=ImportBatch.Kind.LAND_COVER, overlaps_checked=True
+        ).values_list("pk", flat=True)
+    )
     pairs = []
     with connection.cursor() as cursor:
         for region_id, year in sorted(_surveyed(surveys, cover_regions)):
-            cursor.execute(OVERLAPS_SQL, [region_id, year])
+            cursor.execute(OVERLAPS_SQL, {"region": region_id, "year": year, "checked": checked})
             pairs += cursor.fetchall()
     if pairs:
         listed = ", ".join(f"#{a} and #{b}" for a, b in pairs[:20])
