@@ -13,8 +13,9 @@ Three cases, each against a baseline measured in the same run:
   boundaries in one zipped Shapefile (EPSG:4527, GBK) into one planning version,
   with the set-based overlap check of pilots/overlaps.py; `manage.py import_zones`
   against ogr2ogr of the same zip.
-- **Valuation** of the county: the 200,000 parcels against those zones, valuate()
-  against the hand-written intersection statement of bench/valuation.py.
+- **Valuation** of the county: the 50,000 parcels (survey 2022), then the 200,000
+  (survey 2023), against those zones, valuate() against the hand-written intersection
+  statement of bench/valuation.py.
 
 Parcels are quadrilaterals on a grid whose vertices are shifted by up to 15% of a
 cell (shared by neighbours, so parcels tile without overlap); TBMJ is the planar
@@ -110,7 +111,7 @@ def run(report):
             f"  import_landcover of {size} DLTB parcels: peak memory (max RSS) {rss / 2**20:.0f} "
             f"MiB for a {archive.stat().st_size / 2**20:.1f} MiB zip"
         )
-    programme, plan = _pilot(region, PARCELS[-1][1])  # valued on the largest survey
+    programme, plan = _pilot(region, PARCELS[0][1], PARCELS[-1][1])  # in force for both surveys
     archive = _zones(region)
     size = FARMLAND + DEVELOPED
     baseline = report.add(
@@ -133,7 +134,8 @@ def run(report):
     )
     plan.published = True
     plan.save()
-    _valuation(report, programme, plan, *PARCELS[-1])
+    for size, year in PARCELS:  # each year values its own survey against the same zones
+        _valuation(report, programme, plan, size, year)
 
 
 def _valuation(report, programme, plan, size, year):
@@ -166,18 +168,18 @@ def _bare(plan, year):
         return cursor.fetchall()
 
 
-def _pilot(region, year):
+def _pilot(region, first_year, last_year):
     programme = PilotProgramme.objects.create(
         name="bench county",
-        start_date=date(year, 1, 1),
-        end_date=date(year, 12, 31),
+        start_date=date(first_year, 1, 1),
+        end_date=date(last_year, 12, 31),
     )
     PilotMembership.objects.create(programme=programme, region=region)
     plan = PlanningVersion.objects.create(
         region=region,
         name="bench county",
         version=1,
-        effective_from=date(year, 1, 1),
+        effective_from=date(first_year, 1, 1),
     )
     return programme, plan
 

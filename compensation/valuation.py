@@ -33,7 +33,14 @@ from compensation.models import (
 from compensation.prices import price_in_force
 from compensation.quantities import HECTARES, cny, co2e_per_ha, sink_tonnes, tonnes
 from pilots.geometry import CHINA_ALBERS_SRID, area_m2
-from pilots.models import LandCover, PilotProgramme, PlanningVersion, Region, Zone
+from pilots.models import (
+    ImportBatch,
+    LandCover,
+    PilotProgramme,
+    PlanningVersion,
+    Region,
+    Zone,
+)
 from pilots.third_survey import FIELD_RIDGE, FIELD_RIDGE_CLASS
 
 # Where zones of one planning version overlap, each hectare is attributed to the first of
@@ -48,34 +55,38 @@ ATTRIBUTION_ORDER = (
     Zone.Kind.URBAN_DEVELOPMENT_BOUNDARY,
     Zone.Kind.URBANISED_AREA,
 )
-# Each zone minus the union of the zones of its version that come before it and share
-# area with it: computed once per zone. LATERAL probes the zones' spatial index.
+# Each zone minus the union of the zones of its version (and region) that come before it
+# and share area with it (ST_Relate '2********', so zones that only touch are left alone),
+# with the ids of those zones (`ceded_to`, NULL when none): each zone and each pair once.
+# LATERAL probes the zones' spatial index per zone; its aggregate keeps the planner from
+# flattening it into a join of every zone with every zone of its version.
 ATTRIBUTED_SQL = """
-WITH valued AS (
-SELECT z.id, z.region_id, z.planning_version_id, z.protected, z.geometry,
-       array_position(%(order)s::text[], z.kind::text) AS rank
-  FROM pilots_zone z
- WHERE z.planning_version_id = ANY(%(plans)s) AND z.region_id = ANY(%(regions)s)
-), attributed AS MATERIALIZED (
-SELECT z.id, z.region_id, z.planning_version_id, z.protected, z.rank,
+WITH attributed AS MATERIALIZED (
+SELECT z.id, z.region_id, z.protected, higher.ceded_to,
        CASE WHEN higher.geometry IS NULL THEN z.geometry
             ELSE ST_Difference(z.geometry, higher.geometry) END AS geometry
-  FROM valued z
+  FROM pilots_zone z
  CROSS JOIN LATERAL (
-       SELECT ST_Union(h.geometry) AS geometry
+       SELECT array_agg(h.id) AS ceded_to, ST_Union(h.geometry) AS geometry
          FROM pilots_zone h
         WHERE h.planning_version_id = z.planning_version_id AND h.region_id = z.region_id
           AND h.geometry && z.geometry
-          AND (array_position(%(order)s::text[], h.kind::text), h.id) < (z.rank, z.id)
+          AND (array_position(%(order)s::text[], h.kind::text), h.id)
+              < (array_position(%(order)s::text[], z.kind::text), z.id)
           AND ST_Relate(h.geometry, z.geometry, '2********')) higher
+ WHERE z.planning_version_id = ANY(%(plans)s) AND z.region_id = ANY(%(regions)s)
 )
 """
 AREAS_SQL = (
     ATTRIBUTED_SQL
-    + """
-SELECT id, region_id, protected, scheme, code, round((m2 / 10000)::numeric, 4) AS area_ha
-  FROM (
-SELECT a.id, a.region_id, a.protected, luc.scheme, part.code, sum(piece.m2 * part.share) AS m2
+    + """, pieces AS MATERIALIZED (
+SELECT a.id, a.region_id, a.protected, lc.land_use_id,
+       -- 田坎 booked out of the parcel's class, as 三调 does (LandCover.field_ridge_share)
+       CASE WHEN lc.deduction_code = %(ridge)s
+            THEN coalesce(lc.deduction_m2 / nullif(lc.official_area_m2, 0),
+                          lc.deduction_rate, 0)::float8
+            ELSE 0 END AS ridge,
+       ST_Area(ST_Transform(ST_Intersection(a.geometry, lc.geometry), %(srid)s::integer)) AS m2
   FROM attributed a
   JOIN unnest(%(regions)s::bigint[], %(cover_regions)s::bigint[], %(years)s::integer[])
        AS surveys(region_id, cover_region_id, year)
@@ -83,51 +94,52 @@ SELECT a.id, a.region_id, a.protected, luc.scheme, part.code, sum(piece.m2 * par
   JOIN pilots_landcover lc
     ON lc.region_id = surveys.cover_region_id AND lc.survey_year = surveys.year
    AND lc.geometry && a.geometry AND ST_Intersects(lc.geometry, a.geometry)
-  JOIN pilots_landuseclass luc ON luc.id = lc.land_use_id
+)
+SELECT id, region_id, protected, scheme, code, round((m2 / 10000)::numeric, 4) AS area_ha
+  FROM (
+SELECT p.id, p.region_id, p.protected, luc.scheme, part.code, sum(p.m2 * part.share) AS m2
+  FROM pieces p
+  JOIN pilots_landuseclass luc ON luc.id = p.land_use_id
  CROSS JOIN LATERAL (
-       SELECT ST_Area(ST_Transform(ST_Intersection(a.geometry, lc.geometry), %(srid)s::integer))
-              AS m2) piece
- -- 田坎 booked out of the parcel's class, as 三调 does (pilots.models.LandCover.field_ridge_share)
- CROSS JOIN LATERAL (
-       SELECT CASE WHEN lc.deduction_code = %(ridge)s
-                   THEN coalesce(lc.deduction_m2 / nullif(lc.official_area_m2, 0),
-                                 lc.deduction_rate, 0)::float8
-                   ELSE 0 END AS share) ridge
- CROSS JOIN LATERAL (
-       VALUES (luc.code::text, 1 - ridge.share), (%(ridge_class)s::text, ridge.share)
+       VALUES (luc.code::text, 1 - p.ridge), (%(ridge_class)s::text, p.ridge)
        ) AS part(code, share)
  WHERE part.share > 0
- GROUP BY a.id, a.region_id, a.protected, luc.scheme, part.code) areas
+ GROUP BY p.id, p.region_id, p.protected, luc.scheme, part.code) areas
  WHERE m2 > 0  -- land cover touching a zone's edge only
 """
 )
-# Each lower-priority zone against the attributed part of each zone before it: these pieces
-# do not overlap each other, so a zone's rows add up to what it ceded.
+# Each zone against the attributed part of each zone it cedes to: these pieces do not
+# overlap each other, so a zone's rows add up to what it ceded. A pair whose attributed
+# part went entirely to zones before it measures 0.
 ZONE_OVERLAPS_SQL = (
     ATTRIBUTED_SQL
     + """
-SELECT z.id, a.id, z.region_id,
+SELECT c.id, a.id, c.region_id,
        round((ST_Area(ST_Transform(ST_Intersection(z.geometry, a.geometry),
                                    %(srid)s::integer)) / 10000)::numeric, 4) AS area_ha
-  FROM attributed a
-  JOIN pilots_zone z
-    ON z.planning_version_id = a.planning_version_id AND z.region_id = a.region_id
-   AND z.geometry && a.geometry
-   AND (array_position(%(order)s::text[], z.kind::text), z.id) > (a.rank, a.id)
-   AND ST_Relate(z.geometry, a.geometry, '2********')
+  FROM attributed c
+ CROSS JOIN unnest(c.ceded_to) AS pair(counted_in_id)
+  JOIN attributed a ON a.id = pair.counted_in_id
+  JOIN pilots_zone z ON z.id = c.id
+ WHERE c.ceded_to IS NOT NULL
 """
 )
-# LATERAL makes each polygon probe the spatial index for its neighbours, whatever the
-# statistics of a freshly imported survey suggest.
+# Parcels of one survey sharing area, as (lower id, higher id): each parcel not in
+# `checked` (ids of batches whose parcels were checked at import, ImportBatch.
+# overlaps_checked) against every other parcel of its survey; a pair of two such parcels
+# once. LATERAL makes each polygon probe the spatial index for its neighbours, whatever
+# the statistics of a freshly imported survey suggest.
 OVERLAPS_SQL = """
-SELECT a.id, b.id
+SELECT least(a.id, b.id), greatest(a.id, b.id)
   FROM pilots_landcover a
  CROSS JOIN LATERAL (
        SELECT b.id FROM pilots_landcover b
-        WHERE b.geometry && a.geometry AND b.id > a.id
+        WHERE b.geometry && a.geometry AND b.id <> a.id
+          AND (b.id > a.id OR b.import_batch_id = ANY(%(checked)s))
           AND b.region_id = a.region_id AND b.survey_year = a.survey_year
           AND ST_Relate(a.geometry, b.geometry, '2********')) b
- WHERE a.region_id = %s AND a.survey_year = %s
+ WHERE a.region_id = %(region)s AND a.survey_year = %(year)s
+   AND NOT coalesce(a.import_batch_id = ANY(%(checked)s), false)
  LIMIT 20
 """
 
@@ -250,19 +262,14 @@ def valuate(
             created_by=created_by,
         )
         lines = [
-            ValuationLine(
-                valuation=valuation,
-                zone_id=a.zone_id,
-                region_id=a.region_id,
-                protected=a.protected,
-                land_use_code=a.code,
-                area_ha=a.area_ha,
-                coefficient_tco2e=coefficients[a.code],
-                tco2e=sink_tonnes(area_ha=a.area_ha, coefficient_tco2e=coefficients[a.code]),
+            (
+                a,
+                coefficients[a.code],
+                sink_tonnes(area_ha=a.area_ha, coefficient_tco2e=coefficients[a.code]),
             )
             for a in areas
         ]
-        ValuationLine.objects.bulk_create(lines)
+        _write_lines(valuation, lines)
         ZoneOverlap.objects.bulk_create(
             ZoneOverlap(
                 valuation=valuation,
@@ -279,6 +286,46 @@ def valuate(
     return valuation
 
 
+def _write_lines(valuation, lines: list[tuple[Area, Decimal, Decimal]]) -> None:
+    """One ValuationLine per (area, coefficient in tCO2e/ha/yr, tCO2e): COPY on PostgreSQL,
+    where a county has some 100,000 lines (its triggers fire as for INSERT)."""
+    if connection.vendor != "postgresql":
+        ValuationLine.objects.bulk_create(
+            ValuationLine(
+                valuation=valuation,
+                zone_id=a.zone_id,
+                region_id=a.region_id,
+                protected=a.protected,
+                land_use_code=a.code,
+                area_ha=a.area_ha,
+                coefficient_tco2e=coefficient,
+                tco2e=t,
+            )
+            for a, coefficient, t in lines
+        )
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            f"COPY {ValuationLine._meta.db_table} (valuation_id, zone_id, region_id, protected, "
+            "land_use_code, area_ha, coefficient_tco2e, tco2e) FROM STDIN"
+        ) as copy,
+    ):
+        for a, coefficient, t in lines:
+            copy.write_row(
+                (
+                    valuation.pk,
+                    a.zone_id,
+                    a.region_id,
+                    a.protected,
+                    a.code,
+                    a.area_ha,
+                    coefficient,
+                    t,
+                )
+            )
+
+
 def zone_areas(
     *, plans: list[int], surveys: dict[int, int], cover_regions: dict[int, int] | None = None
 ) -> list[Area]:
@@ -293,21 +340,20 @@ def zone_areas(
         return []
     cover_regions = {r: (cover_regions or {}).get(r, r) for r in surveys}
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                AREAS_SQL,
-                {
-                    "order": [str(kind) for kind in ATTRIBUTION_ORDER],
-                    "plans": plans,
-                    "regions": list(surveys),
-                    "cover_regions": [cover_regions[r] for r in surveys],
-                    "years": list(surveys.values()),
-                    "srid": CHINA_ALBERS_SRID,
-                    "ridge": FIELD_RIDGE,
-                    "ridge_class": FIELD_RIDGE_CLASS,
-                },
-            )
-            return [Area(*row) for row in cursor.fetchall()]
+        rows = _fetch(
+            AREAS_SQL,
+            {
+                "order": [str(kind) for kind in ATTRIBUTION_ORDER],
+                "plans": plans,
+                "regions": list(surveys),
+                "cover_regions": [cover_regions[r] for r in surveys],
+                "years": list(surveys.values()),
+                "srid": CHINA_ALBERS_SRID,
+                "ridge": FIELD_RIDGE,
+                "ridge_class": FIELD_RIDGE_CLASS,
+            },
+        )
+        return [Area(*row) for row in rows]
     return zone_areas_in_python(plans=plans, surveys=surveys, cover_regions=cover_regions)
 
 
@@ -348,17 +394,16 @@ def zone_overlaps(*, plans: list[int], regions: list[int]) -> list[Overlap]:
     if not plans or not regions:
         return []
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                ZONE_OVERLAPS_SQL,
-                {
-                    "order": [str(kind) for kind in ATTRIBUTION_ORDER],
-                    "plans": plans,
-                    "regions": regions,
-                    "srid": CHINA_ALBERS_SRID,
-                },
-            )
-            return _tidy([Overlap(*row) for row in cursor.fetchall()])
+        rows = _fetch(
+            ZONE_OVERLAPS_SQL,
+            {
+                "order": [str(kind) for kind in ATTRIBUTION_ORDER],
+                "plans": plans,
+                "regions": regions,
+                "srid": CHINA_ALBERS_SRID,
+            },
+        )
+        return _tidy([Overlap(*row) for row in rows])
     return zone_overlaps_in_python(plans=plans, regions=regions)
 
 
@@ -379,6 +424,15 @@ def zone_overlaps_in_python(*, plans: list[int], regions: list[int]) -> list[Ove
                     )
                 )
     return _tidy(overlaps)
+
+
+def _fetch(sql: str, parameters: dict) -> list[tuple]:
+    """The rows of one valuation statement, without JIT compilation: the work is in GEOS,
+    and compiling a county's statement took 0.4-1.0 s of each run on a 2-core machine."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
 
 
 def _tidy(overlaps: list[Overlap]) -> list[Overlap]:
@@ -476,12 +530,25 @@ def _data_fingerprint(plans, surveys, cover_regions) -> dict:
 
 
 def _check_land_cover_overlaps(surveys, cover_regions) -> None:
+    """Refuse surveys whose parcels share area, checking only parcels not checked at import.
+
+    A batch is marked `overlaps_checked` when its parcels were checked against each
+    other and every parcel stored before for their region and year, so two checked
+    batches never overlap; parcels of other batches (imported before the mark
+    existed, or beside a concurrent import) and parcels stored without a batch are
+    checked here against their whole survey.
+    """
     if connection.vendor != "postgresql":
         return
+    checked = list(
+        ImportBatch.objects.filter(
+            kind=ImportBatch.Kind.LAND_COVER, overlaps_checked=True
+        ).values_list("pk", flat=True)
+    )
     pairs = []
     with connection.cursor() as cursor:
         for region_id, year in sorted(_surveyed(surveys, cover_regions)):
-            cursor.execute(OVERLAPS_SQL, [region_id, year])
+            cursor.execute(OVERLAPS_SQL, {"region": region_id, "year": year, "checked": checked})
             pairs += cursor.fetchall()
     if pairs:
         listed = ", ".join(f"#{a} and #{b}" for a, b in pairs[:20])
@@ -512,6 +579,7 @@ def _check_classes(areas, version, coefficients) -> None:
 
 
 def _positions(valuation, regions, lines, inventories, unit_value):
+    """One RegionPosition per region from `lines`, (area, coefficient, tCO2e) as written."""
     previous = {
         p.region_id: p
         for p in RegionPosition.objects.filter(
@@ -522,9 +590,9 @@ def _positions(valuation, regions, lines, inventories, unit_value):
     }
     positions = []
     for region in regions:
-        own = [line for line in lines if line.region_id == region.id]
-        sink = sum((line.tco2e for line in own if line.protected), Decimal(0))
-        land_emission = -sum((line.tco2e for line in own if not line.protected), Decimal(0))
+        own = [(a.protected, t) for a, _coefficient, t in lines if a.region_id == region.id]
+        sink = sum((t for protected, t in own if protected), Decimal(0))
+        land_emission = -sum((t for protected, t in own if not protected), Decimal(0))
         inventory = inventories.get(region.id)
         emission = inventory.tco2e if inventory is not None else land_emission
         net = tonnes(sink - emission)

@@ -245,6 +245,7 @@ def import_land_cover(
         )
     checked.finish()
     report.notes += _differing_note(differing)
+    accepted_before = _last_accepted(ImportBatch.Kind.LAND_COVER, target)
     if rows:
         _check_land_cover_overlaps(rows, region, report)
         _Progress(progress, "checked for overlaps").finish(len(rows))
@@ -257,6 +258,7 @@ def import_land_cover(
         target=target,
         imported_by=imported_by,
         progress=progress,
+        checked_after=accepted_before,
     )
 
 
@@ -747,13 +749,35 @@ def _reject(report, *, name, digest, kind, target, imported_by=None):
     raise ImportRejected(report, batch)
 
 
-def _write(report, rows, *, name, digest, kind, target, imported_by, progress):
+def _last_accepted(kind, target) -> int:
+    """The id of the last batch of `kind` accepted into `target`, 0 when none."""
+    return (
+        ImportBatch.objects.filter(kind=kind, target=target, status=ImportBatch.Status.ACCEPTED)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+        or 0
+    )
+
+
+def _write(report, rows, *, name, digest, kind, target, imported_by, progress, checked_after=None):
+    """Accept the rows as one batch, or reject the file with its report.
+
+    `checked_after` is the last batch accepted into the target (`_last_accepted`) when
+    the rows' overlap check started: the batch is marked `overlaps_checked` when no
+    other was accepted since, which imports into the same target, serialised here by an
+    advisory lock until commit, can tell. Rows checked against a snapshot that missed a
+    concurrent file stay unchecked, and valuation checks them.
+    """
     if report.problems:
         report.problems.sort(key=lambda p: p.feature or 0)
         _reject(report, name=name, digest=digest, kind=kind, target=target, imported_by=imported_by)
     model = type(rows[0])
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [target])
             batch = ImportBatch.objects.create(
                 kind=kind,
                 file_name=name[:255],
@@ -762,6 +786,9 @@ def _write(report, rows, *, name, digest, kind, target, imported_by, progress):
                 status=ImportBatch.Status.ACCEPTED,
                 features=len(rows),
                 report=report.as_dict(),
+                overlaps_checked=(
+                    checked_after is not None and _last_accepted(kind, target) == checked_after
+                ),
                 imported_by=imported_by,
             )
             for row in rows:

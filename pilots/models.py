@@ -400,6 +400,15 @@ class ImportBatch(models.Model):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     features = models.PositiveIntegerField(_("features"), default=0)
     report = models.JSONField(_("report"), default=dict)
+    overlaps_checked = models.BooleanField(
+        _("overlaps checked at import"),
+        default=False,
+        help_text=_(
+            "Land cover: its parcels were checked against each other and against every parcel "
+            "stored for their region and survey year, and no other file was accepted for the "
+            "region in between. Valuation checks again only parcels without this."
+        ),
+    )
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,

@@ -15,6 +15,7 @@ from compensation.models import (
 )
 from compensation.quantities import co2e_per_ha
 from compensation.valuation import valuate, zone_areas, zone_areas_in_python
+from pilots.models import ImportBatch, LandCover
 from tests.compensation.conftest import add_cover, add_zone, albers_rectangle, publish
 
 KM = 1000
@@ -178,6 +179,46 @@ def test_overlapping_land_cover_is_named(pilot, huangshan, forest_square, guangd
     with pytest.raises(ValuationInputError, match=rf"overlap.*#\d+ and #{extra.pk}"):
         valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
     assert not Valuation.objects.exists()
+
+
+def _batch(region, checked):
+    return ImportBatch.objects.create(
+        kind=ImportBatch.Kind.LAND_COVER,
+        file_name="dltb.zip",
+        file_sha256=f"{checked:064d}",
+        target=f"region:{region.code}",
+        status=ImportBatch.Status.ACCEPTED,
+        overlaps_checked=checked,
+    )
+
+
+def test_parcels_checked_at_import_are_not_checked_again(pilot, huangshan, plan, guangdong):
+    # No import accepts these two (pilots/overlaps.py); marked checked, valuation trusts it.
+    add_zone(plan, "ecological_red_line", albers_rectangle(huangshan, 0, 0, 2 * KM, KM))
+    publish(plan)
+    batch = _batch(huangshan, checked=True)
+    for dx in (0, 500):
+        parcel = add_cover(huangshan, "03", albers_rectangle(huangshan, dx, 0, KM, KM))
+        LandCover.objects.filter(pk=parcel.pk).update(import_batch=batch)
+
+    valuation = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+
+    assert valuation.lines.get().area_ha > 0
+
+
+def test_a_batch_not_checked_at_import_is_checked_against_checked_ones(
+    pilot, huangshan, plan, guangdong
+):
+    add_zone(plan, "ecological_red_line", albers_rectangle(huangshan, 0, 0, 2 * KM, KM))
+    publish(plan)
+    parcels = []
+    for dx, checked in ((0, False), (500, True)):
+        parcel = add_cover(huangshan, "03", albers_rectangle(huangshan, dx, 0, KM, KM))
+        LandCover.objects.filter(pk=parcel.pk).update(import_batch=_batch(huangshan, checked))
+        parcels.append(parcel)
+
+    with pytest.raises(ValuationInputError, match=rf"#{parcels[0].pk} and #{parcels[1].pk}"):
+        valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
 
 
 def test_sql_and_python_areas_agree(pilot, huangshan, plan, guangdong):

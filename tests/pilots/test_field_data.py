@@ -16,7 +16,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from pilots import overlaps
 from pilots.geometry import STORAGE_SRID
 from pilots.imports import ImportRejected, import_land_cover, import_zones
-from pilots.models import LandCover, PlanningVersion, Region, Zone
+from pilots.models import ImportBatch, LandCover, PlanningVersion, Region, Zone
 from tests.pilots.field import (
     FIELD,
     SQUARE,
@@ -460,6 +460,44 @@ def test_a_parcel_overlapping_one_already_stored_for_the_survey_is_refused(huang
         default_survey_year=2023,
     )
     assert LandCover.objects.count() == 2
+
+
+def test_a_parcel_file_accepted_alone_is_marked_checked_for_overlaps(huangshan):
+    batch = import_land_cover(
+        name="a.geojson",
+        data=_parcels((118.10, 30.20, 0.01)),
+        region=huangshan,
+        default_survey_year=2022,
+    )
+
+    assert batch.overlaps_checked
+
+
+def test_a_file_accepted_for_the_region_during_the_check_leaves_the_batch_unchecked(
+    huangshan, monkeypatch
+):
+    checked = overlaps.land_cover_overlaps
+
+    def with_another_file_accepted(rows, region_id):
+        ImportBatch.objects.create(
+            kind=ImportBatch.Kind.LAND_COVER,
+            file_name="concurrent.zip",
+            file_sha256="0" * 64,
+            target=f"region:{huangshan.code}",
+            status=ImportBatch.Status.ACCEPTED,
+        )
+        return checked(rows, region_id)
+
+    monkeypatch.setattr(overlaps, "land_cover_overlaps", with_another_file_accepted)
+
+    batch = import_land_cover(
+        name="a.geojson",
+        data=_parcels((118.10, 30.20, 0.01)),
+        region=huangshan,
+        default_survey_year=2022,
+    )
+
+    assert not batch.overlaps_checked
 
 
 def test_the_database_and_python_paths_find_the_same_overlaps(huangshan, county_plan):
