@@ -32,6 +32,7 @@ from compensation.models import (
 )
 from compensation.prices import price_in_force
 from compensation.quantities import HECTARES, cny, co2e_per_ha, sink_tonnes, tonnes
+from config import bulk
 from pilots.geometry import CHINA_ALBERS_SRID, area_m2
 from pilots.models import (
     ImportBatch,
@@ -262,14 +263,20 @@ def valuate(
             created_by=created_by,
         )
         lines = [
-            (
-                a,
-                coefficients[a.code],
-                sink_tonnes(area_ha=a.area_ha, coefficient_tco2e=coefficients[a.code]),
+            ValuationLine(
+                valuation=valuation,
+                zone_id=a.zone_id,
+                region_id=a.region_id,
+                protected=a.protected,
+                land_use_code=a.code,
+                area_ha=a.area_ha,
+                coefficient_tco2e=coefficients[a.code],
+                tco2e=sink_tonnes(area_ha=a.area_ha, coefficient_tco2e=coefficients[a.code]),
             )
             for a in areas
         ]
-        _write_lines(valuation, lines)
+        # COPY on PostgreSQL: a county has some 100,000 lines.
+        bulk.insert(ValuationLine, lines)
         ZoneOverlap.objects.bulk_create(
             ZoneOverlap(
                 valuation=valuation,
@@ -284,46 +291,6 @@ def valuate(
             _positions(valuation, regions, lines, inventories, price.price * adjustment)
         )
     return valuation
-
-
-def _write_lines(valuation, lines: list[tuple[Area, Decimal, Decimal]]) -> None:
-    """One ValuationLine per (area, coefficient in tCO2e/ha/yr, tCO2e): COPY on PostgreSQL,
-    where a county has some 100,000 lines (its triggers fire as for INSERT)."""
-    if connection.vendor != "postgresql":
-        ValuationLine.objects.bulk_create(
-            ValuationLine(
-                valuation=valuation,
-                zone_id=a.zone_id,
-                region_id=a.region_id,
-                protected=a.protected,
-                land_use_code=a.code,
-                area_ha=a.area_ha,
-                coefficient_tco2e=coefficient,
-                tco2e=t,
-            )
-            for a, coefficient, t in lines
-        )
-        return
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(
-            f"COPY {ValuationLine._meta.db_table} (valuation_id, zone_id, region_id, protected, "
-            "land_use_code, area_ha, coefficient_tco2e, tco2e) FROM STDIN"
-        ) as copy,
-    ):
-        for a, coefficient, t in lines:
-            copy.write_row(
-                (
-                    valuation.pk,
-                    a.zone_id,
-                    a.region_id,
-                    a.protected,
-                    a.code,
-                    a.area_ha,
-                    coefficient,
-                    t,
-                )
-            )
 
 
 def zone_areas(
@@ -579,7 +546,7 @@ def _check_classes(areas, version, coefficients) -> None:
 
 
 def _positions(valuation, regions, lines, inventories, unit_value):
-    """One RegionPosition per region from `lines`, (area, coefficient, tCO2e) as written."""
+    """One RegionPosition per region from the valuation's `lines` as written."""
     previous = {
         p.region_id: p
         for p in RegionPosition.objects.filter(
@@ -588,11 +555,14 @@ def _positions(valuation, regions, lines, inventories, unit_value):
             valuation__current=True,
         )
     }
+    by_region = defaultdict(list)
+    for line in lines:
+        by_region[line.region_id].append(line)
     positions = []
     for region in regions:
-        own = [(a.protected, t) for a, _coefficient, t in lines if a.region_id == region.id]
-        sink = sum((t for protected, t in own if protected), Decimal(0))
-        land_emission = -sum((t for protected, t in own if not protected), Decimal(0))
+        own = by_region[region.id]
+        sink = sum((line.tco2e for line in own if line.protected), Decimal(0))
+        land_emission = -sum((line.tco2e for line in own if not line.protected), Decimal(0))
         inventory = inventories.get(region.id)
         emission = inventory.tco2e if inventory is not None else land_emission
         net = tonnes(sink - emission)

@@ -11,12 +11,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.gdal import CoordTransform
 from django.contrib.gis.geos import GEOSException, MultiPolygon
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from config import bulk
 from pilots import crs as crs_rules
 from pilots import overlaps, third_survey
 from pilots.geometry import PARCEL_KM2, STORAGE_SRID, area_km2, cgcs2000
@@ -211,7 +211,7 @@ def import_land_cover(
             None,
             _("The file has no land-use code column (landuse_code, or DLBM in 三调 data)."),
         )
-    reads_dlbm = columns["code"] is not None and columns["code"] == _dlbm(features)
+    reads_dlbm = (columns["code"] or "").upper() == third_survey.DLTB_FIELDS["code"]
     if not default_scheme and columns["scheme"] is None and reads_dlbm:
         default_scheme = LandUseClass.Scheme.THIRD_SURVEY
     classes = {(c.scheme, c.code): c for c in LandUseClass.objects.all()}
@@ -283,10 +283,6 @@ def _columns(features, ours: dict, mapped: dict | None, standard: dict) -> dict:
     return columns
 
 
-def _dlbm(features):
-    return _columns(features, {}, None, {"code": third_survey.DLTB_FIELDS["code"]})["code"]
-
-
 def _survey_attributes(feature, columns, report) -> dict | None:
     """The 三调 attributes of a parcel, checked: texts fit, areas are m² that add up."""
     values = {}
@@ -354,18 +350,25 @@ def _survey_attributes(feature, columns, report) -> dict | None:
     return values
 
 
+def _column_bounds(names):
+    """(decimal places, largest value) of LandCover's decimal columns, from their definitions."""
+    bounds = {}
+    for name in names:
+        column = LandCover._meta.get_field(name)
+        places = column.decimal_places
+        largest = Decimal(10) ** (column.max_digits - places) - Decimal(1).scaleb(-places)
+        bounds[name] = (places, largest)
+    return bounds
+
+
+# The 三调 attributes and their limits, read from the LandCover columns that store them.
 _SURVEY_TEXTS = {
-    "identifier": 30,
-    "located_in": 19,
-    "owned_by": 19,
-    "deduction_code": 8,
+    name: LandCover._meta.get_field(name).max_length
+    for name in ["identifier", "located_in", "owned_by", "deduction_code"]
 }
-# Field -> (decimal places, largest value), from the LandCover columns.
-_SURVEY_NUMBERS = {
-    "official_area_m2": (2, Decimal("9999999999999.99")),
-    "deduction_m2": (2, Decimal("9999999999999.99")),
-    "net_area_m2": (2, Decimal("9999999999999.99")),
-    "deduction_rate": (4, Decimal("999.9999")),
+_SURVEY_NUMBERS = _column_bounds(["official_area_m2", "deduction_m2", "deduction_rate"]) | {
+    # TBDLMJ is checked against TBMJ − KCMJ, not stored: the same bounds as TBMJ.
+    "net_area_m2": _column_bounds(["official_area_m2"])["official_area_m2"],
 }
 
 
@@ -677,37 +680,6 @@ def _refresh_statistics(model, added: int) -> None:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
-def _insert(model, rows, written) -> None:
-    """Rows into the model's table: COPY on PostgreSQL (its triggers fire as for INSERT)."""
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(rows, batch_size=1000)
-        written.finish(len(rows))
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
-    geometries = {f.attname for f in fields if isinstance(f, GeometryField)}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.copy(statement) as copy,
-    ):
-        for row in rows:
-            copy.write_row(
-                [
-                    _hex_ewkb(value) if f.attname in geometries else value
-                    for f in fields
-                    for value in [getattr(row, f.attname)]
-                ]
-            )
-            written()
-    written.finish()
-
-
-def _hex_ewkb(geometry) -> str | None:
-    return None if geometry is None else geometry.hexewkb.decode()
-
-
 class _Progress:
     """Counts the features of one step and passes the count on every PROGRESS_EVERY
     features and at the end (`finish`), to a `progress(step, count)` callable if given."""
@@ -793,7 +765,9 @@ def _write(report, rows, *, name, digest, kind, target, imported_by, progress, c
             )
             for row in rows:
                 row.import_batch = batch
-            _insert(model, rows, _Progress(progress, "written"))
+            written = _Progress(progress, "written")
+            bulk.insert(model, rows, written)
+            written.finish(len(rows))
             _refresh_statistics(model, len(rows))
     except DatabaseError as exc:
         report.add(

@@ -1,0 +1,38 @@
+"""Writing many model rows at once: COPY on PostgreSQL, bulk_create elsewhere (SpatiaLite).
+
+COPY fires the table's triggers as INSERT does and is several times faster for the
+100,000-row writes of a county's land cover or valuation lines. Text COPY, with
+geometries as hex EWKB; the ledger keeps its own binary COPY (ledger/storage.py).
+"""
+
+from django.contrib.gis.db.models import GeometryField
+from django.db import connection
+
+
+def insert(model, rows, each=lambda: None) -> None:
+    """Store unsaved `rows` of `model` (ids are not set on them); `each()` after every row."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(rows, batch_size=1000)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+    geometries = {f.attname for f in fields if isinstance(f, GeometryField)}
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    _hex_ewkb(value) if f.attname in geometries else value
+                    for f in fields
+                    for value in [getattr(row, f.attname)]
+                ]
+            )
+            each()
+
+
+def _hex_ewkb(geometry) -> str | None:
+    return None if geometry is None else geometry.hexewkb.decode()
