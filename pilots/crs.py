@@ -369,7 +369,7 @@ def _signature_of(srid: int) -> tuple:
 def _by_signature() -> dict[tuple, int]:
     table = {}
     for srid in sorted(ACCEPTED, reverse=True):
-        # Lower codes win on equal signatures: 4508 (6° CM 111E) before 4545 (3° CM 111E).
+        # Lower codes win on equal signatures: 4508 (6° CM 111E) before 4546 (3° CM 111E).
         table[_signature_of(srid)] = srid
     return table
 

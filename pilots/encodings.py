@@ -159,7 +159,7 @@ def decide(
         encoding, source = declared
         _check_declared(texts, encoding, source, how_to_declare)
         return Decision(encoding, source)
-    if _decodes(texts, UTF8):
+    if _first_failing(texts, UTF8) is None:
         return Decision(UTF8, _("the bytes"))
     failing = _first_failing(texts, GB18030)
     if failing is None:
@@ -259,10 +259,6 @@ def _reads_as(data: bytes) -> str:
             continue
         return _("; as %(encoding)s it reads «%(text)s»") % {"encoding": label, "text": text[:40]}
     return ""
-
-
-def _decodes(texts: list[RawText], encoding: str) -> bool:
-    return _first_failing(texts, encoding) is None
 
 
 def _first_failing(texts: list[RawText], encoding: str) -> RawText | None:

@@ -17,6 +17,7 @@ pairs whose boxes meet.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.gis.geos import MultiPolygon
 from django.db import connection, transaction
@@ -103,56 +104,63 @@ SELECT a.feature, NULL, z.id, ST_Intersection(a.geometry, z.geometry), false
 )
 
 
+class _Item(NamedTuple):
+    """A polygon to compare: its feature number in the file, or its id when stored."""
+
+    key: int
+    survey_year: int | None
+    protected: bool | None
+    geometry: MultiPolygon
+
+
+def _parcels(rows, key=lambda row: row.feature_index) -> list[_Item]:
+    return [_Item(key(r), r.survey_year, None, r.geometry) for r in rows]
+
+
+def _zones(zones, key=lambda zone: zone.feature_index) -> list[_Item]:
+    return [_Item(key(z), None, z.is_protected_kind, z.geometry) for z in zones]
+
+
 def land_cover_overlaps(rows, region_id: int) -> list[Shared]:
     """Pairs of `rows` (unsaved LandCover) sharing area, and rows sharing area with stored ones."""
-    staged = [(r.feature_index, r.survey_year, None, r.geometry) for r in rows]
     if connection.vendor == "postgresql":
-        return _in_database(_LAND_COVER_SQL, staged, {"region": region_id})
+        return _in_database(_LAND_COVER_SQL, _parcels(rows), {"region": region_id})
     return land_cover_overlaps_in_python(rows, region_id)
 
 
 def land_cover_overlaps_in_python(rows, region_id: int) -> list[Shared]:
     """The same pairs with GEOS: the SpatiaLite path, and a reference for tests."""
-    staged = [(r.feature_index, r.survey_year, None, r.geometry) for r in rows]
-    stored = [
-        (s.pk, s.survey_year, None, s.geometry)
-        for s in LandCover.objects.filter(
-            region_id=region_id, survey_year__in={r.survey_year for r in rows}
-        )
-    ]
+    stored = LandCover.objects.filter(
+        region_id=region_id, survey_year__in={r.survey_year for r in rows}
+    )
     found = []
-    for a, b, b_stored in _pairs(staged, stored):
-        if a[1] == b[1] and a[3].relate_pattern(b[3], "2********"):
+    for a, b, b_stored in _pairs(_parcels(rows), _parcels(stored, key=lambda s: s.pk)):
+        if a.survey_year == b.survey_year and a.geometry.relate_pattern(b.geometry, "2********"):
             found.append(_shared(a, b, stored=b_stored, duplicates=True))
     return _ordered(found)
 
 
 def zone_overlaps(zones, version_id: int) -> list[Shared]:
     """Zones among `zones` (unsaved) sharing area with zones of the other side, stored or not."""
-    staged = [(z.feature_index, None, z.is_protected_kind, z.geometry) for z in zones]
     if connection.vendor == "postgresql":
-        return _in_database(_ZONES_SQL, staged, {"version": version_id})
+        return _in_database(_ZONES_SQL, _zones(zones), {"version": version_id})
     return zone_overlaps_in_python(zones, version_id)
 
 
 def zone_overlaps_in_python(zones, version_id: int) -> list[Shared]:
     """The same pairs with GEOS: the SpatiaLite path, and a reference for tests."""
-    staged = [(z.feature_index, None, z.is_protected_kind, z.geometry) for z in zones]
-    stored = [
-        (z.pk, None, z.is_protected_kind, z.geometry)
-        for z in Zone.objects.filter(planning_version_id=version_id)
-    ]
+    stored = Zone.objects.filter(planning_version_id=version_id)
     found = []
-    for a, b, b_stored in _pairs(staged, stored):
-        if a[2] == b[2] or not a[3].relate_pattern(b[3], "2********"):
+    for a, b, b_stored in _pairs(_zones(zones), _zones(stored, key=lambda z: z.pk)):
+        if a.protected == b.protected or not a.geometry.relate_pattern(b.geometry, "2********"):
             continue
-        if not b_stored and a[2]:  # within the file: named from the developed zone
+        if not b_stored and a.protected:  # within the file: named from the developed zone
             a, b = b, a
         found.append(_shared(a, b, stored=b_stored, duplicates=False))
     return _ordered(found)
 
 
-def _pairs(staged: list, stored: list):
+def _pairs(staged: list[_Item], stored: list[_Item]):
     """(file item, other item, other is stored) for every pair whose bounding boxes meet.
 
     A sweep over eastings: items sorted by their west edge, each compared only with the
@@ -160,7 +168,7 @@ def _pairs(staged: list, stored: list):
     Pairs within the file come with the lower feature number first.
     """
     items = [(item, False) for item in staged] + [(item, True) for item in stored]
-    boxes = [item[3].extent for item, _stored in items]
+    boxes = [item.geometry.extent for item, _stored in items]
     open_items: list[int] = []
     for i in sorted(range(len(items)), key=lambda k: boxes[k][0]):
         x0, y0, _x1, y1 = boxes[i]
@@ -171,7 +179,7 @@ def _pairs(staged: list, stored: list):
             (a, a_stored), (b, b_stored) = items[i], items[j]
             if a_stored and b_stored:
                 continue
-            if a_stored or (not b_stored and b[0] < a[0]):
+            if a_stored or (not b_stored and b.key < a.key):
                 (a, a_stored), (b, b_stored) = (b, b_stored), (a, a_stored)
             yield a, b, b_stored
         open_items.append(i)
@@ -185,7 +193,7 @@ def _ordered(found: list[Shared]) -> list[Shared]:
     )[:LIMIT]
 
 
-def _in_database(sql: str, staged: list, parameters: dict) -> list[Shared]:
+def _in_database(sql: str, staged: list[_Item], parameters: dict) -> list[Shared]:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_STAGE_SQL.format(srid=STORAGE_SRID))
         with cursor.copy(
@@ -204,17 +212,15 @@ def _in_database(sql: str, staged: list, parameters: dict) -> list[Shared]:
     return [Shared(*row) for row in rows]
 
 
-def _shared(a, b, stored: bool, duplicates: bool) -> Shared:
-    shared = a[3].intersection(b[3])
+def _shared(a: _Item, b: _Item, stored: bool, duplicates: bool) -> Shared:
+    shared = a.geometry.intersection(b.geometry)
     point = shared.point_on_surface
-    if shared.geom_type == "Polygon":
-        shared = MultiPolygon(shared, srid=STORAGE_SRID)
     return Shared(
-        feature=a[0],
-        other_feature=None if stored else b[0],
-        other_id=b[0] if stored else None,
+        feature=a.key,
+        other_feature=None if stored else b.key,
+        other_id=b.key if stored else None,
         m2=area_m2(shared),
         x=point.x,
         y=point.y,
-        duplicate=duplicates and a[3].equals(b[3]),
+        duplicate=duplicates and a.geometry.equals(b.geometry),
     )

@@ -318,14 +318,11 @@ def _read_csv(
 
 def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
     """Text of a CSV: in `encoding` if given, else UTF-8 (with or without BOM), else GB18030."""
-    try:
-        decision = encodings.decide(
-            [encodings.RawText(_("(the file)"), None, data)],
-            chosen=encoding,
-            how_to_declare=_("Save it as UTF-8, or choose its encoding (e.g. GBK)."),
-        )
-    except encodings.EncodingRejected as exc:
-        raise FileRejected(str(exc)) from None
+    decision = _decide(
+        [encodings.RawText(_("(the file)"), None, data)],
+        chosen=encoding,
+        how_to_declare=_("Save it as UTF-8, or choose its encoding (e.g. GBK)."),
+    )
     text = data.decode("utf-8-sig" if decision.encoding == encodings.UTF8 else decision.encoding)
     return text, [decision.note] if decision.note else []
 
@@ -438,9 +435,10 @@ def _gdal_features(layer, crs: Crs, progress):
     return features, list(texts.values()), dropped
 
 
-def _decide(texts, **declared) -> encodings.Decision:
+def _decide(texts, how_to_declare=_HOW_TO_DECLARE, **declared) -> encodings.Decision:
+    """pilots/encodings.py's decision, a refusal becoming FileRejected."""
     try:
-        return encodings.decide(texts, how_to_declare=_HOW_TO_DECLARE, **declared)
+        return encodings.decide(texts, how_to_declare=how_to_declare, **declared)
     except encodings.EncodingRejected as exc:
         raise FileRejected(str(exc)) from None
 
