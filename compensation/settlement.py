@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from celery import group, signature
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
@@ -57,6 +58,18 @@ RUN_LOCKS, PERIOD_LOCKS = 7_402, 7_403  # advisory-lock namespaces
 
 class SettlementError(CompensationError):
     """A run cannot do what was asked: wrong status, wrong user, or a run already exists."""
+
+
+def _check_name(name: str) -> None:
+    """The run's name as its column takes it, or SettlementError with the column's reason."""
+    try:
+        SettlementRun(name=name).clean_fields(
+            exclude=[f.name for f in SettlementRun._meta.fields if f.name != "name"]
+        )
+    except ValidationError as exc:
+        raise SettlementError(
+            _("name: %(problems)s") % {"problems": " ".join(exc.message_dict["name"])}
+        ) from None
 
 
 def move(run: SettlementRun, to: str, *, by=None, reason: str = "") -> None:
@@ -112,7 +125,11 @@ def start_run(
     corrects: SettlementRun | None = None,
     reason: str = "",
 ) -> SettlementRun:
-    """A new draft run; a second regular run for the same pilot and period is refused."""
+    """A new draft run; a second regular run for the same pilot and period is refused.
+
+    Raises SettlementError for a name that does not fit its column (length, NUL).
+    """
+    _check_name(name)
     if kind == Kind.SCENARIO:
         Overrides.from_json(overrides or {})
     elif overrides:

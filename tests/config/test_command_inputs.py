@@ -1,0 +1,158 @@
+"""Every command of ours, fed hostile arguments and files: a clean refusal, nothing stored.
+
+The commands are enumerated from Django's registry (so a new command is covered
+without being listed here); each argument in turn gets each hostile value while
+the others name real objects, so that the value reaches the command's own checks.
+A refusal is a CommandError (a report, exit code 1), never a traceback.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import (
+    BaseCommand,
+    CommandError,
+    call_command,
+    get_commands,
+    load_command_class,
+)
+
+from compensation.models import Agreement
+from pilots.management.arguments import GuardedCommand
+from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
+    UPSTREAM,
+    english,
+    programme,
+    xinan,
+)
+from tests.compensation.settlement.conftest import user_in
+from tests.conftest import OUR_APPS, stored_rows
+
+BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad-inputs"
+# Commands without arguments have nothing hostile to be given.
+WITHOUT_ARGUMENTS = {"setup_demo", "setup_supervision_demo", "verify_ledger"}
+FAILED_RUN = re.compile(r"Run #\d+ failed: ")
+HOSTILE_VALUES = (
+    "1e400",
+    "99999999999999999999",
+    "-1",
+    "NaN",
+    "inf",
+    "1.5",
+    "²",
+    "",
+    " ",
+    "\x00",
+    "341000\x00",
+    "街" * 10_000,
+    "'; DROP TABLE pilots_region; --",
+)
+
+
+def our_commands() -> list[str]:
+    return sorted(name for name, app in get_commands().items() if app in OUR_APPS)
+
+
+def parser_actions(name: str) -> list:
+    """The command's own arguments (not Django's --verbosity and the like)."""
+    parser = load_command_class(get_commands()[name], name).create_parser("manage.py", name)
+    common = BaseCommand().create_parser("manage.py", name)
+    theirs = {a.dest for a in common._actions}
+    return [a for a in parser._actions if a.dest not in theirs]
+
+
+def arguments(name: str) -> list[str]:
+    """The dests of the command's own arguments that take a value."""
+    return [a.dest for a in parser_actions(name) if a.nargs != 0]
+
+
+@pytest.fixture
+def world(programme, tmp_path):  # noqa: F811 - the imported fixture
+    agreement = Agreement.objects.create(programme=programme, name="新安江", rule="carbon")
+    user_in(None, "clerk")
+    good_file = tmp_path / "empty.csv"
+    good_file.write_bytes(b"")
+    return {
+        "file": str(good_file),
+        "programme": programme.pk,
+        "agreement": agreement.pk,
+        "pilot": str(programme.pk),
+        "run": 1,
+        "user": "clerk",
+        "region": UPSTREAM,
+        "year": 2024,
+        "period": "2024",
+        "codes": [UPSTREAM],
+        "inline": True,
+    }
+
+
+def call(name: str, values: dict):
+    """call_command with these values as the command line would give them."""
+    argv = []
+    for dest, value in values.items():
+        if value is True:
+            argv.append(f"--{dest}")
+        elif dest in ("file", "run"):
+            argv.insert(0, str(value))
+        elif dest == "codes":
+            argv += [str(v) for v in value]
+        else:
+            argv += [f"--{dest.replace('_', '-')}", str(value)]
+    return call_command(name, *argv)
+
+
+def refused_cleanly(name: str, values: dict) -> tuple[bool | str, bool]:
+    """(True if refused with a CommandError, False if it ran, else the exception), and
+    whether a run was started and its calculation then failed (the world's pilot has no
+    valuations): the failed run is kept on record by design."""
+    try:
+        call(name, values)
+    except CommandError as exc:
+        return True, FAILED_RUN.search(str(exc)) is not None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {str(exc)[:80]}", False
+    return False, False
+
+
+def test_every_command_with_arguments_guards_them():
+    assert set(our_commands()) >= {"import_agreement", "import_monitoring", "verify_statement"}
+    for name in our_commands():
+        command = load_command_class(get_commands()[name], name)
+        if name in WITHOUT_ARGUMENTS:
+            assert parser_actions(name) == [], name
+        else:
+            assert isinstance(command, GuardedCommand), name
+
+
+@pytest.mark.parametrize("name", sorted(set(our_commands()) - WITHOUT_ARGUMENTS))
+def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, world):
+    own = arguments(name)
+    base = {d: world[d] for d in [a.dest for a in parser_actions(name)] if d in world}
+    tried, crashes = 0, []
+    for dest in own:
+        for value in HOSTILE_VALUES:
+            values = dict(base)
+            values[dest] = [value] if dest == "codes" else value
+            before = stored_rows()
+            refused, calculated = refused_cleanly(name, values)
+            tried += 1
+            if isinstance(refused, str):
+                crashes.append((dest, value[:20], refused))
+            elif refused and not calculated:
+                assert stored_rows() == before, (name, dest, value)
+    assert tried
+    assert crashes == [], crashes
+
+
+@pytest.mark.parametrize("name", ["import_agreement", "import_monitoring", "verify_statement"])
+def test_every_bad_input_file_is_refused_cleanly(name, world):
+    corpus = [p for p in sorted(BAD_INPUTS.iterdir()) if p.suffix != ".md"]
+    own = arguments(name)
+    for path in corpus:
+        values = {d: world[d] for d in own if d in world}
+        values["file"] = str(path)
+        before = stored_rows()
+        assert refused_cleanly(name, values) == (True, False), path.name
+        assert stored_rows() == before, path.name
