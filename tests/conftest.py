@@ -138,28 +138,39 @@ def fault_tally():
 
 
 def pytest_sessionfinish(session):
-    """In a parallel test process: hand its fault counts to the process that reports."""
+    """In a parallel test process: hand its fault and hostile-input counts to the reporter."""
+    from tests import hostile
     from tests.faults import TALLY
 
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["fault_tally"] = TALLY.as_dict()
+        session.config.workeroutput["hostile_tally"] = hostile.TALLY.as_dict()
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
+    from tests import hostile
     from tests.faults import TALLY
 
     counts = getattr(node, "workeroutput", {}).get("fault_tally")
     if counts:
         TALLY.add(counts)
+    inputs = getattr(node, "workeroutput", {}).get("hostile_tally")
+    if inputs:
+        hostile.TALLY.add(inputs)
 
 
 def pytest_terminal_summary(terminalreporter):
+    from tests import hostile
     from tests.faults import TALLY
 
     if TALLY.tests:
         terminalreporter.section("fault summary")
         for line in TALLY.lines():
+            terminalreporter.write_line(line)
+    if hostile.TALLY.tried:
+        terminalreporter.section("hostile input summary")
+        for line in hostile.TALLY.lines():
             terminalreporter.write_line(line)
 
 
