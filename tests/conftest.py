@@ -204,3 +204,28 @@ def stored_rows() -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql.SQL("SELECT ") + sql.SQL(" + ").join(counts))
         return cursor.fetchone()[0]
+
+
+def race(work, *, threads: int = 2) -> list:
+    """work(i) in `threads` threads released together, each on its own database connection.
+
+    Returns each thread's result, or the exception it raised, in thread order. Tests of
+    races use it under `committing`, so that each thread sees what the others commit."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    barrier = threading.Barrier(threads)
+
+    def one(i):
+        try:
+            barrier.wait(timeout=30)
+            return work(i)
+        except Exception as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(one, range(threads)))
