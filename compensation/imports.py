@@ -30,6 +30,7 @@ from compensation.tables import normalised, read_table
 from pilots.imports import ImportRejected, ImportReport
 from pilots.models import PilotMembership
 from pilots.readers import FileRejected, decode_text
+from pilots.validators import control_character
 
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
@@ -187,6 +188,14 @@ def _text_problem(text, column: str, report, row, model=MonitoringRecord) -> boo
         return True
     if "\x00" in text:
         report.add(row, _("%(field)s contains a NUL character.") % {"field": label})
+        return True
+    control = control_character(text)
+    if control is not None:
+        report.add(
+            row,
+            _("%(field)s contains the control character U+%(code)04X.")
+            % {"field": label, "code": ord(control)},
+        )
         return True
     limit = model._meta.get_field(column).max_length
     if limit is not None and len(text) > limit:

@@ -10,19 +10,15 @@ are read with read_file, numbers with the argparse types below.
 """
 
 import math
-import unicodedata
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from pilots.validators import control_character
+
 # The years a command may be asked about (valuation, surveys, settlement periods).
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
-
-
-def control_character(text: str) -> str | None:
-    """The first control character (Unicode category Cc, NUL included) in `text`, if any."""
-    return next((c for c in text if unicodedata.category(c) == "Cc"), None)
 
 
 def _texts(value):
