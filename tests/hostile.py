@@ -34,7 +34,7 @@ def decimal_past(field: models.DecimalField) -> st.SearchStrategy:
     whole = field.max_digits - field.decimal_places
     return st.one_of(
         st.integers(min_value=whole, max_value=whole + 30).map(lambda n: f"1e{n}"),
-        st.integers(min_value=whole, max_value=40).map(lambda n: "9" * n),
+        st.integers(min_value=whole + 1, max_value=40).map(lambda n: "9" * n),
         st.just("1" + "." + "1" * (field.decimal_places + 1)),
         st.just(f"0.{'0' * field.decimal_places}1"),
     )
