@@ -111,3 +111,15 @@ class InputTally:
 
 
 TALLY = InputTally()
+
+
+def form_hostile(field) -> st.SearchStrategy:
+    """Hostile values for a form field that holds no model column (an upload form's options)."""
+    from django import forms
+
+    common = st.one_of(NOT_NUMBERS, text_with_control_character(), too_long(10_000))
+    if isinstance(field, forms.CharField) and field.max_length:
+        return st.one_of(common, too_long(field.max_length))
+    if isinstance(field, forms.IntegerField | forms.ChoiceField | forms.ModelChoiceField):
+        return st.one_of(common, st.sampled_from(["1.5", "3.9", "-1", str(10**30), "1e3"]))
+    return common

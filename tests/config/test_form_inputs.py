@@ -7,16 +7,36 @@ with an error naming the field (or the value taken as the text it is), never a 5
 and nothing is stored.
 """
 
+from datetime import date
+from pathlib import Path
+
 import pytest
+from django import forms
 from django.contrib import admin
-from django.db import models
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from compensation.models import Agreement, AgreementParty
+from config.roles import OPERATOR
+from pilots.forms import SpatialUploadForm
+from pilots.models import OperatorAssignment, PlanningVersion, Region
+from portal.forms import MonitoringUploadForm
+from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
+    UPSTREAM,
+    english,
+    programme,
+    xinan,
+)
+from tests.compensation.settlement.conftest import user_in
 from tests.conftest import OUR_APPS, stored_rows
-from tests.hostile import TALLY, hostile
+from tests.hostile import TALLY, form_hostile, hostile
+
+BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad-inputs"
+GOOD_MONITORING = "section,year,pollutant,mean_mg_per_l\n街口,2026,TP,0.02\n".encode()
 
 SETTINGS = settings(
     max_examples=400,
@@ -111,3 +131,63 @@ def test_an_autocomplete_field_given_a_value_that_is_no_id_shows_the_form_again(
         response = admin_client.post(url, {name: value, **management})
 
         assert response.status_code == 200, (url, name)
+
+
+@pytest.fixture
+def uploads(programme, admin_user):  # noqa: F811 - the imported fixture
+    """The monitoring page of an upstream operator and the admin's spatial upload page."""
+    upstream = Region.objects.get(code=UPSTREAM)
+    agreement = Agreement.objects.create(programme=programme, name="新安江", rule="water-quality")
+    AgreementParty.objects.create(agreement=agreement, region=upstream, side="upstream")
+    operator = user_in(OPERATOR, "operator")
+    OperatorAssignment.objects.create(user=operator, region=upstream)
+    plan = PlanningVersion.objects.create(
+        region=upstream, version=9, name="plan", effective_from=date(2026, 1, 1)
+    )
+    return {
+        "monitoring": (
+            operator,
+            reverse("portal:monitoring", args=[UPSTREAM]),
+            MonitoringUploadForm,
+            {"agreement": agreement.pk, "sheet": ""},
+            ("means.csv", GOOD_MONITORING),
+        ),
+        "spatial": (
+            admin_user,
+            reverse("admin:pilots_importbatch_upload"),
+            SpatialUploadForm,
+            {"kind": "zones", "planning_version": plan.pk},
+            ("zones.geojson", (BAD_INPUTS / "script_and_sql_in_names.geojson").read_bytes()),
+        ),
+    }
+
+
+@SETTINGS
+@given(data=st.data())
+def test_hostile_values_in_upload_forms_are_form_errors_and_store_nothing(client, uploads, data):
+    page = data.draw(st.sampled_from(sorted(uploads)), label="page")
+    user, url, form_class, fields, (name, content) = uploads[page]
+    form_fields = {
+        n: f for n, f in form_class.base_fields.items() if not isinstance(f, forms.FileField)
+    }
+    field = data.draw(st.sampled_from(sorted(form_fields)), label="field")
+    value = data.draw(form_hostile(form_fields[field]), label="value")
+    client.force_login(user)
+    before = stored_rows()
+    with transaction.atomic():
+        response = client.post(
+            url,
+            {**fields, field: value, "file": SimpleUploadedFile(name, content)},
+            headers={"accept-language": "en"},
+        )
+        stored = stored_rows() != before
+        refused = response.status_code == 400
+        TALLY.record(
+            "upload forms", server_error=response.status_code >= 500, stored=refused and stored
+        )
+        assert response.status_code in (302, 400), (page, field, value)
+        assert not (refused and stored), (page, field, value)
+        if refused:
+            form = response.context["form"]
+            assert field in form.errors or not form.errors, (page, field, form.errors)
+        transaction.set_rollback(True)
