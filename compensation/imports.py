@@ -532,17 +532,15 @@ def _round(item, report):
     top_up = _money(
         item.get("central_top_up", "0"), _("central top-up"), report, fields["central_top_up"]
     )
-    k0 = (
-        _decimal(item["k0"], "k0", report, None, fields["stability_coefficient"])
-        if "k0" in item
-        else None
-    )
+    k0 = _decimal(item["k0"], "k0", report, None) if "k0" in item else None
     if k0 is not None and not 0 < k0 <= 1:
         report.add(
             None,
             _("k0 %(value)s is outside 0 < K0 ≤ 1 (a stability coefficient, e.g. 0.85).")
             % {"value": k0},
         )
+    elif k0 is not None:
+        _fits(k0, str(item["k0"]), "k0", fields["stability_coefficient"], report, None)
     weights = []
     weight_fields = {f.name: f for f in IndexWeight._meta.get_fields()}
     for weight in _list(item, "weights", report):
