@@ -17,6 +17,9 @@ from django.core.management import (
     get_commands,
     load_command_class,
 )
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from compensation.models import Agreement
 from pilots.management.arguments import GuardedCommand
@@ -28,10 +31,21 @@ from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
 )
 from tests.compensation.settlement.conftest import user_in
 from tests.conftest import OUR_APPS, stored_rows
+from tests.hostile import NOT_NUMBERS, TALLY, text_with_control_character, too_long
 
 BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad-inputs"
 # Commands without arguments have nothing hostile to be given.
 WITHOUT_ARGUMENTS = {"setup_demo", "setup_supervision_demo", "verify_ledger"}
+# Generated command-line values: what hostile.py generates for any text, numbers written
+# in every wrong way, and digits from other scripts.
+ARGUMENT_VALUES = st.one_of(
+    NOT_NUMBERS,
+    text_with_control_character(),
+    too_long(300),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.text(alphabet="０１２３４５６７８９²³١٢", min_size=1, max_size=8),
+)
 FAILED_RUN = re.compile(r"Run #\d+ failed: ")
 HOSTILE_VALUES = (
     "1e400",
@@ -138,12 +152,35 @@ def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, world):
             before = stored_rows()
             refused, calculated = refused_cleanly(name, values)
             tried += 1
+            stored = refused is True and not calculated and stored_rows() != before
+            TALLY.record("commands", server_error=isinstance(refused, str), stored=stored)
             if isinstance(refused, str):
                 crashes.append((dest, value[:20], refused))
-            elif refused and not calculated:
-                assert stored_rows() == before, (name, dest, value)
+            assert not stored, (name, dest, value)
     assert tried
     assert crashes == [], crashes
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_generated_arguments_are_refused_cleanly_and_store_nothing(world, data):
+    name = data.draw(st.sampled_from(sorted(set(our_commands()) - WITHOUT_ARGUMENTS)))
+    dest = data.draw(st.sampled_from(arguments(name)), label="argument")
+    value = data.draw(ARGUMENT_VALUES, label="value")
+    values = {d: world[d] for d in [a.dest for a in parser_actions(name)] if d in world}
+    values[dest] = [value] if dest == "codes" else value
+    before = stored_rows()
+    with transaction.atomic():
+        refused, calculated = refused_cleanly(name, values)
+        stored = refused is True and not calculated and stored_rows() != before
+        TALLY.record("commands", server_error=isinstance(refused, str), stored=stored)
+        assert not isinstance(refused, str), refused
+        assert not stored
+        transaction.set_rollback(True)
 
 
 @pytest.mark.parametrize("name", ["import_agreement", "import_monitoring", "verify_statement"])
@@ -154,5 +191,7 @@ def test_every_bad_input_file_is_refused_cleanly(name, world):
         values = {d: world[d] for d in own if d in world}
         values["file"] = str(path)
         before = stored_rows()
-        assert refused_cleanly(name, values) == (True, False), path.name
+        outcome = refused_cleanly(name, values)
+        TALLY.record("commands", server_error=isinstance(outcome[0], str))
+        assert outcome == (True, False), path.name
         assert stored_rows() == before, path.name
