@@ -20,6 +20,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from compensation.admin.settlement import StartRunForm
 from compensation.models import Agreement, AgreementParty
 from config.roles import OPERATOR
 from pilots.forms import SpatialUploadForm
@@ -135,7 +136,8 @@ def test_an_autocomplete_field_given_a_value_that_is_no_id_shows_the_form_again(
 
 @pytest.fixture
 def uploads(programme, admin_user):  # noqa: F811 - the imported fixture
-    """The monitoring page of an upstream operator and the admin's spatial upload page."""
+    """Each form page of ours that is not a model's add form: user, URL, form, good fields,
+    the file it takes (if any) and the status of a refusal."""
     upstream = Region.objects.get(code=UPSTREAM)
     agreement = Agreement.objects.create(programme=programme, name="新安江", rule="water-quality")
     AgreementParty.objects.create(agreement=agreement, region=upstream, side="upstream")
@@ -151,6 +153,7 @@ def uploads(programme, admin_user):  # noqa: F811 - the imported fixture
             MonitoringUploadForm,
             {"agreement": agreement.pk, "sheet": ""},
             ("means.csv", GOOD_MONITORING),
+            400,
         ),
         "spatial": (
             admin_user,
@@ -158,6 +161,21 @@ def uploads(programme, admin_user):  # noqa: F811 - the imported fixture
             SpatialUploadForm,
             {"kind": "zones", "planning_version": plan.pk},
             ("zones.geojson", (BAD_INPUTS / "script_and_sql_in_names.geojson").read_bytes()),
+            400,
+        ),
+        "start a run": (
+            admin_user,
+            reverse("admin:compensation_settlementrun_start"),
+            StartRunForm,
+            {
+                "programme": programme.pk,
+                "period": "2024",
+                "scenario": "on",
+                "overrides": "{}",
+                "reason": "what if",
+            },
+            None,
+            200,
         ),
     }
 
@@ -166,9 +184,11 @@ def uploads(programme, admin_user):  # noqa: F811 - the imported fixture
 @given(data=st.data())
 def test_hostile_values_in_upload_forms_are_form_errors_and_store_nothing(client, uploads, data):
     page = data.draw(st.sampled_from(sorted(uploads)), label="page")
-    user, url, form_class, fields, (name, content) = uploads[page]
+    user, url, form_class, fields, upload, refusal = uploads[page]
     form_fields = {
-        n: f for n, f in form_class.base_fields.items() if not isinstance(f, forms.FileField)
+        n: f
+        for n, f in form_class.base_fields.items()
+        if not isinstance(f, forms.FileField | forms.BooleanField)
     }
     field = data.draw(st.sampled_from(sorted(form_fields)), label="field")
     value = data.draw(form_hostile(form_fields[field]), label="value")
@@ -177,15 +197,15 @@ def test_hostile_values_in_upload_forms_are_form_errors_and_store_nothing(client
     with transaction.atomic():
         response = client.post(
             url,
-            {**fields, field: value, "file": SimpleUploadedFile(name, content)},
+            {**fields, field: value, **({"file": SimpleUploadedFile(*upload)} if upload else {})},
             headers={"accept-language": "en"},
         )
         stored = stored_rows() != before
-        refused = response.status_code == 400
+        refused = response.status_code == refusal
         TALLY.record(
             "upload forms", server_error=response.status_code >= 500, stored=refused and stored
         )
-        assert response.status_code in (302, 400), (page, field, value)
+        assert response.status_code in (302, refusal), (page, field, value)
         assert not (refused and stored), (page, field, value)
         if refused:
             form = response.context["form"]

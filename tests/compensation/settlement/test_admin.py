@@ -141,3 +141,14 @@ def test_a_run_name_or_reason_with_a_nul_character_is_refused_on_start(client, p
     with pytest.raises(settlement.SettlementError, match="name: Ensure this value has at most"):
         settlement.start_run(programme=pilot, period=Period.year(2025), by=maker, name="年" * 201)
     assert SettlementRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("overrides", ["NaN", "1e400", '["CEA"]', '"budget"'])
+def test_overrides_of_a_wrong_shape_are_the_overrides_fields_error(client, pilot, maker, overrides):
+    client.force_login(maker)
+
+    response = start(client, pilot, scenario="on", overrides=overrides)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["overrides"]
+    assert not SettlementRun.objects.exists()
