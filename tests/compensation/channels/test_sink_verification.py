@@ -4,6 +4,7 @@ The same step from the service, the admin and `manage.py verify_sink`; every
 refusal leaves nothing stored, and every step is in the audit log.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR
 from ledger.models import JournalEntry
 from pilots.models import OperatorAssignment, Region
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, make_valuation
+from tests.conftest import committing
 
 SINKS = {UPSTREAM: ("5000", "1000"), DOWNSTREAM: ("1200.5", "9")}
 
@@ -328,3 +330,50 @@ def test_the_command_refuses_in_chinese_and_stores_nothing(requested, maker, che
     assert "不能再批准或驳回" in str(same_person.value)
     requested.refresh_from_db()
     assert requested.status == "requested" and verified_now() == NOTHING
+
+
+# Races: the row lock and the partial unique index decide
+
+
+@committing
+def test_two_officials_approving_at_once_post_the_tonnes_once(programme):
+    valuation = make_valuation(programme, 2024, SINKS)
+    asked = sinks.request_verification(valuation=valuation, by=official(ECOLOGY, "asks"), reason="")
+    checkers = [official(ECOLOGY, f"checker-{n}") for n in range(4)]
+
+    def approve(checker):
+        try:
+            sinks.approve_verification(asked, by=checker)
+            return "approved"
+        except VerificationRefused:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = sorted(pool.map(approve, checkers))
+
+    assert outcomes == ["approved", "refused", "refused", "refused"]
+    assert JournalEntry.objects.count() == 2
+    assert verified_now() == {UPSTREAM: Decimal("5000.000"), DOWNSTREAM: Decimal("1200.500")}
+
+
+@committing
+def test_two_officials_requesting_at_once_make_one_request(programme):
+    valuation = make_valuation(programme, 2024, SINKS)
+    askers = [official(ECOLOGY, f"asker-{n}") for n in range(4)]
+
+    def ask(asker):
+        try:
+            sinks.request_verification(valuation=valuation, by=asker)
+            return "requested"
+        except VerificationRefused:
+            return "refused"
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        outcomes = sorted(pool.map(ask, askers))
+
+    assert outcomes == ["refused", "refused", "refused", "requested"]
+    assert SinkVerification.objects.count() == 1
