@@ -1,4 +1,7 @@
-"""Credit blocks never overlap; retired and cancelled units and the operation journal never change."""
+"""Credit blocks never overlap; retired and cancelled units and the operation journal never change.
+
+The SQL is compensation/sql/0006_market_invariants.postgresql.sql.
+"""
 
 from django.db import migrations
 

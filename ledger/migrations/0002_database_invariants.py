@@ -1,4 +1,7 @@
-"""Install the ledger's database-level invariants (ledger/sql/0002_database_invariants.<vendor>.sql)."""
+"""Install the ledger's database-level invariants.
+
+The SQL is ledger/sql/0002_database_invariants.<vendor>.sql, as it shipped.
+"""
 
 from django.db import migrations
 
