@@ -64,9 +64,10 @@ BEGIN
     RETURN NULL;
 END $$
 ---
--- The three trigger functions below keep their plans for the session (planning each
--- query anew cost more than running it when posting single entries); index scans and
--- nested loops only, so no plan scans the whole books, whatever the statistics say.
+-- This function, ledger_postings_inserted and ledger_check_entries keep their plans for
+-- the session (planning each query anew cost more than running it when posting single
+-- entries); index scans and nested loops only, so no plan scans the whole books,
+-- whatever the statistics say.
 --
 -- One pass over the new entries: inserted sealed by this transaction, continuing the
 -- chain; then the head moves to the last of them.

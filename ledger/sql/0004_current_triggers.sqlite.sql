@@ -7,11 +7,7 @@ DROP TRIGGER ledger_posting_after_insert
 ---
 DROP TRIGGER ledger_account_fixed_identity
 ---
--- Ledger invariants for the embedded SpatiaLite profile. SQLite has no
--- deferred triggers, so an entry is checked when it is sealed: postings go
--- only into an unsealed entry, and sealing requires two or more postings
--- that balance per commodity. Balances move when an entry is sealed, so an
--- entry left unsealed never counts. Statements are separated by lines holding only '---'.
+-- New entries come unsealed and continue the hash chain; the head moves with them.
 CREATE TRIGGER ledger_entry_inserted AFTER INSERT ON ledger_journalentry
 BEGIN
     SELECT RAISE(ABORT, 'LEDGER_INVALID: a journal entry must be inserted unsealed')
