@@ -5,12 +5,16 @@ docs/decisions/2026-11-30-frozen-migration-sql.md.
 """
 
 import hashlib
+from datetime import date
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from config.sqlfiles import ROOT
+from ledger.exceptions import NegativeBalance
+from ledger.services import EntrySpec, Leg, open_account, post_entry
+from ledger.verification import verify_ledger
 from tests.sql_catalog import APPS, expected, installed_postgresql
 
 MANIFEST = ROOT / "config" / "frozen_sql.sha256"
@@ -90,6 +94,8 @@ def migrate(database, targets):
 
 
 def test_catch_up_migrations_bring_shipped_triggers_to_the_newest_and_back(history_database):
+    """Shipped definitions, then the newest (under which the ledger posts and refuses an
+    overdraft), then the shipped ones again."""
     graph = MigrationExecutor(history_database).loader.graph
     newest = graph.leaf_nodes()
     shipped = [
@@ -104,4 +110,12 @@ def test_catch_up_migrations_bring_shipped_triggers_to_the_newest_and_back(histo
     assert migrate(history_database, shipped) == as_shipped
     assert migrate(history_database, newest) == expected("postgresql")
     assert as_shipped != expected("postgresql")
+    open_account(code="fund", name="fund", type="asset", commodity="CNY", non_negative=True)
+    open_account(code="equity", name="equity", type="equity", commodity="CNY")
+    legs = [Leg.debit("fund", "100.00"), Leg.credit("equity", "100.00")]
+    post_entry(spec=EntrySpec("opening", date(2026, 1, 15), "transfer", legs))
+    with pytest.raises(NegativeBalance):
+        legs = [Leg.debit("equity", "100.01"), Leg.credit("fund", "100.01")]
+        post_entry(spec=EntrySpec("overdraw", date(2026, 1, 15), "transfer", legs))
+    assert verify_ledger().ok
     assert migrate(history_database, shipped) == as_shipped
