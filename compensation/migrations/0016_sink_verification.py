@@ -15,7 +15,7 @@ def update_roles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compensation', '0014_zone_overlaps'),
+        ('compensation', '0015_coefficients_restorable'),
         ('pilots', '0007_import_batch_overlaps_checked'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
