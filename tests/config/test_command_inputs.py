@@ -6,6 +6,7 @@ the others name real objects, so that the value reaches the command's own checks
 A refusal is a CommandError (a report, exit code 1), never a traceback.
 """
 
+import argparse
 import re
 from pathlib import Path
 
@@ -68,17 +69,31 @@ def our_commands() -> list[str]:
     return sorted(name for name, app in get_commands().items() if app in OUR_APPS)
 
 
-def parser_actions(name: str) -> list:
-    """The command's own arguments (not Django's --verbosity and the like)."""
+def parser_actions(variant: str) -> list:
+    """The own arguments (not Django's --verbosity and the like) of a command, or of one
+    step of a command with sub-commands ("verify_sink approve")."""
+    name, _, step = variant.partition(" ")
     parser = load_command_class(get_commands()[name], name).create_parser("manage.py", name)
-    common = BaseCommand().create_parser("manage.py", name)
-    theirs = {a.dest for a in common._actions}
-    return [a for a in parser._actions if a.dest not in theirs]
+    theirs = {a.dest for a in BaseCommand().create_parser("manage.py", name)._actions}
+    actions = [a for a in parser._actions if a.dest not in theirs]
+    if step:
+        steps = next(a for a in actions if isinstance(a, argparse._SubParsersAction))
+        return [a for a in steps.choices[step]._actions if a.dest not in theirs]
+    return actions
 
 
-def arguments(name: str) -> list[str]:
-    """The dests of the command's own arguments that take a value."""
-    return [a.dest for a in parser_actions(name) if a.nargs != 0]
+def variants() -> list[str]:
+    """Each command of ours that takes arguments; each step of one with sub-commands."""
+    found = []
+    for name in sorted(set(our_commands()) - WITHOUT_ARGUMENTS):
+        steps = [a for a in parser_actions(name) if isinstance(a, argparse._SubParsersAction)]
+        found += [f"{name} {step}" for a in steps for step in a.choices] or [name]
+    return found
+
+
+def arguments(variant: str) -> list[str]:
+    """The dests of the arguments that take a value."""
+    return [a.dest for a in parser_actions(variant) if a.nargs != 0]
 
 
 @pytest.fixture
@@ -99,22 +114,26 @@ def world(programme, tmp_path):  # noqa: F811 - the imported fixture
         "period": "2024",
         "codes": [UPSTREAM],
         "inline": True,
+        "valuation": 1,
+        "verification": 1,
+        "reason": "checked",
     }
 
 
-def call(name: str, values: dict):
+def call(variant: str, values: dict):
     """call_command with these values as the command line would give them."""
-    argv = []
+    name, _, step = variant.partition(" ")
+    actions = {a.dest: a for a in parser_actions(variant)}
+    positional, options = [], []
     for dest, value in values.items():
+        flag = actions[dest].option_strings[:1]
         if value is True:
-            argv.append(f"--{dest}")
-        elif dest in ("file", "run"):
-            argv.insert(0, str(value))
-        elif dest == "codes":
-            argv += [str(v) for v in value]
+            options += flag
+        elif not flag:
+            positional += [str(v) for v in value] if isinstance(value, list) else [str(value)]
         else:
-            argv += [f"--{dest.replace('_', '-')}", str(value)]
-    return call_command(name, *argv)
+            options += [*flag, str(value)]
+    return call_command(name, *([step] if step else []), *positional, *options)
 
 
 def refused_cleanly(name: str, values: dict) -> tuple[bool | str, bool]:
@@ -140,7 +159,7 @@ def test_every_command_with_arguments_guards_them():
             assert isinstance(command, GuardedCommand), name
 
 
-@pytest.mark.parametrize("name", sorted(set(our_commands()) - WITHOUT_ARGUMENTS))
+@pytest.mark.parametrize("name", variants())
 def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, world):
     own = arguments(name)
     base = {d: world[d] for d in [a.dest for a in parser_actions(name)] if d in world}
@@ -168,7 +187,7 @@ def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, world):
 )
 @given(data=st.data())
 def test_generated_arguments_are_refused_cleanly_and_store_nothing(world, data):
-    name = data.draw(st.sampled_from(sorted(set(our_commands()) - WITHOUT_ARGUMENTS)))
+    name = data.draw(st.sampled_from(variants()), label="command")
     dest = data.draw(st.sampled_from(arguments(name)), label="argument")
     value = data.draw(ARGUMENT_VALUES, label="value")
     values = {d: world[d] for d in [a.dest for a in parser_actions(name)] if d in world}
