@@ -30,6 +30,7 @@ from compensation.tables import normalised, read_table
 from pilots.imports import ImportRejected, ImportReport
 from pilots.models import PilotMembership
 from pilots.readers import FileRejected, decode_text
+from pilots.validators import control_character
 
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
@@ -93,14 +94,16 @@ _YEAR = re.compile(
 )
 
 
-def _decimal(text, what, report, row):
+def _decimal(text, what, report, row, model_field=None):
+    """A finite Decimal from `text`, that fits `model_field` if given; else a problem and None."""
     try:
-        value = Decimal(str(text).strip())
+        value = Decimal(str(text).strip()) if isinstance(text, str | int | float) else None
     except (InvalidOperation, ValueError):
+        value = None
+    if isinstance(text, bool) or value is None or not value.is_finite():
         report.add(row, _("%(what)s %(text)r is not a number.") % {"what": what, "text": text})
         return None
-    if not value.is_finite():
-        report.add(row, _("%(what)s %(text)r is not a number.") % {"what": what, "text": text})
+    if model_field is not None and not _fits(value, str(text), what, model_field, report, row):
         return None
     return value
 
@@ -177,14 +180,25 @@ def _is_monitoring_header(cells: list[str]) -> bool:
     return {"section", "year", "pollutant"} <= columns.keys() and bool(_value_column(columns))
 
 
-def _text_problem(text: str, column: str, report, row) -> bool:
-    """Whether the cell of `column` is refused: a NUL character, or longer than its column."""
-    label = MonitoringRecord._meta.get_field(column).verbose_name
+def _text_problem(text, column: str, report, row, model=MonitoringRecord) -> bool:
+    """Whether text for `model`'s `column` is refused: not text, a NUL, longer than it."""
+    label = model._meta.get_field(column).verbose_name
+    if not isinstance(text, str):
+        report.add(row, _("%(field)s %(value)r is not text.") % {"field": label, "value": text})
+        return True
     if "\x00" in text:
         report.add(row, _("%(field)s contains a NUL character.") % {"field": label})
         return True
-    limit = MonitoringRecord._meta.get_field(column).max_length
-    if len(text) > limit:
+    control = control_character(text)
+    if control is not None:
+        report.add(
+            row,
+            _("%(field)s contains the control character U+%(code)04X.")
+            % {"field": label, "code": ord(control)},
+        )
+        return True
+    limit = model._meta.get_field(column).max_length
+    if limit is not None and len(text) > limit:
         report.add(
             row,
             _("%(field)s is %(length)s characters long; at most %(limit)s fit.")
@@ -347,7 +361,7 @@ def _parse_json(data: bytes, name: str, report):
     raise ImportRejected(report)
 
 
-def _money(value, what, report):
+def _money(value, what, report, model_field):
     if isinstance(value, _FloatLiteral):
         report.add(
             None,
@@ -361,8 +375,8 @@ def _money(value, what, report):
     if isinstance(value, bool) or value is None:
         report.add(None, _("%(what)s is missing.") % {"what": what})
         return None
-    amount = _decimal(value, what, report, None)
-    if amount is not None and (amount < 0 or amount != amount.quantize(Decimal("0.01"))):
+    amount = _decimal(value, what, report, None, model_field)
+    if amount is not None and amount < 0:
         report.add(
             None,
             _("%(what)s %(value)s must be zero or more, to the fen.")
@@ -384,32 +398,37 @@ def import_agreement(*, programme, name: str, data: bytes) -> Agreement:
     """
     report = ImportReport(item="field")
     document = _parse_json(data, name, report)
-    title = str(document.get("name") or "").strip()
+    title = document.get("name") or ""
+    title = title.strip() if isinstance(title, str) else title
+    description = document.get("description", "")
     if not title:
         report.add(None, _("the agreement has no name."))
+    elif _text_problem(title, "name", report, None, Agreement):
+        title = ""
     elif Agreement.objects.filter(programme=programme, name=title).exists():
         report.add(
             None,
             _("%(programme)s already has an agreement named %(name)s.")
             % {"programme": programme, "name": title},
         )
+    _text_problem(description, "description", report, None, Agreement)
     rule = document.get("rule")
-    if rule not in Agreement.Rule.values:
+    if not isinstance(rule, str) or rule not in Agreement.Rule.values:
         report.add(
             None,
             _("rule %(rule)r is not one of %(rules)s.")
             % {"rule": rule, "rules": ", ".join(Agreement.Rule.values)},
         )
     parties = _parties(programme, document, rule, report)
-    rounds = [_round(item, report) for item in document.get("rounds") or []]
+    rounds = [_round(item, report) for item in _list(document, "rounds", report)]
     if "amount" in document:
-        _money(document["amount"], _("amount"), report)
+        _money(document["amount"], _("amount"), report, AgreementRound._meta.get_field("amount"))
         report.add(None, _('amounts belong to rounds: put them under "rounds".'))
     if report.problems:
         raise ImportRejected(report)
     with transaction.atomic():
         agreement = Agreement.objects.create(
-            programme=programme, name=title, rule=rule, description=document.get("description", "")
+            programme=programme, name=title, rule=rule, description=description
         )
         for party in parties:
             party.agreement = agreement
@@ -423,6 +442,15 @@ def import_agreement(*, programme, name: str, data: bytes) -> Agreement:
         return agreement
 
 
+def _list(document: dict, key: str, report) -> list:
+    """document[key] as a list ([] if absent); a problem if it is something else."""
+    items = document.get(key) or []
+    if isinstance(items, list):
+        return items
+    report.add(None, _("%(key)s must be a list.") % {"key": key})
+    return []
+
+
 def _parties(programme, document, rule, report) -> list[AgreementParty]:
     items = document.get("parties")
     if not isinstance(items, list) or len(items) < 2:
@@ -432,9 +460,7 @@ def _parties(programme, document, rule, report) -> list[AgreementParty]:
         m.region.code: m.region
         for m in PilotMembership.objects.filter(programme=programme).select_related("region")
     }
-    default_side = {
-        Agreement.Rule.POOLED_FUND: AgreementParty.Side.MEMBER,
-    }.get(rule, "")
+    default_side = AgreementParty.Side.MEMBER if rule == Agreement.Rule.POOLED_FUND else ""
     ratios = {}
     for key in ("contribution_ratio", "allocation_ratio"):
         values = document.get(key)
@@ -444,7 +470,8 @@ def _parties(programme, document, rule, report) -> list[AgreementParty]:
         if not isinstance(values, list) or len(values) != len(items):
             report.add(None, _("%(key)s needs one ratio per party.") % {"key": key})
             continue
-        parsed = [_decimal(v, key, report, None) for v in values]
+        field = AgreementParty._meta.get_field(key)
+        parsed = [_decimal(v, key, report, None, field) for v in values]
         if None in parsed:
             continue
         problem = ratio_problem(parsed)
@@ -458,8 +485,8 @@ def _parties(programme, document, rule, report) -> list[AgreementParty]:
         if not isinstance(item, dict):
             report.add(None, _("party %(n)s is not a region code or an object.") % {"n": index + 1})
             continue
-        code = str(item.get("region", ""))
-        region = members.get(code)
+        code = item.get("region", "")
+        region = members.get(code) if isinstance(code, str) else None
         if region is None:
             report.add(
                 None,
@@ -468,7 +495,10 @@ def _parties(programme, document, rule, report) -> list[AgreementParty]:
             )
             continue
         side = item.get("side", default_side)
-        if side not in AgreementParty.Side.values:
+        section = item.get("section", "")
+        if _text_problem(section, "section", report, None, AgreementParty):
+            continue
+        if not isinstance(side, str) or side not in AgreementParty.Side.values:
             report.add(
                 None, _("party %(code)s: side %(side)r is unknown.") % {"code": code, "side": side}
             )
@@ -477,7 +507,7 @@ def _parties(programme, document, rule, report) -> list[AgreementParty]:
             AgreementParty(
                 region=region,
                 side=side,
-                section=str(item.get("section", ""))[:100],
+                section=section,
                 contribution_ratio=ratios.get("contribution_ratio", [0] * len(items))[index],
                 allocation_ratio=ratios.get("allocation_ratio", [0] * len(items))[index],
             )
@@ -497,8 +527,11 @@ def _round(item, report):
             _("a round ends (%(end)s) before it starts (%(start)s).")
             % {"end": end, "start": start},
         )
-    amount = _money(item.get("amount", "0"), _("round amount"), report)
-    top_up = _money(item.get("central_top_up", "0"), _("central top-up"), report)
+    fields = {f.name: f for f in AgreementRound._meta.get_fields()}
+    amount = _money(item.get("amount", "0"), _("round amount"), report, fields["amount"])
+    top_up = _money(
+        item.get("central_top_up", "0"), _("central top-up"), report, fields["central_top_up"]
+    )
     k0 = _decimal(item["k0"], "k0", report, None) if "k0" in item else None
     if k0 is not None and not 0 < k0 <= 1:
         report.add(
@@ -506,17 +539,32 @@ def _round(item, report):
             _("k0 %(value)s is outside 0 < K0 ≤ 1 (a stability coefficient, e.g. 0.85).")
             % {"value": k0},
         )
+    elif k0 is not None:
+        _fits(k0, str(item["k0"]), "k0", fields["stability_coefficient"], report, None)
     weights = []
-    for weight in item.get("weights") or []:
+    weight_fields = {f.name: f for f in IndexWeight._meta.get_fields()}
+    for weight in _list(item, "weights", report):
+        if not isinstance(weight, dict):
+            report.add(None, _("a weight is not an object."))
+            continue
         pollutant = POLLUTANT_NAMES.get(str(weight.get("pollutant", "")).lower())
-        k = _decimal(weight.get("weight"), "weight", report, None)
-        baseline = _decimal(weight.get("baseline_mg_l"), "baseline_mg_l", report, None)
+        k = _decimal(weight.get("weight"), "weight", report, None, weight_fields["weight"])
+        baseline = _decimal(
+            weight.get("baseline_mg_l"),
+            "baseline_mg_l",
+            report,
+            None,
+            weight_fields["baseline_mg_l"],
+        )
         if pollutant is None or k is None or baseline is None or k <= 0 or baseline <= 0:
             report.add(None, _("a weight needs a known pollutant, K_i > 0 and C_i0 > 0."))
             continue
         weights.append(IndexWeight(pollutant=pollutant, weight=k, baseline_mg_l=baseline))
+    round_name = item.get("name") or f"{start}–{end}"
+    if _text_problem(round_name, "name", report, None, AgreementRound):
+        round_name = ""
     round_ = AgreementRound(
-        name=str(item.get("name") or f"{start}–{end}")[:100],
+        name=round_name,
         start_year=start or 0,
         end_year=end or 0,
         amount=amount or 0,

@@ -22,6 +22,8 @@ from decimal import Decimal
 
 from celery import group, signature
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, OuterRef, Sum
 from django.utils import timezone
@@ -59,7 +61,26 @@ class SettlementError(CompensationError):
     """A run cannot do what was asked: wrong status, wrong user, or a run already exists."""
 
 
+def _check_text(model, field: str, value: str) -> None:
+    """`value` as the column `model.field` takes it (length, no NUL), else SettlementError."""
+    try:
+        ProhibitNullCharactersValidator()(value)
+        model(**{field: value}).clean_fields(
+            exclude=[f.name for f in model._meta.fields if f.name != field]
+        )
+    except ValidationError as exc:
+        raise SettlementError(
+            _("%(field)s: %(problems)s")
+            % {
+                "field": model._meta.get_field(field).verbose_name,
+                "problems": " ".join(exc.messages),
+            }
+        ) from None
+
+
 def move(run: SettlementRun, to: str, *, by=None, reason: str = "") -> None:
+    """Record the transition of `run` to `to`; SettlementError if not allowed or `reason` bad."""
+    _check_text(RunTransition, "reason", reason)
     if to not in MOVES[run.status]:
         raise SettlementError(
             _("Run %(run)s is %(status)s; it cannot become %(to)s.")
@@ -112,7 +133,12 @@ def start_run(
     corrects: SettlementRun | None = None,
     reason: str = "",
 ) -> SettlementRun:
-    """A new draft run; a second regular run for the same pilot and period is refused."""
+    """A new draft run; a second regular run for the same pilot and period is refused.
+
+    Raises SettlementError for a name or reason that does not fit its column (length, NUL).
+    """
+    _check_text(SettlementRun, "name", name)
+    _check_text(RunTransition, "reason", reason)
     if kind == Kind.SCENARIO:
         Overrides.from_json(overrides or {})
     elif overrides:

@@ -18,8 +18,10 @@ from decimal import Decimal
 from importlib.metadata import version as package_version
 
 from django.contrib.gis.geos import GeometryCollection
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from compensation.exceptions import ValuationInputError
 from compensation.models import (
@@ -189,8 +191,16 @@ def valuate(
     the zone, 4 places; tCO2e, 3 places), one `RegionPosition` per member region
     and one `ZoneOverlap` per pair of overlapping zones. Raises PriceGap when the
     market has no price on or before 31 December, ValuationInputError when the
-    data cannot be valued (see `_inputs`, `_check_classes`).
+    data cannot be valued (see `_inputs`, `_check_classes`) or the adjustment does
+    not fit its column (Valuation.adjustment).
     """
+    try:
+        adjustment = Valuation._meta.get_field("adjustment").clean(adjustment, None)
+    except ValidationError as exc:
+        raise ValuationInputError(
+            _("adjustment coefficient %(value)s: %(problems)s")
+            % {"value": adjustment, "problems": " ".join(exc.messages)}
+        ) from None
     period_end = date(year, 12, 31)
     progress(1, len(STEPS), STEPS[0])
     price = price_in_force(market=market, on=period_end)

@@ -9,7 +9,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ReadOnlyAdminMixin, RegionScopedAdminMixin
+from config.admin import CheckedAutocompleteMixin, ReadOnlyAdminMixin, RegionScopedAdminMixin
 from pilots.forms import SpatialUploadForm
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import (
@@ -87,7 +87,7 @@ class RegionAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = PilotMembership
     fields = ["region", "derived_role", "role_override", "override_reason"]
     readonly_fields = ["derived_role"]
@@ -126,7 +126,7 @@ class ZoneInline(admin.TabularInline):
 
 
 @admin.register(PlanningVersion)
-class PlanningVersionAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class PlanningVersionAdmin(CheckedAutocompleteMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["region", "name", "version", "effective_from", "published"]
     list_filter = ["published", "region"]
     search_fields = ["name", "region__name", "region__code"]
@@ -340,7 +340,7 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OperatorAssignment)
-class OperatorAssignmentAdmin(admin.ModelAdmin):
+class OperatorAssignmentAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     """Which regions a pilot operator sees; granted by finance officials."""
 
     list_display = ["user", "region", "granted_by", "granted_at"]

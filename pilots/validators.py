@@ -1,6 +1,7 @@
-"""Validators for codes officials type: GB/T 2260 administrative division codes."""
+"""Validators for what officials type: GB/T 2260 division codes, text without control characters."""
 
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,11 @@ PROVINCE_PREFIXES = frozenset(
     }
 )  # fmt: skip
 CODE_PATTERN = re.compile(r"^\d{6}$")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character (Unicode category Cc, NUL included) in `text`, if any."""
+    return next((c for c in text if unicodedata.category(c) == "Cc"), None)
 
 
 def validate_division_code(value: str) -> None:

@@ -4,14 +4,19 @@ records, read-only for everyone, with the map of each change and an acknowledgem
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
+from config.admin import (
+    CheckedAutocompleteMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    RegionScopedAdminMixin,
+)
 from supervision.alerts import describe
 from supervision.maps import change_map
 from supervision.models import Alert, AlertRule, ChangeDetection, Encroachment, Transition
 
 
 @admin.register(AlertRule)
-class AlertRuleAdmin(admin.ModelAdmin):
+class AlertRuleAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "region", "protected_kind", "threshold", "active"]
     list_filter = ["kind", "active", "protected_kind", "region"]
     search_fields = ["name", "region__code", "region__name"]

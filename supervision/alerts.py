@@ -84,6 +84,8 @@ def acknowledge(*, alert: Alert, user, comment: str) -> Alert:
         raise AcknowledgementRefused(_("You may not acknowledge alerts of this region."))
     if not comment:
         raise AcknowledgementRefused(_("Say what was found or done: a comment is required."))
+    if "\x00" in comment:
+        raise AcknowledgementRefused(_("The comment contains a NUL character; remove it."))
     with transaction.atomic():
         locked = Alert.objects.select_for_update().get(pk=alert.pk)
         if locked.acknowledged:

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 
 from compensation.models import MethodologyVersion, Valuation
 from compensation.quantities import HECTARES, co2e_per_ha, sink_tonnes, tonnes
 from compensation.valuation import zone_areas
+from config import failpoints
 from pilots.geometry import CHINA_ALBERS_SRID, STORAGE_SRID, area_m2
 from pilots.models import LandCover, PlanningVersion, Region, Zone
 from supervision.exceptions import SupervisionInputError
@@ -107,20 +108,23 @@ def detect_planning_change(
         _protected_sink(plan=v.pk, region=before.region, year=survey, version=methodology_version)
         for v in (before, after)
     ]
-    with transaction.atomic():
-        detection = ChangeDetection.objects.create(
+    areas = kind_areas(before=before.pk, after=after.pk)
+    pieces = encroachments(before=before.pk, after=after.pk)
+    failpoints.pause("supervision.detect")
+    return _store(
+        ChangeDetection(
             key=key,
             region=before.region,
             subject=ChangeDetection.Subject.PLANNING,
             before_version=before,
             after_version=after,
-            areas=kind_areas(before=before.pk, after=after.pk),
+            areas=areas,
             sink_before_tco2e=sinks[0][0],
             sink_after_tco2e=sinks[1][0],
             uncounted_codes=sorted(sinks[0][1] | sinks[1][1]),
             methodology_version=methodology_version,
-        )
-        Encroachment.objects.bulk_create(
+        ),
+        lambda detection: Encroachment.objects.bulk_create(
             Encroachment(
                 detection=detection,
                 developed_zone_id=p.developed_zone_id,
@@ -129,8 +133,27 @@ def detect_planning_change(
                 area_ha=p.area_ha,
                 geometry=p.geometry,
             )
-            for p in encroachments(before=before.pk, after=after.pk)
-        )
+            for p in pieces
+        ),
+    )
+
+
+def _store(detection: ChangeDetection, details) -> ChangeDetection:
+    """Store `detection` and its details (`details(detection)`), or read the one stored first.
+
+    The unique key decides between two processes that computed the same comparison at
+    once (setup_demo and the worker's supervision task): the loser's INSERT fails in
+    its savepoint, after the winner committed, and it returns the winner's row.
+    """
+    try:
+        with transaction.atomic():
+            detection.save(force_insert=True)
+            details(detection)
+    except IntegrityError:
+        stored = ChangeDetection.objects.filter(key=detection.key).first()
+        if stored is None:  # the unique key was not what failed
+            raise
+        return stored
     return detection
 
 
@@ -173,26 +196,27 @@ def detect_land_cover_change(
         else (None, set())
         for y in (before_year, after_year)
     ]
-    with transaction.atomic():
-        detection = ChangeDetection.objects.create(
+    areas = class_areas(region=region, before_year=before_year, after_year=after_year)
+    matrix = transitions(region=region, before_year=before_year, after_year=after_year)
+    failpoints.pause("supervision.detect")
+    return _store(
+        ChangeDetection(
             key=key,
             region=region,
             subject=ChangeDetection.Subject.LAND_COVER,
             before_year=before_year,
             after_year=after_year,
-            areas=class_areas(region=region, before_year=before_year, after_year=after_year),
+            areas=areas,
             sink_before_tco2e=sinks[0][0],
             sink_after_tco2e=sinks[1][0],
             uncounted_codes=sorted(sinks[0][1] | sinks[1][1]),
             methodology_version=methodology_version,
-        )
-        Transition.objects.bulk_create(
+        ),
+        lambda detection: Transition.objects.bulk_create(
             Transition(detection=detection, from_code=f, to_code=t, area_ha=ha)
-            for (f, t), ha in sorted(
-                transitions(region=region, before_year=before_year, after_year=after_year).items()
-            )
-        )
-    return detection
+            for (f, t), ha in sorted(matrix.items())
+        ),
+    )
 
 
 def detect_latest_changes(region: Region) -> list[ChangeDetection]:

@@ -19,7 +19,7 @@ from compensation.models import (
     VerticalParameters,
 )
 from config.access import scoped
-from config.admin import RegionScopedAdminMixin
+from config.admin import CheckedAutocompleteMixin, RegionScopedAdminMixin
 
 
 def transfers_table(compute, programme, year):
@@ -52,7 +52,7 @@ class TierInline(admin.TabularInline):
     extra = 0
 
 
-class FiscalDataInline(admin.TabularInline):
+class FiscalDataInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = RegionFiscalData
     extra = 0
     autocomplete_fields = ["region"]
@@ -79,7 +79,7 @@ class VerticalParametersAdmin(admin.ModelAdmin):
 
 
 @admin.register(EcologicalIndex)
-class EcologicalIndexAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class EcologicalIndexAdmin(CheckedAutocompleteMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["region", "year", "value", "grade", "source"]
     list_filter = ["year"]
     search_fields = ["region__code", "region__name", "source"]
@@ -90,7 +90,7 @@ class EcologicalIndexAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         return vertical.EI_GRADES[vertical.ei_grade(index.value)]
 
 
-class PartyInline(admin.TabularInline):
+class PartyInline(CheckedAutocompleteMixin, admin.TabularInline):
     model = AgreementParty
     extra = 0
     autocomplete_fields = ["region"]

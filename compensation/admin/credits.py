@@ -23,13 +23,18 @@ from compensation.models import (
     Valuation,
 )
 from compensation.sinks import sink_report
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
+from config.admin import (
+    CheckedAutocompleteMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    RegionScopedAdminMixin,
+)
 from pilots.models import Region
 from pilots.synthetic import synthetic_codes
 
 
 @admin.register(CreditProject)
-class CreditProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class CreditProjectAdmin(CheckedAutocompleteMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name", "region", "programme", "buffer_share", "crediting_end"]
     list_filter = ["programme"]
     search_fields = ["code", "name", "region__name"]
@@ -67,7 +72,7 @@ class CreditProjectAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CreditHolder)
-class CreditHolderAdmin(admin.ModelAdmin):
+class CreditHolderAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind"]
     search_fields = ["name", "region__name"]

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compensation import settlement
+from compensation.channels import Overrides
 from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.periods import parse_period
@@ -60,6 +61,16 @@ class StartRunForm(forms.Form):
             return parse_period(self.cleaned_data["period"])
         except CompensationError as exc:
             raise forms.ValidationError(str(exc)) from None
+
+    def clean_overrides(self):
+        """The overrides as a scenario reads them, so that a wrong shape is this field's error."""
+        overrides = self.cleaned_data["overrides"]
+        if overrides not in (None, {}):
+            try:
+                Overrides.from_json(overrides)
+            except CompensationError as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return overrides
 
 
 @admin.register(SettlementRun)

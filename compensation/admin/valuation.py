@@ -20,7 +20,12 @@ from compensation.models import (
     Valuation,
     ZoneOverlap,
 )
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
+from config.admin import (
+    CheckedAutocompleteMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+    RegionScopedAdminMixin,
+)
 from pilots.models import Zone
 from pilots.synthetic import synthetic_codes
 
@@ -139,7 +144,7 @@ class CarbonPriceAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmissionInventory)
-class EmissionInventoryAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class EmissionInventoryAdmin(CheckedAutocompleteMixin, RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["region", "year", "tco2e", "source"]
     list_filter = ["year"]
     search_fields = ["region__code", "region__name", "source"]

@@ -29,6 +29,10 @@ from ledger.verification import verify_ledger
 DIGEST = re.compile(r"\b[0-9a-f]{64}\b")
 RUN = re.compile(r"Run #(\d+)")
 REGION = re.compile(r"（(\d{6})）")
+# What a file may claim to be: a run id (ASCII digits, within a bigint) and a region code
+# (six digits), or no region for the summary.
+CLAIMED_RUN = re.compile(r"[0-9]{1,18}", re.ASCII)
+CLAIMED_REGION = re.compile(r"[0-9]{6}|summary|", re.ASCII)
 SHOWN_DIFFERENCES = 5
 
 
@@ -53,6 +57,12 @@ class Verification:
 
 
 def verify_file(name: str, data: bytes) -> Verification:
+    """Whether `data` (any bytes) is a statement the ledger still gives; never raises.
+
+    A file that is not a PDF, CSV or XLSX statement of ours, or is damaged beyond
+    reading, gets a problem saying so; a readable one that differs gets the lines,
+    cells or content paths that differ. Messages are in the active language.
+    """
     result = Verification(fmt=_format(name, data))
     chain = verify_ledger()
     if not chain.ok:
@@ -60,8 +70,8 @@ def verify_file(name: str, data: bytes) -> Verification:
         result.problems.append(
             _("The ledger's hash chain is broken: %(detail)s") % {"detail": chain}
         )
-    statement = _issued_by_hash(data, result.fmt) or _claimed(data, result)
-    if statement is None:
+    statement = result.fmt and (_issued_by_hash(data, result.fmt) or _claimed(data, result))
+    if statement is None or not result.fmt:
         if not result.problems:
             result.problems.append(
                 _("%(name)s is not a Tanhui statement, or is damaged beyond recognition.")
@@ -98,11 +108,14 @@ def verify_file(name: str, data: bytes) -> Verification:
 
 
 def _format(name: str, data: bytes) -> str:
+    """pdf or xlsx by their first bytes, csv by name or a comma early on; "" for anything else."""
     if data.startswith(b"%PDF"):
         return "pdf"
     if data.startswith(b"PK"):
         return "xlsx"
-    return "csv" if name.lower().endswith(".csv") or b"," in data[:200] else "pdf"
+    if name.lower().endswith(".pdf"):
+        return "pdf"
+    return "csv" if name.lower().endswith(".csv") or b"," in data[:200] else ""
 
 
 def _issued_by_hash(data: bytes, fmt: str) -> Statement | None:
@@ -123,6 +136,12 @@ def _claimed(data: bytes, result: Verification) -> Statement | None:
     except ValueError as exc:
         result.problems.append(str(exc))
         return None
+    if CLAIMED_RUN.fullmatch(str(run_id)) is None or not CLAIMED_REGION.fullmatch(region_code):
+        result.problems.append(
+            _("The file names run %(run)r and region %(region)r, which no statement of ours does.")
+            % {"run": str(run_id)[:40], "region": region_code[:40]}
+        )
+        return None
     found = Statement.objects.select_related("run", "region").filter(
         run_id=run_id, status=Statement.Status.ISSUED
     )
@@ -141,12 +160,20 @@ def _claimed(data: bytes, result: Verification) -> Statement | None:
 
 
 def _csv_claim(data: bytes):
+    """(run id, region code) from the trailer row, the last line that starts with "digest,".
+
+    Only that line is parsed, so that a damaged line elsewhere (a stray CR, a huge
+    field) is named by the comparison with the issued file, not taken for a claim."""
     try:
-        rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValueError(_("The CSV is not UTF-8 text.")) from None
-    trailer = next((r for r in reversed(rows) if r and r[0] == "digest"), None)
-    if trailer is None or len(trailer) < 3 or not trailer[1].isdigit():
+    line = next((li for li in reversed(text.splitlines()) if li.startswith("digest,")), None)
+    try:
+        trailer = next(csv.reader([line])) if line is not None else []
+    except csv.Error:
+        trailer = []
+    if len(trailer) < 3 or CLAIMED_RUN.fullmatch(trailer[1]) is None:
         raise ValueError(_("The CSV has no statement trailer row (record 'digest')."))
     return int(trailer[1]), trailer[2]
 
@@ -154,8 +181,8 @@ def _csv_claim(data: bytes):
 def _xlsx_claim(data: bytes):
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True)["核验 Verification"]
-        values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True)}
-        return int(values["结算 run"]), str(values["地区 region"])
+        values = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if len(row) > 1}
+        return str(values["结算 run"]), str(values["地区 region"])
     except Exception as exc:
         raise ValueError(
             _("The workbook has no readable verification sheet (%(error)s).")
@@ -164,20 +191,21 @@ def _xlsx_claim(data: bytes):
 
 
 def pdf_text(data: bytes) -> str:
+    """The PDF's text laid out as on the page (pdftotext); ValueError if it cannot be read."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "statement.pdf"
         path.write_bytes(data)
-        done = subprocess.run(  # noqa: S603 - fixed program, our own temporary file
-            ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    if done.returncode != 0:
-        raise ValueError(
-            _("The PDF cannot be read: %(error)s")
-            % {"error": done.stderr.decode(errors="replace").strip()[:200]}
-        )
+        try:
+            done = subprocess.run(  # noqa: S603 - fixed program, our own temporary file
+                ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],  # noqa: S607
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            done = None
+    if done is None or done.returncode != 0:
+        raise ValueError(_("The PDF cannot be read: it is damaged or not a PDF."))
     return done.stdout.decode("utf-8", errors="replace")
 
 
@@ -226,10 +254,13 @@ def _line_differences(before: list[str], after: list[str]) -> list[str]:
 
 def _cell_differences(original: bytes, data: bytes) -> list[str]:
     try:
-        given = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception as exc:
-        return [_("the workbook cannot be opened (%(error)s)") % {"error": type(exc).__name__}]
-    issued = load_workbook(io.BytesIO(original), read_only=True)
+        return _cells_compared(load_workbook(io.BytesIO(original), read_only=True), data)
+    except Exception as exc:  # openpyxl raises many kinds of error on a damaged file
+        return [_("the workbook cannot be read (%(error)s)") % {"error": type(exc).__name__}]
+
+
+def _cells_compared(issued, data: bytes) -> list[str]:
+    given = load_workbook(io.BytesIO(data), read_only=True)
     found = []
     for sheet in issued.sheetnames:
         if sheet not in given.sheetnames:

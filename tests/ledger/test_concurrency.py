@@ -7,9 +7,9 @@ from django.db import connection
 
 from ledger.exceptions import NegativeBalance
 from ledger.models import Account, JournalEntry
-from ledger.services import post_entry
+from ledger.services import AccountSpec, open_accounts, post_entry
 from ledger.verification import verify_ledger
-from tests.conftest import committing
+from tests.conftest import committing, race
 from tests.ledger.conftest import transfer
 
 THREADS = 8
@@ -79,3 +79,24 @@ def test_concurrent_overdraw_attempts_never_take_an_account_negative(funded):
     assert Account.objects.get(code="region:341000:cny").balance_minor == 10_000
     assert verify_ledger().ok
     assert fund.balance == Decimal("0.00")
+
+
+@committing
+def test_two_processes_opening_the_same_accounts_get_the_same_rows(db):
+    specs = [
+        AccountSpec(
+            code=f"region:11{i:04d}:cny",
+            name=f"region {i}",
+            type=Account.Type.LIABILITY,
+            commodity="CNY",
+        )
+        for i in range(50)
+    ]
+
+    results = race(lambda i: open_accounts(specs[::-1] if i else specs), threads=4)
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    opened = {a.code: a.pk for a in Account.objects.filter(code__startswith="region:11")}
+    assert len(opened) == 50
+    for accounts in results:
+        assert {code: a.pk for code, a in accounts.items()} == opened

@@ -9,7 +9,7 @@ from pilots.models import PilotProgramme
 
 def programme_named(pilot: str) -> PilotProgramme:
     found = PilotProgramme.objects.filter(
-        **({"pk": int(pilot)} if pilot.isdigit() else {"name": pilot})
+        **({"pk": int(pilot)} if pilot.isascii() and pilot.isdigit() else {"name": pilot})
     ).first()
     if found is None:
         raise CommandError(f"No pilot programme {pilot!r}.")

@@ -1,15 +1,16 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import run_numbered, user_named
+from pilots.management.arguments import GuardedCommand, whole_number
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = "Approve a calculated settlement run: a finance official other than its maker."
 
     def add_arguments(self, parser):
-        parser.add_argument("run", type=int, help="settlement run id")
+        parser.add_argument("run", type=whole_number, help="settlement run id")
         parser.add_argument("--user", required=True, help="the approving finance official")
         parser.add_argument("--reason", default="", help="recorded with the approval")
 

@@ -1,13 +1,12 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from compensation.imports import import_agreement
 from pilots.imports import ImportRejected
+from pilots.management.arguments import GuardedCommand, read_file, whole_number
 from pilots.models import PilotProgramme
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Import a horizontal agreement (JSON: name, rule, parties, ratios, rounds) into a pilot. "
         "All or nothing; money must be given as decimal strings."
@@ -15,22 +14,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="JSON file")
-        parser.add_argument("--programme", type=int, required=True, help="pilot programme id")
+        parser.add_argument(
+            "--programme", type=whole_number, required=True, help="pilot programme id"
+        )
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path} does not exist.")
+        name, data = read_file(options["file"])
         programme = PilotProgramme.objects.filter(pk=options["programme"]).first()
         if programme is None:
             raise CommandError(f"Pilot programme {options['programme']} does not exist.")
         try:
-            agreement = import_agreement(
-                programme=programme, name=path.name, data=path.read_bytes()
-            )
+            agreement = import_agreement(programme=programme, name=name, data=data)
         except ImportRejected as exc:
             raise CommandError(
-                f"{path.name} was rejected; nothing was imported.\n{exc.report}"
+                f"{name} was rejected; nothing was imported.\n{exc.report}"
             ) from None
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,13 +1,12 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from compensation.imports import import_monitoring
 from compensation.models import Agreement
 from pilots.imports import ImportRejected
+from pilots.management.arguments import GuardedCommand, read_file, whole_number
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Import annual mean concentrations (CSV or XLSX: section, year, pollutant, "
         "mean_mg_per_l) for an agreement. All or nothing: one bad row rejects the file, "
@@ -16,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="CSV in UTF-8 or GBK, or an XLSX workbook")
-        parser.add_argument("--agreement", type=int, required=True, help="agreement id")
+        parser.add_argument("--agreement", type=whole_number, required=True, help="agreement id")
         parser.add_argument(
             "--sheet",
             default="",
@@ -25,22 +24,20 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"{path} does not exist.")
+        name, data = read_file(options["file"])
         agreement = Agreement.objects.filter(pk=options["agreement"]).first()
         if agreement is None:
             raise CommandError(f"Agreement {options['agreement']} does not exist.")
         try:
             records = import_monitoring(
                 agreement=agreement,
-                name=path.name,
-                data=path.read_bytes(),
+                name=name,
+                data=data,
                 sheet=options["sheet"],
             )
         except ImportRejected as exc:
             raise CommandError(
-                f"{path.name} was rejected; nothing was imported.\n{exc.report}"
+                f"{name} was rejected; nothing was imported.\n{exc.report}"
             ) from None
         self.stdout.write(
             self.style.SUCCESS(f"Imported {len(records)} annual mean(s) for {agreement}.")

@@ -1,20 +1,21 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import run_numbered, user_named
 from compensation.statements.issue import issue_statements
 from ledger.models import JournalEntry
+from pilots.management.arguments import GuardedCommand, whole_number
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Post an approved settlement run to the ledger and issue its statements. Posting twice "
         "posts nothing new and reports the run as posted."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("run", type=int, help="settlement run id")
+        parser.add_argument("run", type=whole_number, help="settlement run id")
         parser.add_argument("--user", help="who posts")
 
     def handle(self, *args, run, user, **options):

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import programme_named
 from compensation.schedules import schedule_settlement
+from pilots.management.arguments import GuardedCommand
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Schedule a pilot's settlement in django-celery-beat: after each period of its "
         "settlement frequency, or on a cron expression. Scheduled runs wait for approval."

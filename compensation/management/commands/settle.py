@@ -1,18 +1,18 @@
 import json
 import time
-from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import programme_named, progress_bar, user_named
 from compensation.models import SettlementRun
 from compensation.periods import label, parse_period
+from pilots.management.arguments import GuardedCommand, read_file, seconds
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Start and calculate a settlement run for a pilot and period (2024, 2024H1, 2024Q1, "
         "2024-03). It then waits for approval; with --scenario it is a what-if that never posts."
@@ -31,18 +31,18 @@ class Command(BaseCommand):
             action="store_true",
             help="calculate in this process instead of on the Celery workers",
         )
-        parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait")
+        parser.add_argument("--timeout", type=seconds, default=3600, help="seconds to wait")
 
     def handle(self, *args, **options):
         programme = programme_named(options["pilot"])
         user = user_named(options["user"])
         overrides, kind = None, SettlementRun.Kind.REGULAR
-        if options["scenario"]:
-            path = Path(options["scenario"])
+        if options["scenario"] is not None:
+            name, data = read_file(options["scenario"])
             try:
-                overrides = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                raise CommandError(f"{path}: {exc}") from None
+                overrides = json.loads(data.decode("utf-8"))
+            except ValueError as exc:
+                raise CommandError(f"{name}: {exc}") from None
             kind = SettlementRun.Kind.SCENARIO
         try:
             period = parse_period(options["period"])

@@ -1,14 +1,15 @@
 from decimal import Decimal, InvalidOperation
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import programme_named
 from compensation.models import MethodologyVersion
 from compensation.valuation import valuate
+from pilots.management.arguments import GuardedCommand, whole_number, year
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Value the carbon sinks of a pilot for a year. The same inputs return the earlier "
         "valuation; new inputs make a new one that supersedes it."
@@ -16,10 +17,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--pilot", required=True, help="programme id or exact name")
-        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--year", type=year, required=True)
         parser.add_argument(
             "--methodology-version",
-            type=int,
+            type=whole_number,
             help="id (default: the latest published version valid at the year's end)",
         )
         parser.add_argument("--market", default="CEA", help="carbon market code, e.g. CEA")

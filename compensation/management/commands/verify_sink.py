@@ -9,17 +9,18 @@ records the named user as the actor.
 """
 
 from auditlog.context import set_actor
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from compensation import sinks
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import user_named
 from compensation.models import SinkVerification, Valuation
+from pilots.management.arguments import GuardedCommand, whole_number
 from pilots.models import Region
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Sink verification: an ecology official requests it for a current valuation, "
         "another approves it (posting the verified tonnes) or rejects it."
@@ -28,11 +29,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         steps = parser.add_subparsers(dest="step", required=True)
         request = steps.add_parser("request", help="request verification of a valuation")
-        request.add_argument("valuation", type=int, help="valuation id (the current one)")
+        request.add_argument("valuation", type=whole_number, help="valuation id (the current one)")
         request.add_argument("--region", help="GB/T 2260 code; omitted: every region")
         for name, helps in (("approve", "approve and post"), ("reject", "reject, saying why")):
             step = steps.add_parser(name, help=helps)
-            step.add_argument("verification", type=int, help="sink verification id")
+            step.add_argument("verification", type=whole_number, help="sink verification id")
         for step in steps.choices.values():
             step.add_argument("--user", required=True, help="the ecology official")
             step.add_argument("--reason", default="", help="recorded with the step")

@@ -1,17 +1,16 @@
 """Options shared by import_zones and import_landcover."""
 
-from pathlib import Path
-
 from django.core.management.base import CommandError
 
 from pilots.imports import ImportRejected
+from pilots.management.arguments import read_file, whole_number
 
 
 def add_file_options(parser):
     parser.add_argument("file", help="GeoJSON, CSV with WKT, zipped Shapefile or GeoPackage")
     parser.add_argument(
         "--srid",
-        type=int,
+        type=whole_number,
         help="EPSG code (4490, 4491-4554, 4326, 3857), when the file does not declare one",
     )
     parser.add_argument("--layer", help="the layer to import from a multi-layer file")
@@ -32,16 +31,14 @@ def add_file_options(parser):
 
 
 def read_options(options) -> tuple[str, bytes, dict]:
-    path = Path(options["file"])
-    if not path.is_file():
-        raise CommandError(f"{path} does not exist.")
+    name, data = read_file(options["file"])
     field_map = {}
     for item in options["field"]:
         ours, sep, theirs = item.partition("=")
         if not sep or not ours or not theirs:
             raise CommandError(f"--field {item!r}: write OURS=THEIRS, e.g. kind=ZONE_TYPE.")
         field_map[ours] = theirs
-    return path.name, path.read_bytes(), field_map
+    return name, data, field_map
 
 
 def progress(command):

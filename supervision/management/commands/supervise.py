@@ -1,14 +1,15 @@
 """Compare the latest plans and surveys of regions and raise the alerts their rules call for."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from pilots.management.arguments import GuardedCommand
 from pilots.models import Region
 from supervision.alerts import describe
 from supervision.exceptions import SupervisionError
 from supervision.services import supervise
 
 
-class Command(BaseCommand):
+class Command(GuardedCommand):
     help = (
         "Supervise regions now (the Celery task does this after every import and valuation): "
         "detect changes between their two latest plans and surveys, then evaluate alert rules."

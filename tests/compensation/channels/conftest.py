@@ -41,6 +41,20 @@ REFUSED_ROWS = {
         f"{'街' * 500},2026,TP,0.02",
         "monitoring section is 500 characters long; at most 100 fit.",
     ),
+    "10,000-character section": (
+        f"{'街' * 10_000},2026,TP,0.02",
+        "monitoring section is 10000 characters long; at most 100 fit.",
+    ),
+    "NUL in the pollutant": (
+        "街口,2026,T\x00P,0.02",
+        "pollutant 'T\\x00P' is not one of CODMn, NH3-N, TN, TP.",
+    ),
+    "NUL in the year": ("街口,20\x0026,TP,0.02", "year '20\\x0026' is not a year or a date."),
+    "NUL in the value": ("街口,2026,TP,0.0\x002", "annual mean '0.0\\x002' is not a number."),
+    "a quoted field with a newline": (
+        '"街\n口",2026,TP,0.02',
+        "monitoring section contains the control character U+000A.",
+    ),
     "301-character source": (
         f"街口,2026,TP,0.02,{'站' * 301}",
         "source is 301 characters long; at most 300 fit.",

@@ -6,13 +6,24 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from compensation.channels import Period, horizontal
 from compensation.imports import import_agreement, import_monitoring
-from compensation.models import Agreement, AgreementParty, MonitoringRecord
+from compensation.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRound,
+    IndexWeight,
+    MonitoringRecord,
+)
 from pilots.imports import ImportRejected
 from pilots.models import Region
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
+from tests.conftest import stored_rows
+from tests.hostile import TALLY, json_hostile
 from tests.pilots.conftest import BAD_INPUTS, corpus
 
 ALL_FILES = sorted(p.name for p in BAD_INPUTS.iterdir() if p.name != "README.md")
@@ -178,3 +189,130 @@ def test_commands_print_the_report_and_import_nothing(agreement):
         )
     assert not MonitoringRecord.objects.exists()
     assert Agreement.objects.count() == 1
+
+
+def good_agreement() -> dict:
+    return {
+        "name": "新安江第五轮",
+        "rule": "water-quality",
+        "description": "",
+        "parties": [
+            {"region": UPSTREAM, "side": "upstream", "section": "街口"},
+            {"region": DOWNSTREAM, "side": "downstream"},
+        ],
+        "contribution_ratio": ["1", "1"],
+        "allocation_ratio": ["0.5", "0.5"],
+        "rounds": [
+            {
+                "name": "第五轮",
+                "start_year": 2027,
+                "end_year": 2029,
+                "amount": "200000000.00",
+                "central_top_up": "0",
+                "k0": "0.90",
+                "weights": [{"pollutant": "TP", "weight": "1", "baseline_mg_l": "0.021"}],
+            }
+        ],
+    }
+
+
+# Each place in the document a value can go, and the column that will hold it.
+AGREEMENT_FIELDS = {
+    ("name",): Agreement._meta.get_field("name"),
+    ("rule",): Agreement._meta.get_field("rule"),
+    ("description",): Agreement._meta.get_field("description"),
+    ("parties",): None,
+    ("parties", 0): None,
+    ("parties", 0, "region"): AgreementParty._meta.get_field("region"),
+    ("parties", 0, "side"): AgreementParty._meta.get_field("side"),
+    ("parties", 0, "section"): AgreementParty._meta.get_field("section"),
+    ("contribution_ratio",): None,
+    ("contribution_ratio", 0): AgreementParty._meta.get_field("contribution_ratio"),
+    ("allocation_ratio", 1): AgreementParty._meta.get_field("allocation_ratio"),
+    ("rounds",): None,
+    ("rounds", 0): None,
+    ("rounds", 0, "name"): AgreementRound._meta.get_field("name"),
+    ("rounds", 0, "start_year"): AgreementRound._meta.get_field("start_year"),
+    ("rounds", 0, "end_year"): AgreementRound._meta.get_field("end_year"),
+    ("rounds", 0, "amount"): AgreementRound._meta.get_field("amount"),
+    ("rounds", 0, "central_top_up"): AgreementRound._meta.get_field("central_top_up"),
+    ("rounds", 0, "k0"): AgreementRound._meta.get_field("stability_coefficient"),
+    ("rounds", 0, "weights"): None,
+    ("rounds", 0, "weights", 0): None,
+    ("rounds", 0, "weights", 0, "pollutant"): IndexWeight._meta.get_field("pollutant"),
+    ("rounds", 0, "weights", 0, "weight"): IndexWeight._meta.get_field("weight"),
+    ("rounds", 0, "weights", 0, "baseline_mg_l"): IndexWeight._meta.get_field("baseline_mg_l"),
+}
+
+
+def test_a_round_amount_of_1e30_is_reported_not_an_uncaught_decimal_error(programme):
+    document = good_agreement()
+    document["rounds"][0]["amount"] = "1e30"
+
+    with pytest.raises(ImportRejected) as rejected:
+        import_agreement(programme=programme, name="a.json", data=json.dumps(document).encode())
+
+    assert [p.message for p in rejected.value.report.problems] == [
+        "round amount 1e30 is too large: at most 14 digits before the point fit."
+    ]
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("rounds", 0, "weights", 0, "weight"), "1e30", "weight 1e30 is too large"),
+        (("rounds", 0, "k0"), "0.12345", "k0 0.12345 has more than 4 decimal places; round it."),
+        (("contribution_ratio", 0), "NaN", "contribution_ratio 'NaN' is not a number."),
+        (("parties", 0, "section"), "街" * 101, "is 101 characters long; at most 100 fit."),
+        (("rounds", 0, "name"), "第\x00五轮", "name contains a NUL character."),
+        (("rule",), ["water-quality"], "rule ['water-quality'] is not one of"),
+        (("rounds",), 5, "rounds must be a list."),
+        (("rounds", 0, "weights"), {"TP": 1}, "weights must be a list."),
+    ],
+)
+def test_each_hostile_value_is_named_in_the_report(programme, path, value, message):
+    document = good_agreement()
+    place(document, path, value)
+
+    with pytest.raises(ImportRejected) as rejected:
+        import_agreement(programme=programme, name="a.json", data=json.dumps(document).encode())
+
+    messages = [p.message for p in rejected.value.report.problems]
+    assert any(message in m for m in messages), messages
+    assert not Agreement.objects.exists()
+
+
+def place(document: dict, path: tuple, value) -> None:
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_generated_hostile_values_are_refused_or_taken_as_given(programme, data):
+    path = data.draw(st.sampled_from(sorted(AGREEMENT_FIELDS, key=str)), label="path")
+    value = data.draw(json_hostile(AGREEMENT_FIELDS[path]), label="value")
+    document = good_agreement()
+    place(document, path, value)
+    before = stored_rows()
+    with transaction.atomic():
+        try:
+            agreement = import_agreement(
+                programme=programme, name="a.json", data=json.dumps(document).encode()
+            )
+        except ImportRejected as exc:
+            assert exc.report.problems
+            stored = stored_rows() != before
+            TALLY.record("agreement JSON", stored=stored)
+            assert not stored
+        else:
+            TALLY.record("agreement JSON")
+            agreement.refresh_from_db()
+            transaction.set_rollback(True)

@@ -113,3 +113,42 @@ def test_auditors_cannot_move_runs(client, pilot, maker, action):
     assert client.get(reverse("admin:compensation_settlementrun_start")).status_code == 403
     run.refresh_from_db()
     assert run.status == "draft"
+
+
+def test_a_reason_with_a_nul_character_is_refused_and_nothing_moves(client, pilot, maker):
+    client.force_login(maker)
+    start(client, pilot)
+    run = run_chunks(SettlementRun.objects.get())
+    before = list(run.transitions.values_list("pk", flat=True))
+
+    page = move(client, run, "cancel", "year\x00end").content.decode()
+
+    run.refresh_from_db()
+    assert "Reason: Null characters are not allowed." in page
+    assert run.status == "calculated"
+    assert list(run.transitions.values_list("pk", flat=True)) == before
+
+
+def test_a_run_name_or_reason_with_a_nul_character_is_refused_on_start(client, pilot, maker):
+    client.force_login(maker)
+
+    response = client.post(
+        reverse("admin:compensation_settlementrun_start"),
+        {"programme": pilot.pk, "period": "2024", "reason": "year end"},
+        headers={"accept-language": "en"},
+    )
+    assert response.status_code == 302
+    with pytest.raises(settlement.SettlementError, match="name: Ensure this value has at most"):
+        settlement.start_run(programme=pilot, period=Period.year(2025), by=maker, name="年" * 201)
+    assert SettlementRun.objects.count() == 1
+
+
+@pytest.mark.parametrize("overrides", ["NaN", "1e400", '["CEA"]', '"budget"'])
+def test_overrides_of_a_wrong_shape_are_the_overrides_fields_error(client, pilot, maker, overrides):
+    client.force_login(maker)
+
+    response = start(client, pilot, scenario="on", overrides=overrides)
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["overrides"]
+    assert not SettlementRun.objects.exists()

@@ -9,9 +9,11 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from compensation.models import Statement
-from compensation.statements.issue import render
+from compensation.statements.issue import issue_statements, render
 from compensation.statements.verify import pdf_text, verify_file
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
+from tests.compensation.statements.conftest import posted_run
+from tests.conftest import committing, race
 
 
 def statement(run, code):
@@ -134,3 +136,17 @@ def test_pdf_page_renders_to_png(issued, tmp_path):
         check=True,
     )
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+@committing
+def test_two_issuers_at_once_create_each_statement_once(pilot, maker, checker):
+    run = posted_run(pilot, maker, checker)
+
+    results = race(lambda i: issue_statements(run, by=checker))
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(run.statements.values_list("region__code", flat=True), key=str) == [
+        DOWNSTREAM,
+        UPSTREAM,
+        None,
+    ]

@@ -133,3 +133,18 @@ def test_the_evaluation_pdf_names_the_region_and_its_alerts(client, world, alert
     assert "黄山市" in text
     assert "sink watch" in text
     assert "Compensation by channel (CNY)" in text
+
+
+def test_a_comment_with_a_nul_character_is_refused_with_a_message(client, world, alerts):
+    client.force_login(world["users"]["operator"])
+
+    response = client.post(
+        reverse("supervision:acknowledge", args=[alerts[world["own"]].pk]),
+        {"comment": "Logging permit\x00 checked."},
+        follow=True,
+        headers={"accept-language": "en"},
+    )
+
+    assert response.status_code == 200
+    assert "The comment contains a NUL character; remove it." in response.content.decode()
+    assert not Alert.objects.get(pk=alerts[world["own"]].pk).acknowledged
