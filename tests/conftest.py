@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from config.workers import PROJECT_ROOT, CeleryWorker, WorkerFailed
+from tests import access_tally
 
 __all__ = ["PROJECT_ROOT", "CeleryWorker", "committing"]
 
@@ -143,6 +144,7 @@ def pytest_sessionfinish(session):
 
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["fault_tally"] = TALLY.as_dict()
+        session.config.workeroutput["access_tally"] = access_tally.as_dict()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -152,6 +154,9 @@ def pytest_testnodedown(node, error):
     counts = getattr(node, "workeroutput", {}).get("fault_tally")
     if counts:
         TALLY.add(counts)
+    access = getattr(node, "workeroutput", {}).get("access_tally")
+    if access:
+        access_tally.add(access)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -160,4 +165,8 @@ def pytest_terminal_summary(terminalreporter):
     if TALLY.tests:
         terminalreporter.section("fault summary")
         for line in TALLY.lines():
+            terminalreporter.write_line(line)
+    if access_tally.TRIED:
+        terminalreporter.section("permission enumeration summary")
+        for line in access_tally.lines():
             terminalreporter.write_line(line)

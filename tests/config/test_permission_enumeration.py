@@ -1,0 +1,295 @@
+"""Who may do what, by enumeration: every admin page, admin action, custom admin page and API
+route, for every role, answered as config.roles (the table the code reads) says.
+
+Nothing here lists pages or routes by hand: the admin site's registry, each admin's
+get_urls() and actions, and the API router are walked. An action or page that names
+no permission fails. Counts go to the session summary (tests/access_tally.py).
+"""
+
+import pytest
+from django.contrib import admin
+from django.test import RequestFactory
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from api.urls import router
+from config.admin import RegionScopedAdminMixin
+from config.roles import (
+    AUDITOR,
+    BUTTONS,
+    ECOLOGY,
+    FINANCE,
+    OPERATOR,
+    OUR_APPS,
+    SUPERUSER_APPS,
+    permissions_of,
+    roles_that_may,
+)
+from tests import access_tally
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {"finance": FINANCE, "ecology": ECOLOGY, "operator": OPERATOR, "auditor": AUDITOR}
+EVERYONE = (*ROLES, "anonymous")
+STANDARD_PAGES = ("changelist", "add", "history", "delete", "change")
+# What a plain create/read/update/delete needs, by HTTP method (Django's model permissions).
+CRUD = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add"}
+CRUD |= {"PUT": "change", "PATCH": "change", "DELETE": "delete"}
+CRUD_ACTIONS = {"list", "retrieve", "create", "update", "partial_update", "destroy", "metadata"}
+
+
+@pytest.fixture(autouse=True)
+def _generous_rates(settings):
+    """One test sends hundreds of writes from one address: no throttling here."""
+    rates = dict.fromkeys(("write-user", "write-ip", "auth-user", "auth-ip"), "100000/min")
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
+def _granted(who: str) -> set[str]:
+    """ "app.codename" permissions config.roles gives `who` (nothing for anonymous)."""
+    if who == "anonymous":
+        return set()
+    return {f"{label}.{codename}" for label, codename in permissions_of(ROLES[who])}
+
+
+def _request(user):
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def _registry():
+    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
+
+
+def _declared(app_label, view) -> bool:
+    """A button of config.roles.BUTTONS, or an app whose admin only superusers use."""
+    return getattr(view, "button", None) in BUTTONS or app_label in SUPERUSER_APPS
+
+
+def _roles_that_may(view) -> set[str]:
+    """Roles config.roles lets press the view's button; none for a view of a superuser app."""
+    return roles_that_may(view.button) if getattr(view, "button", None) in BUTTONS else set()
+
+
+def _client(client, world, who):
+    client.logout()
+    if who != "anonymous":
+        client.force_login(world["users"][who])
+    return client
+
+
+def _to_login(response) -> bool:
+    return response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+@pytest.fixture
+def everyone(django_user_model):
+    """A superuser's request: what an admin allows anybody at all, whatever their role."""
+    return _request(django_user_model.objects.create_superuser("root", password="root-2026-pw"))
+
+
+def test_every_admin_page_answers_each_role_as_config_roles_says(client, world, everyone):
+    """Changelist, add, change, delete and history of every registered model, for every role.
+
+    Allowed means the table grants the model permission and the admin allows the page to
+    anyone at all (a superuser: history records are read-only for everybody).
+    """
+    tried, wrong = 0, []
+    for model, model_admin in _registry():
+        opts = model._meta
+        perm = f"{opts.app_label}.{{}}_{opts.model_name}".format
+        sample = model._default_manager.order_by("pk").first()
+        for who in EVERYONE:
+            granted = _granted(who)
+            reads = perm("view") in granted or perm("change") in granted
+            if who == "operator" and reads:
+                visible = model_admin.get_queryset(_request(world["users"][who]))
+                obj = visible.order_by("pk").first()
+            else:
+                obj = sample
+            pages = {
+                "changelist": ((), reads),
+                "add": ((), perm("add") in granted and model_admin.has_add_permission(everyone)),
+            }
+            if obj is not None:
+                pages["change"] = ((obj.pk,), reads)
+                pages["history"] = ((obj.pk,), reads)
+                pages["delete"] = (
+                    (obj.pk,),
+                    perm("delete") in granted and model_admin.has_delete_permission(everyone, obj),
+                )
+            c = _client(client, world, who)
+            for page, (args, allowed) in pages.items():
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=args)
+                response = c.get(url)
+                tried += 1
+                if who == "anonymous":
+                    ok = _to_login(response)
+                else:
+                    ok = response.status_code == (200 if allowed else 403)
+                if not ok:
+                    wrong.append((who, url, response.status_code, allowed))
+    access_tally.record("admin pages", tried=tried, wrong=len(wrong))
+    assert wrong == []
+
+
+def test_every_admin_action_declares_a_button_and_is_offered_as_config_roles_says(
+    client, world, everyone
+):
+    """Each admin's actions (Django's delete_selected aside) name a button of
+    config.roles.BUTTONS; a changelist offers an action exactly to the roles that may press it."""
+    undeclared, tried, wrong = [], 0, []
+    for model, model_admin in _registry():
+        opts = model._meta
+        actions = {name: func for func, name, _desc in model_admin._get_base_actions()}
+        for name, func in actions.items():
+            if name != "delete_selected" and not _declared(opts.app_label, func):
+                undeclared.append(f"{opts.label}.{name}")
+        for who in EVERYONE:
+            response = _client(client, world, who).get(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            )
+            if response.status_code != 200:
+                continue
+            form = response.context.get("action_form")
+            offered = {value for value, _label in form.fields["action"].choices} if form else set()
+            offered.discard("")
+            expected = set()
+            for name, func in actions.items():
+                if name == "delete_selected":
+                    deletes = f"{opts.app_label}.delete_{opts.model_name}" in _granted(who)
+                    if deletes and model_admin.has_delete_permission(everyone):
+                        expected.add(name)
+                elif ROLES.get(who) in _roles_that_may(func):
+                    expected.add(name)
+            tried += len(actions)
+            if offered != expected:
+                wrong.append((who, opts.label, sorted(offered), sorted(expected)))
+    access_tally.record("admin actions", tried=tried, wrong=len(wrong) + len(undeclared))
+    assert undeclared == []
+    assert wrong == []
+
+
+def _custom_pages():
+    """(app label, url name, view, url) of every admin page an admin adds with get_urls()."""
+    for model, model_admin in _registry():
+        opts = model._meta
+        standard = {f"{opts.app_label}_{opts.model_name}_{page}" for page in STANDARD_PAGES}
+        for pattern in model_admin.get_urls():
+            if pattern.name is None or pattern.name in standard:
+                continue
+            args = [0] * len(pattern.pattern.converters)
+            yield (
+                opts.app_label,
+                pattern.name,
+                pattern.callback,
+                reverse(f"admin:{pattern.name}", args=args),
+            )
+
+
+def test_every_custom_admin_page_declares_a_button_and_answers_as_config_roles_says(client, world):
+    pages = list(_custom_pages())
+    undeclared = [name for label, name, view, _url in pages if not _declared(label, view)]
+    tried, wrong = 0, []
+    for _label, name, view, url in pages:
+        allowed_roles = _roles_that_may(view)
+        for who in EVERYONE:
+            response = _client(client, world, who).get(url)
+            tried += 1
+            if who == "anonymous":
+                ok = _to_login(response)
+            elif ROLES[who] in allowed_roles:
+                ok = response.status_code in (200, 302) and not _to_login(response)
+            else:
+                ok = response.status_code == 403
+            if not ok:
+                wrong.append((who, name, response.status_code))
+    access_tally.record("custom admin pages", tried=tried, wrong=len(wrong) + len(undeclared))
+    assert len(pages) >= 5, pages  # start, move, verify, sink report, upload
+    assert undeclared == []
+    assert wrong == []
+
+
+def _api_routes():
+    """(viewset, action, HTTP method, url) of every route and action the API router serves."""
+    for _prefix, viewset, basename in router.registry:
+        for route in router.get_routes(viewset):
+            served = {m: a for m, a in route.mapping.items() if hasattr(viewset, a)}
+            if not served:
+                continue
+            name = route.name.format(basename=basename)
+            kwargs = {viewset.lookup_url_kwarg or viewset.lookup_field: "0"} if route.detail else {}
+            url = reverse(name, kwargs=kwargs)
+            for method, action in served.items():
+                yield viewset, action, method.upper(), url
+
+
+def _api_expected(viewset, action, method, who) -> bool | None:
+    """Whether config.roles lets `who` call it; None for an action that declares nothing."""
+    button = getattr(viewset, "action_permissions", {}).get(action)
+    if button is not None:
+        return ROLES.get(who) in roles_that_may(button)
+    if action not in CRUD_ACTIONS and method not in ("GET", "HEAD", "OPTIONS"):
+        return None
+    opts = viewset.queryset.model._meta
+    return f"{opts.app_label}.{CRUD[method]}_{opts.model_name}" in _granted(who)
+
+
+def test_every_api_route_and_action_answers_each_role_as_config_roles_says(world):
+    """Unknown object 0 everywhere: an allowed caller gets past the permission check (404, 400,
+    200 for a list), a refused one gets 403 (401 or 403 when not signed in), never a 5xx."""
+    routes = list(_api_routes())
+    undeclared = sorted(
+        {
+            f"{viewset.__name__}.{action}"
+            for viewset, action, method, _url in routes
+            if _api_expected(viewset, action, method, "finance") is None
+        }
+    )
+    tried, wrong = 0, []
+    for who in EVERYONE:
+        api = APIClient()
+        if who != "anonymous":
+            api.force_authenticate(world["users"][who])
+        for viewset, action, method, url in routes:
+            allowed = _api_expected(viewset, action, method, who)
+            response = api.generic(method, url, "{}", content_type="application/json")
+            tried += 1
+            code = response.status_code
+            if who == "anonymous":
+                ok = code in (401, 403)
+            elif allowed:
+                ok = code not in (401, 403) and code < 500
+            else:
+                ok = code == 403
+            if not ok:
+                wrong.append((who, method, url, code, allowed))
+    access_tally.record("API routes", tried=tried, wrong=len(wrong) + len(undeclared))
+    assert len({url for *_rest, url in routes}) > 40
+    assert undeclared == []
+    assert wrong == []
+
+
+def test_no_role_holds_a_permission_in_the_apps_only_superusers_administer():
+    held = {label for role in ROLES.values() for label, _codename in permissions_of(role)}
+
+    assert held & set(SUPERUSER_APPS) == set()
+    assert {model._meta.app_label for model, _admin in _registry()} <= {
+        *OUR_APPS,
+        "auditlog",
+        *SUPERUSER_APPS,
+    }
+
+
+def test_an_operator_may_view_only_region_scoped_admins(world):
+    """Every admin an operator may open limits its rows to their regions."""
+    operator = _granted("operator")
+    unscoped = [
+        model._meta.label
+        for model, model_admin in _registry()
+        if f"{model._meta.app_label}.view_{model._meta.model_name}" in operator
+        and not isinstance(model_admin, RegionScopedAdminMixin)
+    ]
+
+    assert unscoped == []
