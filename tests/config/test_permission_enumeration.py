@@ -8,11 +8,14 @@ no permission fails. Counts go to the session summary (tests/access_tally.py).
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.filters import FieldListFilter
+from django.contrib.admin.utils import get_fields_from_path
 from django.test import RequestFactory
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.urls import router
+from compensation.models import Agreement
 from config.admin import RegionScopedAdminMixin
 from config.roles import (
     AUDITOR,
@@ -25,6 +28,7 @@ from config.roles import (
     permissions_of,
     roles_that_may,
 )
+from pilots.models import Region
 from tests import access_tally
 
 pytestmark = pytest.mark.django_db
@@ -293,3 +297,104 @@ def test_an_operator_may_view_only_region_scoped_admins(world):
     ]
 
     assert unscoped == []
+
+
+# How a related object an operator's form may offer names its region(s).
+REGION_OF_CHOICE = {Region: "code", Agreement: "parties__region__code"}
+
+
+def _scoped_admins_the_operator_views():
+    operator = _granted("operator")
+    for model, model_admin in _registry():
+        opts = model._meta
+        if f"{opts.app_label}.view_{opts.model_name}" in operator:
+            yield model, model_admin
+
+
+def test_another_regions_objects_answer_404_on_every_admin_page_an_operator_may_open(client, world):
+    """Change, history and delete of each object the operator's admin does not list: 404,
+    as if it did not exist (not a redirect to the admin index that confirms it does)."""
+    operator = world["users"]["operator"]
+    c = _client(client, world, "operator")
+    tried, wrong, kinds = 0, [], set()
+    for model, model_admin in _scoped_admins_the_operator_views():
+        opts = model._meta
+        visible = model_admin.get_queryset(_request(operator)).values("pk")
+        for obj in model._default_manager.exclude(pk__in=visible).order_by("pk")[:3]:
+            kinds.add(opts.label)
+            for page in ("change", "history", "delete"):
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=[obj.pk])
+                response = c.get(url)
+                tried += 1
+                if response.status_code != 404:
+                    wrong.append((url, response.status_code))
+    access_tally.record("admin pages of another region", tried=tried, wrong=len(wrong))
+    assert {"pilots.Region", "pilots.Zone", "compensation.Statement"} <= kinds
+    assert wrong == []
+
+
+def test_an_operators_filter_sidebars_offer_only_what_their_list_shows(world):
+    """A sidebar filter on a related object (region, run, project, agreement) lists only the
+    objects of rows the operator sees: never another region or a run without their rows.
+
+    Each filter is built as the changelist builds it (the page hides one with a single
+    choice, so the page alone would not show what it offers)."""
+    request = _request(world["users"]["operator"])
+    other = Region.objects.get(code=world["other"])
+    tried, wrong, related_filters = 0, [], 0
+    for model, model_admin in _scoped_admins_the_operator_views():
+        visible = model_admin.get_queryset(request)
+        for entry in model_admin.get_list_filter(request):
+            path, kind = entry if isinstance(entry, tuple) else (entry, FieldListFilter.create)
+            if not isinstance(path, str) or not get_fields_from_path(model, path)[-1].is_relation:
+                continue
+            field = get_fields_from_path(model, path)[-1]
+            spec = kind(field, request, {}, model, model_admin, field_path=path)
+            related_filters += 1
+            offered = {pk for pk, _label in spec.lookup_choices}
+            listed = set(visible.values_list(f"{path}__pk", flat=True))
+            tried += len(offered)
+            theirs = field.related_model is Region and other.pk in offered
+            if not offered <= listed or theirs:
+                wrong.append((model._meta.label, path, offered - listed))
+    access_tally.record("filter sidebar choices", tried=tried, wrong=len(wrong))
+    assert related_filters >= 5
+    assert wrong == []
+
+
+def test_an_operators_autocompletes_and_choices_offer_only_their_regions(client, world):
+    """Every autocomplete an operator's admin pages use, and the related choices of every
+    form they may fill in, hold nothing of another region."""
+    operator = world["users"]["operator"]
+    own = Region.objects.get(code=world["own"])
+    c = _client(client, world, "operator")
+    tried, wrong, autocompletes = 0, [], 0
+    for model, model_admin in _scoped_admins_the_operator_views():
+        opts = model._meta
+        for name in model_admin.autocomplete_fields:
+            response = c.get(
+                reverse("admin:autocomplete"),
+                {
+                    "app_label": opts.app_label,
+                    "model_name": opts.model_name,
+                    "field_name": name,
+                },
+            )
+            autocompletes += 1
+            ids = {int(row["id"]) for row in response.json()["results"]}
+            tried += len(ids)
+            if ids != {own.pk}:
+                wrong.append((opts.label, name, ids))
+        if not model_admin.has_add_permission(_request(operator)):
+            continue
+        response = c.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
+        for name, field in response.context["adminform"].form.fields.items():
+            if getattr(field, "queryset", None) is None:
+                continue
+            path = REGION_OF_CHOICE.get(field.queryset.model)
+            tried += field.queryset.count()
+            if path is None or field.queryset.exclude(**{path: own.code}).exists():
+                wrong.append((opts.label, name))
+    access_tally.record("autocomplete and form choices", tried=tried, wrong=len(wrong))
+    assert autocompletes >= 1
+    assert wrong == []
