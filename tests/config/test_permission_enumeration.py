@@ -6,12 +6,14 @@ get_urls() and actions, and the API router are walked. An action or page that na
 no permission fails. Counts go to the session summary (tests/access_tally.py).
 """
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.admin.filters import FieldListFilter
 from django.contrib.admin.utils import get_fields_from_path
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from api.urls import router
@@ -29,6 +31,7 @@ from config.roles import (
     roles_that_may,
 )
 from pilots.models import Region
+from supervision.exchange import LAYERS
 from tests import access_tally
 
 pytestmark = pytest.mark.django_db
@@ -397,4 +400,31 @@ def test_an_operators_autocompletes_and_choices_offer_only_their_regions(client,
                 wrong.append((opts.label, name))
     access_tally.record("autocomplete and form choices", tried=tried, wrong=len(wrong))
     assert autocompletes >= 1
+    assert wrong == []
+
+
+def _region_pages(patterns, prefix=""):
+    """(route, converters) of every page outside the admin and the API that names a region."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if str(pattern.pattern) not in ("admin/", "api/"):
+                yield from _region_pages(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif "code" in getattr(pattern.pattern, "converters", {}):
+            yield prefix + str(pattern.pattern), pattern.pattern.converters
+
+
+def test_every_page_naming_another_region_answers_an_operator_404(client, world):
+    """Pages, reports and downloads by region code (the URL resolver's, not a hand list)."""
+    values = {"code": world["other"], "year": "2024", "layer": next(iter(LAYERS)), "fmt": "pdf"}
+    c = _client(client, world, "operator")
+    tried, wrong = 0, []
+    for route, converters in _region_pages(get_resolver().url_patterns):
+        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
+        assert set(converters) <= set(values), route
+        response = c.get(url)
+        tried += 1
+        if response.status_code != 404:
+            wrong.append((url, response.status_code))
+    access_tally.record("pages naming another region", tried=tried, wrong=len(wrong))
+    assert tried >= 6
     assert wrong == []

@@ -1,9 +1,13 @@
 """Defects the permission enumeration found, each as its own regression test (issue 28)."""
 
+import io
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from compensation.models import MethodologyVersion, SinkCoefficient
@@ -86,3 +90,17 @@ def test_the_admins_device_secret_pages_refuse_instead_of_failing(client, world)
         response = client.get(reverse(f"admin:otp_totp_totpdevice_{page}", args=[0]))
 
         assert response.status_code == 403, page
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [("approve", {}), ("post", {}), ("settle", {"period": "2024Q1", "inline": True})],
+)
+def test_a_command_refuses_a_user_whose_role_may_not_press_its_button(command, options, world):
+    run = world["run"]
+    args = () if command == "settle" else (run.pk,)
+    if command == "settle":
+        options = {**options, "pilot": str(run.programme.pk)}
+
+    with pytest.raises(CommandError, match="may not"):
+        call_command(command, *args, user="auditor", stdout=io.StringIO(), **options)
