@@ -17,7 +17,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from api.urls import router
-from compensation.models import Agreement
+from compensation.models import Agreement, EmissionInventory
 from config.admin import RegionScopedAdminMixin
 from config.roles import (
     AUDITOR,
@@ -30,9 +30,12 @@ from config.roles import (
     permissions_of,
     roles_that_may,
 )
-from pilots.models import Region
+from pilots.models import ImportBatch, Region
 from supervision.exchange import LAYERS
+from supervision.models import AlertRule, ChangeDetection
 from tests import access_tally
+from tests.compensation.conftest import add_cover, albers_rectangle
+from tests.supervision.conftest import sink_decline_alert
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +53,27 @@ def _generous_rates(settings):
     """One test sends hundreds of writes from one address: no throttling here."""
     rates = dict.fromkeys(("write-user", "write-ip", "auth-user", "auth-ip"), "100000/min")
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
+@pytest.fixture
+def every_kind(world):
+    """`world` plus a row (in each region) of our kinds it lacks, so their object pages are tried.
+
+    Of the apps only superusers administer, rows are not made: every role is refused their
+    lists, and their object pages ask the same permissions."""
+    rule = AlertRule.objects.create(name="sink watch", kind="sink_decline", threshold=5)
+    for code in (world["own"], world["other"]):
+        region = Region.objects.get(code=code)
+        EmissionInventory.objects.create(region=region, year=2024, tco2e="10.000", source="t")
+        add_cover(region, "03", albers_rectangle(region, 0, 0, 100, 100))
+        sink_decline_alert(region, rule)
+        ChangeDetection.objects.create(
+            key=f"k{code}", region=region, subject="land_cover", before_year=2022, after_year=2023
+        )
+    ImportBatch.objects.create(
+        kind="zones", file_name="z.geojson", file_sha256="0" * 64, target="t", status="rejected"
+    )
+    return world
 
 
 def _granted(who: str) -> set[str]:
@@ -96,6 +120,7 @@ def everyone(django_user_model):
     return _request(django_user_model.objects.create_superuser("root", password="root-2026-pw"))
 
 
+@pytest.mark.usefixtures("every_kind")
 def test_every_admin_page_answers_each_role_as_config_roles_says(client, world, everyone):
     """Changelist, add, change, delete and history of every registered model, for every role.
 
@@ -314,6 +339,7 @@ def _scoped_admins_the_operator_views():
             yield model, model_admin
 
 
+@pytest.mark.usefixtures("every_kind")
 def test_another_regions_objects_answer_404_on_every_admin_page_an_operator_may_open(client, world):
     """Change, history and delete of each object the operator's admin does not list: 404,
     as if it did not exist (not a redirect to the admin index that confirms it does)."""
@@ -332,7 +358,7 @@ def test_another_regions_objects_answer_404_on_every_admin_page_an_operator_may_
                 if response.status_code != 404:
                     wrong.append((url, response.status_code))
     access_tally.record("admin pages of another region", tried=tried, wrong=len(wrong))
-    assert {"pilots.Region", "pilots.Zone", "compensation.Statement"} <= kinds
+    assert {"pilots.Region", "pilots.Zone", "compensation.Statement", "supervision.Alert"} <= kinds
     assert wrong == []
 
 
