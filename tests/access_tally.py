@@ -29,7 +29,6 @@ def add(counts: dict) -> None:
 
 def lines() -> list[str]:
     return [
-        f"{surface} × roles tried: {TRIED[surface]}, answers not as config.roles says: "
-        f"{WRONG[surface]}"
+        f"{surface}: {TRIED[surface]} tried, {WRONG[surface]} not as config.roles says"
         for surface in sorted(TRIED)
-    ] + [f"total tried: {sum(TRIED.values())}, wrong: {sum(WRONG.values())}"]
+    ] + [f"total: {sum(TRIED.values())} tried, {sum(WRONG.values())} not as config.roles says"]

@@ -162,7 +162,7 @@ def test_every_admin_page_answers_each_role_as_config_roles_says(client, world, 
                     ok = response.status_code == (200 if allowed else 403)
                 if not ok:
                     wrong.append((who, url, response.status_code, allowed))
-    access_tally.record("admin pages", tried=tried, wrong=len(wrong))
+    access_tally.record("admin pages × roles", tried=tried, wrong=len(wrong))
     assert wrong == []
 
 
@@ -198,7 +198,7 @@ def test_every_admin_action_declares_a_button_and_is_offered_as_config_roles_say
             tried += len(actions)
             if offered != expected:
                 wrong.append((who, opts.label, sorted(offered), sorted(expected)))
-    access_tally.record("admin actions", tried=tried, wrong=len(wrong) + len(undeclared))
+    access_tally.record("admin actions × roles", tried=tried, wrong=len(wrong) + len(undeclared))
     assert undeclared == []
     assert wrong == []
 
@@ -237,7 +237,9 @@ def test_every_custom_admin_page_declares_a_button_and_answers_as_config_roles_s
                 ok = response.status_code == 403
             if not ok:
                 wrong.append((who, name, response.status_code))
-    access_tally.record("custom admin pages", tried=tried, wrong=len(wrong) + len(undeclared))
+    access_tally.record(
+        "custom admin pages × roles", tried=tried, wrong=len(wrong) + len(undeclared)
+    )
     assert len(pages) >= 5, pages  # start, move, verify, sink report, upload
     assert undeclared == []
     assert wrong == []
@@ -297,7 +299,9 @@ def test_every_api_route_and_action_answers_each_role_as_config_roles_says(world
                 ok = code == 403
             if not ok:
                 wrong.append((who, method, url, code, allowed))
-    access_tally.record("API routes", tried=tried, wrong=len(wrong) + len(undeclared))
+    access_tally.record(
+        "API routes and methods × roles", tried=tried, wrong=len(wrong) + len(undeclared)
+    )
     assert len({url for *_rest, url in routes}) > 40
     assert undeclared == []
     assert wrong == []
@@ -357,7 +361,9 @@ def test_another_regions_objects_answer_404_on_every_admin_page_an_operator_may_
                 tried += 1
                 if response.status_code != 404:
                     wrong.append((url, response.status_code))
-    access_tally.record("admin pages of another region", tried=tried, wrong=len(wrong))
+    access_tally.record(
+        "operator: admin pages of another region's objects", tried=tried, wrong=len(wrong)
+    )
     assert {"pilots.Region", "pilots.Zone", "compensation.Statement", "supervision.Alert"} <= kinds
     assert wrong == []
 
@@ -386,7 +392,7 @@ def test_an_operators_filter_sidebars_offer_only_what_their_list_shows(world):
             theirs = field.related_model is Region and other.pk in offered
             if not offered <= listed or theirs:
                 wrong.append((model._meta.label, path, offered - listed))
-    access_tally.record("filter sidebar choices", tried=tried, wrong=len(wrong))
+    access_tally.record("operator: filter sidebar choices", tried=tried, wrong=len(wrong))
     assert related_filters >= 5
     assert wrong == []
 
@@ -424,7 +430,7 @@ def test_an_operators_autocompletes_and_choices_offer_only_their_regions(client,
             tried += field.queryset.count()
             if path is None or field.queryset.exclude(**{path: own.code}).exists():
                 wrong.append((opts.label, name))
-    access_tally.record("autocomplete and form choices", tried=tried, wrong=len(wrong))
+    access_tally.record("operator: autocomplete and form choices", tried=tried, wrong=len(wrong))
     assert autocompletes >= 1
     assert wrong == []
 
@@ -451,6 +457,6 @@ def test_every_page_naming_another_region_answers_an_operator_404(client, world)
         tried += 1
         if response.status_code != 404:
             wrong.append((url, response.status_code))
-    access_tally.record("pages naming another region", tried=tried, wrong=len(wrong))
+    access_tally.record("operator: pages naming another region", tried=tried, wrong=len(wrong))
     assert tried >= 6
     assert wrong == []
