@@ -519,3 +519,47 @@ DETECTION = response(
         "computed_at": "2025-03-02T09:15:00+08:00",
     },
 )
+SINK_VERIFICATION = response(
+    "Verified",
+    {
+        "id": 4,
+        "valuation": 12,
+        "vintage": 2024,
+        "region": None,
+        "status": "verified",
+        "requested_by": 5,
+        "requested_at": "2025-01-10T09:00:00+08:00",
+        "reason": "2024 valuation on the 2023 三调 update",
+        "decided_by": 6,
+        "decided_at": "2025-01-11T16:30:00+08:00",
+        "decision_reason": "coefficients and areas checked",
+        "entries": 2,
+    },
+)
+REQUEST_VERIFICATION = request(
+    "Verify the 2024 sink of every region",
+    {"valuation": 12, "reason": "2024 valuation on the 2023 三调 update"},
+)
+VERIFICATION_REQUESTED = response(
+    "Requested",
+    {
+        **SINK_VERIFICATION.value,
+        "status": "requested",
+        "decided_by": None,
+        "decided_at": None,
+        "decision_reason": "",
+        "entries": 0,
+    },
+    201,
+)
+REJECT_REASON = request("Reason", {"reason": "land cover of 341003 not yet updated"})
+VERIFICATION_REJECTED = response(
+    "Rejected",
+    {
+        **VERIFICATION_REQUESTED.value,
+        "status": "rejected",
+        "decided_by": 6,
+        "decided_at": "2025-01-11T16:30:00+08:00",
+        "decision_reason": "land cover of 341003 not yet updated",
+    },
+)

@@ -24,6 +24,9 @@ router.register(
 )
 router.register("prices", valuation.PriceViewSet, basename="price")
 router.register("valuations", valuation.ValuationViewSet, basename="valuation")
+router.register(
+    "sink-verifications", valuation.SinkVerificationViewSet, basename="sinkverification"
+)
 router.register("agreements", horizontal.AgreementViewSet, basename="agreement")
 router.register("monitoring", horizontal.MonitoringViewSet, basename="monitoring")
 router.register("runs", settlement.RunViewSet, basename="run")

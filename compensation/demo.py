@@ -31,7 +31,7 @@ from compensation.models import (
     Valuation,
     VerticalParameters,
 )
-from compensation.sinks import verify_sink
+from compensation.sinks import approve_verification, request_verification
 from compensation.statements.issue import issue_statements
 from pilots.models import Region, Zone
 
@@ -98,13 +98,18 @@ def demo_methodology_version() -> MethodologyVersion:
     return version
 
 
-def load_channel_demo(valuation: Valuation) -> bool:
-    """Verify the valuation's sink and set up all three channels once; False if already there."""
+def load_channel_demo(valuation: Valuation, *, requester, approver) -> bool:
+    """Verify the valuation's sink and set up all three channels once; False if already there.
+
+    The sink goes through the maker-checker step officials use: `requester`
+    requests verification, `approver` (another ecology official) approves it.
+    """
     programme = valuation.programme
     if VerticalParameters.objects.filter(programme=programme, year=YEAR).exists():
         return False
     with transaction.atomic():
-        verify_sink(valuation=valuation)
+        verification = request_verification(valuation=valuation, by=requester, reason="demo")
+        approve_verification(verification, by=approver, reason="demo")
         _vertical(programme)
         _horizontal(programme)
         _market(programme, valuation)

@@ -23,3 +23,7 @@ class TonnesUnavailable(CompensationError):
 
 class CreditError(CompensationError):
     """A credit operation is refused: unknown or unavailable units, or units that may not move."""
+
+
+class VerificationRefused(CompensationError):
+    """A sink-verification step is refused: wrong state, wrong user, or a request already open."""

@@ -1,20 +1,28 @@
-"""Verified sink tonnes in the ledger, and who has claimed them.
+"""Verified sink tonnes in the ledger, who has claimed them, and the step that verifies them.
 
 Each region's verified sink of a vintage enters its `available` account;
 every channel that pays for tonnes moves them out (see compensation.accounts).
 The ledger refuses to take `available` below zero, so a tonne is paid for once.
+
+Sink verification (碳汇核证) is maker-checker, like settlement runs: one
+ecology official requests it for a current valuation (all its regions, or
+one), another approves it, which posts (`verify_sink`), or rejects it.
+Every surface (admin, API, `manage.py verify_sink`) calls these functions.
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compensation import accounts
 from compensation.channels import ProposedTransfer
-from compensation.exceptions import ChannelInputError, TonnesUnavailable
-from compensation.models import Valuation
+from compensation.exceptions import ChannelInputError, TonnesUnavailable, VerificationRefused
+from compensation.models import SinkVerification, Valuation
+from config.access import ALL, region_codes_of
 from ledger.exceptions import NegativeBalance
 from ledger.models import Account
 from ledger.selectors import account_balance
@@ -38,23 +46,34 @@ def _balance(code: str) -> Decimal:
     return account_balance(account=account) if account else ZERO
 
 
-def verify_sink(*, valuation: Valuation, posted_by=None):
-    """Bring each region's verified tonnes of the vintage to this valuation's sink.
-
-    Only the current valuation may be verified. A first verification posts the
-    whole sink; a later valuation posts the difference, and a lower one takes
-    tonnes back out of `available` (refused if channels have claimed them).
-    """
+def _check_current(valuation: Valuation) -> None:
     if not valuation.current:
         raise ChannelInputError(
             _("Valuation %(id)s has been superseded; verify the current one.")
             % {"id": valuation.pk}
         )
+
+
+def verify_sink(*, valuation: Valuation, posted_by=None, region_codes=None):
+    """Bring each region's verified tonnes of the vintage to this valuation's sink.
+
+    Only the current valuation may be verified. A first verification posts the
+    whole sink; a later valuation posts the difference, and a lower one takes
+    tonnes back out of `available` (refused if channels have claimed them).
+    `region_codes` limits it to those regions (None: every region). Returns the
+    ledger entries (one per region whose tonnes changed); raises
+    ChannelInputError (superseded) or TonnesUnavailable, posting nothing.
+    Officials reach this through `request_verification` and `approve_verification`.
+    """
+    _check_current(valuation)
     vintage = valuation.year
     with transaction.atomic():
         PilotProgramme.objects.select_for_update().get(pk=valuation.programme_id)
         specs = []
-        for position in valuation.positions.select_related("region"):
+        positions = valuation.positions.select_related("region")
+        if region_codes is not None:
+            positions = positions.filter(region__code__in=region_codes)
+        for position in positions:
             code = position.region.code
             target = max(position.sink_tco2e, ZERO)
             delta = target - verified_tonnes(code, vintage)
@@ -82,6 +101,136 @@ def verify_sink(*, valuation: Valuation, posted_by=None):
                 )
                 % {"id": valuation.pk}
             ) from None
+
+
+def _require(user, permission: str, message: str) -> None:
+    if not (user and user.is_active and user.has_perm(permission)):
+        raise VerificationRefused(message)
+
+
+def request_verification(
+    *, valuation: Valuation, by, region: Region | None = None, reason: str = ""
+) -> SinkVerification:
+    """A requested verification of `valuation`'s sink (every region, or `region`), by `by`.
+
+    Raises VerificationRefused (not an ecology official, region not in the
+    valuation, a request for the same valuation and scope already open) or
+    ChannelInputError (valuation superseded); nothing is stored then.
+    """
+    _require(
+        by,
+        "compensation.request_sinkverification",
+        _("Only an ecology official may request sink verification."),
+    )
+    _check_current(valuation)
+    if region is not None and not valuation.positions.filter(region=region).exists():
+        raise VerificationRefused(
+            _("%(region)s is not part of valuation %(id)s.")
+            % {"region": region, "id": valuation.pk}
+        )
+    open_requests = SinkVerification.objects.filter(
+        valuation=valuation, region=region, status=SinkVerification.Status.REQUESTED
+    )
+    refusal = _("Verification %(id)s of this valuation is already waiting for approval.")
+    if (waiting := open_requests.first()) is not None:
+        raise VerificationRefused(refusal % {"id": waiting.pk})
+    try:
+        with transaction.atomic():
+            return SinkVerification.objects.create(
+                valuation=valuation, region=region, requested_by=by, reason=reason
+            )
+    except IntegrityError:
+        raise VerificationRefused(refusal % {"id": open_requests.first().pk}) from None
+
+
+def _decide(verification: SinkVerification, *, by, to: str, reason: str) -> SinkVerification:
+    """Lock `verification`, check it may be decided by `by`, and record the decision."""
+    _require(
+        by,
+        "compensation.approve_sinkverification",
+        _("Only an ecology official may approve or reject sink verification."),
+    )
+    verification = (
+        SinkVerification.objects.select_for_update(of=("self",))
+        .select_related("valuation", "region")
+        .get(pk=verification.pk)
+    )
+    if verification.status != SinkVerification.Status.REQUESTED:
+        raise VerificationRefused(
+            _("Verification %(id)s is %(status)s; only a requested verification is decided.")
+            % {"id": verification.pk, "status": verification.get_status_display()}
+        )
+    if verification.requested_by_id == by.pk:
+        raise VerificationRefused(
+            _(
+                "%(user)s requested verification %(id)s and cannot also approve or reject it "
+                "(maker-checker)."
+            )
+            % {"user": by.get_username(), "id": verification.pk}
+        )
+    verification.status = to
+    verification.decided_by = by
+    verification.decided_at = timezone.now()
+    verification.decision_reason = reason
+    return verification
+
+
+def approve_verification(
+    verification: SinkVerification, *, by, reason: str = ""
+) -> SinkVerification:
+    """Approve a requested verification (another ecology official) and post its tonnes.
+
+    `entries` records how many regions' verified tonnes changed. Raises
+    VerificationRefused (wrong state, the requester, no permission),
+    ChannelInputError (valuation superseded since the request) or
+    TonnesUnavailable (a lower sink than channels have claimed); nothing is
+    posted or changed then.
+    """
+    with transaction.atomic():
+        verification = _decide(
+            verification, by=by, to=SinkVerification.Status.VERIFIED, reason=reason
+        )
+        region = verification.region
+        entries = verify_sink(
+            valuation=verification.valuation,
+            posted_by=by,
+            region_codes=None if region is None else [region.code],
+        )
+        verification.entries = len(entries)
+        verification.save()
+        return verification
+
+
+def reject_verification(verification: SinkVerification, *, by, reason: str) -> SinkVerification:
+    """Reject a requested verification (another ecology official), saying why; posts nothing.
+
+    Raises VerificationRefused as `approve_verification` does, or when `reason` is blank.
+    """
+    if not reason.strip():
+        raise VerificationRefused(_("Say why the verification is rejected."))
+    with transaction.atomic():
+        verification = _decide(
+            verification, by=by, to=SinkVerification.Status.REJECTED, reason=reason
+        )
+        verification.save()
+        return verification
+
+
+def verifications_visible_to(user) -> QuerySet:
+    """Sink verifications `user` may see: officials all; operators those touching their regions.
+
+    A verification of every region of a valuation touches each region in it.
+    """
+    rows = SinkVerification.objects.select_related(
+        "valuation__programme", "region", "requested_by", "decided_by"
+    )
+    codes = region_codes_of(user)
+    if codes is ALL:
+        return rows
+    return rows.filter(
+        Q(region__code__in=codes)
+        | Q(region__isnull=True, valuation__positions__region__code__in=codes)
+    ).distinct()
 
 
 def claim(*, channel: str, key: str, region_code: str, vintage: int, tonnes: Decimal, inputs):

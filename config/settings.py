@@ -108,6 +108,7 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
         "exclude_fields": ["summary", "chunks_done", "chunks_total"],
     },
     "compensation.runtransition",
+    "compensation.sinkverification",
 )
 
 # Login throttling: after AXES_FAILURE_LIMIT failures for one username from one

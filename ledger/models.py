@@ -151,7 +151,7 @@ class JournalEntry(models.Model):
     hash = models.CharField(_("hash"), max_length=64, editable=False)
     # PostgreSQL checks an entry when its transaction commits, so entries are
     # inserted sealed there. SQLite has no deferred triggers: sealing is the
-    # explicit moment its triggers check the entry (ledger/sql/sqlite.sql).
+    # explicit moment its triggers check the entry (ledger/sql/*.sqlite.sql).
     sealed = models.BooleanField(_("sealed"), default=False, editable=False)
 
     class Meta:

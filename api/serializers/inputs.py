@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from compensation.exceptions import CompensationError
-from compensation.models import Agreement, CreditHolder
+from compensation.models import Agreement, CreditHolder, Valuation
 from compensation.periods import parse_period
-from pilots.models import PilotProgramme
+from pilots.models import PilotProgramme, Region
 
 MAX_UPLOAD = 5 * 1024 * 1024
 SHEET_NAME_LENGTH = 31  # Excel's limit
@@ -25,6 +25,19 @@ class StartRunSerializer(serializers.Serializer):
             return parse_period(text)
         except CompensationError as exc:
             raise serializers.ValidationError(str(exc)) from None
+
+
+class RequestVerificationSerializer(serializers.Serializer):
+    valuation = serializers.PrimaryKeyRelatedField(queryset=Valuation.objects.all())
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        default=None,
+        allow_null=True,
+        help_text=_("GB/T 2260 code; omitted: every region of the valuation."),
+    )
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 class ReasonSerializer(serializers.Serializer):

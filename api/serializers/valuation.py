@@ -6,6 +6,7 @@ from compensation.models import (
     MethodologyVersion,
     RegionPosition,
     SinkCoefficient,
+    SinkVerification,
     Valuation,
     ValuationLine,
 )
@@ -110,4 +111,26 @@ class PositionSerializer(serializers.ModelSerializer):
             "increment_tco2e",
             "value_cny",
             "role",
+        ]
+
+
+class SinkVerificationSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    vintage = serializers.IntegerField(source="valuation.year", read_only=True)
+
+    class Meta:
+        model = SinkVerification
+        fields = [
+            "id",
+            "valuation",
+            "vintage",
+            "region",
+            "status",
+            "requested_by",
+            "requested_at",
+            "reason",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+            "entries",
         ]

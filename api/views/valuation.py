@@ -1,13 +1,25 @@
-"""Methodologies with their versions and coefficients, carbon prices, valuations."""
+"""Methodologies with versions and coefficients, carbon prices, valuations, sink verification."""
 
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from api import examples
-from api.pagination import Pages
+from api.idempotency import idempotent
+from api.pagination import ByIdCursor, Pages
 from api.serializers import valuation
+from api.serializers.inputs import ReasonSerializer, RequestVerificationSerializer
 from api.views.base import ScopedReadViewSet
-from compensation.models import CarbonPrice, Methodology, MethodologyVersion, Valuation
+from compensation import sinks
+from compensation.models import (
+    CarbonPrice,
+    Methodology,
+    MethodologyVersion,
+    SinkVerification,
+    Valuation,
+)
 
 
 @extend_schema_view(
@@ -88,3 +100,78 @@ class ValuationViewSet(ScopedReadViewSet):
     def _page(self, rows, serializer_class):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(serializer_class(page, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.SINK_VERIFICATION]),
+    retrieve=extend_schema(examples=[examples.SINK_VERIFICATION]),
+)
+class SinkVerificationViewSet(ScopedReadViewSet):
+    """Sink verification (碳汇核证): requested by one ecology official, approved by another.
+
+    Approving posts the valuation's verified tonnes to the ledger
+    (compensation.sinks); operators see the verifications touching their regions.
+    """
+
+    queryset = SinkVerification.objects.all()
+    serializer_class = valuation.SinkVerificationSerializer
+    pagination_class = ByIdCursor
+    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filterset_fields = {"valuation": ["exact"], "status": ["exact"], "region__code": ["exact"]}
+    action_permissions = {
+        "create": ["compensation.request_sinkverification"],
+        "approve": ["compensation.approve_sinkverification"],
+        "reject": ["compensation.approve_sinkverification"],
+    }
+
+    def get_queryset(self):
+        return sinks.verifications_visible_to(self.request.user)
+
+    @extend_schema(
+        request=RequestVerificationSerializer,
+        responses={201: valuation.SinkVerificationSerializer},
+        examples=[examples.REQUEST_VERIFICATION, examples.VERIFICATION_REQUESTED],
+    )
+    @idempotent
+    def create(self, request):
+        """Request verification of a current valuation's sink, for every region or one."""
+        form = RequestVerificationSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        verification = sinks.request_verification(by=request.user, **form.validated_data)
+        return _verification_response(verification, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: valuation.SinkVerificationSerializer},
+        examples=[examples.REASON, examples.SINK_VERIFICATION],
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def approve(self, request, pk=None):
+        """Approve and post the verified tonnes; the official who requested it may not."""
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        verification = sinks.approve_verification(
+            self.get_object(), by=request.user, **form.validated_data
+        )
+        return _verification_response(verification)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: valuation.SinkVerificationSerializer},
+        examples=[examples.REJECT_REASON, examples.VERIFICATION_REJECTED],
+    )
+    @action(detail=True, methods=["post"])
+    @idempotent
+    def reject(self, request, pk=None):
+        """Reject with a reason (required); nothing is posted. The requester may not."""
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        verification = sinks.reject_verification(
+            self.get_object(), by=request.user, **form.validated_data
+        )
+        return _verification_response(verification)
+
+
+def _verification_response(verification, code=status.HTTP_200_OK):
+    return Response(valuation.SinkVerificationSerializer(verification).data, status=code)

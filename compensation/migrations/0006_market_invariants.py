@@ -1,15 +1,14 @@
-"""Credit blocks never overlap; retired and cancelled units and the operation journal never change."""
+"""Credit blocks never overlap; retired and cancelled units and the operation journal never change.
 
-from pathlib import Path
+The SQL is compensation/sql/0006_market_invariants.postgresql.sql.
+"""
 
 from django.db import migrations
 
-from config.sqlfiles import postgresql_only
-
-SQL = Path(__file__).resolve().parent.parent / "sql" / "market.sql"
+from config.sqlfiles import run_sql
 
 
 class Migration(migrations.Migration):
     dependencies = [("compensation", "0005_channels")]
 
-    operations = [migrations.RunPython(postgresql_only(SQL), migrations.RunPython.noop, elidable=False)]
+    operations = [run_sql("compensation", "0006_market_invariants", reversible=False)]

@@ -1,13 +1,9 @@
 """The audit trail: append-only in PostgreSQL, readable by every official role and auditors."""
 
-from pathlib import Path
-
 from django.db import migrations
 
 from config.roles import sync_role_groups
-from config.sqlfiles import postgresql_only
-
-SQL = Path(__file__).resolve().parent.parent / "sql" / "audit.sql"
+from config.sqlfiles import run_sql
 
 
 def update_roles(apps, schema_editor):
@@ -21,6 +17,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(postgresql_only(SQL), migrations.RunPython.noop, elidable=False),
+        run_sql("compensation", "0012_audit_trail", reversible=False),
         migrations.RunPython(update_roles, migrations.RunPython.noop),
     ]

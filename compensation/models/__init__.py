@@ -16,6 +16,7 @@ from compensation.models.market import (
     IssuanceBatch,
 )
 from compensation.models.settlement import RunChunk, RunTransfer, RunTransition, SettlementRun
+from compensation.models.sinks import SinkVerification
 from compensation.models.statements import Statement
 from compensation.models.valuation import (
     CarbonMarket,
@@ -63,6 +64,7 @@ __all__ = [
     "RunTransition",
     "SettlementRun",
     "SinkCoefficient",
+    "SinkVerification",
     "Statement",
     "SubsidyTier",
     "Valuation",

@@ -3,7 +3,7 @@
 A block is a contiguous range of unit numbers within one batch, held by one
 holder in one state. Operations on part of a block split it; PostgreSQL
 refuses overlapping blocks of a batch and any change to a retired or
-cancelled block (compensation/sql/postgresql.sql).
+cancelled block (compensation/sql/0006_market_invariants.postgresql.sql).
 """
 
 from decimal import Decimal

@@ -1,16 +1,11 @@
-"""Install the ledger's database-level invariants from ledger/sql/<vendor>.sql."""
+"""Install the ledger's database-level invariants.
 
-from pathlib import Path
+The SQL is ledger/sql/0002_database_invariants.<vendor>.sql, as it shipped.
+"""
 
 from django.db import migrations
 
-from config.sqlfiles import apply_sql_file
-
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-
-
-def install(apps, schema_editor):
-    apply_sql_file(schema_editor, SQL_DIR / f"{schema_editor.connection.vendor}.sql")
+from config.sqlfiles import run_sql
 
 
 def seed(apps, schema_editor):
@@ -29,6 +24,6 @@ class Migration(migrations.Migration):
     dependencies = [("ledger", "0001_initial")]
 
     operations = [
-        migrations.RunPython(install, migrations.RunPython.noop, elidable=False),
+        run_sql("ledger", "0002_database_invariants", ("postgresql", "sqlite"), reversible=False),
         migrations.RunPython(seed, migrations.RunPython.noop),
     ]

@@ -6,14 +6,10 @@ embedded SQLite profile keeps its schema: its per-row foreign keys cost little,
 and altering a column there would rebuild the table without its triggers.
 """
 
-from pathlib import Path
-
 import django.db.models.deletion
 from django.db import migrations, models
 
-from config.sqlfiles import postgresql_only
-
-SQL = Path(__file__).resolve().parent.parent / "sql" / "0003_set_based_checks.postgresql.sql"
+from config.sqlfiles import run_sql
 
 
 class Migration(migrations.Migration):
@@ -57,8 +53,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
-            database_operations=[
-                migrations.RunPython(postgresql_only(SQL), migrations.RunPython.noop, elidable=False)
-            ],
+            database_operations=[run_sql("ledger", "0003_set_based_checks", reversible=False)],
         ),
     ]

@@ -18,34 +18,29 @@ ALTER TABLE ledger_posting
 DROP INDEX ledger_posting_commodity_id_ee8b0b4e, ledger_posting_commodity_id_ee8b0b4e_like,
     ledger_journalentry_cause_083a0644_like, ledger_journalentry_created_txid
 ---
--- The three trigger functions below keep their plans for the session (planning each
--- query anew cost more than running it when posting single entries); index scans and
--- nested loops only, so no plan scans the whole books, whatever the statistics say.
---
 -- One pass over the new entries: inserted sealed by this transaction, continuing the
 -- chain; then the head moves to the last of them.
 CREATE OR REPLACE FUNCTION ledger_entries_inserted() RETURNS trigger LANGUAGE plpgsql
-    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+    SET plan_cache_mode = force_custom_plan SET enable_hashjoin = off SET enable_mergejoin = off
     AS $$
 DECLARE
+    head record;
     links record;
     bad record;
 BEGIN
-    WITH head AS (SELECT last_sequence, last_hash FROM ledger_chainhead WHERE id = 1 FOR UPDATE)
+    SELECT last_sequence, last_hash INTO head FROM ledger_chainhead WHERE id = 1 FOR UPDATE;
     SELECT min(sequence) FILTER (WHERE created_txid <> txid_current() OR NOT sealed) AS invalid,
            min(sequence) FILTER (WHERE sequence <> expected_sequence
                                     OR previous_hash <> expected_previous) AS broken,
            min(sequence) AS first_sequence, max(sequence) AS last_sequence,
-           min(last_hash) AS last_hash, min(head_sequence) AS head_sequence,
-           min(head_hash) AS head_hash
+           min(last_hash) AS last_hash
       INTO links
       FROM (SELECT n.sequence, n.previous_hash, n.created_txid, n.sealed,
-                   head.last_sequence AS head_sequence, head.last_hash AS head_hash,
                    head.last_sequence + row_number() OVER chain AS expected_sequence,
                    coalesce(lag(n.hash) OVER chain, head.last_hash) AS expected_previous,
                    last_value(n.hash) OVER (chain ROWS BETWEEN UNBOUNDED PRECEDING
                                                        AND UNBOUNDED FOLLOWING) AS last_hash
-              FROM new_entries n CROSS JOIN head
+              FROM new_entries n
             WINDOW chain AS (ORDER BY n.sequence)) numbered;
     IF links.invalid IS NOT NULL THEN
         RAISE EXCEPTION 'LEDGER_INVALID: journal entry #% must be inserted sealed, by the transaction that creates it',
@@ -54,8 +49,8 @@ BEGIN
     IF links.broken IS NOT NULL THEN
         SELECT * INTO bad FROM (
             SELECT n.sequence,
-                   links.head_sequence + row_number() OVER (ORDER BY n.sequence) AS expected_sequence,
-                   coalesce(lag(n.hash) OVER (ORDER BY n.sequence), links.head_hash) AS expected_previous
+                   head.last_sequence + row_number() OVER (ORDER BY n.sequence) AS expected_sequence,
+                   coalesce(lag(n.hash) OVER (ORDER BY n.sequence), head.last_hash) AS expected_previous
               FROM new_entries n
         ) numbered
          WHERE sequence = links.broken;
@@ -66,14 +61,12 @@ BEGIN
     IF links.last_sequence IS NULL THEN
         RETURN NULL;
     END IF;
-    WITH moved AS (
-        UPDATE ledger_chainhead SET (last_sequence, last_hash) = (links.last_sequence, links.last_hash)
-         WHERE id = 1
-    )
+    UPDATE ledger_chainhead SET (last_sequence, last_hash) = (links.last_sequence, links.last_hash)
+     WHERE id = 1;
     INSERT INTO ledger_pendingcheck (txid, first_sequence)
     VALUES (txid_current(), links.first_sequence)
-        ON CONFLICT (txid) DO UPDATE SET first_sequence = excluded.first_sequence
-     WHERE excluded.first_sequence < ledger_pendingcheck.first_sequence;
+        ON CONFLICT (txid) DO UPDATE
+       SET first_sequence = least(ledger_pendingcheck.first_sequence, excluded.first_sequence);
     RETURN NULL;
 END $$
 ---
@@ -81,7 +74,7 @@ END $$
 -- checked), the entries are this transaction's, commodity and date match; then the
 -- accounts are locked in id order, non-negative ones checked, balances moved.
 CREATE OR REPLACE FUNCTION ledger_postings_inserted() RETURNS trigger LANGUAGE plpgsql
-    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+    SET plan_cache_mode = force_custom_plan SET enable_hashjoin = off SET enable_mergejoin = off
     AS $$
 DECLARE
     entries record;
@@ -109,22 +102,20 @@ BEGIN
     END IF;
     -- Lock the accounts in id order, so concurrent posters never deadlock, and read
     -- their balances only once the locks are held. Each account once.
-    WITH locked AS (
-        SELECT id, commodity_id, non_negative FROM ledger_account
-         WHERE id IN (SELECT account_id FROM new_postings) ORDER BY id FOR UPDATE
-    ), used AS (
-        SELECT DISTINCT account_id, commodity_id FROM new_postings
-    )
-    SELECT (SELECT array_agg(id) FILTER (WHERE non_negative) FROM locked) AS non_negative,
-           min(used.account_id) FILTER (WHERE locked.id IS NULL) AS missing,
-           count(*) FILTER (WHERE used.commodity_id <> locked.commodity_id) AS other_commodity
+    SELECT array_agg(locked.id) FILTER (WHERE locked.non_negative) AS non_negative
       INTO accounts
-      FROM used LEFT JOIN locked ON locked.id = used.account_id;
-    IF accounts.missing IS NOT NULL THEN
+      FROM (SELECT id, non_negative FROM ledger_account
+             WHERE id IN (SELECT account_id FROM new_postings) ORDER BY id FOR UPDATE) locked;
+    SELECT b.account_id, a.code, b.commodity_id INTO bad
+      FROM (SELECT DISTINCT account_id, commodity_id FROM new_postings) b
+      LEFT JOIN ledger_account a ON a.id = b.account_id
+     WHERE a.id IS NULL OR a.commodity_id <> b.commodity_id
+     LIMIT 1;
+    IF FOUND AND bad.code IS NULL THEN
         RAISE EXCEPTION 'LEDGER_INVALID: a posting refers to account id %, which does not exist',
-            accounts.missing USING ERRCODE = 'foreign_key_violation';
+            bad.account_id USING ERRCODE = 'foreign_key_violation';
     END IF;
-    IF accounts.other_commodity > 0 OR entries.other_date IS NOT NULL THEN
+    IF FOUND OR entries.other_date IS NOT NULL THEN
         SELECT e.sequence, a.code INTO bad
           FROM new_postings p
           JOIN ledger_journalentry e ON e.id = p.entry_id
@@ -154,23 +145,23 @@ BEGIN
                 bad.code, bad.sequence, bad.balance USING ERRCODE = 'check_violation';
         END IF;
     END IF;
-    WITH moved AS (
-        UPDATE ledger_account a SET balance_minor = a.balance_minor + delta.total
-          FROM (SELECT account_id, sum(amount_minor) AS total FROM new_postings
-                 GROUP BY account_id) delta
-         WHERE a.id = delta.account_id
-    )
-    INSERT INTO ledger_pendingcheck (txid, first_sequence)
-    SELECT txid_current(), entries.first_sequence WHERE entries.first_sequence IS NOT NULL
-        ON CONFLICT (txid) DO UPDATE SET first_sequence = excluded.first_sequence
-     WHERE excluded.first_sequence < ledger_pendingcheck.first_sequence;
+    UPDATE ledger_account a SET balance_minor = a.balance_minor + delta.total
+      FROM (SELECT account_id, sum(amount_minor) AS total FROM new_postings GROUP BY account_id) delta
+     WHERE a.id = delta.account_id;
+    IF entries.first_sequence IS NOT NULL THEN
+        INSERT INTO ledger_pendingcheck (txid, first_sequence)
+        VALUES (txid_current(), entries.first_sequence)
+            ON CONFLICT (txid) DO UPDATE
+           SET first_sequence = least(ledger_pendingcheck.first_sequence, excluded.first_sequence);
+    END IF;
     RETURN NULL;
 END $$
 ---
 -- At commit, one index scan of postings per entry of the transaction answers both
 -- questions: two or more postings, and a zero sum in every commodity.
 CREATE OR REPLACE FUNCTION ledger_check_entries() RETURNS trigger LANGUAGE plpgsql
-    SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off
+    SET plan_cache_mode = force_custom_plan SET enable_seqscan = off
+    SET enable_hashjoin = off SET enable_mergejoin = off
     AS $$
 DECLARE
     bad record;

@@ -12,6 +12,7 @@ from compensation.models import (
     IssuanceBatch,
     MethodologyVersion,
     MonitoringRecord,
+    SinkVerification,
 )
 from pilots.models import Region
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, protected_zone
@@ -129,6 +130,9 @@ def test_write_endpoints_refuse_auditors_and_operators(api, world):
         f"/api/v1/credit-batches/{batch.pk}/transfer/",
         f"/api/v1/credit-batches/{batch.pk}/retire/",
         "/api/v1/monitoring/",
+        "/api/v1/sink-verifications/",
+        "/api/v1/sink-verifications/1/approve/",
+        "/api/v1/sink-verifications/1/reject/",
     ]
     transitions = run.transitions.count()
     for role in ("auditor", "operator"):
@@ -141,3 +145,4 @@ def test_write_endpoints_refuse_auditors_and_operators(api, world):
             assert response.json()["type"].endswith("/forbidden")
     assert run.transitions.count() == transitions
     assert IssuanceBatch.objects.count() == 1
+    assert not SinkVerification.objects.exists()

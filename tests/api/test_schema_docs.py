@@ -10,6 +10,9 @@ IDEMPOTENT = {
     ("post", "/api/v1/credit-projects/{id}/issue/"),
     ("post", "/api/v1/credit-batches/{id}/transfer/"),
     ("post", "/api/v1/credit-batches/{id}/retire/"),
+    ("post", "/api/v1/sink-verifications/"),
+    ("post", "/api/v1/sink-verifications/{id}/approve/"),
+    ("post", "/api/v1/sink-verifications/{id}/reject/"),
 }
 
 

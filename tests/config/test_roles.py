@@ -70,6 +70,15 @@ def test_operators_view_region_bound_data_add_monitoring_data_and_acknowledge_al
     assert not {"view_journalentry", "view_account", "view_valuation", "view_logentry"} & codenames
 
 
+def test_ecology_officials_alone_request_and_approve_sink_verification():
+    decide = {"request_sinkverification", "approve_sinkverification"}
+
+    assert decide <= _codenames(ECOLOGY)
+    for role in (FINANCE, AUDITOR, OPERATOR):
+        assert "view_sinkverification" in _codenames(role)
+        assert not decide & _codenames(role)
+
+
 def _staff(client, role):
     user = User.objects.create_user(
         role.replace(" ", "-"), password="a-long-passphrase-1", is_staff=True

@@ -1,4 +1,5 @@
-"""The embedded SpatiaLite profile enforces the same ledger invariants (seal check)."""
+"""The embedded SpatiaLite profile enforces the same ledger invariants (seal check), with the
+newest triggers of the migration SQL files."""
 
 import json
 
@@ -6,6 +7,7 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 from tests.processes import embedded_env, manage
+from tests.sql_catalog import expected, installed_sqlite
 
 PROBE = PROJECT_ROOT / "tests" / "ledger" / "sqlite_profile_probe.py"
 
@@ -37,3 +39,28 @@ def test_posting_reversal_and_idempotency_work(outcome):
 )
 def test_attacks_are_refused(outcome, attack, refusal):
     assert refusal in outcome[attack]
+
+
+TRIGGERS = (
+    "import json; from django.db import connection; cursor = connection.cursor(); "
+    "cursor.execute(\"SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'trigger' "
+    "AND tbl_name LIKE 'ledger~_%' ESCAPE '~'\"); print(json.dumps(cursor.fetchall()))"
+)
+
+
+def installed_triggers(env):
+    rows = manage(env, "shell", "-c", TRIGGERS).stdout.strip().splitlines()[-1]
+    return installed_sqlite(json.loads(rows))
+
+
+def test_catch_up_migration_brings_shipped_triggers_to_the_newest_and_back(tmp_path):
+    env = embedded_env(tmp_path)
+    as_shipped = expected("sqlite", before={"ledger": "0004_current_triggers"})[1]
+    newest = expected("sqlite")[1]
+    assert as_shipped != newest
+    manage(env, "migrate", "-v0", "ledger", "0003_set_based_checks")
+    assert installed_triggers(env) == as_shipped
+    manage(env, "migrate", "-v0")
+    assert installed_triggers(env) == newest
+    manage(env, "migrate", "-v0", "ledger", "0003_set_based_checks")
+    assert installed_triggers(env) == as_shipped

@@ -5,7 +5,8 @@ real boundaries of the Xin'an River pilot (黄山市 and its counties upstream,
 Zones and land cover are synthetic (pilots/demo.py: land cover as 三调 DLTB
 Shapefiles imported with import_landcover); the 2024 valuation uses the
 Guangdong 2018 table extended to every 三调 class (compensation/demo.py) at
-the CEA price. The channels get illustrative
+the CEA price. Its sink is verified by one ecology official and approved by
+another; the channels get illustrative
 inputs (compensation/demo.py) and the 2024 settlement run is calculated by one
 finance official, approved by another and posted. Safe to run again: it
 changes nothing that already exists.
@@ -19,7 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from compensation.demo import demo_methodology_version, load_channel_demo, settle_demo
 from compensation.valuation import valuate
-from config.roles import FINANCE, OPERATOR
+from config.roles import ECOLOGY, FINANCE, OPERATOR
 from pilots.demo import PROGRAMME_NAME, load_xinan_demo
 from pilots.models import OperatorAssignment, PilotProgramme, Region
 from pilots.regions import load_regions
@@ -29,6 +30,7 @@ XINAN_RIVER_REGIONS = ["340000", "3410", "330000", "330100", "330127"]
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "tanhui-demo-2026"  # noqa: S105 - printed to the person running the demo
 FINANCE_USERS = ("finance-maker", "finance-checker")
+ECOLOGY_USERS = ("ecology-maker", "ecology-checker")
 OPERATOR_USER = "operator-huangshan"
 
 
@@ -68,9 +70,12 @@ class Command(BaseCommand):
             f"Demo valuation #{valuation.pk} for 2024 (Guangdong 2018 on every 三调 class, "
             "CEA price)."
         )
-        if load_channel_demo(valuation):
+        requester, approver = (self._user(name, ECOLOGY) for name in ECOLOGY_USERS)
+        if load_channel_demo(valuation, requester=requester, approver=approver):
             self.stdout.write(
-                "Channels set up: vertical parameters, the Xin'an water-quality agreement, "
+                f"Sink verified (requested by {ECOLOGY_USERS[0]}, approved by "
+                f"{ECOLOGY_USERS[1]}). Channels set up: vertical parameters, "
+                "the Xin'an water-quality agreement, "
                 "a credit project with an issued batch (illustrative figures)."
             )
         maker, checker = (self._finance_official(name) for name in FINANCE_USERS)
@@ -84,7 +89,8 @@ class Command(BaseCommand):
         call_command("setup_supervision_demo", stdout=self.stdout)
         self.stdout.write(
             f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed); "
-            f"finance officials {' and '.join(FINANCE_USERS)} and the 黄山市 operator "
+            f"finance officials {' and '.join(FINANCE_USERS)}, ecology officials "
+            f"{' and '.join(ECOLOGY_USERS)} and the 黄山市 operator "
             f"{OPERATOR_USER} have the same password."
         )
 

@@ -11,7 +11,7 @@ from compensation.models import (
     VerticalParameters,
 )
 from compensation.valuation import valuate
-from config.roles import AUDITOR, FINANCE
+from config.roles import AUDITOR, ECOLOGY, FINANCE
 from pilots.demo import load_xinan_demo
 from pilots.regions import load_regions
 
@@ -26,6 +26,7 @@ MODELS = [
     "issuancebatch",
     "creditblock",
     "creditoperation",
+    "sinkverification",
 ]
 
 
@@ -35,8 +36,12 @@ def demo(db):
     programme = load_xinan_demo()
     version = demo_methodology_version()
     valuation = valuate(programme=programme, year=2024, methodology_version=version, market="CEA")
-    assert load_channel_demo(valuation)
-    assert not load_channel_demo(valuation)
+    officials = {
+        "requester": member_of(ECOLOGY, "requester"),
+        "approver": member_of(ECOLOGY, "approver"),
+    }
+    assert load_channel_demo(valuation, **officials)
+    assert not load_channel_demo(valuation, **officials)
     return programme
 
 

@@ -6,7 +6,7 @@ from compensation.demo import demo_methodology_version, load_channel_demo, settl
 from compensation.models import Statement
 from compensation.statements.verify import pdf_text, verify_file
 from compensation.valuation import valuate
-from config.roles import FINANCE
+from config.roles import ECOLOGY, FINANCE
 from pilots.demo import load_xinan_demo
 from pilots.regions import load_regions
 from tests.compensation.settlement.conftest import user_in
@@ -17,7 +17,9 @@ def test_demo_statements_name_the_region_totals_and_digest(db):
     programme = load_xinan_demo()
     version = demo_methodology_version()
     valuation = valuate(programme=programme, year=2024, methodology_version=version, market="CEA")
-    load_channel_demo(valuation)
+    load_channel_demo(
+        valuation, requester=user_in(ECOLOGY, "ecologist"), approver=user_in(ECOLOGY, "checks")
+    )
 
     run = settle_demo(
         programme, maker=user_in(FINANCE, "maker"), checker=user_in(FINANCE, "checker")

@@ -1,5 +1,4 @@
--- Spatial invariants PostgreSQL enforces itself. SRID 990001 is the Albers equal-area
--- projection of pilots/geometry.py, registered by migration 0004. Applied by migration
+-- Spatial invariants PostgreSQL enforces itself. Applied by migration
 -- 0003_database_invariants; statements are separated by lines holding only '---'.
 
 -- Protected and developed zones of one planning version never overlap
@@ -9,7 +8,9 @@ DECLARE
     other record;
 BEGIN
     SELECT z.id, z.kind,
-           ST_Area(ST_Transform(ST_Intersection(z.geometry, NEW.geometry), 990001)) / 1e6 AS km2
+           ST_Area(ST_Transform(ST_Intersection(z.geometry, NEW.geometry),
+                   '+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs'))
+               / 1e6 AS km2
       INTO other
       FROM pilots_zone z
      WHERE z.planning_version_id = NEW.planning_version_id
