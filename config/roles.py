@@ -102,6 +102,9 @@ BUTTONS = {
     "sink_report": ("compensation.view_creditblock",),
     "new_methodology_version": ("compensation.add_methodologyversion",),
     "export_audit_trail": ("auditlog.view_logentry",),
+    # Sink verification (碳汇核证): one ecology official requests, another decides.
+    "request_sink_verification": ("compensation.request_sinkverification",),
+    "decide_sink_verification": ("compensation.approve_sinkverification",),
     # The upload page; the kind uploaded then needs its model's add permission.
     "upload_geodata": ("pilots.add_zone", "pilots.add_landcover"),
 }
