@@ -2,13 +2,15 @@
 
 from rest_framework.permissions import DjangoModelPermissions
 
+from config.roles import may
+
 
 class RoleModelPermissions(DjangoModelPermissions):
     """Reading needs the model's view permission too (auditors read; operators read theirs).
 
-    An action that is not plain create/read/update/delete names the permission
-    the UI asks for the same button in the view's `action_permissions`
-    (e.g. {"approve": ["compensation.approve_settlementrun"]}).
+    An action that is not plain create/read/update/delete names the button of
+    config.roles.BUTTONS the UI asks for the same thing in the view's
+    `action_permissions` (e.g. {"approve": "approve_run"}).
     """
 
     perms_map = {
@@ -19,8 +21,7 @@ class RoleModelPermissions(DjangoModelPermissions):
     }
 
     def has_permission(self, request, view):
-        needed = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
-        if needed is None:
+        button = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
+        if button is None:
             return super().has_permission(request, view)
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_perms(needed))
+        return may(request.user, button)

@@ -23,6 +23,7 @@ from compensation.channels import ProposedTransfer
 from compensation.exceptions import ChannelInputError, TonnesUnavailable, VerificationRefused
 from compensation.models import SinkVerification, Valuation
 from config.access import ALL, region_codes_of
+from config.roles import may
 from ledger.exceptions import NegativeBalance
 from ledger.models import Account
 from ledger.selectors import account_balance
@@ -103,8 +104,8 @@ def verify_sink(*, valuation: Valuation, posted_by=None, region_codes=None):
             ) from None
 
 
-def _require(user, permission: str, message: str) -> None:
-    if not (user and user.is_active and user.has_perm(permission)):
+def _require(user, button: str, message: str) -> None:
+    if not (user and user.is_active and may(user, button)):
         raise VerificationRefused(message)
 
 
@@ -119,7 +120,7 @@ def request_verification(
     """
     _require(
         by,
-        "compensation.request_sinkverification",
+        "request_sink_verification",
         _("Only an ecology official may request sink verification."),
     )
     _check_current(valuation)
@@ -147,7 +148,7 @@ def _decide(verification: SinkVerification, *, by, to: str, reason: str) -> Sink
     """Lock `verification`, check it may be decided by `by`, and record the decision."""
     _require(
         by,
-        "compensation.approve_sinkverification",
+        "decide_sink_verification",
         _("Only an ecology official may approve or reject sink verification."),
     )
     verification = (

@@ -1,4 +1,6 @@
-"""The roles officials hold, as groups with model permissions: defined once, here.
+"""The roles officials hold, as groups with model permissions, and what each button needs.
+
+Defined once, here; the admin, the pages and the API read it.
 
 Object-level scoping (an operator sees only their regions) is not expressible as
 model permissions: operators get view permissions on region-bound models, and
@@ -74,6 +76,50 @@ VIEWS_EVERYTHING = (FINANCE, ECOLOGY, AUDITOR)
 # Beyond our apps, the roles that view everything also read the audit trail.
 ALSO_VIEWED = {("auditlog", "view_logentry")}
 ROLES = (FINANCE, ECOLOGY, OPERATOR, AUDITOR)
+# Apps whose admin is for superusers only (accounts, tokens, lockouts, schedules, devices):
+# no role holds a permission in them, so their own actions and pages refuse every role.
+SUPERUSER_APPS = ("auth", "authtoken", "axes", "django_celery_beat", "otp_totp")
+
+# Every button that is not plain add/change/delete/view of a model, on every surface, and
+# the permissions of which it needs any one. Admin actions name theirs with
+# config.admin.role_action, admin pages of their own with config.admin.role_view, API
+# actions in their view's `action_permissions`; tests/config/test_permission_enumeration.py
+# fails for an action or page that names none.
+BUTTONS = {
+    "start_run": ("compensation.start_settlementrun",),
+    "approve_run": ("compensation.approve_settlementrun",),
+    "post_run": ("compensation.post_settlementrun",),
+    # A run's page: one button per step; each step then needs its own button's permission.
+    "move_run": (
+        "compensation.start_settlementrun",
+        "compensation.approve_settlementrun",
+        "compensation.post_settlementrun",
+    ),
+    "verify_statement": ("compensation.verify_statement",),
+    "acknowledge_alert": ("supervision.acknowledge_alert",),
+    # Issuing, transferring and retiring credits: the registry's moves.
+    "move_credits": ("compensation.change_creditproject",),
+    "sink_report": ("compensation.view_creditblock",),
+    "new_methodology_version": ("compensation.add_methodologyversion",),
+    "export_audit_trail": ("auditlog.view_logentry",),
+    # Sink verification (碳汇核证): one ecology official requests, another decides.
+    "request_sink_verification": ("compensation.request_sinkverification",),
+    "decide_sink_verification": ("compensation.approve_sinkverification",),
+    # The upload page; the kind uploaded then needs its model's add permission.
+    "upload_geodata": ("pilots.add_zone", "pilots.add_landcover"),
+}
+
+
+def may(user, button: str) -> bool:
+    """Whether `user` may press `button` (a key of BUTTONS; KeyError for an undeclared one)."""
+    needed = BUTTONS[button]
+    return bool(user and user.is_authenticated and any(user.has_perm(p) for p in needed))
+
+
+def roles_that_may(button: str) -> set[str]:
+    """The roles whose permissions (permissions_of) include one that `button` needs."""
+    needed = {tuple(p.split(".", 1)) for p in BUTTONS[button]}
+    return {role for role in ROLES if needed & permissions_of(role)}
 
 
 def permissions_of(role: str) -> set[tuple[str, str]]:

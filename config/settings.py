@@ -268,6 +268,9 @@ if PRODUCTION:
 
 # Two-factor sign-in (config/twofactor.py): the issuer shown in authenticator apps.
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tanhui")
+# Officials enrol on their own page; the admin never shows a device's secret or QR code
+# (its pages for them answered 500 for an unknown device, before asking who is asking).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Alert notifications (supervision). Outside production they are printed, never sent.
 EMAIL_BACKEND = env_str(

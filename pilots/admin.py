@@ -9,7 +9,12 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import CheckedAutocompleteMixin, ReadOnlyAdminMixin, RegionScopedAdminMixin
+from config.admin import (
+    CheckedAutocompleteMixin,
+    ReadOnlyAdminMixin,
+    RegionScopedAdminMixin,
+    role_view,
+)
 from pilots.forms import SpatialUploadForm
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import (
@@ -286,7 +291,7 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def get_urls(self):
         upload = path(
             "upload/",
-            self.admin_site.admin_view(self.upload_view),
+            role_view(self, "upload_geodata", self.upload_view),
             name="pilots_importbatch_upload",
         )
         return [upload, *super().get_urls()]
@@ -297,8 +302,6 @@ class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             ImportBatch.Kind.ZONES: "pilots.add_zone",
             ImportBatch.Kind.LAND_COVER: "pilots.add_landcover",
         }
-        if not any(request.user.has_perm(p) for p in needed.values()):
-            raise PermissionDenied
         form = SpatialUploadForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from config.admin import (
     ReadOnlyInlineMixin,
     RegionScopedAdminMixin,
 )
+from config.roles import may
 from supervision.alerts import describe
 from supervision.maps import change_map
 from supervision.models import Alert, AlertRule, ChangeDetection, Encroachment, Transition
@@ -121,8 +122,6 @@ class AlertAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         context["can_acknowledge"] = (
-            obj is not None
-            and not obj.acknowledged
-            and request.user.has_perm("supervision.acknowledge_alert")
+            obj is not None and not obj.acknowledged and may(request.user, "acknowledge_alert")
         )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.access import can_view_region
+from config.roles import may
 from pilots.geometry import STORAGE_SRID, area_m2
 from pilots.models import Region, Zone
 from supervision.changes import hectares, latest_plan
@@ -78,9 +79,7 @@ def describe(alert: Alert) -> str:
 def acknowledge(*, alert: Alert, user, comment: str) -> Alert:
     """Record who looked at the alert and what they found; once, with a comment."""
     comment = comment.strip()
-    if not user.has_perm("supervision.acknowledge_alert") or not can_view_region(
-        user, alert.region.code
-    ):
+    if not may(user, "acknowledge_alert") or not can_view_region(user, alert.region.code):
         raise AcknowledgementRefused(_("You may not acknowledge alerts of this region."))
     if not comment:
         raise AcknowledgementRefused(_("Say what was found or done: a comment is required."))

@@ -1,5 +1,6 @@
 """What a region's page shows of supervision: its alerts, with maps, and its report years."""
 
+from config.roles import may
 from supervision.alerts import describe
 from supervision.evaluation import positions_by_year
 from supervision.exchange import LAYERS
@@ -20,7 +21,7 @@ def supervision_overview(region, user) -> dict:
         alert.map = change_map(region, [(alert.geometry, alert.text)])
     return {
         "alerts": alerts,
-        "can_acknowledge": user.has_perm("supervision.acknowledge_alert"),
+        "can_acknowledge": may(user, "acknowledge_alert"),
         "evaluation_years": report_years(region),
         "export_layers": LAYERS,
     }

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from config.workers import PROJECT_ROOT, CeleryWorker, WorkerFailed
+from tests import access_tally
 
 __all__ = ["PROJECT_ROOT", "CeleryWorker", "committing"]
 
@@ -145,6 +146,7 @@ def pytest_sessionfinish(session):
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["fault_tally"] = TALLY.as_dict()
         session.config.workeroutput["hostile_tally"] = hostile.TALLY.as_dict()
+        session.config.workeroutput["access_tally"] = access_tally.as_dict()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -158,6 +160,9 @@ def pytest_testnodedown(node, error):
     inputs = getattr(node, "workeroutput", {}).get("hostile_tally")
     if inputs:
         hostile.TALLY.add(inputs)
+    access = getattr(node, "workeroutput", {}).get("access_tally")
+    if access:
+        access_tally.add(access)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -171,6 +176,10 @@ def pytest_terminal_summary(terminalreporter):
     if hostile.TALLY.tried:
         terminalreporter.section("hostile input summary")
         for line in hostile.TALLY.lines():
+            terminalreporter.write_line(line)
+    if access_tally.TRIED:
+        terminalreporter.section("permission enumeration summary")
+        for line in access_tally.lines():
             terminalreporter.write_line(line)
 
 

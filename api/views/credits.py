@@ -19,9 +19,6 @@ from api.views.base import ScopedReadViewSet
 from compensation import credits
 from compensation.models import CreditBlock, CreditHolder, CreditProject, IssuanceBatch
 
-# The permission the admin's issuing action asks for; the registry's other moves need the same.
-REGISTRY = ["compensation.change_creditproject"]
-
 
 def _service_key(request) -> str:
     return f"api:{request.idempotency_record.pk}"
@@ -40,7 +37,7 @@ class CreditProjectViewSet(ScopedReadViewSet):
     pagination_class = Pages
     filterset_fields = ["programme", "region__code"]
     ordering_fields = ["code"]
-    action_permissions = {"issue": REGISTRY}
+    action_permissions = {"issue": "move_credits"}
 
     @extend_schema(
         request=IssueSerializer,
@@ -89,7 +86,7 @@ class BatchViewSet(ScopedReadViewSet):
     pagination_class = Pages
     filterset_fields = ["project", "vintage"]
     ordering_fields = ["vintage", "issued_at"]
-    action_permissions = {"transfer": REGISTRY, "retire": REGISTRY}
+    action_permissions = {"transfer": "move_credits", "retire": "move_credits"}
 
     @extend_schema(
         request=TransferUnitsSerializer,

@@ -37,11 +37,7 @@ class RunViewSet(ScopedReadViewSet):
     pagination_class = ByIdCursor
     filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
     filterset_fields = ["programme", "status", "kind", "period_start", "period_end"]
-    action_permissions = {
-        "create": ["compensation.start_settlementrun"],
-        "approve": ["compensation.approve_settlementrun"],
-        "post": ["compensation.post_settlementrun"],
-    }
+    action_permissions = {"create": "start_run", "approve": "approve_run", "post": "post_run"}
 
     @extend_schema(
         request=StartRunSerializer,

@@ -29,7 +29,7 @@ class AlertViewSet(ScopedReadViewSet):
         "acknowledged_at": ["isnull"],
     }
     ordering_fields = ["raised_at", "year", "measured"]
-    action_permissions = {"acknowledge": ["supervision.acknowledge_alert"]}
+    action_permissions = {"acknowledge": "acknowledge_alert"}
 
     @extend_schema(
         request=out.AcknowledgeSerializer,

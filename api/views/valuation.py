@@ -119,9 +119,9 @@ class SinkVerificationViewSet(ScopedReadViewSet):
     filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
     filterset_fields = {"valuation": ["exact"], "status": ["exact"], "region__code": ["exact"]}
     action_permissions = {
-        "create": ["compensation.request_sinkverification"],
-        "approve": ["compensation.approve_sinkverification"],
-        "reject": ["compensation.approve_sinkverification"],
+        "create": "request_sink_verification",
+        "approve": "decide_sink_verification",
+        "reject": "decide_sink_verification",
     }
 
     def get_queryset(self):

@@ -6,7 +6,6 @@ holders, and the issuing action.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -28,13 +27,18 @@ from config.admin import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
     RegionScopedAdminMixin,
+    RoleActionsAdminMixin,
+    role_action,
+    role_view,
 )
 from pilots.models import Region
 from pilots.synthetic import synthetic_codes
 
 
 @admin.register(CreditProject)
-class CreditProjectAdmin(CheckedAutocompleteMixin, RegionScopedAdminMixin, admin.ModelAdmin):
+class CreditProjectAdmin(
+    CheckedAutocompleteMixin, RoleActionsAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin
+):
     list_display = ["code", "name", "region", "programme", "buffer_share", "crediting_end"]
     list_filter = ["programme"]
     search_fields = ["code", "name", "region__name"]
@@ -42,7 +46,7 @@ class CreditProjectAdmin(CheckedAutocompleteMixin, RegionScopedAdminMixin, admin
     raw_id_fields = ["zones"]
     actions = ["issue_latest_vintage"]
 
-    @admin.action(description=_("Issue credits for the latest valued year"), permissions=["change"])
+    @role_action("move_credits", description=_("Issue credits for the latest valued year"))
     def issue_latest_vintage(self, request, queryset):
         for project in queryset.select_related("programme", "region"):
             valuation = (
@@ -104,7 +108,7 @@ class CreditBlockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return [
             path(
                 "sinks/",
-                self.admin_site.admin_view(self.sink_report_view),
+                role_view(self, "sink_report", self.sink_report_view),
                 name="compensation_sink_report",
             ),
             *super().get_urls(),
@@ -112,8 +116,6 @@ class CreditBlockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def sink_report_view(self, request):
         """Tonnes per region and vintage: available, claimed per channel, buffered, retired."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
         rows = sink_report()
         names = dict(
             Region.objects.filter(code__in={r.region_code for r in rows}).values_list(

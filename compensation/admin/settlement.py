@@ -20,7 +20,8 @@ from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.periods import parse_period
 from compensation.tasks import issue_statements, post_run
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin
+from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin, role_view
+from config.roles import may
 from pilots.models import PilotProgramme
 
 Status = SettlementRun.Status
@@ -73,6 +74,16 @@ class StartRunForm(forms.Form):
         return overrides
 
 
+# A run page's steps and the button (config.roles.BUTTONS) each needs.
+STEP_BUTTONS = {
+    "calculate": "start_run",
+    "approve": "approve_run",
+    "post": "post_run",
+    "cancel": "start_run",
+    "issue": "post_run",
+}
+
+
 @admin.register(SettlementRun)
 class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
@@ -111,12 +122,15 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/compensation/settlementrun/change_list.html"
 
     def get_urls(self):
-        view = self.admin_site.admin_view
         return [
-            path("start/", view(self.start_view), name="compensation_settlementrun_start"),
+            path(
+                "start/",
+                role_view(self, "start_run", self.start_view),
+                name="compensation_settlementrun_start",
+            ),
             path(
                 "<int:run_id>/move/",
-                view(self.move_view),
+                role_view(self, "move_run", self.move_view),
                 name="compensation_settlementrun_move",
             ),
             *super().get_urls(),
@@ -200,8 +214,6 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{} {}</a>', url, run.transfers.count(), _("transfers"))
 
     def start_view(self, request):
-        if not request.user.has_perm("compensation.start_settlementrun"):
-            raise PermissionDenied
         form = StartRunForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -238,14 +250,7 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         run = get_object_or_404(SettlementRun, pk=run_id)
         action = request.POST.get("action")
         reason = request.POST.get("reason", "").strip()
-        needed = {
-            "calculate": "compensation.start_settlementrun",
-            "approve": "compensation.approve_settlementrun",
-            "post": "compensation.post_settlementrun",
-            "cancel": "compensation.start_settlementrun",
-            "issue": "compensation.post_settlementrun",
-        }.get(action)
-        if needed is None or not request.user.has_perm(needed):
+        if action not in STEP_BUTTONS or not may(request.user, STEP_BUTTONS[action]):
             raise PermissionDenied
         try:
             if action == "calculate":
@@ -277,25 +282,18 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         user = request.user
         buttons = []
         if run is not None:
-            if run.status in (Status.DRAFT, Status.FAILED, Status.CALCULATED) and user.has_perm(
-                "compensation.start_settlementrun"
-            ):
+            if run.status in (Status.DRAFT, Status.FAILED, Status.CALCULATED):
                 label = _("Recalculate") if run.status == Status.CALCULATED else _("Calculate")
                 buttons.append(("calculate", label))
-            if (
-                run.status == Status.CALCULATED
-                and run.kind != SettlementRun.Kind.SCENARIO
-                and user.has_perm("compensation.approve_settlementrun")
-            ):
+            if run.status == Status.CALCULATED and run.kind != SettlementRun.Kind.SCENARIO:
                 buttons.append(("approve", _("Approve")))
-            if run.status == Status.APPROVED and user.has_perm("compensation.post_settlementrun"):
+            if run.status == Status.APPROVED:
                 buttons.append(("post", _("Post to the ledger")))
-            if run.status == Status.POSTED and user.has_perm("compensation.post_settlementrun"):
+            if run.status == Status.POSTED:
                 buttons.append(("issue", _("Issue statements")))
-            if run.status not in settlement.POSTED | {Status.CANCELLED} and user.has_perm(
-                "compensation.start_settlementrun"
-            ):
+            if run.status not in settlement.POSTED | {Status.CANCELLED}:
                 buttons.append(("cancel", _("Cancel")))
+        buttons = [(step, label) for step, label in buttons if may(user, STEP_BUTTONS[step])]
         extra = {**(extra_context or {}), "run_buttons": buttons}
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

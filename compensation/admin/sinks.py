@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from compensation import sinks
 from compensation.exceptions import CompensationError
 from compensation.models import SinkVerification, Valuation
-from config.admin import ReadOnlyAdminMixin
+from config.admin import ReadOnlyAdminMixin, RegionScopedAdminMixin, role_view
+from config.roles import may
 from pilots.models import Region
 
 Status = SinkVerification.Status
@@ -40,7 +41,7 @@ class RequestVerificationForm(forms.Form):
 
 
 @admin.register(SinkVerification)
-class SinkVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class SinkVerificationAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "status",
@@ -69,15 +70,19 @@ class SinkVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/compensation/sinkverification/change_list.html"
 
     def get_queryset(self, request):
+        """compensation.sinks decides which verifications touch the user's regions."""
         return sinks.verifications_visible_to(request.user)
 
     def get_urls(self):
-        view = self.admin_site.admin_view
         return [
-            path("request/", view(self.request_view), name="compensation_sinkverification_request"),
+            path(
+                "request/",
+                role_view(self, "request_sink_verification", self.request_view),
+                name="compensation_sinkverification_request",
+            ),
             path(
                 "<int:verification_id>/decide/",
-                view(self.decide_view),
+                role_view(self, "decide_sink_verification", self.decide_view),
                 name="compensation_sinkverification_decide",
             ),
             *super().get_urls(),
@@ -85,8 +90,6 @@ class SinkVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def request_view(self, request):
         """Request verification of a current valuation's sink (ecology officials)."""
-        if not request.user.has_perm("compensation.request_sinkverification"):
-            raise PermissionDenied
         form = RequestVerificationForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -115,8 +118,6 @@ class SinkVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         verification = get_object_or_404(self.get_queryset(request), pk=verification_id)
         if request.method != "POST":
             return redirect("admin:compensation_sinkverification_change", verification.pk)
-        if not request.user.has_perm("compensation.approve_sinkverification"):
-            raise PermissionDenied
         reason = request.POST.get("reason", "").strip()
         decide = {
             "approve": sinks.approve_verification,
@@ -138,7 +139,7 @@ class SinkVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if (
             verification is not None
             and verification.status == Status.REQUESTED
-            and request.user.has_perm("compensation.approve_sinkverification")
+            and may(request.user, "decide_sink_verification")
         ):
             buttons = [("approve", _("Approve and post")), ("reject", _("Reject"))]
         extra = {**(extra_context or {}), "decision_buttons": buttons}

@@ -17,7 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from compensation.models import Statement
 from compensation.statements.verify import verify_file
 from config.access import can_view_region
-from config.admin import ReadOnlyAdminMixin, RegionScopedAdminMixin
+from config.admin import (
+    ReadOnlyAdminMixin,
+    RegionScopedAdminMixin,
+    RoleActionsAdminMixin,
+    role_action,
+    role_view,
+)
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -46,7 +52,7 @@ class StatementAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
         return [
             path(
                 "verify/",
-                self.admin_site.admin_view(self.verify_view),
+                role_view(self, "verify_statement", self.verify_view),
                 name="compensation_statement_verify",
             ),
             *super().get_urls(),
@@ -71,8 +77,6 @@ class StatementAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
 
     def verify_view(self, request):
         """Auditors upload a statement and learn whether the ledger still gives it."""
-        if not request.user.has_perm("compensation.verify_statement"):
-            raise PermissionDenied
         form = VerifyForm(request.POST or None, request.FILES or None)
         result = None
         if request.method == "POST" and form.is_valid():
@@ -101,7 +105,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AuditTrailAdmin(LogEntryAdmin):
+class AuditTrailAdmin(RoleActionsAdminMixin, LogEntryAdmin):
     """The audit trail: read by auditors and officials, exported as CSV, changed by no one."""
 
     actions = ["export_csv"]
@@ -109,7 +113,7 @@ class AuditTrailAdmin(LogEntryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description=_("Export the selected entries as CSV"), permissions=["view"])
+    @role_action("export_audit_trail", description=_("Export the selected entries as CSV"))
     def export_csv(self, request, queryset):
         class Echo:
             def write(self, value):

@@ -25,6 +25,8 @@ from config.admin import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
     RegionScopedAdminMixin,
+    RoleActionsAdminMixin,
+    role_action,
 )
 from pilots.models import Zone
 from pilots.synthetic import synthetic_codes
@@ -68,7 +70,7 @@ class CoefficientInline(admin.TabularInline):
 
 
 @admin.register(MethodologyVersion)
-class MethodologyVersionAdmin(admin.ModelAdmin):
+class MethodologyVersionAdmin(RoleActionsAdminMixin, admin.ModelAdmin):
     """Drafts are edited freely; a published version is history. 'New version' copies one."""
 
     list_display = [
@@ -102,7 +104,9 @@ class MethodologyVersionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return (obj is None or not obj.published) and super().has_delete_permission(request, obj)
 
-    @admin.action(description=_("Make a new draft version from the selected ones"))
+    @role_action(
+        "new_methodology_version", description=_("Make a new draft version from the selected ones")
+    )
     def new_draft_version(self, request, queryset):
         for version in queryset:
             latest = version.methodology.versions.order_by("-version").first()

@@ -53,8 +53,8 @@ def test_admin_lists_and_details(client, world, role):
                     assert detail.status_code == 200, (role, model, code)
                     assert row in shown, (role, model, code)
                 else:
-                    # Django admin answers a row outside the queryset with "does not exist".
-                    assert detail.status_code == 302, (role, model, code)
+                    # Not found, as on the pages and the API (issue 28: it was a redirect).
+                    assert detail.status_code == 404, (role, model, code)
                     assert row not in shown, (role, model, code)
 
 

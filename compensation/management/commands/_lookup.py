@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
 from compensation.models import SettlementRun
+from config.roles import may
 from pilots.models import PilotProgramme
 
 
@@ -16,12 +17,16 @@ def programme_named(pilot: str) -> PilotProgramme:
     return found
 
 
-def user_named(username: str | None):
+def user_named(username: str | None, *, button: str):
+    """The active user `username` (None for None: the system acts), allowed to press
+    `button` of config.roles.BUTTONS as on the admin page and the API; CommandError if not."""
     if username is None:
         return None
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
         raise CommandError(f"No active user {username!r}.")
+    if not may(user, button):
+        raise CommandError(f"User {username!r} may not do this ({button}; see config.roles).")
     return user
 
 

@@ -16,7 +16,9 @@ class Command(GuardedCommand):
 
     def handle(self, *args, run, user, reason, **options):
         try:
-            approved = settlement.approve(run_numbered(run), by=user_named(user), reason=reason)
+            approved = settlement.approve(
+                run_numbered(run), by=user_named(user, button="approve_run"), reason=reason
+            )
         except CompensationError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(self.style.SUCCESS(f"Run #{approved.pk} approved by {user}."))

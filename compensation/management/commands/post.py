@@ -21,7 +21,7 @@ class Command(GuardedCommand):
     def handle(self, *args, run, user, **options):
         found = run_numbered(run)
         self.stderr.write(f"Posting {found.transfers.count()} transfers of run #{found.pk}")
-        poster = user_named(user)
+        poster = user_named(user, button="post_run")
         try:
             posted = settlement.post(found, by=poster)
             posted = issue_statements(posted, by=poster, inline=True)

@@ -35,7 +35,7 @@ class Command(GuardedCommand):
 
     def handle(self, *args, **options):
         programme = programme_named(options["pilot"])
-        user = user_named(options["user"])
+        user = user_named(options["user"], button="start_run")
         overrides, kind = None, SettlementRun.Kind.REGULAR
         if options["scenario"] is not None:
             name, data = read_file(options["scenario"])

@@ -39,7 +39,8 @@ class Command(GuardedCommand):
             step.add_argument("--reason", default="", help="recorded with the step")
 
     def handle(self, *args, step, user, reason, **options):
-        official = user_named(user)
+        button = "request_sink_verification" if step == "request" else "decide_sink_verification"
+        official = user_named(user, button=button)
         try:
             with set_actor(official):
                 if step == "request":

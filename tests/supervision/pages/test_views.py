@@ -72,7 +72,7 @@ def test_admin_lists_alerts_of_the_regions_a_role_sees(client, world, alerts, ro
     shown = set(listing.context["cl"].result_list)
     if role == "operator":
         assert shown == {alerts[world["own"]]}
-        assert other.status_code == 302  # "does not exist", as for any row outside the scope
+        assert other.status_code == 404  # not found, as on the pages and the API (issue 28)
     else:
         assert shown == set(alerts.values())
         assert other.status_code == 200
