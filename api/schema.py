@@ -29,7 +29,7 @@ WRITE_ERRORS = {
 }
 IDEMPOTENT_ERRORS = {
     **WRITE_ERRORS,
-    "409": _("This Idempotency-Key was used for a different request."),
+    "409": _("This Idempotency-Key was used for a different request, or this was already done."),
 }
 IDEMPOTENCY_KEY = OpenApiParameter(
     HEADER,

@@ -8,7 +8,7 @@ from rest_framework_gis.filters import InBBoxFilter
 from api import examples
 from api.pagination import ByCodeCursor, GeoPages, Pages
 from api.serializers import geo
-from api.views.base import ScopedReadViewSet
+from api.views.base import REGION_CODE_IN_PATH, ScopedReadViewSet
 from pilots.models import LandCover, PilotProgramme, Region, Zone
 
 BBOX = OpenApiParameter(
@@ -30,6 +30,7 @@ class RegionViewSet(ScopedReadViewSet):
     region_paths = ("code",)
     serializer_class = geo.RegionSerializer
     lookup_field = "code"
+    lookup_value_regex = REGION_CODE_IN_PATH
     pagination_class = ByCodeCursor
     filter_backends = [DjangoFilterBackend]
     filterset_fields = ["level"]

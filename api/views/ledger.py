@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from api import examples
 from api.pagination import BySequenceCursor, Pages, PostingCursor
 from api.serializers import ledger as out
-from api.views.base import ScopedReadViewSet
+from api.views.base import ACCOUNT_CODE_IN_PATH, ScopedReadViewSet
 from ledger.models import Account, JournalEntry, Posting
 from ledger.selectors import account_balance, owner_balances
 
@@ -42,7 +42,7 @@ class AccountViewSet(ScopedReadViewSet):
     queryset = Account.objects.select_related("commodity")
     serializer_class = out.AccountSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = ACCOUNT_CODE_IN_PATH
     pagination_class = Pages
     filterset_fields = ["owner", "commodity", "type"]
     ordering_fields = ["code"]

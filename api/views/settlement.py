@@ -5,13 +5,16 @@ and maker-checker; posting is done by a worker, as from the admin's button.
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from api import examples
+from api.errors import AlreadyDone
 from api.idempotency import idempotent
 from api.pagination import ByIdCursor, Pages
 from api.serializers import settlement as out
@@ -35,6 +38,7 @@ class RunViewSet(ScopedReadViewSet):
     queryset = SettlementRun.objects.all()
     serializer_class = out.RunSerializer
     pagination_class = ByIdCursor
+    parser_classes = [JSONParser]  # overrides are nested: a form would drop them
     filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
     filterset_fields = ["programme", "status", "kind", "period_start", "period_end"]
     action_permissions = {
@@ -94,11 +98,17 @@ class RunViewSet(ScopedReadViewSet):
     def post(self, request, pk=None):
         """Post an approved run to the ledger on a worker (202), then issue its statements.
 
-        The run becomes `posted` and then `statements`; posting twice books nothing twice.
+        The run becomes `posted` and then `statements`; posting a posted run again is 409
+        and books nothing.
         """
         form = ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         run = self.get_object()
+        if run.status in settlement.POSTED:
+            raise AlreadyDone(
+                _("Run %(run)s is already %(status)s; it is posted once.")
+                % {"run": run.pk, "status": run.get_status_display()}
+            )
         if run.status != SettlementRun.Status.APPROVED:
             run = settlement.post(run, by=request.user, **form.validated_data)
             return _run_response(run)
