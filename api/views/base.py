@@ -1,7 +1,7 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.filters import OrderingFilter
 
+from api.filters import StrictFilters
 from config.access import scoped, sees_every_region
 
 # What a path may name: ids are 1 to 18 digits (within bigint), region codes 6 digits
@@ -21,7 +21,7 @@ class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
 
     region_paths: tuple[str, ...] = ()
     lookup_value_regex = ID_IN_PATH
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [StrictFilters, OrderingFilter]
 
     def get_queryset(self):
         rows = self.queryset.all()

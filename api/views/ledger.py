@@ -6,12 +6,12 @@ The ledger spans regions, so it is read by officials (as in the admin).
 """
 
 from django_filters import rest_framework as filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from api import examples
+from api.filters import StrictFilters, StrictFilterSet, WholeFilter
 from api.pagination import BySequenceCursor, Pages, PostingCursor
 from api.serializers import ledger as out
 from api.views.base import ACCOUNT_CODE_IN_PATH, ScopedReadViewSet
@@ -86,7 +86,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
         )
 
 
-class EntryFilter(filters.FilterSet):
+class EntryFilter(StrictFilterSet):
     effective_date = filters.DateFromToRangeFilter()
     cause = filters.CharFilter()
 
@@ -107,14 +107,14 @@ class EntryViewSet(ScopedReadViewSet):
     serializer_class = out.EntrySerializer
     lookup_field = "sequence"
     pagination_class = BySequenceCursor
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_class = EntryFilter
 
 
-class PostingFilter(filters.FilterSet):
+class PostingFilter(StrictFilterSet):
     account = filters.CharFilter(field_name="account__code")
     owner = filters.CharFilter(field_name="account__owner")
-    entry = filters.NumberFilter(field_name="entry__sequence")
+    entry = WholeFilter(field_name="entry__sequence")
     effective_date = filters.DateFromToRangeFilter()
 
     class Meta:
@@ -132,5 +132,5 @@ class PostingViewSet(ScopedReadViewSet):
     queryset = Posting.objects.select_related("account", "entry", "commodity")
     serializer_class = out.PostingSerializer
     pagination_class = PostingCursor
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_class = PostingFilter

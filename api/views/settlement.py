@@ -6,7 +6,6 @@ and maker-checker; posting is done by a worker, as from the admin's button.
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -15,6 +14,7 @@ from rest_framework.response import Response
 
 from api import examples
 from api.errors import AlreadyDone
+from api.filters import StrictFilters
 from api.idempotency import idempotent
 from api.pagination import ByIdCursor, Pages
 from api.serializers import settlement as out
@@ -39,7 +39,7 @@ class RunViewSet(ScopedReadViewSet):
     serializer_class = out.RunSerializer
     pagination_class = ByIdCursor
     parser_classes = [JSONParser]  # overrides are nested: a form would drop them
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_fields = ["programme", "status", "kind", "period_start", "period_end"]
     action_permissions = {
         "create": ["compensation.start_settlementrun"],
@@ -128,7 +128,7 @@ class StatementViewSet(ScopedReadViewSet):
     region_paths = ("region__code",)
     serializer_class = out.StatementSerializer
     pagination_class = ByIdCursor
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_fields = {"run": ["exact"], "status": ["exact"], "region__code": ["exact"]}
 
 

@@ -287,3 +287,45 @@ def test_a_nul_in_an_action_path_stores_no_idempotency_record(api, world):
 
     assert response.status_code == 404
     assert IdempotencyRecord.objects.count() == 0
+
+
+BAD_QUERIES = {
+    "/api/v1/transfers/?limit=AAA": "limit",
+    "/api/v1/transfers/?limit=0": "limit",
+    "/api/v1/transfers/?limit=1001": "limit",
+    "/api/v1/transfers/?offset=-1": "offset",
+    "/api/v1/transfers/?limit=" + "9" * 5000: "limit",
+    "/api/v1/ledger/postings/?page_size=AAA": "page_size",
+    "/api/v1/zones/?page_size=0.5": "page_size",
+    "/api/v1/valuations/?year=0.5": "year",
+    "/api/v1/monitoring/?year=0.5": "year",
+    "/api/v1/alerts/?year=1e3": "year",
+    "/api/v1/runs/?status=nonsense": "status",
+    "/api/v1/runs/?programme=1.5": "programme",
+    "/api/v1/ledger/postings/?entry=1.5": "entry",
+    "/api/v1/ledger/postings/?account=a%00b": "account",
+    "/api/v1/statements/?status=nonsense": "status",
+}
+
+
+@pytest.mark.parametrize(
+    "url, parameter",
+    BAD_QUERIES.items(),
+    ids=[url[:60] for url in BAD_QUERIES],
+)
+def test_a_bad_query_parameter_is_a_400_naming_it(api, world, url, parameter):
+    api.force_authenticate(world["users"]["finance"])
+
+    response = api.get(url)
+
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == [parameter]
+
+
+def test_good_query_parameters_still_answer(api, world):
+    api.force_authenticate(world["users"]["finance"])
+
+    assert api.get("/api/v1/transfers/?limit=2&offset=1").status_code == 200
+    assert api.get("/api/v1/valuations/?year=2024").status_code == 200
+    assert api.get("/api/v1/runs/?status=statements").status_code == 200
