@@ -78,7 +78,7 @@ class PostingCursor(_CheckedPageSize, CursorPagination):
 
 
 class GeoPages(_CheckedPageSize, GeoJsonPagination):
-    """GeoJSON FeatureCollections by page, with an example value the schema's examples can use.
+    """GeoJSON FeatureCollections by page; the schema requires what is sent (features, not results).
 
     Zones and land-cover polygons carry their full geometry: 100 a page by default
     (`?page_size=` up to 1,000), never the whole table in one response."""
@@ -90,4 +90,9 @@ class GeoPages(_CheckedPageSize, GeoJsonPagination):
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["type"]["example"] = "FeatureCollection"
+        paginated["required"] = ["type", "count", "next", "previous", "features"]  # no "results"
+        if isinstance(schema, dict):  # else a placeholder drf-spectacular builds examples with
+            # `schema` is the FeatureCollection (ZoneList); a page sends its features, an array.
+            feature = {"$ref": schema["$ref"].removesuffix("List")}
+            paginated["properties"]["features"] = {"type": "array", "items": feature}
         return paginated

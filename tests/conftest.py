@@ -138,26 +138,94 @@ def fault_tally():
 
 
 def pytest_sessionfinish(session):
-    """In a parallel test process: hand its fault counts to the process that reports."""
+    """In a parallel test process: hand its fault and hostile-input counts to the reporter."""
+    from tests import hostile
     from tests.faults import TALLY
 
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["fault_tally"] = TALLY.as_dict()
+        session.config.workeroutput["hostile_tally"] = hostile.TALLY.as_dict()
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node, error):
+    from tests import hostile
     from tests.faults import TALLY
 
     counts = getattr(node, "workeroutput", {}).get("fault_tally")
     if counts:
         TALLY.add(counts)
+    inputs = getattr(node, "workeroutput", {}).get("hostile_tally")
+    if inputs:
+        hostile.TALLY.add(inputs)
 
 
 def pytest_terminal_summary(terminalreporter):
+    from tests import hostile
     from tests.faults import TALLY
 
     if TALLY.tests:
         terminalreporter.section("fault summary")
         for line in TALLY.lines():
             terminalreporter.write_line(line)
+    if hostile.TALLY.tried:
+        terminalreporter.section("hostile input summary")
+        for line in hostile.TALLY.lines():
+            terminalreporter.write_line(line)
+
+
+OUR_APPS = ("compensation", "ledger", "pilots", "supervision")
+
+
+def stored_rows() -> int:
+    """Rows in every table of our apps, summed in one query: a refused input changes none.
+
+    A refused spatial import leaves its ImportBatch with status "rejected", the record of
+    the refusal; those are not counted."""
+    from django.apps import apps
+    from django.db import connection
+    from psycopg import sql
+
+    tables = sorted(
+        {
+            model._meta.db_table
+            for app in OUR_APPS
+            for model in apps.get_app_config(app).get_models()
+            if model._meta.managed and not model._meta.proxy
+        }
+    )
+    counts = [
+        sql.SQL("(SELECT count(*) FROM {}{})").format(
+            sql.Identifier(table),
+            sql.SQL(" WHERE status <> 'rejected'" if table == "pilots_importbatch" else ""),
+        )
+        for table in tables
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql.SQL("SELECT ") + sql.SQL(" + ").join(counts))
+        return cursor.fetchone()[0]
+
+
+def race(work, *, threads: int = 2) -> list:
+    """work(i) in `threads` threads released together, each on its own database connection.
+
+    Returns each thread's result, or the exception it raised, in thread order. Tests of
+    races use it under `committing`, so that each thread sees what the others commit."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    barrier = threading.Barrier(threads)
+
+    def one(i):
+        try:
+            barrier.wait(timeout=30)
+            return work(i)
+        except Exception as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(one, range(threads)))

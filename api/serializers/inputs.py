@@ -12,6 +12,7 @@ from pilots.models import PilotProgramme, Region
 
 MAX_UPLOAD = 5 * 1024 * 1024
 SHEET_NAME_LENGTH = 31  # Excel's limit
+REASON_LENGTH = 2000  # reasons are text columns without a limit; a reason is a few sentences
 
 
 class StartRunSerializer(serializers.Serializer):
@@ -20,7 +21,7 @@ class StartRunSerializer(serializers.Serializer):
     scenario = Flag(default=False)
     name = Text(max_length=200, required=False, default="", allow_blank=True)
     overrides = serializers.DictField(required=False, default=dict)
-    reason = Text(required=False, default="", allow_blank=True)
+    reason = Text(max_length=REASON_LENGTH, required=False, default="", allow_blank=True)
 
     def validate_period(self, text):
         try:
@@ -46,11 +47,11 @@ class RequestVerificationSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("GB/T 2260 code; omitted: every region of the valuation."),
     )
-    reason = Text(required=False, default="", allow_blank=True)
+    reason = Text(max_length=REASON_LENGTH, required=False, default="", allow_blank=True)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = Text(required=False, default="", allow_blank=True)
+    reason = Text(max_length=REASON_LENGTH, required=False, default="", allow_blank=True)
 
 
 class IssueSerializer(serializers.Serializer):
@@ -72,7 +73,7 @@ class TransferUnitsSerializer(UnitRangeSerializer):
 class RetireUnitsSerializer(UnitRangeSerializer):
     holder = Id(queryset=CreditHolder.objects.all())
     beneficiary = Text(max_length=200)
-    reason = Text(max_length=2000)
+    reason = Text(max_length=REASON_LENGTH)
 
 
 class MonitoringUploadSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from api import examples
+from api.fields import Text
 from api.filters import StrictFilters, StrictFilterSet, WholeFilter
 from api.pagination import BySequenceCursor, Pages, PostingCursor
 from api.serializers import ledger as out
@@ -28,8 +29,8 @@ class AsOfSerializer(serializers.Serializer):
 
 
 class BalancesQuery(AsOfSerializer):
-    owner = serializers.CharField(max_length=128)
-    commodity = serializers.CharField(max_length=16)
+    owner = Text(max_length=128)
+    commodity = Text(max_length=16)
 
 
 @extend_schema_view(
@@ -61,6 +62,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
     """Balances of one owner's accounts in one commodity, as of a date (officials)."""
 
     queryset = Account.objects.all()  # for the permission: viewing accounts
+    answers_one_object = True  # api.schema: one owner's balances, not an array
     pagination_class = None
     filter_backends = []
 
