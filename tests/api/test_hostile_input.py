@@ -15,13 +15,25 @@ from compensation.models import (
 )
 from config.roles import ECOLOGY, FINANCE
 from tests.compensation.settlement.conftest import user_in
+from tests.conftest import stored_rows
+from tests.hostile import TALLY
 
 RAW_HEADERS = {"Idempotency-Key": "hostile", "Accept-Language": "en"}
 
 
 def post_raw(api, url, text, content_type="application/json"):
-    """Send `text` as the body unchanged: JSON such as `1e400` that Python cannot write."""
-    return api.generic("POST", url, text, content_type=content_type, headers=RAW_HEADERS)
+    """Send `text` as the body unchanged: JSON such as `1e400` that Python cannot write.
+
+    Counted in the hostile input summary: a 5xx, or a row stored although refused."""
+    before = stored_rows()
+    response = api.generic("POST", url, text, content_type=content_type, headers=RAW_HEADERS)
+    refused = response.status_code >= 400
+    TALLY.record(
+        "api hand-made",
+        server_error=response.status_code >= 500,
+        stored=refused and stored_rows() != before,
+    )
+    return response
 
 
 def raw_json(**values: str) -> str:
@@ -103,6 +115,15 @@ def test_a_hostile_run_request_names_the_field_and_starts_nothing(api, finance, 
     assert response["Content-Type"] == "application/problem+json"
     assert list(response.json()["errors"]) == [field]
     assert stored() == before
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(api, finance, literal):
+    response = post_raw(api, "/api/v1/runs/", f'{{"programme": {literal}, "period": "2024"}}')
+
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+    assert SettlementRun.objects.count() == 0
 
 
 def test_overrides_in_a_form_are_refused_not_dropped(api, finance):
