@@ -198,6 +198,11 @@ def _ratio_pair(pair, name) -> tuple[Decimal, Decimal]:
 
 
 def _non_negative(value, name, override) -> Decimal:
+    if isinstance(value, float):
+        raise ChannelInputError(
+            _("%(name)s: give %(value)r as a decimal string, not a float.")
+            % {"name": name, "value": value}
+        )
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise ChannelInputError(
             _('%(name)s: give %(value)r as a decimal string, such as "12.5".')
