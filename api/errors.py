@@ -5,9 +5,11 @@ import refuses a file with a report. Both become 400 problem details carrying
 that message, in the request's language like every other message.
 """
 
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import status as http
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.views import exception_handler
 
 from compensation.exceptions import CompensationError
@@ -34,6 +36,14 @@ class Refused(APIException):
     status_code = http.HTTP_400_BAD_REQUEST
     default_detail = _("The request was refused.")
     default_code = "refused"
+
+
+class AlreadyDone(APIException):
+    """The request would change nothing: what it asks for was done before (409)."""
+
+    status_code = http.HTTP_409_CONFLICT
+    default_detail = _("This was already done.")
+    default_code = "already_done"
 
 
 def _line(problem) -> str:
@@ -76,3 +86,23 @@ def problem_details(exc, context):
     }
     response.content_type = "application/problem+json"
     return response
+
+
+def not_found(request, exception):
+    """Django's 404 handler: under /api/ a problem+json 404 like the API's own, else the page.
+
+    A path no route matches (a malformed id, a control character) never reaches a view.
+    """
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse(
+        {
+            "type": f"{TYPE_BASE}{TYPES[http.HTTP_404_NOT_FOUND]}",
+            "title": "Not Found",
+            "status": http.HTTP_404_NOT_FOUND,
+            "detail": str(NotFound.default_detail),
+            "errors": {},
+        },
+        status=http.HTTP_404_NOT_FOUND,
+        content_type="application/problem+json",
+    )

@@ -29,7 +29,7 @@ WRITE_ERRORS = {
 }
 IDEMPOTENT_ERRORS = {
     **WRITE_ERRORS,
-    "409": _("This Idempotency-Key was used for a different request."),
+    "409": _("This Idempotency-Key was used for a different request, or this was already done."),
 }
 IDEMPOTENCY_KEY = OpenApiParameter(
     HEADER,
@@ -56,6 +56,17 @@ class ProblemSerializer(serializers.Serializer):
 
 
 class ProblemAutoSchema(AutoSchema):
+    """Problem responses and the Idempotency-Key on every operation.
+
+    A view with `answers_one_object = True` answers its `list` with one object (balances
+    of one owner), not an array: the schema says so.
+    """
+
+    def _is_list_view(self, serializer=None):
+        if getattr(self.view, "answers_one_object", False):
+            return False
+        return super()._is_list_view(serializer)
+
     def _handler(self):
         name = getattr(self.view, "action", None) or self.method.lower()
         return getattr(self.view, name, None)

@@ -7,6 +7,7 @@ the default cache (Redis when REDIS_URL is set).
 """
 
 import hashlib
+from collections.abc import Mapping
 
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -61,9 +62,11 @@ class AuthUserThrottle(_Throttle):
     scope = "auth-user"
 
     def get_cache_key(self, request, view):
-        username = str(request.data.get("username", "")).lower() if request.data else ""
-        if not username:
+        if request.method != "POST" or not isinstance(request.data, Mapping):
+            return None  # only a token request names a username; a body not an object is a 400
+        username = request.data.get("username")
+        if not isinstance(username, str) or not username:
             return None
         # Hashed: a username may hold any character, a cache key may not.
-        ident = hashlib.sha256(username.encode()).hexdigest()
+        ident = hashlib.sha256(username.lower().encode(errors="replace")).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -321,6 +321,11 @@ def _operate(units: UnitRange, *, kind, holder, to_holder, status, key, on, by, 
 
 
 def transfer_units(*, units: UnitRange, holder, to_holder, key: str, on: date, by=None):
+    """Move `units` from `holder` to another holder; raises CreditError for the buffer or itself."""
+    if to_holder.pk == holder.pk:
+        raise CreditError(
+            _("Units are transferred to another holder, not to the one holding them.")
+        )
     if to_holder.kind == CreditHolder.Kind.BUFFER or holder.kind == CreditHolder.Kind.BUFFER:
         raise CreditError(_("Only issuance and reversals move units into or out of the buffer."))
     return _operate(

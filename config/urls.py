@@ -6,6 +6,7 @@ from config.health import healthz
 from config.twofactor import TwoFactorLoginForm, two_factor
 
 admin.site.login_form = TwoFactorLoginForm
+handler404 = "api.errors.not_found"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

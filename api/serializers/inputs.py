@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from api.fields import Flag, Id, Text, Whole
+from compensation.channels import Overrides
 from compensation.exceptions import CompensationError
 from compensation.models import Agreement, CreditHolder, Valuation
 from compensation.periods import parse_period
@@ -10,15 +12,16 @@ from pilots.models import PilotProgramme, Region
 
 MAX_UPLOAD = 5 * 1024 * 1024
 SHEET_NAME_LENGTH = 31  # Excel's limit
+REASON_LENGTH = 2000  # reasons are text columns without a limit; a reason is a few sentences
 
 
 class StartRunSerializer(serializers.Serializer):
-    programme = serializers.PrimaryKeyRelatedField(queryset=PilotProgramme.objects.all())
-    period = serializers.CharField(max_length=10, help_text=_("2024, 2024H1, 2024Q1 or 2024-03"))
-    scenario = serializers.BooleanField(default=False)
-    name = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
+    programme = Id(queryset=PilotProgramme.objects.all())
+    period = Text(max_length=10, help_text=_("2024, 2024H1, 2024Q1 or 2024-03"))
+    scenario = Flag(default=False)
+    name = Text(max_length=200, required=False, default="", allow_blank=True)
     overrides = serializers.DictField(required=False, default=dict)
-    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    reason = Text(max_length=REASON_LENGTH, required=False, default="", allow_blank=True)
 
     def validate_period(self, text):
         try:
@@ -26,9 +29,16 @@ class StartRunSerializer(serializers.Serializer):
         except CompensationError as exc:
             raise serializers.ValidationError(str(exc)) from None
 
+    def validate_overrides(self, data):
+        try:
+            Overrides.from_json(data)
+        except CompensationError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+        return data
+
 
 class RequestVerificationSerializer(serializers.Serializer):
-    valuation = serializers.PrimaryKeyRelatedField(queryset=Valuation.objects.all())
+    valuation = Id(queryset=Valuation.objects.all())
     region = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Region.objects.all(),
@@ -37,44 +47,44 @@ class RequestVerificationSerializer(serializers.Serializer):
         allow_null=True,
         help_text=_("GB/T 2260 code; omitted: every region of the valuation."),
     )
-    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    reason = Text(max_length=REASON_LENGTH, required=False, default="", allow_blank=True)
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, default="", allow_blank=True)
+    reason = Text(max_length=REASON_LENGTH, required=False, default="", allow_blank=True)
 
 
 class IssueSerializer(serializers.Serializer):
-    vintage = serializers.IntegerField(min_value=1990, max_value=2100)
+    vintage = Whole(min_value=1990, max_value=2100)
     on = serializers.DateField(help_text=_("The issuance date booked in the ledger."))
 
 
 class UnitRangeSerializer(serializers.Serializer):
-    first_unit = serializers.IntegerField(min_value=1, max_value=2_000_000_000)
-    last_unit = serializers.IntegerField(min_value=1, max_value=2_000_000_000)
+    first_unit = Whole(min_value=1, max_value=2_000_000_000)
+    last_unit = Whole(min_value=1, max_value=2_000_000_000)
     on = serializers.DateField()
 
 
 class TransferUnitsSerializer(UnitRangeSerializer):
-    from_holder = serializers.PrimaryKeyRelatedField(queryset=CreditHolder.objects.all())
-    to_holder = serializers.PrimaryKeyRelatedField(queryset=CreditHolder.objects.all())
+    from_holder = Id(queryset=CreditHolder.objects.all())
+    to_holder = Id(queryset=CreditHolder.objects.all())
 
 
 class RetireUnitsSerializer(UnitRangeSerializer):
-    holder = serializers.PrimaryKeyRelatedField(queryset=CreditHolder.objects.all())
-    beneficiary = serializers.CharField(max_length=200)
-    reason = serializers.CharField(max_length=2000)
+    holder = Id(queryset=CreditHolder.objects.all())
+    beneficiary = Text(max_length=200)
+    reason = Text(max_length=REASON_LENGTH)
 
 
 class MonitoringUploadSerializer(serializers.Serializer):
-    agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.none())
+    agreement = Id(queryset=Agreement.objects.none())
     file = serializers.FileField(
         help_text=_(
             "CSV (UTF-8 or GBK) or XLSX workbook; columns: section, year, pollutant, "
             "mean_mg_per_l, or in Chinese 断面, 年份, 污染物, 年均值(mg/L)."
         )
     )
-    sheet = serializers.CharField(
+    sheet = Text(
         max_length=SHEET_NAME_LENGTH,
         required=False,
         default="",

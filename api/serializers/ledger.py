@@ -1,13 +1,12 @@
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ledger.models import Account, JournalEntry, Posting
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"})
 class DecimalText(serializers.Field):
-    """A Decimal with its commodity's places, as a string (never a float)."""
+    """A Decimal with its commodity's places, as a string (never a float): exact on the wire."""
 
     def to_representation(self, value):
         return str(value)

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.fields import Text
 from supervision.alerts import describe
 from supervision.models import Alert, ChangeDetection, Encroachment, Transition
 
@@ -77,4 +78,4 @@ class ChangeDetectionSerializer(serializers.ModelSerializer):
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    comment = serializers.CharField(max_length=2000)
+    comment = Text(max_length=2000)

@@ -1,8 +1,15 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import viewsets
 from rest_framework.filters import OrderingFilter
 
+from api.filters import StrictFilters
 from config.access import scoped, sees_every_region
+
+# What a path may name: ids are 1 to 18 digits (within bigint), region codes 6 digits
+# (GB/T 2260), account codes printable text up to their column's length. Anything else
+# matches no route and is a problem+json 404 (api.errors.not_found).
+ID_IN_PATH = r"[0-9]{1,18}"
+REGION_CODE_IN_PATH = r"[0-9]{6}"
+ACCOUNT_CODE_IN_PATH = r"[^/\x00-\x1f\x7f]{1,128}"
 
 
 class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
@@ -13,7 +20,8 @@ class ScopedReadViewSet(viewsets.ReadOnlyModelViewSet):
     """
 
     region_paths: tuple[str, ...] = ()
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    lookup_value_regex = ID_IN_PATH
+    filter_backends = [StrictFilters, OrderingFilter]
 
     def get_queryset(self):
         rows = self.queryset.all()

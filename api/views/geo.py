@@ -1,14 +1,14 @@
 """Regions, pilots, zones and land cover; the geometries as GeoJSON with a bounding-box filter."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.filters import OrderingFilter
 from rest_framework_gis.filters import InBBoxFilter
 
 from api import examples
+from api.filters import StrictFilters
 from api.pagination import ByCodeCursor, GeoPages, Pages
 from api.serializers import geo
-from api.views.base import ScopedReadViewSet
+from api.views.base import REGION_CODE_IN_PATH, ScopedReadViewSet
 from pilots.models import LandCover, PilotProgramme, Region, Zone
 
 BBOX = OpenApiParameter(
@@ -30,8 +30,9 @@ class RegionViewSet(ScopedReadViewSet):
     region_paths = ("code",)
     serializer_class = geo.RegionSerializer
     lookup_field = "code"
+    lookup_value_regex = REGION_CODE_IN_PATH
     pagination_class = ByCodeCursor
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilters]
     filterset_fields = ["level"]
 
 
@@ -59,7 +60,7 @@ class ZoneViewSet(ScopedReadViewSet):
     queryset = Zone.objects.select_related("region").order_by("pk")
     region_paths = ("region__code",)
     serializer_class = geo.ZoneSerializer
-    filter_backends = [DjangoFilterBackend, InBBoxFilter]
+    filter_backends = [StrictFilters, InBBoxFilter]
     filterset_fields = {"region__code": ["exact"], "kind": ["exact"], "planning_version": ["exact"]}
     bbox_filter_field = "geometry"
     bbox_filter_include_overlapping = True
@@ -76,7 +77,7 @@ class LandCoverViewSet(ScopedReadViewSet):
     queryset = LandCover.objects.select_related("region", "land_use").order_by("pk")
     region_paths = ("region__code",)
     serializer_class = geo.LandCoverSerializer
-    filter_backends = [DjangoFilterBackend, InBBoxFilter, OrderingFilter]
+    filter_backends = [StrictFilters, InBBoxFilter, OrderingFilter]
     filterset_fields = {
         "region__code": ["exact"],
         "survey_year": ["exact"],

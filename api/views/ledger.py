@@ -6,15 +6,16 @@ The ledger spans regions, so it is read by officials (as in the admin).
 """
 
 from django_filters import rest_framework as filters
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
 from api import examples
+from api.fields import Text
+from api.filters import StrictFilters, StrictFilterSet, WholeFilter
 from api.pagination import BySequenceCursor, Pages, PostingCursor
 from api.serializers import ledger as out
-from api.views.base import ScopedReadViewSet
+from api.views.base import ACCOUNT_CODE_IN_PATH, ScopedReadViewSet
 from ledger.models import Account, JournalEntry, Posting
 from ledger.selectors import account_balance, owner_balances
 
@@ -28,8 +29,8 @@ class AsOfSerializer(serializers.Serializer):
 
 
 class BalancesQuery(AsOfSerializer):
-    owner = serializers.CharField(max_length=128)
-    commodity = serializers.CharField(max_length=16)
+    owner = Text(max_length=128)
+    commodity = Text(max_length=16)
 
 
 @extend_schema_view(
@@ -42,7 +43,7 @@ class AccountViewSet(ScopedReadViewSet):
     queryset = Account.objects.select_related("commodity")
     serializer_class = out.AccountSerializer
     lookup_field = "code"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = ACCOUNT_CODE_IN_PATH
     pagination_class = Pages
     filterset_fields = ["owner", "commodity", "type"]
     ordering_fields = ["code"]
@@ -61,6 +62,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
     """Balances of one owner's accounts in one commodity, as of a date (officials)."""
 
     queryset = Account.objects.all()  # for the permission: viewing accounts
+    answers_one_object = True  # api.schema: one owner's balances, not an array
     pagination_class = None
     filter_backends = []
 
@@ -86,7 +88,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
         )
 
 
-class EntryFilter(filters.FilterSet):
+class EntryFilter(StrictFilterSet):
     effective_date = filters.DateFromToRangeFilter()
     cause = filters.CharFilter()
 
@@ -107,14 +109,14 @@ class EntryViewSet(ScopedReadViewSet):
     serializer_class = out.EntrySerializer
     lookup_field = "sequence"
     pagination_class = BySequenceCursor
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_class = EntryFilter
 
 
-class PostingFilter(filters.FilterSet):
+class PostingFilter(StrictFilterSet):
     account = filters.CharFilter(field_name="account__code")
     owner = filters.CharFilter(field_name="account__owner")
-    entry = filters.NumberFilter(field_name="entry__sequence")
+    entry = WholeFilter(field_name="entry__sequence")
     effective_date = filters.DateFromToRangeFilter()
 
     class Meta:
@@ -132,5 +134,5 @@ class PostingViewSet(ScopedReadViewSet):
     queryset = Posting.objects.select_related("account", "entry", "commodity")
     serializer_class = out.PostingSerializer
     pagination_class = PostingCursor
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_class = PostingFilter

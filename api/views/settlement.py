@@ -5,13 +5,16 @@ and maker-checker; posting is done by a worker, as from the admin's button.
 """
 
 from django.db import transaction
-from django_filters.rest_framework import DjangoFilterBackend
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from api import examples
+from api.errors import AlreadyDone
+from api.filters import StrictFilters
 from api.idempotency import idempotent
 from api.pagination import ByIdCursor, Pages
 from api.serializers import settlement as out
@@ -35,7 +38,8 @@ class RunViewSet(ScopedReadViewSet):
     queryset = SettlementRun.objects.all()
     serializer_class = out.RunSerializer
     pagination_class = ByIdCursor
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    parser_classes = [JSONParser]  # overrides are nested: a form would drop them
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_fields = ["programme", "status", "kind", "period_start", "period_end"]
     action_permissions = {"create": "start_run", "approve": "approve_run", "post": "post_run"}
 
@@ -90,11 +94,17 @@ class RunViewSet(ScopedReadViewSet):
     def post(self, request, pk=None):
         """Post an approved run to the ledger on a worker (202), then issue its statements.
 
-        The run becomes `posted` and then `statements`; posting twice books nothing twice.
+        The run becomes `posted` and then `statements`; posting a posted run again is 409
+        and books nothing.
         """
         form = ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         run = self.get_object()
+        if run.status in settlement.POSTED:
+            raise AlreadyDone(
+                _("Run %(run)s is already %(status)s; it is posted once.")
+                % {"run": run.pk, "status": run.get_status_display()}
+            )
         if run.status != SettlementRun.Status.APPROVED:
             run = settlement.post(run, by=request.user, **form.validated_data)
             return _run_response(run)
@@ -114,7 +124,7 @@ class StatementViewSet(ScopedReadViewSet):
     region_paths = ("region__code",)
     serializer_class = out.StatementSerializer
     pagination_class = ByIdCursor
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_fields = {"run": ["exact"], "status": ["exact"], "region__code": ["exact"]}
 
 

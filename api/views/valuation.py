@@ -1,12 +1,12 @@
 """Methodologies with versions and coefficients, carbon prices, valuations, sink verification."""
 
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api import examples
+from api.filters import StrictFilters
 from api.idempotency import idempotent
 from api.pagination import ByIdCursor, Pages
 from api.serializers import valuation
@@ -116,7 +116,7 @@ class SinkVerificationViewSet(ScopedReadViewSet):
     queryset = SinkVerification.objects.all()
     serializer_class = valuation.SinkVerificationSerializer
     pagination_class = ByIdCursor
-    filter_backends = [DjangoFilterBackend]  # cursor pages keep their own order
+    filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_fields = {"valuation": ["exact"], "status": ["exact"], "region__code": ["exact"]}
     action_permissions = {
         "create": "request_sink_verification",

@@ -1,0 +1,88 @@
+"""Strict input fields for every API write: the JSON type the schema names, nothing coerced.
+
+DRF's own fields accept what happens to convert: `1.5` or `"7"` for an id (truncated),
+`0` or `-0` for a boolean, `1e400` (read as infinity) for a text field. These refuse
+anything but the named JSON type, with a 400 that names the field:
+
+Id      a JSON integer (not a boolean, float or string), 1 to 2**63-1, of an existing row
+Whole   a JSON integer within the field's min_value/max_value
+Flag    JSON true or false
+Text    a JSON string without control characters (tab, newline and carriage return allowed)
+
+A multipart or urlencoded form sends every value as a string: there, an id or a whole
+number is a string of ASCII digits, a flag "true" or "false".
+"""
+
+import re
+
+from django.core.validators import RegexValidator
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+BIGINT_MAX = 2**63 - 1
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+no_control_characters = RegexValidator(
+    CONTROL, _("Remove the control characters from this text."), inverse_match=True
+)
+
+
+def _from_form(field) -> bool:
+    return isinstance(getattr(field.root, "initial_data", None), QueryDict)
+
+
+def _integer(field, data):
+    """The int `data` stands for, or None when it is not a JSON integer (or form digits)."""
+    if isinstance(data, int) and not isinstance(data, bool):
+        return data
+    if isinstance(data, str) and _from_form(field) and data.isascii() and data.isdigit():
+        return int(data)
+    return None
+
+
+class Id(serializers.PrimaryKeyRelatedField):
+    default_error_messages = {
+        "incorrect_type": _("Give the id as a JSON integer, not %(data_type)s."),
+    }
+
+    def to_internal_value(self, data):
+        number = _integer(self, data)
+        if number is None:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= number <= BIGINT_MAX:
+            self.fail("does_not_exist", pk_value=number)
+        return super().to_internal_value(number)
+
+
+class Whole(serializers.IntegerField):
+    default_error_messages = {"invalid": _("Give a JSON integer.")}
+
+    def to_internal_value(self, data):
+        number = _integer(self, data)
+        if number is None:
+            self.fail("invalid")
+        return super().to_internal_value(number)
+
+
+class Flag(serializers.BooleanField):
+    default_error_messages = {"invalid": _("Give true or false.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        if _from_form(self) and data in ("true", "false"):
+            return data == "true"
+        self.fail("invalid")
+
+
+class Text(serializers.CharField):
+    default_error_messages = {"invalid": _("Give text (a JSON string), not %(data_type)s.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(no_control_characters)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", data_type=type(data).__name__)
+        return super().to_internal_value(data)

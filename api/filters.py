@@ -1,0 +1,45 @@
+"""Query parameters checked like bodies: a bad filter or page value is a 400 naming it.
+
+django-filter reads an integer column's filter as a decimal (`?year=0.5` matches nothing
+and answers 200); here an integer column takes an integer, text no control characters
+(Django's form fields already refuse NUL), and choices only their values (django-filter's
+ChoiceFilter). Pagination parameters are checked by api.pagination.
+"""
+
+from django import forms
+from django.db import models
+from django_filters import NumberFilter
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.rest_framework import FilterSet as RestFilterSet
+
+
+class WholeFilter(NumberFilter):
+    """An integer column's filter: `?year=2024`; `0.5`, `1e3` or text is a 400."""
+
+    field_class = forms.IntegerField
+
+
+INTEGER_COLUMNS = (
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.IntegerField,
+    models.SmallIntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.PositiveBigIntegerField,
+)
+
+
+class StrictFilterSet(RestFilterSet):
+    FILTER_DEFAULTS = {
+        **RestFilterSet.FILTER_DEFAULTS,
+        **{column: {"filter_class": WholeFilter} for column in INTEGER_COLUMNS},
+    }
+
+
+class StrictFilters(DjangoFilterBackend):
+    """The API's filter backend: filtersets built from `filterset_fields` are strict."""
+
+    filterset_base = StrictFilterSet
