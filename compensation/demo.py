@@ -47,7 +47,7 @@ EI = {"341000": ("78.40", "79.10"), "330127": ("74.20", "70.60")}
 BASELINE = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
 MEANS_2024 = {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"}
 BASE_METHODOLOGY = "广东省2018年土地利用碳汇系数"
-DEMO_METHODOLOGY = "三调工作分类碳汇系数（演示） Demo: Guangdong 2018 table on every 三调 class"
+DEMO_METHODOLOGY = "三调工作分类碳汇系数（演示，以广东 2018 年系数表为基础）"
 # 三调 working classes that the Guangdong 2018 table does not list, and which of its
 # figures the demo gives them: built-up for 05-10; the grassland figure for 02 种植园用地
 # (perennial cover that the table does not value): assumptions, not a published table.
@@ -108,8 +108,8 @@ def load_channel_demo(valuation: Valuation, *, requester, approver) -> bool:
     if VerticalParameters.objects.filter(programme=programme, year=YEAR).exists():
         return False
     with transaction.atomic():
-        verification = request_verification(valuation=valuation, by=requester, reason="demo")
-        approve_verification(verification, by=approver, reason="demo")
+        verification = request_verification(valuation=valuation, by=requester, reason="演示数据")
+        approve_verification(verification, by=approver, reason="演示数据")
         _vertical(programme)
         _horizontal(programme)
         _market(programme, valuation)
@@ -225,7 +225,7 @@ def _market(programme, valuation):
         units=credits.UnitRange(batch, 1, sold // 2),
         holder=buyer,
         beneficiary=buyer.name,
-        reason="2024 voluntary offset (demo)",
+        reason="2024 年自愿抵销（演示数据）",
         key="demo:retire",
         on=date(YEAR, 12, 28),
     )
@@ -236,13 +236,13 @@ def settle_demo(programme, *, maker, checker) -> SettlementRun:
     period = Period.year(YEAR)
     run = settlement.regular_run(programme, period)
     if run is None:
-        run = settlement.start_run(programme=programme, period=period, by=maker, reason="demo")
+        run = settlement.start_run(programme=programme, period=period, by=maker, reason="演示数据")
     if run.status in (SettlementRun.Status.DRAFT, SettlementRun.Status.FAILED):
-        run = settlement.calculate(run, by=maker, reason="demo", inline=True)
+        run = settlement.calculate(run, by=maker, reason="演示数据", inline=True)
     if run.status == SettlementRun.Status.CALCULATED:
-        run = settlement.approve(run, by=checker, reason="demo")
+        run = settlement.approve(run, by=checker, reason="演示数据")
     if run.status == SettlementRun.Status.APPROVED:
-        run = settlement.post(run, by=checker, reason="demo")
+        run = settlement.post(run, by=checker, reason="演示数据")
     if run.status == SettlementRun.Status.POSTED:
         run = issue_statements(run, by=checker, inline=True)
     return run
