@@ -143,7 +143,20 @@ def test_a_run_name_or_reason_with_a_nul_character_is_refused_on_start(client, p
     assert SettlementRun.objects.count() == 1
 
 
-@pytest.mark.parametrize("overrides", ["NaN", "1e400", '["CEA"]', '"budget"'])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        "NaN",
+        "1e400",
+        '["CEA"]',
+        '"budget"',
+        '{"carbon_prices": ["CEA"]}',
+        '{"ratios": {"abc": {}}}',
+        '{"ratios": {"5": [1, 2]}}',
+        '{"ratios": {"5": {"530000": 7}}}',
+        '{"budget": "1e400"}',
+    ],
+)
 def test_overrides_of_a_wrong_shape_are_the_overrides_fields_error(client, pilot, maker, overrides):
     client.force_login(maker)
 
