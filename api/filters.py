@@ -1,22 +1,34 @@
 """Query parameters checked like bodies: a bad filter or page value is a 400 naming it.
 
 django-filter reads an integer column's filter as a decimal (`?year=0.5` matches nothing
-and answers 200); here an integer column takes an integer, text no control characters
-(Django's form fields already refuse NUL), and choices only their values (django-filter's
-ChoiceFilter). Pagination parameters are checked by api.pagination.
+and answers 200; `?year=2024.0` is read as 2024); here an integer column takes digits,
+text no control characters (Django's form fields already refuse NUL), and choices only
+their values (django-filter's ChoiceFilter). Pagination parameters are checked by api.pagination.
 """
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django_filters import NumberFilter
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.rest_framework import FilterSet as RestFilterSet
 
 
-class WholeFilter(NumberFilter):
-    """An integer column's filter: `?year=2024`; `0.5`, `1e3` or text is a 400."""
+class DigitsField(forms.IntegerField):
+    """An integer written as digits: Django's IntegerField also takes `2024.0` as 2024."""
 
-    field_class = forms.IntegerField
+    def to_python(self, value):
+        if value not in self.empty_values and not re.fullmatch(r"-?[0-9]+", str(value).strip()):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+
+class WholeFilter(NumberFilter):
+    """An integer column's filter: `?year=2024`; `2024.0`, `0.5`, `1e3` or text is a 400."""
+
+    field_class = DigitsField
 
 
 INTEGER_COLUMNS = (
