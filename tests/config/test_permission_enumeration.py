@@ -246,6 +246,13 @@ def test_every_custom_admin_page_declares_a_button_and_answers_as_config_roles_s
     assert wrong == []
 
 
+def _missing_object(viewset) -> dict:
+    """URL kwargs naming an object that does not exist, in the form the route accepts."""
+    kwarg = viewset.lookup_url_kwarg or viewset.lookup_field
+    pattern = getattr(viewset, "lookup_value_regex", "[^/.]+")
+    return {kwarg: next(v for v in ("0", "000000") if re.fullmatch(pattern, v))}
+
+
 def _api_routes():
     """(viewset, action, HTTP method, url) of every route and action the API router serves."""
     for _prefix, viewset, basename in router.registry:
@@ -254,8 +261,7 @@ def _api_routes():
             if not served:
                 continue
             name = route.name.format(basename=basename)
-            kwargs = {viewset.lookup_url_kwarg or viewset.lookup_field: "0"} if route.detail else {}
-            url = reverse(name, kwargs=kwargs)
+            url = reverse(name, kwargs=_missing_object(viewset) if route.detail else {})
             for method, action in served.items():
                 yield viewset, action, method.upper(), url
 
