@@ -27,6 +27,23 @@ no_control_characters = RegexValidator(
 )
 
 
+def json_kind(data) -> str:
+    """What a parsed JSON value is, in the user's language: "a number", "a list", ..."""
+    if data is None:
+        return _("null")
+    if isinstance(data, bool):
+        return _("true or false")
+    if isinstance(data, float):
+        return _("a decimal number")
+    if isinstance(data, int):
+        return _("a number")
+    if isinstance(data, str):
+        return _("a string")
+    if isinstance(data, list | tuple):
+        return _("a list")
+    return _("an object")
+
+
 def _from_form(field) -> bool:
     return isinstance(getattr(field.root, "initial_data", None), QueryDict)
 
@@ -42,13 +59,13 @@ def _integer(field, data):
 
 class Id(serializers.PrimaryKeyRelatedField):
     default_error_messages = {
-        "incorrect_type": _("Give the id as a JSON integer, not %(data_type)s."),
+        "incorrect_type": _("Give the id as a JSON integer, not {kind}."),
     }
 
     def to_internal_value(self, data):
         number = _integer(self, data)
         if number is None:
-            self.fail("incorrect_type", data_type=type(data).__name__)
+            self.fail("incorrect_type", kind=json_kind(data))
         if not 1 <= number <= BIGINT_MAX:
             self.fail("does_not_exist", pk_value=number)
         return super().to_internal_value(number)
@@ -76,7 +93,7 @@ class Flag(serializers.BooleanField):
 
 
 class Text(serializers.CharField):
-    default_error_messages = {"invalid": _("Give text (a JSON string), not %(data_type)s.")}
+    default_error_messages = {"invalid": _("Give text (a JSON string), not {kind}.")}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -84,5 +101,5 @@ class Text(serializers.CharField):
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            self.fail("invalid", data_type=type(data).__name__)
+            self.fail("invalid", kind=json_kind(data))
         return super().to_internal_value(data)

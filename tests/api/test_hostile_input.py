@@ -1,5 +1,7 @@
 """Hostile values from issue 28 on the API's writes: each a 400 naming the field, nothing stored."""
 
+import re
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import User
@@ -114,7 +116,32 @@ def test_a_hostile_run_request_names_the_field_and_starts_nothing(api, finance, 
     assert response.status_code == 400, response.content
     assert response["Content-Type"] == "application/problem+json"
     assert list(response.json()["errors"]) == [field]
+    assert not re.search(r"%\(|\{\w+\}", response.json()["detail"]), "a placeholder left"
     assert stored() == before
+
+
+@pytest.mark.parametrize(
+    "language, value, message",
+    [
+        ("en", "1.5", "Give the id as a JSON integer, not a decimal number."),
+        ("en", '"7"', "Give the id as a JSON integer, not a string."),
+        ("zh-hans", "1.5", "请以 JSON 整数给出 ID，而不是小数。"),
+        ("zh-hans", "[7]", "请以 JSON 整数给出 ID，而不是列表。"),
+    ],
+)
+def test_a_refused_id_says_what_was_sent_in_the_users_language(
+    api, finance, language, value, message
+):
+    response = api.generic(
+        "POST",
+        "/api/v1/runs/",
+        f'{{"programme": {value}, "period": "2024"}}',
+        content_type="application/json",
+        headers={**RAW_HEADERS, "Accept-Language": language},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"programme": [message]}
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
