@@ -44,8 +44,8 @@ from compensation.sinks import verify_sink
 from compensation.tasks import post_run
 from config.celery import app
 from config.roles import FINANCE
-from config.workers import CeleryWorker
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region, Zone
+from tests.workers import CeleryWorker
 
 SIZES = (711, 2844)
 WORKERS = 2

@@ -96,7 +96,7 @@ class MonitoringUploadSerializer(serializers.Serializer):
     )
 
     def __init__(self, *args, agreements=None, **kwargs):
-        """`agreements`: those the caller may record data for (config.access)."""
+        """`agreements`: those the caller may record data for (pilots.access)."""
         super().__init__(*args, **kwargs)
         if agreements is not None:
             self.fields["agreement"].queryset = agreements

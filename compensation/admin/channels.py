@@ -18,8 +18,9 @@ from compensation.models import (
     SubsidyTier,
     VerticalParameters,
 )
-from config.access import scoped
-from config.admin import CheckedAutocompleteMixin, RegionScopedAdminMixin
+from config.admin import CheckedAutocompleteMixin
+from pilots.access import scoped
+from pilots.admin_mixins import RegionScopedAdminMixin
 
 
 def transfers_table(compute, programme, year):
