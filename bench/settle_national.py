@@ -20,7 +20,6 @@ from django.db import connection, transaction
 
 from bench.harness import timed
 from compensation import credits, settlement
-from compensation.channels import Period
 from compensation.models import (
     Agreement,
     AgreementParty,
@@ -40,6 +39,7 @@ from compensation.models import (
     ValuationLine,
     VerticalParameters,
 )
+from compensation.periods import Period
 from compensation.sinks import verify_sink
 from compensation.tasks import post_run
 from config.celery import app

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compensation import accounts
-from compensation.channels import ProposedTransfer
 from compensation.exceptions import ChannelInputError, TonnesUnavailable, VerificationRefused
 from compensation.models import SinkVerification, Valuation
+from compensation.transfers import ProposedTransfer
 from config.roles import may
 from ledger.exceptions import NegativeBalance
 from ledger.models import Account

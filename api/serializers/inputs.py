@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.fields import Flag, Id, Text, Whole
-from compensation.channels import Overrides
 from compensation.exceptions import CompensationError
 from compensation.models import Agreement, CreditHolder, Valuation
+from compensation.overrides import Overrides
 from compensation.periods import parse_period
 from pilots.models import PilotProgramme, Region
 

@@ -15,9 +15,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compensation import settlement
-from compensation.channels import Overrides
 from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
+from compensation.overrides import Overrides
 from compensation.periods import parse_period
 from compensation.tasks import issue_statements, post_run
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, role_view
