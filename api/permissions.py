@@ -1,4 +1,4 @@
-"""The API's permissions are the UI's: model permissions by role, regions by config.access."""
+"""The API's permissions are the UI's: model permissions by role, regions by pilots.access."""
 
 from rest_framework.permissions import DjangoModelPermissions
 

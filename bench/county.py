@@ -39,10 +39,10 @@ from bench.harness import timed
 from bench.valuation import BARE_SQL
 from compensation.models import MethodologyVersion
 from compensation.valuation import valuate
-from config.workers import PROJECT_ROOT, database_url_for
 from pilots.geometry import CHINA_ALBERS_SRID
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region
 from pilots.regions import load_regions
+from tests.workers import PROJECT_ROOT, database_url_for
 
 REGION = "341003"  # 黄山区, 黄山市
 GAUSS_KRUGER_39 = 4527  # CGCS2000 3° zone 39, central meridian 117°E, X with the zone number

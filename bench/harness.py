@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from config.workers import PROJECT_ROOT, database_url_for
+from tests.workers import PROJECT_ROOT, database_url_for
 
 RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 SERVER_START_SECONDS = 60

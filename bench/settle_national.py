@@ -20,7 +20,6 @@ from django.db import connection, transaction
 
 from bench.harness import timed
 from compensation import credits, settlement
-from compensation.channels import Period
 from compensation.models import (
     Agreement,
     AgreementParty,
@@ -40,12 +39,13 @@ from compensation.models import (
     ValuationLine,
     VerticalParameters,
 )
+from compensation.periods import Period
 from compensation.sinks import verify_sink
 from compensation.tasks import post_run
 from config.celery import app
 from config.roles import FINANCE
-from config.workers import CeleryWorker
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region, Zone
+from tests.workers import CeleryWorker
 
 SIZES = (711, 2844)
 WORKERS = 2

@@ -28,8 +28,8 @@ from openpyxl import Workbook
 from bench.harness import timed
 from bench.settle_national import counties, finance_user, national_pilot
 from compensation import settlement
-from compensation.channels import Period
 from compensation.models import Statement
+from compensation.periods import Period
 from compensation.statements.issue import render
 from compensation.statements.render import csv_bytes, xlsx_bytes
 

@@ -137,6 +137,17 @@ def open_all(refs) -> None:
     open_accounts([ref.spec() for ref in refs])
 
 
+def party_of(code: str) -> tuple[str, str]:
+    """(kind, key) of the party owning account `code`: ("region", region code),
+    ("central", ""), ("agreement", agreement id), ("holder", holder id).
+
+    The one reader of the account-code format besides ref_for; raises ValueError
+    for a code compensation does not book into.
+    """
+    kind, _, key = ref_for(code).owner.partition(":")
+    return kind, key
+
+
 def ref_for(code: str) -> AccountRef:
     """The account a stored transfer names, rebuilt from its code."""
     parts = code.split(":")

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from compensation import accounts
-from compensation.channels import ProposedTransfer
 from compensation.exceptions import TonnesUnavailable
 from compensation.sinks import shortfalls
+from compensation.transfers import ProposedTransfer
 from ledger.exceptions import NegativeBalance
 from ledger.models import JournalEntry
 from ledger.services import EntrySpec, Leg, post_entries

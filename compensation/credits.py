@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from compensation import accounts, serials
 from compensation.booking import book_transfers
-from compensation.channels import ProposedTransfer
 from compensation.exceptions import CreditError
 from compensation.models import (
     CreditBlock,
@@ -36,6 +35,7 @@ from compensation.models import (
     ValuationLine,
 )
 from compensation.quantities import cny
+from compensation.transfers import ProposedTransfer
 
 Status = CreditBlock.Status
 Kind = CreditOperation.Kind

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.db import transaction
 
 from compensation import credits, settlement
-from compensation.channels import Period
 from compensation.models import (
     Agreement,
     AgreementParty,
@@ -31,6 +30,7 @@ from compensation.models import (
     Valuation,
     VerticalParameters,
 )
+from compensation.periods import Period
 from compensation.sinks import approve_verification, request_verification
 from compensation.statements.issue import issue_statements
 from pilots.models import Region, Zone

@@ -2,10 +2,45 @@
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date
 
-from compensation.channels import Period
 from compensation.exceptions import ChannelInputError
+
+
+@dataclass(frozen=True)
+class Period:
+    """A settlement period, both ends included.
+
+    The annual channels (vertical, horizontal) settle a calendar year in the
+    period that contains its 31 December, so monthly and quarterly pilots pay
+    them once a year, in their December run.
+    """
+
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ChannelInputError(
+                f"The period ends ({self.end}) before it starts ({self.start})."
+            )
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def settled_year(self) -> int | None:
+        """The calendar year whose annual transfers fall in this period, if any."""
+        years = [
+            y for y in range(self.start.year, self.end.year + 1) if date(y, 12, 31) <= self.end
+        ]
+        return years[-1] if years else None
+
+    def __str__(self):
+        return f"{self.start.isoformat()}/{self.end.isoformat()}"
+
 
 _FORMS = [
     (re.compile(r"^(\d{4})$"), lambda y: (date(y, 1, 1), date(y, 12, 31))),

@@ -31,9 +31,12 @@ from django.utils.translation import gettext as _
 
 from compensation import accounts
 from compensation.booking import book_transfers
-from compensation.channels import Overrides, Period, ProposedTransfer, horizontal, market, vertical
+from compensation.channels import horizontal, market, vertical
 from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun, Valuation
+from compensation.overrides import Overrides
+from compensation.periods import Period
+from compensation.transfers import ProposedTransfer
 from config import failpoints
 from config.roles import FINANCE
 from ledger.models import JournalEntry

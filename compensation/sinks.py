@@ -19,15 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compensation import accounts
-from compensation.channels import ProposedTransfer
 from compensation.exceptions import ChannelInputError, TonnesUnavailable, VerificationRefused
 from compensation.models import SinkVerification, Valuation
-from config.access import ALL, region_codes_of
+from compensation.transfers import ProposedTransfer
 from config.roles import may
 from ledger.exceptions import NegativeBalance
 from ledger.models import Account
 from ledger.selectors import account_balance
 from ledger.services import EntrySpec, Leg, post_entries
+from pilots.access import ALL, region_codes_of
 from pilots.models import PilotProgramme, Region
 
 ZERO = Decimal("0.000")

@@ -5,7 +5,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 
 from compensation.models import Statement
-from config.access import can_view_region
+from pilots.access import can_view_region
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",

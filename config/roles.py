@@ -4,7 +4,7 @@ Defined once, here; the admin, the pages and the API read it.
 
 Object-level scoping (an operator sees only their regions) is not expressible as
 model permissions: operators get view permissions on region-bound models, and
-config.access limits every list, page, download and API to their regions.
+pilots.access limits every list, page, download and API to their regions.
 """
 
 OUR_APPS = ("pilots", "compensation", "ledger", "supervision")
@@ -51,7 +51,7 @@ EDITS = {
         ("supervision", "alertrule"): ("add", "change", "delete"),
         ("supervision", "alert"): ("acknowledge",),
     },
-    # Operators see their own regions' data only (config.access scopes every list).
+    # Operators see their own regions' data only (pilots.access scopes every list).
     OPERATOR: {
         ("pilots", "region"): ("view",),
         ("pilots", "pilotprogramme"): ("view",),

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from compensation.views import statement_file
 from config.health import healthz
 from config.twofactor import TwoFactorLoginForm, two_factor
 
@@ -11,7 +10,7 @@ handler404 = "api.errors.not_found"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("statements/<int:pk>/<str:fmt>/", statement_file, name="statement_file"),
+    path("statements/", include("compensation.urls")),
     path("account/two-factor/", two_factor, name="two_factor"),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

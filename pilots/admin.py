@@ -9,12 +9,8 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import (
-    CheckedAutocompleteMixin,
-    ReadOnlyAdminMixin,
-    RegionScopedAdminMixin,
-    role_view,
-)
+from config.admin import CheckedAutocompleteMixin, ReadOnlyAdminMixin, role_view
+from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.forms import SpatialUploadForm
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import (

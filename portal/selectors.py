@@ -37,14 +37,14 @@ def posted_runs(programme):
 
 
 def account_label(code: str, names: dict) -> str:
-    parts = code.split(":")
-    if parts[1] == "region":
-        return names.get(parts[2], parts[2])
-    if parts[1] == "central":
+    kind, key = accounts.party_of(code)
+    if kind == "region":
+        return names.get(key, key)
+    if kind == "central":
         return "中央 central"
-    if parts[1] == "agreement":
-        return f"协议资金 fund {parts[2]}"
-    return f"买方 buyer {parts[2]}"
+    if kind == "agreement":
+        return f"协议资金 fund {key}"
+    return f"买方 buyer {key}"
 
 
 def money_flows(run) -> list[tuple[str, str, str, Decimal]]:
@@ -55,7 +55,8 @@ def money_flows(run) -> list[tuple[str, str, str, Decimal]]:
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    codes = {c.split(":")[2] for r in rows for c in (r["payer"], r["payee"]) if ":region:" in c}
+    parties = {accounts.party_of(c) for r in rows for c in (r["payer"], r["payee"])}
+    codes = {key for kind, key in parties if kind == "region"}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     return [
         (

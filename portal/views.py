@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from compensation.imports import TEMPLATE_HEADER, import_monitoring
 from compensation.maps import svg_map
 from compensation.models import Agreement
-from config.access import region_codes_of, region_or_404, sees_every_region
+from graphics import charts
+from pilots.access import region_codes_of, region_or_404, sees_every_region
 from pilots.imports import ImportRejected
 from pilots.models import PilotProgramme, Region
 from pilots.styles import ZONE_COLOURS
 from pilots.synthetic import synthetic_codes
-from portal import charts, selectors
+from portal import selectors
 from portal.forms import MonitoringUploadForm
 from supervision.selectors import supervision_overview
 

@@ -4,13 +4,9 @@ records, read-only for everyone, with the map of each change and an acknowledgem
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import (
-    CheckedAutocompleteMixin,
-    ReadOnlyAdminMixin,
-    ReadOnlyInlineMixin,
-    RegionScopedAdminMixin,
-)
+from config.admin import CheckedAutocompleteMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from config.roles import may
+from pilots.admin_mixins import RegionScopedAdminMixin
 from supervision.alerts import describe
 from supervision.maps import change_map
 from supervision.models import Alert, AlertRule, ChangeDetection, Encroachment, Transition

@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.access import can_view_region
 from config.roles import may
+from pilots.access import can_view_region
 from pilots.geometry import STORAGE_SRID, area_m2
 from pilots.models import Region, Zone
 from supervision.changes import hectares, latest_plan

@@ -1,6 +1,6 @@
 """The evaluation report (page and PDF), data exports and acknowledging alerts.
 
-Every view asks config.access for the region first: an operator gets "not
+Every view asks pilots.access for the region first: an operator gets "not
 found" for another region's report, export or alert.
 """
 
@@ -15,9 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.access import can_view_region, region_or_404
+from graphics import charts
+from pilots.access import can_view_region, region_or_404
 from pilots.synthetic import synthetic_codes
-from portal import charts
 from supervision import exchange
 from supervision.alerts import acknowledge, describe
 from supervision.evaluation import evaluate

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from config.workers import PROJECT_ROOT, CeleryWorker, WorkerFailed
 from tests import access_tally
+from tests.workers import PROJECT_ROOT, CeleryWorker, WorkerFailed
 
 __all__ = ["PROJECT_ROOT", "CeleryWorker", "committing"]
 

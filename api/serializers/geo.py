@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from config.access import ALL, region_codes_of
+from pilots.access import ALL, region_codes_of
 from pilots.models import LandCover, PilotProgramme, Region, Zone
 
 

@@ -4,9 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from api.fields import Flag, Id, Text, Whole
-from compensation.channels import Overrides
 from compensation.exceptions import CompensationError
 from compensation.models import Agreement, CreditHolder, Valuation
+from compensation.overrides import Overrides
 from compensation.periods import parse_period
 from pilots.models import PilotProgramme, Region
 
@@ -96,7 +96,7 @@ class MonitoringUploadSerializer(serializers.Serializer):
     )
 
     def __init__(self, *args, agreements=None, **kwargs):
-        """`agreements`: those the caller may record data for (config.access)."""
+        """`agreements`: those the caller may record data for (pilots.access)."""
         super().__init__(*args, **kwargs)
         if agreements is not None:
             self.fields["agreement"].queryset = agreements

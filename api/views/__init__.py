@@ -1,1 +1,1 @@
-"""The API's endpoints, one module per area; every list is scoped by config.access."""
+"""The API's endpoints, one module per area; every list is scoped by pilots.access."""

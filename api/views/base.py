@@ -2,7 +2,7 @@ from rest_framework import viewsets
 from rest_framework.filters import OrderingFilter
 
 from api.filters import StrictFilters
-from config.access import scoped, sees_every_region
+from pilots.access import scoped, sees_every_region
 
 # What a path may name: ids are 1 to 18 digits (within bigint), region codes 6 digits
 # (GB/T 2260), account codes printable text up to their column's length. Anything else

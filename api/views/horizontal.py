@@ -12,7 +12,7 @@ from api.serializers.inputs import MonitoringUploadSerializer
 from api.views.base import ScopedReadViewSet
 from compensation.imports import import_monitoring
 from compensation.models import Agreement, MonitoringRecord
-from config.access import scoped
+from pilots.access import scoped
 
 
 @extend_schema_view(

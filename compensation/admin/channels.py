@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compensation.channels import Period, horizontal, vertical
+from compensation.channels import horizontal, vertical
 from compensation.exceptions import CompensationError
 from compensation.models import (
     Agreement,
@@ -18,8 +18,10 @@ from compensation.models import (
     SubsidyTier,
     VerticalParameters,
 )
-from config.access import scoped
-from config.admin import CheckedAutocompleteMixin, RegionScopedAdminMixin
+from compensation.periods import Period
+from config.admin import CheckedAutocompleteMixin
+from pilots.access import scoped
+from pilots.admin_mixins import RegionScopedAdminMixin
 
 
 def transfers_table(compute, programme, year):

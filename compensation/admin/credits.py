@@ -26,11 +26,11 @@ from config.admin import (
     CheckedAutocompleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
-    RegionScopedAdminMixin,
     RoleActionsAdminMixin,
     role_action,
     role_view,
 )
+from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.models import Region
 from pilots.synthetic import synthetic_codes
 

@@ -15,13 +15,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compensation import settlement
-from compensation.channels import Overrides
 from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
+from compensation.overrides import Overrides
 from compensation.periods import parse_period
 from compensation.tasks import issue_statements, post_run
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, RegionScopedAdminMixin, role_view
+from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, role_view
 from config.roles import may
+from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.models import PilotProgramme
 
 Status = SettlementRun.Status

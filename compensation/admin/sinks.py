@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from compensation import sinks
 from compensation.exceptions import CompensationError
 from compensation.models import SinkVerification, Valuation
-from config.admin import ReadOnlyAdminMixin, RegionScopedAdminMixin, role_view
+from config.admin import ReadOnlyAdminMixin, role_view
 from config.roles import may
+from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.models import Region
 
 Status = SinkVerification.Status

@@ -16,14 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from compensation.models import Statement
 from compensation.statements.verify import verify_file
-from config.access import can_view_region
-from config.admin import (
-    ReadOnlyAdminMixin,
-    RegionScopedAdminMixin,
-    RoleActionsAdminMixin,
-    role_action,
-    role_view,
-)
+from config.admin import ReadOnlyAdminMixin, RoleActionsAdminMixin, role_action, role_view
+from pilots.access import can_view_region
+from pilots.admin_mixins import RegionScopedAdminMixin
 
 MAX_UPLOAD = 20 * 1024 * 1024
 

@@ -24,10 +24,10 @@ from config.admin import (
     CheckedAutocompleteMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
-    RegionScopedAdminMixin,
     RoleActionsAdminMixin,
     role_action,
 )
+from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.models import Zone
 from pilots.synthetic import synthetic_codes
 

@@ -26,11 +26,13 @@ from decimal import Context, Decimal
 from django.utils.translation import gettext as _
 
 from compensation import accounts, sinks
-from compensation.channels import NO_OVERRIDES, Overrides, Period, ProposedTransfer
 from compensation.exceptions import ChannelInputError, PriceGap
 from compensation.models import Agreement, AgreementParty, MonitoringRecord, Valuation
+from compensation.overrides import NO_OVERRIDES, Overrides
+from compensation.periods import Period
 from compensation.quantities import FEN, TONNES, cny, tonnes
 from compensation.splitting import largest_remainder
+from compensation.transfers import ProposedTransfer
 from pilots.models import PilotMembership
 
 CHANNEL = "horizontal"

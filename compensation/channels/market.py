@@ -7,8 +7,10 @@ the seller (a protector region, or a holder reselling).
 """
 
 from compensation import accounts
-from compensation.channels import NO_OVERRIDES, Overrides, Period, ProposedTransfer
 from compensation.models import CreditHolder, CreditOperation
+from compensation.overrides import NO_OVERRIDES, Overrides
+from compensation.periods import Period
+from compensation.transfers import ProposedTransfer
 
 CHANNEL = "market"
 

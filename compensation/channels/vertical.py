@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from compensation import accounts, sinks
-from compensation.channels import NO_OVERRIDES, Overrides, Period, ProposedTransfer
 from compensation.exceptions import ChannelInputError, PriceGap
 from compensation.models import (
     AssessmentRule,
@@ -29,8 +28,11 @@ from compensation.models import (
     Valuation,
     VerticalParameters,
 )
+from compensation.overrides import NO_OVERRIDES, Overrides
+from compensation.periods import Period
 from compensation.quantities import FEN, cny
 from compensation.splitting import scale_to_cap
+from compensation.transfers import ProposedTransfer
 from pilots.models import PilotMembership
 
 CHANNEL = "vertical"

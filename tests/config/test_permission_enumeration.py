@@ -18,7 +18,6 @@ from rest_framework.test import APIClient
 
 from api.urls import router
 from compensation.models import Agreement, EmissionInventory
-from config.admin import RegionScopedAdminMixin
 from config.roles import (
     AUDITOR,
     BUTTONS,
@@ -30,6 +29,7 @@ from config.roles import (
     permissions_of,
     roles_that_may,
 )
+from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.models import ImportBatch, Region
 from supervision.exchange import LAYERS
 from supervision.models import AlertRule, ChangeDetection

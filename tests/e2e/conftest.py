@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from config.workers import PROJECT_ROOT
 from tests.compensation.statements.conftest import (  # noqa: F401 - fixtures for the scenarios
     checker,
     english,
@@ -22,6 +21,7 @@ from tests.compensation.statements.conftest import (  # noqa: F401 - fixtures fo
     programme,
     xinan,
 )
+from tests.workers import PROJECT_ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "e2e-passphrase-2026"

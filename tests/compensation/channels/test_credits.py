@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compensation import credits
-from compensation.channels import Period, market
+from compensation.channels import market
 from compensation.credits import UnitRange
 from compensation.exceptions import CreditError
 from compensation.models import (
@@ -18,6 +18,7 @@ from compensation.models import (
     CreditHolder,
     CreditOperation,
 )
+from compensation.periods import Period
 from compensation.sinks import sink_row
 from tests.compensation.channels.conftest import UPSTREAM, credit_project, verified
 

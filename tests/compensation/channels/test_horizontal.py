@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from compensation.booking import book_transfers
-from compensation.channels import Period, horizontal
+from compensation.channels import horizontal
 from compensation.exceptions import ChannelInputError
 from compensation.models import (
     Agreement,
@@ -15,6 +15,7 @@ from compensation.models import (
     IndexWeight,
     MonitoringRecord,
 )
+from compensation.periods import Period
 from compensation.sinks import sink_row
 from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance

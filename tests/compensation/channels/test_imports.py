@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compensation.channels import Period, horizontal
+from compensation.channels import horizontal
 from compensation.imports import import_agreement, import_monitoring
 from compensation.models import (
     Agreement,
@@ -19,6 +19,7 @@ from compensation.models import (
     IndexWeight,
     MonitoringRecord,
 )
+from compensation.periods import Period
 from pilots.imports import ImportRejected
 from pilots.models import Region
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM

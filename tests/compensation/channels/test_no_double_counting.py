@@ -9,13 +9,14 @@ from django.db import connection
 
 from compensation import credits
 from compensation.booking import book_transfers
-from compensation.channels import Period, vertical
+from compensation.channels import vertical
 from compensation.exceptions import TonnesUnavailable
 from compensation.models import (
     CreditOperation,
     IssuanceBatch,
     Valuation,
 )
+from compensation.periods import Period
 from compensation.sinks import claim, sink_report, sink_row, verify_sink
 from ledger.models import JournalEntry
 from ledger.verification import verify_ledger

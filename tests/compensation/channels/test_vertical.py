@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from compensation.channels import Period, vertical
+from compensation.channels import vertical
 from compensation.exceptions import ChannelInputError
 from compensation.models import (
     AssessmentRule,
@@ -14,6 +14,7 @@ from compensation.models import (
     SubsidyTier,
     VerticalParameters,
 )
+from compensation.periods import Period
 from pilots.models import Region
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, make_valuation
 

@@ -9,7 +9,6 @@ from django.contrib.auth.models import Group, User
 from compensation import credits
 from compensation.models import CreditHolder
 from config.roles import ECOLOGY, FINANCE
-from config.workers import CeleryWorker
 from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
     DOWNSTREAM,
     UPSTREAM,
@@ -21,6 +20,7 @@ from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
 )
 from tests.compensation.channels.test_horizontal import monitor, xinan_agreement
 from tests.compensation.channels.test_vertical import ei, parameters
+from tests.workers import CeleryWorker
 
 
 def make_pilot(pilot, year: int):

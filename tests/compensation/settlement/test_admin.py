@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from compensation import settlement
-from compensation.channels import Period
 from compensation.models import SettlementRun
+from compensation.periods import Period
 from config.roles import AUDITOR
 from tests.compensation.settlement.conftest import user_in
 

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from compensation import settlement
-from compensation.channels import Period
 from compensation.models import RunChunk
+from compensation.periods import Period
 from compensation.tasks import post_run
 from ledger.verification import verify_ledger
 from tests.compensation.settlement.waiting import (

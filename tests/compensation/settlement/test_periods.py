@@ -4,9 +4,8 @@ from datetime import date
 
 import pytest
 
-from compensation.channels import Period
 from compensation.exceptions import ChannelInputError
-from compensation.periods import label, parse_period, previous_period
+from compensation.periods import Period, label, parse_period, previous_period
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,8 @@ import pytest
 import redis
 
 from compensation import settlement
-from compensation.channels import Period
 from compensation.models import RunChunk
+from compensation.periods import Period
 from compensation.tasks import post_run, sweep_stalled
 from ledger.verification import verify_ledger
 from tests.compensation.settlement.conftest import SLOW

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django_celery_beat.models import PeriodicTask
 
 from compensation import settlement
-from compensation.channels import Period
 from compensation.models import RunChunk, RunTransfer, SettlementRun
+from compensation.periods import Period
 from compensation.settlement import SettlementError
 from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance

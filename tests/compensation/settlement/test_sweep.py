@@ -12,8 +12,8 @@ from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 
 from compensation import settlement
-from compensation.channels import Period
 from compensation.models import SettlementRun
+from compensation.periods import Period
 from compensation.statements.issue import issue_statements as issue
 from compensation.statements.issue import sweep_stalled_statements as issue_stalled
 from compensation.tasks import issue_statements, sweep_stalled

@@ -3,7 +3,7 @@
 import pytest
 
 from compensation import settlement
-from compensation.channels import Period
+from compensation.periods import Period
 from compensation.statements.issue import issue_statements, render_statement
 from tests.compensation.settlement.conftest import (  # noqa: F401 - fixtures
     checker,
