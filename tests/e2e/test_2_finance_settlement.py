@@ -50,6 +50,10 @@ def test_start_watch_refuse_own_approval_then_approve_and_post(
         page.reload()
     assert "3/3" in page.locator("body").inner_text()
     assert "已计算" in page.locator("body").inner_text()
+    panel = page.locator("#run-actions").bounding_box()
+    width = page.viewport_size["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") == width, "page scrolls sideways"
+    assert panel["width"] > width / 2 and panel["x"] + panel["width"] <= width, panel
     guide_shot(page, "2-calculated")
 
     press(page, "approve", "自己批准")
