@@ -38,7 +38,7 @@ from compensation.overrides import Overrides
 from compensation.periods import Period
 from compensation.transfers import ProposedTransfer
 from config import failpoints
-from config.roles import FINANCE
+from config.roles import may
 from ledger.models import JournalEntry
 from ledger.services import reverse_entry
 
@@ -470,15 +470,10 @@ def previous_posted(run: SettlementRun) -> SettlementRun | None:
     )
 
 
-def is_finance_official(user) -> bool:
-    return bool(
-        user and user.is_active and (user.is_superuser or user.groups.filter(name=FINANCE).exists())
-    )
-
-
 def approve(run: SettlementRun, *, by, reason: str = "") -> SettlementRun:
-    """Approve a calculated run: a finance official other than the one who started it."""
-    if not is_finance_official(by):
+    """Approve a calculated run: an official who may approve runs (config.roles BUTTONS
+    "approve_run": finance officials), other than the one who started it."""
+    if not may(by, "approve_run"):
         raise SettlementError(_("Only a finance official may approve a settlement run."))
     with transaction.atomic():
         run = SettlementRun.objects.select_for_update().get(pk=run.pk)

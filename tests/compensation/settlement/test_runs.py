@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django_celery_beat.models import PeriodicTask
@@ -90,6 +91,21 @@ def test_the_maker_cannot_approve_and_neither_can_a_non_finance_user(
     assert run.status == "calculated" and run.approved_by is None
     with pytest.raises(IntegrityError), transaction.atomic():
         SettlementRun.objects.filter(pk=run.pk).update(approved_by=maker)
+
+
+def test_approval_follows_the_approve_permission_not_a_group_name(pilot, maker):
+    """config.roles decides who approves: the permission, wherever it comes from."""
+    run = calculated(pilot, maker)
+    granted = User.objects.create_user("treasury-reviewer")
+    granted.user_permissions.add(Permission.objects.get(codename="approve_settlementrun"))
+    renamed = User.objects.create_user("renamed-group")
+    renamed.groups.add(Group.objects.create(name="finance official (copy)"))
+
+    with pytest.raises(SettlementError, match="Only a finance official"):
+        settlement.approve(run, by=renamed)
+    approved = settlement.approve(run, by=granted)
+
+    assert approved.status == "approved" and approved.approved_by == granted
 
 
 def test_one_regular_run_per_pilot_and_period(pilot, maker):
