@@ -29,6 +29,8 @@ SECRET_KEY = env_str("SECRET_KEY", "" if PRODUCTION else INSECURE_DEV_SECRET_KEY
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The address printed on statements (QR code and verification link).
+TANHUI_SITE_URL = env_str("TANHUI_SITE_URL", "http://127.0.0.1:8000")
 
 check_production_safety(
     environment=TANHUI_ENV, secret_key=SECRET_KEY, debug=DEBUG, allowed_hosts=ALLOWED_HOSTS
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "formats",
     "pilots",
     "compensation",
     "ledger",
@@ -288,6 +291,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step of every PDF at INFO; its warnings still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 

@@ -13,10 +13,10 @@ from celery import group, signature
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from compensation import settlement
+from compensation import parties, settlement
 from compensation.exceptions import CompensationError
 from compensation.models import RunTransfer, SettlementRun, Statement
 from compensation.statements import content as statement_content
@@ -41,8 +41,21 @@ def render(statement: Statement, formats=FORMATS) -> Rendered:
     else:
         data = statement_content.summary_content(run)
     digest = statement_content.digest_of(data)
-    renderers = {"pdf": pdf_bytes, "csv": csv_bytes, "xlsx": xlsx_bytes}
-    return Rendered(data, digest, {f: renderers[f](data, digest) for f in formats})
+    renderers = {
+        "pdf": lambda: pdf_bytes(data, digest, names=_names(data)),
+        "csv": lambda: csv_bytes(data, digest),
+        "xlsx": lambda: xlsx_bytes(data, digest),
+    }
+    return Rendered(data, digest, {f: renderers[f]() for f in formats})
+
+
+def _names(data: dict) -> dict[str, str]:
+    """Names for the codes a statement prints: counterparties' accounts, the summary's regions."""
+    with translation.override("zh-hans"):
+        names = parties.labels([t["counterparty"] for t in data.get("transfers", [])])
+    codes = list(data.get("regions", {}))
+    names.update(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return names
 
 
 def issue_statements(

@@ -4,15 +4,29 @@ CSV is a pure function of the content and digest, so the same ledger gives the
 same bytes. Labels are Chinese first with the English after them.
 """
 
+import base64
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
+import qrcode
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from qrcode.image.svg import SvgPathImage
+
+from compensation.accounts import CNY
+from compensation.models import SettlementRun
+from compensation.statements.inputs import input_lines
+from formats.numbers import capital_yuan
+
+SettlementStatus = SettlementRun.Status
 
 CHANNEL_NAMES = {
     "vertical": "纵向 vertical",
@@ -177,42 +191,131 @@ def _tonnes_sheet(sheet, tonnes, bold):
     sheet.freeze_panes = "A2"
 
 
-def pdf_bytes(content: dict, digest: str) -> bytes:
-    """A4, Noto CJK, page numbers; the digest and ledger hash in every page's footer."""
+def statement_number(content: dict) -> str:
+    """The statement's number, printed on it: 碳补结〔2024〕000012-341000号 (year, run, region).
+
+    Derived from the content, so the same statement always carries the same number;
+    the summary of a run has 000000 as its region.
+    """
+    year = content["run"]["period_end"][:4]
+    region = content["region"]["code"] if content["region"] else "000000"
+    return f"碳补结〔{year}〕{content['run']['id']:06d}-{region}号"
+
+
+def verification_url(digest: str) -> str:
+    """Where a reader of the paper checks it online: the verification page, digest in the query."""
+    path = reverse("admin:compensation_statement_verify")
+    return f"{settings.TANHUI_SITE_URL.rstrip('/')}{path}?{urlencode({'digest': digest})}"
+
+
+def _qr_svg(text: str) -> str:
+    """A QR code (error correction M) as an SVG data URI, drawn without Pillow."""
+    image = qrcode.make(
+        text, image_factory=SvgPathImage, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(image.to_string()).decode()
+
+
+def _local(iso: str) -> str:
+    """An ISO timestamp as Beijing time (settings.TIME_ZONE): 2026-11-30 21:44:14."""
+    return timezone.localtime(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+SIGNATURES = (
+    ("经办 Prepared by", SettlementStatus.DRAFT),
+    ("复核 Checked by", SettlementStatus.APPROVED),
+    ("审核记账 Posted by", SettlementStatus.POSTED),
+)
+
+
+def _signatures(history: list[dict]) -> list[tuple[str, str]]:
+    """(role, name) of who started, approved and posted the run, from its history."""
+    people = {}
+    for step in history:
+        people.setdefault(step["status"], step["name"] or step["by"])
+    return [(label, people.get(status, "")) for label, status in SIGNATURES]
+
+
+def pdf_bytes(content: dict, digest: str, names: dict | None = None) -> bytes:
+    """A4, Noto CJK, page numbers; the digest and ledger hash in every page's footer.
+
+    An official document: statement number, Beijing times, totals in 大写, the
+    经办/复核/审核 signature block with space for the seal, and a QR code of the
+    verification address with the digest. `names` labels account codes and
+    region codes (compensation.parties.labels); a code without a label is printed as is.
+    """
     from weasyprint import HTML
 
-    html = render_to_string(
-        "statements/statement.html",
-        {
-            "content": content,
-            "digest": digest,
-            "channels": CHANNEL_NAMES,
-            "directions": DIRECTIONS,
-            "by_channel": _by_channel(content),
-        },
-    )
+    names = names or {}
+    history = [{**step, "at": _local(step["at"])} for step in content["history"]]
+    with translation.override("zh-hans"):
+        html = render_to_string(
+            "statements/statement.html",
+            {
+                "content": content,
+                "digest": digest,
+                "number": statement_number(content),
+                "history": history,
+                "signatures": _signatures(content["history"]),
+                "verify_url": verification_url(digest),
+                "qr": _qr_svg(verification_url(digest)),
+                "channels": CHANNEL_NAMES,
+                "directions": DIRECTIONS,
+                "by_channel": _by_channel(content, names),
+                "totals": _totals(content),
+                "regions": _region_rows(content, names),
+            },
+        )
     return HTML(string=html).write_pdf()
 
 
-def _by_channel(content: dict):
+def _totals(content: dict) -> list[dict]:
+    """The summary's money per channel, in figures and 大写 (tonnes have no 大写)."""
+    if content["region"] is not None:
+        return []
+    rows = []
+    for channel, label in CHANNEL_NAMES.items():
+        for commodity, amount in content["totals"].get(channel, {}).items():
+            rows.append(
+                {
+                    "channel": label,
+                    "commodity": commodity,
+                    "amount": amount,
+                    "capital": capital_yuan(amount) if commodity == CNY else "",
+                }
+            )
+    return rows
+
+
+def _region_rows(content: dict, names: dict) -> list[dict]:
+    if content["region"] is not None:
+        return []
+    return [
+        {
+            "code": code,
+            "name": names.get(code, ""),
+            "channel": CHANNEL_NAMES.get(channel, channel),
+            **values,
+        }
+        for code, channels in sorted(content["regions"].items())
+        for channel, values in sorted(channels.items())
+    ]
+
+
+def _by_channel(content: dict, names: dict):
     if content["region"] is None:
         return []
     grouped = []
     for channel, label in CHANNEL_NAMES.items():
         rows = [
-            {**t, "inputs_text": _inputs_lines(t["inputs"])}
+            {
+                **t,
+                "counterparty_name": names.get(t["counterparty"], ""),
+                "inputs_text": input_lines(t["inputs"]),
+            }
             for t in content["transfers"]
             if t["channel"] == channel
         ]
         if rows:
             grouped.append((label, rows))
     return grouped
-
-
-def _inputs_lines(inputs: dict) -> list[str]:
-    lines = []
-    for key, value in sorted(inputs.items()):
-        if isinstance(value, (dict, list)):
-            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        lines.append(f"{key} = {value}")
-    return lines

@@ -6,11 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from compensation.models import Statement
 from compensation.statements.issue import issue_statements, render
+from compensation.statements.render import statement_number, verification_url
 from compensation.statements.verify import pdf_text, verify_file
+from formats.numbers import capital_yuan
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
 from tests.compensation.statements.conftest import posted_run
 from tests.conftest import committing, race
@@ -150,3 +153,27 @@ def test_two_issuers_at_once_create_each_statement_once(pilot, maker, checker):
         UPSTREAM,
         None,
     ]
+
+
+def test_pdf_is_an_official_document(issued):
+    """Number, Beijing times, 大写, signatures, named counterparties, labelled inputs, QR."""
+    upstream = statement(issued, UPSTREAM)
+    text = pdf_text(upstream.pdf.read())
+    flat = text.replace("\n", "")
+
+    assert statement_number(upstream.data) in text
+    assert upstream.data["run"]["id"] and "碳补结〔2024〕" in text
+    assert capital_yuan(Decimal(upstream.data["balances"]["closing"])) in flat
+    for transition in issued.transitions.filter(to_status__in=["draft", "approved", "posted"]):
+        assert timezone.localtime(transition.at).strftime("%Y-%m-%d %H:%M:%S") in text
+    assert "+00:00" not in text
+    assert "经办" in text and "复核" in text and "审核记账" in text and "（盖章）" in text
+    assert issued.started_by.get_username() in text and issued.approved_by.get_username() in text
+    assert verification_url(upstream.digest) in flat.replace(" ", "")
+    assert "standard_met" not in text and "达标 standard met" in text
+    assert "cny:" not in text
+    summary = statement(issued, None)
+    summary_text = pdf_text(summary.pdf.read()).replace("\n", "")
+    assert "黄山市（341000）" in summary_text
+    for amounts in summary.data["totals"].values():
+        assert capital_yuan(Decimal(amounts["CNY"])) in summary_text

@@ -1,0 +1,146 @@
+"""A transfer's formula inputs as a statement prints them: labelled lines, not a data dump.
+
+    input_lines({"ei_grade": "excellent", "standard_met": True, ...})
+    -> ["生态环境状况指数等级 EI grade：优 excellent", "达标 standard met：是 yes", ...]
+
+Labels are Chinese first, English after (statements are bilingual). Values
+that are codes of a known kind (EI grade, ΔEI class, true/false) are named;
+money and tonnes keep their digits with separators; lists of terms (the water
+quality index's pollutants) print one short line each. A key without a label
+prints as it is, so nothing in the inputs is hidden.
+"""
+
+import json
+
+from django.utils import translation
+
+from compensation.models import AssessmentRule
+from formats.numbers import grouped
+
+LABELS = {
+    "year": "年度 year",
+    "round": "轮次 round",
+    "programme": "试点 pilot",
+    "region": "地区 region",
+    "standard_revenue": "标准财政收入 standard revenue (元)",
+    "standard_expenditure": "标准财政支出 standard expenditure (元)",
+    "fiscal_gap": "标准收支缺口 fiscal gap (元)",
+    "coefficient": "补助系数 coefficient",
+    "key_subsidy": "重点补助 key subsidy (元)",
+    "prohibited_area_km2": "禁止开发区面积 prohibited area (km²)",
+    "prohibited_areas": "禁止开发区个数 prohibited areas",
+    "prohibited_subsidy": "禁止开发补助 prohibited-development subsidy (元)",
+    "guiding_subsidy": "引导性补助 guiding subsidy (元)",
+    "ei": "生态环境状况指数 EI",
+    "ei_previous": "上年 EI previous year",
+    "ei_grade": "EI 等级 EI grade",
+    "ei_change": "ΔEI 变化类别 ΔEI class",
+    "assessment_percent": "考核奖惩比例 assessment (%)",
+    "assessment_adjustment": "考核奖惩金额 assessment adjustment (元)",
+    "sink_tco2e": "核证碳汇 verified sink (tCO2e)",
+    "carbon_price": "碳价 carbon price (元/tCO2e)",
+    "carbon_price_date": "碳价日期 price date",
+    "carbon_market": "碳价来源 price source",
+    "carbon_weight": "碳汇权重 carbon weight",
+    "carbon_term": "碳汇项 carbon term (元)",
+    "allocation": "测算分配额 allocation (元)",
+    "budget": "预算总额 budget (元)",
+    "allocations_total": "分配额合计 allocations total (元)",
+    "scaled": "按预算等比例压缩 scaled to budget",
+    "paid": "实拨金额 paid (元)",
+    "section": "考核断面 assessment section",
+    "K0": "稳定系数 K0",
+    "terms": "污染物 pollutants",
+    "P": "补偿指数 P",
+    "standard_met": "达标 standard met",
+    "stake": "补偿资金 stake (元)",
+    "central_top_up": "中央奖励资金 central top-up (元)",
+    "fund": "资金池 pooled fund (元)",
+    "contribution_ratios": "出资比例 contribution ratios",
+    "allocation_ratios": "分配比例 allocation ratios",
+    "ratio": "比例 ratio",
+    "valuation": "核算编号 valuation",
+    "adjustment": "碳价调整系数 price adjustment",
+    "deficit_cap_share": "缺口上限比例 deficit cap share",
+    "capped_by_surplus": "受盈余限制 capped by surplus",
+    "deficit_tco2e": "碳汇缺口 deficit (tCO2e)",
+    "surplus_tco2e": "碳汇盈余 surplus (tCO2e)",
+    "tonnes": "吨数 tonnes (tCO2e)",
+    "sale": "交易编号 sale",
+    "date": "日期 date",
+    "units": "单位数 units",
+    "price": "单价 price (元)",
+    "proceeds": "成交额 proceeds (元)",
+    "vintage": "年份 vintage",
+    "first_unit": "起始序号 first unit",
+    "last_unit": "截止序号 last unit",
+}
+EI_GRADES = {
+    "excellent": "优 excellent",
+    "good": "良 good",
+    "fair": "一般 fair",
+    "poor": "较差 poor",
+    "bad": "差 bad",
+}
+YES_NO = {True: "是 yes", False: "否 no", "true": "是 yes", "false": "否 no"}
+GROUPED = {
+    "standard_revenue",
+    "standard_expenditure",
+    "fiscal_gap",
+    "key_subsidy",
+    "prohibited_subsidy",
+    "guiding_subsidy",
+    "assessment_adjustment",
+    "sink_tco2e",
+    "carbon_term",
+    "allocation",
+    "budget",
+    "allocations_total",
+    "paid",
+    "stake",
+    "central_top_up",
+    "fund",
+    "deficit_tco2e",
+    "surplus_tco2e",
+    "tonnes",
+    "proceeds",
+}
+
+
+def _change(value: str) -> str:
+    try:
+        change = AssessmentRule.Change(value)
+    except ValueError:
+        return value
+    with translation.override("zh-hans"):
+        chinese = str(change.label)
+    with translation.override("en"):
+        return f"{chinese} {change.label}"
+
+
+def _value(key: str, value) -> str:
+    if key in ("standard_met", "scaled", "capped_by_surplus") and value in YES_NO:
+        return YES_NO[value]
+    if key == "ei_grade":
+        return EI_GRADES.get(value, value)
+    if key == "ei_change":
+        return _change(value)
+    if key == "terms" and isinstance(value, list):
+        return "；".join(
+            " ".join(f"{k}={v}" for k, v in term.items()) if isinstance(term, dict) else str(term)
+            for term in value
+        )
+    if isinstance(value, dict):
+        return "，".join(f"{k}: {v}" for k, v in sorted(value.items()))
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if key in GROUPED:
+        return grouped(value)
+    return str(value)
+
+
+def input_lines(inputs: dict) -> list[str]:
+    """One line per input, in the order LABELS gives (unknown keys last, by name)."""
+    order = {key: n for n, key in enumerate(LABELS)}
+    keys = sorted(inputs, key=lambda k: (order.get(k, len(order)), k))
+    return [f"{LABELS.get(key, key)}：{_value(key, inputs[key])}" for key in keys]

@@ -1,0 +1,10 @@
+"""Template filters over formats.numbers: ``{% load units %}`` then ``{{ amount|yuan }}``."""
+
+from django import template
+
+from formats import numbers
+
+register = template.Library()
+
+for _name in ("grouped", "yuan", "yuan_summary", "capital_yuan", "tonnes", "hectares"):
+    register.filter(_name, getattr(numbers, _name), is_safe=False)
