@@ -10,7 +10,8 @@ was, so a template can format an optional figure without a guard.
   half to even, and says so by its unit.
 - ``capital_yuan(Decimal("107000.53"))`` → ``人民币壹拾万柒仟元零伍角叁分``:
   the 大写 of 《会计基础工作规范》(财政部, 1996, rev. 2019) art. 52.
-- ``tonnes(…)`` → ``1,234.567 tCO2e``; ``hectares(…)`` → ``967,196.00 公顷`` (``ha``).
+- ``tonnes(…)`` → ``1,234.567 tCO2e``; ``hectares(…)`` → ``967,196.00 公顷`` (``ha``);
+  ``quantity(value, "CNY" | "tCO2e")`` picks yuan() or tonnes() by the ledger commodity.
 
 Places: money 2 (fen), tonnes 3, hectares 2 on pages (stored with 4).
 Thousands are grouped by three with commas in both languages, as Chinese
@@ -88,6 +89,17 @@ def hectares(value, places: int = HECTARE_PLACES):
     if _number(value) is None:
         return value
     return _("%(area)s ha") % {"area": grouped(value, places)}
+
+
+def quantity(value, unit: str):
+    """A ledger amount by its commodity: CNY as yuan(), tCO2e as tonnes(), else grouped + unit."""
+    if unit == "CNY":
+        return yuan(value)
+    if unit == "tCO2e":
+        return tonnes(value)
+    if _number(value) is None:
+        return value
+    return f"{grouped(value)} {unit}"
 
 
 def _below_wan(n: int) -> str:

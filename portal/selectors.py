@@ -5,14 +5,14 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from compensation import accounts
+from compensation import accounts, parties
 from compensation.models import RunTransfer, SettlementRun, Statement, Valuation
 from compensation.quantities import tonnes
 from compensation.sinks import sink_report
 from ledger.amounts import from_minor
 from ledger.models import Posting
 from ledger.selectors import owner_balances
-from pilots.models import LandUseClass, PlanningVersion, Region, Zone
+from pilots.models import LandUseClass, PlanningVersion, Zone
 
 POSTED = [SettlementRun.Status.POSTED, SettlementRun.Status.STATEMENTS_ISSUED]
 
@@ -36,17 +36,6 @@ def posted_runs(programme):
     )
 
 
-def account_label(code: str, names: dict) -> str:
-    kind, key = accounts.party_of(code)
-    if kind == "region":
-        return names.get(key, key)
-    if kind == "central":
-        return "中央 central"
-    if kind == "agreement":
-        return f"协议资金 fund {key}"
-    return f"买方 buyer {key}"
-
-
 def money_flows(run) -> list[tuple[str, str, str, Decimal]]:
     """(payer, channel, payee, amount) of the run's money, summed per pair."""
     rows = (
@@ -55,18 +44,8 @@ def money_flows(run) -> list[tuple[str, str, str, Decimal]]:
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    parties = {accounts.party_of(c) for r in rows for c in (r["payer"], r["payee"])}
-    codes = {key for kind, key in parties if kind == "region"}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
-    return [
-        (
-            account_label(r["payer"], names),
-            r["channel"],
-            account_label(r["payee"], names),
-            Decimal(r["total"]),
-        )
-        for r in rows
-    ]
+    names = parties.labels([c for r in rows for c in (r["payer"], r["payee"])])
+    return [(names[r["payer"]], r["channel"], names[r["payee"]], Decimal(r["total"])) for r in rows]
 
 
 def balances_over_time(regions) -> dict[str, list]:
@@ -125,11 +104,9 @@ def region_overview(region) -> dict:
         .select_related("run", "entry")
         .order_by("-entry__sequence")[:50]
     )
-    codes = {c for t in transfers for c in (t.payer_region, t.payee_region) if c}
-    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    names = parties.labels([c for t in transfers for c in (t.payer, t.payee)])
     for transfer in transfers:
-        transfer.payer_label = account_label(transfer.payer, names)
-        transfer.payee_label = account_label(transfer.payee, names)
+        transfer.payer_label, transfer.payee_label = names[transfer.payer], names[transfer.payee]
     statements = (
         Statement.objects.filter(region=region, status=Statement.Status.ISSUED)
         .select_related("run__programme")

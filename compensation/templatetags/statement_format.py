@@ -1,8 +1,15 @@
-"""Formatting for statements: amounts with thousands separators, statuses in both languages."""
+"""Labels for statements and pages: statuses and channels.
 
-from decimal import Decimal, InvalidOperation
+Statements are bilingual documents (status_name, kind_name, channel_name give
+"中文 english"); pages show the active language only (channel_label).
+Numbers are formatted by formats.numbers (``{% load units %}``); ``grouped``
+and ``in_units`` here are the same functions for the statement template.
+"""
 
 from django import template
+from django.utils.translation import gettext as _
+
+from formats import numbers
 
 register = template.Library()
 
@@ -20,17 +27,20 @@ KIND_NAMES = {
     "correction": "更正 correction",
     "scenario": "情景 scenario",
 }
+CHANNEL_NAMES = {
+    "vertical": "纵向 vertical",
+    "horizontal": "横向 horizontal",
+    "market": "市场 market",
+}
+PLACES = {"CNY": numbers.MONEY_PLACES, "tCO2e": numbers.TONNE_PLACES}
+
+register.filter("grouped", numbers.grouped)
 
 
 @register.filter
-def grouped(value) -> str:
-    """'3265350000.00' → '3,265,350,000.00'; anything that is not a number is left as it is."""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return value
-    places = max(0, -number.as_tuple().exponent)
-    return f"{number:,.{places}f}"
+def in_units(value, commodity: str) -> str:
+    """An amount with its commodity's places and thousands separators: 1,234.50 (CNY)."""
+    return numbers.grouped(value, PLACES.get(commodity, numbers.MONEY_PLACES))
 
 
 @register.filter
@@ -43,24 +53,13 @@ def kind_name(value: str) -> str:
     return KIND_NAMES.get(value, value)
 
 
-PLACES = {"CNY": 2, "tCO2e": 3}
-CHANNEL_NAMES = {
-    "vertical": "纵向 vertical",
-    "horizontal": "横向 horizontal",
-    "market": "市场 market",
-}
-
-
-@register.filter
-def in_units(value, commodity: str) -> str:
-    """An amount with its commodity's places and thousands separators: 1,234.50 (CNY)."""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return value
-    return f"{number:,.{PLACES.get(commodity, 2)}f}"
-
-
 @register.filter
 def channel_name(value: str) -> str:
     return CHANNEL_NAMES.get(value, value)
+
+
+@register.filter
+def channel_label(value: str) -> str:
+    """The channel in the active language only: 纵向 / vertical."""
+    labels = {"vertical": _("vertical"), "horizontal": _("horizontal"), "market": _("market")}
+    return labels.get(value, value)

@@ -6,5 +6,5 @@ from formats import numbers
 
 register = template.Library()
 
-for _name in ("grouped", "yuan", "yuan_summary", "capital_yuan", "tonnes", "hectares"):
+for _name in ("grouped", "yuan", "yuan_summary", "capital_yuan", "tonnes", "hectares", "quantity"):
     register.filter(_name, getattr(numbers, _name), is_safe=False)
