@@ -19,12 +19,15 @@ below zero, so no tonne is paid for twice across channels or periods.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from ledger.models import Account
 from ledger.services import AccountSpec, open_accounts
 
 CNY = "CNY"
 TCO2E = "tCO2e"
 CHANNELS = ("vertical", "horizontal", "market")
+CHANNEL_LABELS = {"vertical": _("vertical"), "horizontal": _("horizontal"), "market": _("market")}
 CENTRAL = "central"
 
 

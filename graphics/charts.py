@@ -24,16 +24,34 @@ def _svg(width, height, title, body):
     )
 
 
-def sankey(flows, *, title: str, width: int = 760, height: int = 380):
-    """Money from payers through channels to payees: (payer, channel, payee, amount) rows."""
+def _plain(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def sankey(
+    flows,
+    *,
+    title: str,
+    names: dict | None = None,
+    amount=_plain,
+    width: int = 760,
+    height: int = 380,
+):
+    """Money from payers through channels to payees: (payer, channel, payee, amount) rows.
+
+    Channels are keys of CHANNEL_COLOURS; `names` gives each node's display name
+    (a channel's translated label, say) and `amount` formats a Decimal for the
+    node labels and tooltips (formats.numbers.yuan_summary on Chinese pages).
+    """
+    names = names or {}
     flows = [(a, c, b, Decimal(v)) for a, c, b, v in flows if Decimal(v) > 0]
     if not flows:
         return ""
     columns = [defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)]
-    for payer, channel, payee, amount in flows:
-        columns[0][payer] += amount
-        columns[1][channel] += amount
-        columns[2][payee] += amount
+    for payer, channel, payee, value in flows:
+        columns[0][payer] += value
+        columns[1][channel] += value
+        columns[2][payee] += value
     total = sum(columns[1].values())
     gap, node_width, margin = 8, 14, 150
     usable = height - gap * (max(len(c) for c in columns) + 1)
@@ -42,14 +60,14 @@ def sankey(flows, *, title: str, width: int = 760, height: int = 380):
     nodes = []
     for column in columns:
         y, placed = gap, {}
-        for name, amount in sorted(column.items(), key=lambda item: (-item[1], item[0])):
-            h = max(float(amount) * scale, 1.0)
+        for name, total_in in sorted(column.items(), key=lambda item: (-item[1], item[0])):
+            h = max(float(total_in) * scale, 1.0)
             placed[name] = {"top": y, "h": h, "in": y, "out": y}
             y += h + gap
         nodes.append(placed)
     links = []
-    for payer, channel, payee, amount in sorted(flows, key=lambda f: (-f[3], f[0], f[2])):
-        h = max(float(amount) * scale, 1.0)
+    for payer, channel, payee, value in sorted(flows, key=lambda f: (-f[3], f[0], f[2])):
+        h = max(float(value) * scale, 1.0)
         for i, left, right in ((0, payer, channel), (1, channel, payee)):
             source, target = nodes[i][left], nodes[i + 1][right]
             y0, y1 = source["out"] + h / 2, target["in"] + h / 2
@@ -62,7 +80,7 @@ def sankey(flows, *, title: str, width: int = 760, height: int = 380):
                     f"M{x0:.1f},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {x1:.1f},{y1:.1f}",
                     CHANNEL_COLOURS.get(channel, "#888"),
                     f"{h:.1f}",
-                    f"{left} → {right}: {amount:,.2f}",
+                    f"{names.get(left, left)} → {names.get(right, right)}: {amount(value)}",
                 )
             )
     link_marks = format_html_join(
@@ -75,18 +93,19 @@ def sankey(flows, *, title: str, width: int = 760, height: int = 380):
         "",
         '<rect x="{}" y="{}" width="{}" height="{}" fill="#37474f"><title>{}</title></rect>'
         '<text x="{}" y="{}" font-size="11" text-anchor="{}" dominant-baseline="middle">{}'
-        "</text>",
+        '<tspan fill="#555"> {}</tspan></text>',
         (
             (
                 f"{xs[i]:.1f}",
                 f"{top:.1f}",
                 node_width,
                 f"{h:.1f}",
-                f"{name}: {columns[i][name]:,.2f}",
+                f"{names.get(name, name)}: {amount(columns[i][name])}",
                 f"{xs[i] - 4 if i == 0 else xs[i] + node_width + 4:.1f}",
                 f"{top + h / 2:.1f}",
                 "end" if i == 0 else "start",
-                name,
+                names.get(name, name),
+                amount(columns[i][name]),
             )
             for i, placed in enumerate(nodes)
             for name, node in placed.items()
@@ -96,8 +115,12 @@ def sankey(flows, *, title: str, width: int = 760, height: int = 380):
     return _svg(width, height, title, format_html("{}{}", link_marks, node_marks))
 
 
-def line_chart(series: dict, *, title: str, width: int = 760, height: int = 260):
-    """`series`: name -> [(date, value)], values cumulative balances."""
+def line_chart(series: dict, *, title: str, amount=_plain, width: int = 760, height: int = 260):
+    """`series`: name -> [(date, value)], values cumulative balances.
+
+    `amount` formats a value for the axis, the end labels and tooltips (it says
+    the unit). One date only gives dots and a single date label, not two.
+    """
     points = [(d, v) for values in series.values() for d, v in values]
     if not points:
         return ""
@@ -109,7 +132,9 @@ def line_chart(series: dict, *, title: str, width: int = 760, height: int = 260)
     first, last = dates[0].toordinal(), dates[-1].toordinal()
 
     def x(d):
-        return left + (width - left - right) * ((d.toordinal() - first) / ((last - first) or 1))
+        if last == first:
+            return (left + width - right) / 2
+        return left + (width - left - right) * ((d.toordinal() - first) / (last - first))
 
     def y(v):
         return top + (height - top - bottom) * (1 - float(v - lo) / span)
@@ -123,7 +148,7 @@ def line_chart(series: dict, *, title: str, width: int = 760, height: int = 260)
             "",
             '<circle cx="{}" cy="{}" r="3.5" fill="{}"><title>{}</title></circle>',
             (
-                (f"{x(d):.1f}", f"{y(v):.1f}", colour, f"{name} {d}: {v:,.2f}")
+                (f"{x(d):.1f}", f"{y(v):.1f}", colour, f"{name} {d}: {amount(v)}")
                 for d, v in sorted(values)
             ),
         )
@@ -131,7 +156,7 @@ def line_chart(series: dict, *, title: str, width: int = 760, height: int = 260)
             (
                 path,
                 colour,
-                f"{name}: {last_v:,.2f}",
+                f"{name}: {amount(last_v)}",
                 dots,
                 f"{x(last_d) + 6:.1f}",
                 f"{y(last_v):.1f}",
@@ -143,25 +168,30 @@ def line_chart(series: dict, *, title: str, width: int = 760, height: int = 260)
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>'
         '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>'
         '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>'
-        '<text x="{}" y="{}" font-size="10">{}</text>'
-        '<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>',
+        '<text x="{}" y="{}" font-size="10" text-anchor="{}">{}</text>',
         left,
         f"{y(0):.1f}",
         width - right,
         f"{y(0):.1f}",
         left - 4,
         f"{y(hi):.1f}",
-        f"{hi:,.0f}",
+        amount(hi),
         left - 4,
         f"{y(lo):.1f}",
-        f"{lo:,.0f}",
-        left,
+        amount(lo),
+        left if len(dates) > 1 else x(dates[0]),
         height - 8,
+        "start" if len(dates) > 1 else "middle",
         dates[0].isoformat(),
-        width - right,
-        height - 8,
-        dates[-1].isoformat(),
     )
+    if len(dates) > 1:
+        axis = format_html(
+            '{}<text x="{}" y="{}" font-size="10" text-anchor="end">{}</text>',
+            axis,
+            width - right,
+            height - 8,
+            dates[-1].isoformat(),
+        )
     marks = format_html_join(
         "",
         '<polyline points="{}" fill="none" stroke="{}" stroke-width="2"><title>{}</title>'

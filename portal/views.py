@@ -9,11 +9,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from compensation.accounts import CHANNEL_LABELS
 from compensation.imports import TEMPLATE_HEADER, import_monitoring
 from compensation.maps import svg_map
 from compensation.models import Agreement
+from formats.numbers import yuan_summary
 from graphics import charts
+from graphics.charts import CHANNEL_COLOURS
 from pilots.access import region_codes_of, region_or_404, sees_every_region
 from pilots.imports import ImportRejected
 from pilots.models import PilotProgramme, Region
@@ -24,6 +28,11 @@ from portal.forms import MonitoringUploadForm
 from supervision.selectors import supervision_overview
 
 SURPLUS, DEFICIT, NEUTRAL = "#2e7d32", "#c62828", "#bdbdbd"
+POSITION_LEGEND = [
+    (_lazy("surplus (protector)"), SURPLUS),
+    (_lazy("deficit (beneficiary)"), DEFICIT),
+    (_lazy("balanced (net zero)"), NEUTRAL),
+]
 
 
 @login_required
@@ -54,6 +63,8 @@ def dashboard(request, pk: int):
         "synthetic": bool(synthetic_codes(programme.regions.values_list("code", flat=True))),
         "valuation": valuation,
         "positions": positions,
+        "position_legend": POSITION_LEGEND,
+        "channel_legend": [(CHANNEL_LABELS[c], CHANNEL_COLOURS[c]) for c in CHANNEL_COLOURS],
         "runs": runs,
         "run": run,
         "position_map": svg_map(
@@ -70,13 +81,17 @@ def dashboard(request, pk: int):
         if positions
         else "",
         "flows": charts.sankey(
-            selectors.money_flows(run), title=_("Money between regions and channels")
+            selectors.money_flows(run),
+            title=_("Money between regions and channels"),
+            names=CHANNEL_LABELS,
+            amount=yuan_summary,
         )
         if run
         else "",
         "balances": charts.line_chart(
             selectors.balances_over_time(programme.regions.order_by("code")),
             title=_("Balances over time (CNY)"),
+            amount=yuan_summary,
         ),
         "breakdown": charts.bar_chart(
             selectors.valuation_breakdown(valuation),

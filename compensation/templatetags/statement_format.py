@@ -7,8 +7,8 @@ and ``in_units`` here are the same functions for the statement template.
 """
 
 from django import template
-from django.utils.translation import gettext as _
 
+from compensation.accounts import CHANNEL_LABELS
 from formats import numbers
 
 register = template.Library()
@@ -61,5 +61,4 @@ def channel_name(value: str) -> str:
 @register.filter
 def channel_label(value: str) -> str:
     """The channel in the active language only: 纵向 / vertical."""
-    labels = {"vertical": _("vertical"), "horizontal": _("horizontal"), "market": _("market")}
-    return labels.get(value, value)
+    return CHANNEL_LABELS.get(value, value)

@@ -36,3 +36,14 @@ def test_party_labels_name_every_kind_of_account(world):
         if code != "not:an:account"
     )
     assert "中央财政" in names.values()
+
+
+def test_dashboard_legends_cover_every_colour_and_flows_name_parties(client, world):
+    client.force_login(world["users"]["finance"])
+    programme = world["run"].programme
+    with translation.override("zh-hans"):
+        page = client.get(reverse("portal:dashboard", args=[programme.pk])).content.decode()
+    for colour in ("#2e7d32", "#c62828", "#bdbdbd", "#1565c0", "#ef6c00"):
+        assert f"--c:{colour}" in page
+    assert "中央财政" in page
+    assert "中央 central" not in page and "buyer" not in page
