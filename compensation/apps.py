@@ -1,9 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from config.constraints import explain_constraints
+
 
 class CompensationConfig(AppConfig):
     """What it is worth and who pays: valuation, channels, settlement (生态保护补偿)."""
 
     name = "compensation"
     verbose_name = _("Ecological compensation")
+
+    def ready(self):
+        explain_constraints(self)

@@ -205,7 +205,9 @@ class Posting(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(amount_minor=0), name="ledger_posting_amount_nonzero"
+                condition=~models.Q(amount_minor=0),
+                name="ledger_posting_amount_nonzero",
+                violation_error_message=_("A posting's amount cannot be zero."),
             ),
         ]
 
@@ -227,7 +229,11 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("hash chain head")
         constraints = [
-            models.CheckConstraint(condition=models.Q(id=1), name="ledger_chainhead_single_row")
+            models.CheckConstraint(
+                condition=models.Q(id=1),
+                name="ledger_chainhead_single_row",
+                violation_error_message=_("The ledger has one chain head only."),
+            )
         ]
 
     def __str__(self):

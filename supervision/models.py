@@ -90,6 +90,10 @@ class ChangeDetection(models.Model):
                     )
                 ),
                 name="supervision_detection_compares_two_states",
+                violation_error_message=_(
+                    "A planning comparison names two planning versions; "
+                    "a land-cover comparison two years."
+                ),
             ),
         ]
 
@@ -233,10 +237,12 @@ class AlertRule(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(kind="encroachment", protected_kind=""),
                 name="supervision_encroachment_rule_names_a_kind",
+                violation_error_message=_("An encroachment rule names the kind of protected land."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="farmland_quota", region__isnull=True),
                 name="supervision_quota_rule_names_a_region",
+                violation_error_message=_("A farmland-quota rule names its region."),
             ),
             models.CheckConstraint(
                 condition=models.Q(threshold__gte=0), name="supervision_threshold_not_negative"
@@ -306,6 +312,9 @@ class Alert(models.Model):
                     )
                 ),
                 name="supervision_acknowledged_with_comment",
+                violation_error_message=_(
+                    "An acknowledged alert records who acknowledged it, when, and a comment."
+                ),
             ),
         ]
 

@@ -88,6 +88,9 @@ class CreditHolder(models.Model):
                 condition=models.Q(kind="protector", region__isnull=False)
                 | (~models.Q(kind="protector") & models.Q(region__isnull=True)),
                 name="compensation_holder_region_iff_protector",
+                violation_error_message=_(
+                    "A protector holder names its region; other holders name none."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["kind"],
@@ -202,6 +205,7 @@ class CreditOperation(models.Model):
                 condition=~models.Q(kind="sell")
                 | (models.Q(price__gt=0) & models.Q(proceeds__gt=0)),
                 name="compensation_sale_priced",
+                violation_error_message=_("A sale needs a price and proceeds greater than 0."),
             ),
         ]
 

@@ -112,16 +112,23 @@ class SettlementRun(models.Model):
                     status__in=["draft", "calculating", "calculated", "failed", "cancelled"]
                 ),
                 name="compensation_scenarios_never_post",
+                violation_error_message=_("A scenario is never approved or posted."),
             ),
             models.CheckConstraint(
                 condition=models.Q(kind="correction", corrects__isnull=False)
                 | (~models.Q(kind="correction") & models.Q(corrects__isnull=True)),
                 name="compensation_correction_names_its_run",
+                violation_error_message=_(
+                    "A correction names the run it corrects; other runs name none."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(approved_by__isnull=True)
                 | ~models.Q(approved_by=models.F("started_by")),
                 name="compensation_maker_is_not_checker",
+                violation_error_message=_(
+                    "The official who started the run cannot also approve it (maker-checker)."
+                ),
             ),
         ]
 

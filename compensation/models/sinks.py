@@ -72,11 +72,18 @@ class SinkVerification(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(decided_by=models.F("requested_by")),
                 name="compensation_sink_maker_is_not_checker",
+                violation_error_message=_(
+                    "The official who requested the verification cannot also decide it "
+                    "(maker-checker)."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(status="requested", decided_by__isnull=True)
                 | (~models.Q(status="requested") & models.Q(decided_by__isnull=False)),
                 name="compensation_sink_decision_has_decider",
+                violation_error_message=_(
+                    "A decided verification names who decided it; a pending one names nobody."
+                ),
             ),
             # One open request per valuation and scope; a second waits for the first.
             models.UniqueConstraint(

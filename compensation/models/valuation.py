@@ -55,6 +55,7 @@ class MethodologyVersion(models.Model):
                 condition=models.Q(valid_to__isnull=True)
                 | models.Q(valid_to__gt=models.F("valid_from")),
                 name="compensation_methodology_valid_range",
+                violation_error_message=_("The end of validity must come after its start."),
             ),
         ]
 
