@@ -19,11 +19,10 @@ below zero, so no tonne is paid for twice across channels or periods.
 
 from dataclasses import dataclass
 
+from ledger.commodities import CNY, TCO2E
 from ledger.models import Account
 from ledger.services import AccountSpec, open_accounts
 
-CNY = "CNY"
-TCO2E = "tCO2e"
 CHANNELS = ("vertical", "horizontal", "market")
 CENTRAL = "central"
 

@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from ledger.commodities import PLACES
+
 register = template.Library()
 
 STATUS_NAMES = {
@@ -43,7 +45,6 @@ def kind_name(value: str) -> str:
     return KIND_NAMES.get(value, value)
 
 
-PLACES = {"CNY": 2, "tCO2e": 3}
 CHANNEL_NAMES = {
     "vertical": "纵向 vertical",
     "horizontal": "横向 horizontal",
@@ -53,12 +54,15 @@ CHANNEL_NAMES = {
 
 @register.filter
 def in_units(value, commodity: str) -> str:
-    """An amount with its commodity's places and thousands separators: 1,234.50 (CNY)."""
+    """An amount with its commodity's places and thousands separators: 1,234.50 (CNY).
+
+    Places from `ledger.commodities.PLACES`; a value that is not a number is shown as given.
+    """
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return value
-    return f"{number:,.{PLACES.get(commodity, 2)}f}"
+    return f"{number:,.{PLACES[commodity]}f}"
 
 
 @register.filter
