@@ -292,7 +292,7 @@ TRANSFER = response(
         "payer_region": "330127",
         "payee_region": HUANGSHAN,
         "commodity": "CNY",
-        "amount": "100000000.000",
+        "amount": "100000000.00",
         "description": "Xin'an 2024: P = 0.8386 ≤ 1, downstream pays upstream",
         "inputs": {"P": "0.8386"},
         "entry": 117,

@@ -21,11 +21,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from ledger.commodities import CNY, TCO2E
 from ledger.models import Account
 from ledger.services import AccountSpec, open_accounts
 
-CNY = "CNY"
-TCO2E = "tCO2e"
 CHANNELS = ("vertical", "horizontal", "market")
 CHANNEL_LABELS = {"vertical": _("vertical"), "horizontal": _("horizontal"), "market": _("market")}
 CENTRAL = "central"

@@ -34,7 +34,7 @@ from compensation.models import (
     Valuation,
     ValuationLine,
 )
-from compensation.quantities import cny
+from compensation.quantities import cny, tonnes
 from compensation.transfers import ProposedTransfer
 
 Status = CreditBlock.Status
@@ -66,7 +66,7 @@ def project_sink(project: CreditProject, valuation: Valuation) -> Decimal:
     total = ValuationLine.objects.filter(
         valuation=valuation, zone__in=project.zones.all(), protected=True
     ).aggregate(total=Sum("tco2e"))["total"]
-    return total or Decimal("0.000")
+    return total or tonnes(Decimal(0))
 
 
 def _existing(key: str, kind: str) -> CreditOperation | None:
@@ -86,7 +86,7 @@ def _tonne_move(project, vintage, source, target, units, key, inputs) -> Propose
         key=key,
         payer=accounts.sink(code, vintage, source),
         payee=accounts.sink(code, vintage, target),
-        amount=Decimal(units).quantize(Decimal("0.001")),
+        amount=tonnes(Decimal(units)),
         description=f"Credits {project.code} {vintage}: {units} t {source} → {target}",
         payer_region=code,
         payee_region=code,

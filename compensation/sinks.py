@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from compensation import accounts
 from compensation.exceptions import ChannelInputError, TonnesUnavailable, VerificationRefused
 from compensation.models import SinkVerification, Valuation
+from compensation.quantities import tonnes
 from compensation.transfers import ProposedTransfer
 from config.roles import may
 from ledger.exceptions import NegativeBalance
@@ -30,7 +31,7 @@ from ledger.services import EntrySpec, Leg, post_entries
 from pilots.access import ALL, region_codes_of
 from pilots.models import PilotProgramme, Region
 
-ZERO = Decimal("0.000")
+ZERO = tonnes(Decimal(0))
 
 
 def verified_tonnes(region_code: str, vintage: int) -> Decimal:

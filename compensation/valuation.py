@@ -33,7 +33,7 @@ from compensation.models import (
     ZoneOverlap,
 )
 from compensation.prices import price_in_force
-from compensation.quantities import HECTARES, cny, co2e_per_ha, sink_tonnes, tonnes
+from compensation.quantities import cny, co2e_per_ha, hectares, sink_tonnes, tonnes
 from config import bulk
 from pilots.geometry import CHINA_ALBERS_SRID, area_m2
 from pilots.models import (
@@ -355,9 +355,7 @@ def zone_areas_in_python(
                 if share > 0:
                     key = (zone.id, zone.region_id, zone.protected, polygon.land_use.scheme, code)
                     totals[key] += m2 * share
-    areas = [
-        Area(*key, (Decimal(m2) / 10000).quantize(HECTARES)) for key, m2 in totals.items() if m2 > 0
-    ]
+    areas = [Area(*key, hectares(m2)) for key, m2 in totals.items() if m2 > 0]
     return sorted(areas, key=lambda a: (a.zone_id, a.code))
 
 
@@ -397,7 +395,7 @@ def zone_overlaps_in_python(*, plans: list[int], regions: list[int]) -> list[Ove
                         zone.id,
                         higher.id,
                         zone.region_id,
-                        (Decimal(m2) / 10000).quantize(HECTARES),
+                        hectares(m2),
                     )
                 )
     return _tidy(overlaps)

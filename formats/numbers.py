@@ -13,7 +13,8 @@ was, so a template can format an optional figure without a guard.
 - ``tonnes(…)`` → ``1,234.567 tCO2e``; ``hectares(…)`` → ``967,196.00 公顷`` (``ha``);
   ``quantity(value, "CNY" | "tCO2e")`` picks yuan() or tonnes() by the ledger commodity.
 
-Places: money 2 (fen), tonnes 3, hectares 2 on pages (stored with 4).
+Places: money and tonnes from ledger.commodities.PLACES (CNY 2, tCO2e 3),
+hectares 2 on pages (stored with 4).
 Thousands are grouped by three with commas in both languages, as Chinese
 finance documents print them (Django's zh-hans locale groups nothing).
 """
@@ -23,7 +24,9 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-MONEY_PLACES, TONNE_PLACES, HECTARE_PLACES = 2, 3, 2
+from ledger.commodities import CNY, PLACES, TCO2E
+
+MONEY_PLACES, TONNE_PLACES, HECTARE_PLACES = PLACES[CNY], PLACES[TCO2E], 2
 YI, WAN = Decimal(10) ** 8, Decimal(10) ** 4
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
 
@@ -93,9 +96,9 @@ def hectares(value, places: int = HECTARE_PLACES):
 
 def quantity(value, unit: str):
     """A ledger amount by its commodity: CNY as yuan(), tCO2e as tonnes(), else grouped + unit."""
-    if unit == "CNY":
+    if unit == CNY:
         return yuan(value)
-    if unit == "tCO2e":
+    if unit == TCO2E:
         return tonnes(value)
     if _number(value) is None:
         return value

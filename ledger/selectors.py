@@ -1,4 +1,4 @@
-"""Reading the books: balances as of a date, trial balance, account statements.
+"""Reading the books: balances as of a date, balances over time, trial balance, statements.
 
 Current balances come from the account row the database maintains (O(1)).
 Balances as of a date sum the postings through the (account, effective_date)
@@ -6,11 +6,13 @@ index, which holds the effective date copied from the entry so no join is
 needed. See docs/decisions/2026-11-25-ledger-storage.md.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Sum, Window
+from django.db.models import BigIntegerField, Case, F, Sum, When, Window
 from django.db.models.functions import Coalesce
 
 from ledger.amounts import from_minor
@@ -34,6 +36,44 @@ def owner_balances(*, owner: str, commodity: str, as_of: date | None = None) -> 
     """Each account of one owner in one commodity, with its normal-side balance."""
     accounts = Account.objects.select_related("commodity").filter(owner=owner, commodity=commodity)
     return {a.code: account_balance(account=a, as_of=as_of) for a in accounts}
+
+
+def balance_series(
+    *, commodity: str, owners: Iterable[str] | None = None, codes: Iterable[str] | None = None
+) -> dict[str, list[tuple[date, Decimal]]]:
+    """Balances over time, on the normal side, after every effective date with postings.
+
+    Give `owners` for one series per owner (its accounts in `commodity` summed),
+    or `codes` for one series per account; not both. Each posting counts on
+    its account's normal side (a credit raises a credit-normal account), so
+    an owner's series is the sum of its accounts' balances. Shape:
+    {owner or code: [(effective date, balance), ...]} in date order, balances
+    as Decimal with the Commodity row's places (CNY "1500.00"); an owner or
+    code without postings is absent. Raises ValueError unless exactly one of
+    `owners` and `codes` is given.
+    """
+    if (owners is None) == (codes is None):
+        raise ValueError("balance_series takes owners or codes, not both or neither.")
+    key, names = ("account__owner", owners) if owners is not None else ("account__code", codes)
+    places = Commodity.objects.get(code=commodity).decimal_places
+    normal_side = Case(
+        When(account__normal_balance=Account.NormalBalance.CREDIT, then=-F("amount_minor")),
+        default=F("amount_minor"),
+        output_field=BigIntegerField(),
+    )
+    daily = (
+        Posting.objects.filter(commodity_id=commodity, **{f"{key}__in": list(names)})
+        .values(key, "effective_date")
+        .annotate(total=Sum(normal_side))
+        .order_by("effective_date", key)
+    )
+    series, running = defaultdict(list), defaultdict(int)
+    for row in daily:
+        running[row[key]] += int(row["total"])
+        series[row[key]].append(
+            (row["effective_date"], from_minor(running[row[key]], decimal_places=places))
+        )
+    return dict(series)
 
 
 @dataclass(frozen=True)

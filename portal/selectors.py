@@ -1,20 +1,19 @@
 """What the pages read: positions, money flows, balances over time, a region's overview."""
 
-from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
 
 from compensation import accounts, parties
 from compensation.models import RunTransfer, SettlementRun, Statement, Valuation
-from compensation.quantities import tonnes
+from compensation.quantities import cny, tonnes
 from compensation.sinks import sink_report
-from ledger.amounts import from_minor
-from ledger.models import Posting
-from ledger.selectors import owner_balances
+from ledger.selectors import balance_series, owner_balances
 from pilots.models import LandUseClass, PlanningVersion, Zone
 
 POSTED = [SettlementRun.Status.POSTED, SettlementRun.Status.STATEMENTS_ISSUED]
+NO_MONEY = cny(Decimal(0))
 
 
 def current_valuation(programme) -> Valuation | None:
@@ -45,27 +44,19 @@ def money_flows(run) -> list[tuple[str, str, str, Decimal]]:
         .order_by()
     )
     names = parties.labels([c for r in rows for c in (r["payer"], r["payee"])])
-    return [(names[r["payer"]], r["channel"], names[r["payee"]], Decimal(r["total"])) for r in rows]
+    return [
+        (names[r["payer"]], r["channel"], names[r["payee"]], cny(Decimal(r["total"]))) for r in rows
+    ]
 
 
-def balances_over_time(regions) -> dict[str, list]:
-    """Each region's CNY balance (all channels) after every posting date."""
+def balances_over_time(regions) -> dict[str, list[tuple[date, Decimal]]]:
+    """Each region's CNY balance (all channels) after every posting date, by region name.
+
+    {name: [(date, Decimal with 2 places), ...]}; from `ledger.selectors.balance_series`.
+    """
     owners = {accounts.region_owner(r.code): r.name for r in regions}
-    daily = (
-        Posting.objects.filter(account__owner__in=owners, commodity_id=accounts.CNY)
-        .values("account__owner", "effective_date")
-        .annotate(total=Sum("amount_minor"))
-        .order_by("effective_date")
-    )
-    series, running = defaultdict(list), defaultdict(int)
-    for row in daily:
-        owner = row["account__owner"]
-        # Region money accounts are credit-normal: a credit (negative minor) raises the balance.
-        running[owner] -= row["total"]
-        series[owners[owner]].append(
-            (row["effective_date"], from_minor(running[owner], decimal_places=2))
-        )
-    return dict(series)
+    series = balance_series(commodity=accounts.CNY, owners=owners)
+    return {owners[owner]: points for owner, points in series.items()}
 
 
 def valuation_breakdown(valuation) -> list[tuple[str, Decimal]]:
@@ -95,7 +86,7 @@ def region_overview(region) -> dict:
     owner = accounts.region_owner(region.code)
     balances = owner_balances(owner=owner, commodity=accounts.CNY)
     by_channel = {
-        channel: sum((v for k, v in balances.items() if k.endswith(f":{channel}")), Decimal("0.00"))
+        channel: sum((v for k, v in balances.items() if k.endswith(f":{channel}")), NO_MONEY)
         for channel in accounts.CHANNELS
     }
     transfers = list(
@@ -119,7 +110,7 @@ def region_overview(region) -> dict:
     )
     return {
         "balances": by_channel,
-        "total": sum(by_channel.values(), Decimal("0.00")),
+        "total": sum(by_channel.values(), NO_MONEY),
         "transfers": transfers,
         "statements": statements,
         "positions": positions,

@@ -17,11 +17,12 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from compensation.quantities import hectares
 from config.roles import may
 from pilots.access import can_view_region
 from pilots.geometry import STORAGE_SRID, area_m2
 from pilots.models import Region, Zone
-from supervision.changes import hectares, latest_plan
+from supervision.changes import latest_plan
 from supervision.evaluation import positions_by_year
 from supervision.exceptions import AcknowledgementRefused
 from supervision.models import Alert, AlertRule, ChangeDetection

@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 
 from compensation.models import MethodologyVersion, Valuation
-from compensation.quantities import HECTARES, co2e_per_ha, sink_tonnes, tonnes
+from compensation.quantities import co2e_per_ha, hectares, sink_tonnes, tonnes
 from compensation.valuation import zone_areas
 from config import failpoints
 from pilots.geometry import CHINA_ALBERS_SRID, STORAGE_SRID, area_m2
@@ -84,10 +84,6 @@ class Piece:
     protected_kind: str
     geometry: MultiPolygon
     area_ha: Decimal
-
-
-def hectares(m2: float) -> Decimal:
-    return (Decimal(m2) / 10000).quantize(HECTARES)
 
 
 def detect_planning_change(

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from compensation.accounts import CHANNELS
+from compensation.accounts import CHANNELS, CNY
 from compensation.models import EmissionInventory, RegionPosition, RunTransfer, SettlementRun
+from compensation.quantities import cny, hectares
 from pilots.geometry import area_km2
 from pilots.models import PilotMembership, PlanningVersion, Region, Zone
 from supervision.models import Alert, ChangeDetection
@@ -56,11 +57,11 @@ class Evaluation:
 
     @property
     def received(self) -> Decimal:
-        return sum((r for _, r, _ in self.compensation), Decimal("0.00"))
+        return sum((r for _, r, _ in self.compensation), cny(Decimal(0)))
 
     @property
     def paid(self) -> Decimal:
-        return sum((p for _, _, p in self.compensation), Decimal("0.00"))
+        return sum((p for _, _, p in self.compensation), cny(Decimal(0)))
 
 
 def evaluate(*, region: Region, year: int) -> Evaluation:
@@ -138,21 +139,17 @@ def transition_matrix(detection) -> list[tuple[str, list[Decimal]]]:
     """Rows (from class) of hectares per column (to class), classes as in the detection."""
     cells = {(t.from_code, t.to_code): t.area_ha for t in detection.transitions.all()}
     codes = list(detection.areas)
-    zero = Decimal("0.0000")
+    zero = hectares(0)
     return [(f, [cells.get((f, t), zero) for t in codes]) for f in codes]
 
 
 def _compensation(region, year):
     transfers = RunTransfer.objects.filter(
-        run__status__in=POSTED, run__period_end__year=year, commodity="CNY"
+        run__status__in=POSTED, run__period_end__year=year, commodity=CNY
     )
     received, paid = defaultdict(Decimal), defaultdict(Decimal)
     for t in transfers.filter(payee_region=region.code).only("channel", "amount"):
         received[t.channel] += t.amount
     for t in transfers.filter(payer_region=region.code).only("channel", "amount"):
         paid[t.channel] += t.amount
-    money = Decimal("0.01")
-    return [
-        (channel, received[channel].quantize(money), paid[channel].quantize(money))
-        for channel in CHANNELS
-    ]
+    return [(channel, cny(received[channel]), cny(paid[channel])) for channel in CHANNELS]

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from ledger.fields import TonnesField
+from pilots.fields import HectaresField
 from pilots.geometry import STORAGE_SRID
 from pilots.models import PlanningVersion, Region, Zone
 
@@ -52,11 +54,11 @@ class ChangeDetection(models.Model):
             "per land-use class for surveys."
         ),
     )
-    sink_before_tco2e = models.DecimalField(
-        _("protected sink before (tCO2e)"), max_digits=16, decimal_places=3, null=True, blank=True
+    sink_before_tco2e = TonnesField(
+        _("protected sink before (tCO2e)"), max_digits=16, null=True, blank=True
     )
-    sink_after_tco2e = models.DecimalField(
-        _("protected sink after (tCO2e)"), max_digits=16, decimal_places=3, null=True, blank=True
+    sink_after_tco2e = TonnesField(
+        _("protected sink after (tCO2e)"), max_digits=16, null=True, blank=True
     )
     methodology_version = models.ForeignKey(
         "compensation.MethodologyVersion",
@@ -131,7 +133,7 @@ class Encroachment(models.Model):
         Zone, models.PROTECT, related_name="+", verbose_name=_("protected zone (before)")
     )
     protected_kind = models.CharField(_("protected kind"), max_length=32, choices=Zone.Kind.choices)
-    area_ha = models.DecimalField(_("area (ha)"), max_digits=14, decimal_places=4)
+    area_ha = HectaresField(_("area (ha)"))
     geometry = models.MultiPolygonField(_("geometry"), srid=STORAGE_SRID)
 
     class Meta:
@@ -151,7 +153,7 @@ class Transition(models.Model):
     )
     from_code = models.CharField(_("from land-use code"), max_length=4)
     to_code = models.CharField(_("to land-use code"), max_length=4)
-    area_ha = models.DecimalField(_("area (ha)"), max_digits=14, decimal_places=4)
+    area_ha = HectaresField(_("area (ha)"))
 
     class Meta:
         verbose_name = _("land-use transition")

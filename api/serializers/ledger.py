@@ -12,6 +12,20 @@ class DecimalText(serializers.Field):
         return str(value)
 
 
+def decimal_like(model_field, **kwargs) -> serializers.DecimalField:
+    """A read-only DecimalField with a model field's digits and places (MoneyField: 2).
+
+    For a value reached through a relation or computed, which ModelSerializer
+    cannot map by itself; the places stay those of `ledger.commodities.PLACES`.
+    """
+    return serializers.DecimalField(
+        max_digits=model_field.max_digits,
+        decimal_places=model_field.decimal_places,
+        read_only=True,
+        **kwargs,
+    )
+
+
 class AccountSerializer(serializers.ModelSerializer):
     commodity = serializers.CharField(source="commodity_id", read_only=True)
     balance = DecimalText(read_only=True)

@@ -2,6 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.ledger import DecimalText
 from compensation.models import RunTransfer, SettlementRun, Statement
 
 
@@ -67,6 +68,9 @@ class StatementSerializer(serializers.ModelSerializer):
 
 class TransferSerializer(serializers.ModelSerializer):
     entry = serializers.IntegerField(source="entry.sequence", read_only=True)
+    amount = DecimalText(
+        read_only=True, help_text="With the commodity's places: CNY 100000000.00, tCO2e 12.500."
+    )
 
     class Meta:
         model = RunTransfer

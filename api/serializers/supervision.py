@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from api.fields import Text
+from api.serializers.ledger import decimal_like
 from supervision.alerts import describe
 from supervision.models import Alert, ChangeDetection, Encroachment, Transition
 
@@ -49,8 +50,8 @@ class TransitionSerializer(serializers.ModelSerializer):
 
 class ChangeDetectionSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", read_only=True)
-    sink_change_tco2e = serializers.DecimalField(
-        max_digits=16, decimal_places=3, read_only=True, allow_null=True
+    sink_change_tco2e = decimal_like(
+        ChangeDetection._meta.get_field("sink_after_tco2e"), allow_null=True
     )
     encroachments = EncroachmentSerializer(many=True, read_only=True)
     transitions = TransitionSerializer(many=True, read_only=True)

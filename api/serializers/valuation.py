@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from api.serializers.ledger import decimal_like
 from compensation.models import (
     CarbonPrice,
     Methodology,
@@ -56,9 +57,7 @@ class PriceSerializer(serializers.ModelSerializer):
 
 
 class ValuationSerializer(serializers.ModelSerializer):
-    price_per_tco2e = serializers.DecimalField(
-        source="price.price", max_digits=12, decimal_places=2, read_only=True
-    )
+    price_per_tco2e = decimal_like(CarbonPrice._meta.get_field("price"), source="price.price")
 
     class Meta:
         model = Valuation

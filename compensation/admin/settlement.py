@@ -302,8 +302,29 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(RunTransfer)
 class RunTransferAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     region_paths = ("payer_region", "payee_region")
-    list_display = ["run", "channel", "payer", "payee", "amount", "commodity", "entry"]
+    list_display = ["run", "channel", "payer", "payee", "quantity", "commodity", "entry"]
+    fields = [
+        "run",
+        "chunk",
+        "channel",
+        "key",
+        "payer",
+        "payee",
+        "payer_region",
+        "payee_region",
+        "commodity",
+        "quantity",
+        "description",
+        "inputs",
+        "entry",
+    ]
+    readonly_fields = ["quantity"]
     list_filter = ["channel", "commodity", "run"]
     search_fields = ["payer", "payee", "payer_region", "payee_region", "key", "description"]
     list_select_related = ["run__programme", "entry"]
     show_full_result_count = False
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def quantity(self, transfer):
+        """The amount with its commodity's places (RunTransfer.from_db), not the column's 3."""
+        return transfer.amount

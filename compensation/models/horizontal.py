@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from compensation.models.valuation import CarbonMarket
-from compensation.models.vertical import MONEY
+from ledger.fields import MoneyField
 from pilots.models import PilotProgramme, Region
 
 RATIO = {"max_digits": 8, "decimal_places": 4}
@@ -115,15 +115,14 @@ class AgreementRound(models.Model):
     name = models.CharField(_("name"), max_length=100)
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
-    amount = models.DecimalField(
+    amount = MoneyField(
         _("yearly amount (CNY)"),
         default=0,
         help_text=_(
             "Water quality: each side's stake. Pooled fund: the fund paid in by the parties."
         ),
-        **MONEY,
     )
-    central_top_up = models.DecimalField(_("yearly central top-up (CNY)"), default=0, **MONEY)
+    central_top_up = MoneyField(_("yearly central top-up (CNY)"), default=0)
     stability_coefficient = models.DecimalField(
         _("stability coefficient K0"), max_digits=6, decimal_places=4, null=True, blank=True
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compensation import serials
 from compensation.models.valuation import MethodologyVersion, Valuation
-from compensation.models.vertical import MONEY
+from ledger.fields import MoneyField, TonnesField
 from pilots.models import PilotProgramme, Region, Zone
 
 
@@ -112,9 +112,7 @@ class IssuanceBatch(models.Model):
     number = models.PositiveIntegerField(_("batch number"))
     vintage = models.PositiveSmallIntegerField(_("vintage"))
     valuation = models.ForeignKey(Valuation, models.PROTECT, verbose_name=_("valuation"))
-    verified_tco2e = models.DecimalField(
-        _("verified sink (tCO2e)"), max_digits=14, decimal_places=3
-    )
+    verified_tco2e = TonnesField(_("verified sink (tCO2e)"))
     units = models.PositiveIntegerField(_("units issued"))
     buffer_units = models.PositiveIntegerField(_("units to the buffer pool"))
     issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
@@ -178,8 +176,8 @@ class CreditOperation(models.Model):
         verbose_name=_("to"),
     )
     date = models.DateField(_("date"))
-    price = models.DecimalField(_("price per unit (CNY)"), null=True, blank=True, **MONEY)
-    proceeds = models.DecimalField(_("proceeds (CNY)"), null=True, blank=True, **MONEY)
+    price = MoneyField(_("price per unit (CNY)"), null=True, blank=True)
+    proceeds = MoneyField(_("proceeds (CNY)"), null=True, blank=True)
     beneficiary = models.CharField(_("retired for"), max_length=200, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)

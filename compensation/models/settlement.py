@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from compensation.quantities import quantize
+from ledger.fields import AmountField, amount_places_constraint
 from pilots.models import PilotProgramme
 
 
@@ -207,7 +209,13 @@ class RunChunk(models.Model):
 
 
 class RunTransfer(models.Model):
-    """A proposed transfer of a run; posted as one ledger entry once the run is approved."""
+    """A proposed transfer of a run; posted as one ledger entry once the run is approved.
+
+    `amount` is one numeric(20, 3) column for both commodities; the database
+    refuses a row with more places than its commodity (0.005 CNY), and a row
+    read from the database carries its commodity's places: 100000000.00 CNY,
+    12.500 tCO2e (`from_db`), so every surface shows them.
+    """
 
     run = models.ForeignKey(
         SettlementRun, models.CASCADE, related_name="transfers", verbose_name=_("run")
@@ -222,7 +230,7 @@ class RunTransfer(models.Model):
     payer_region = models.CharField(_("payer region"), max_length=6, blank=True, db_index=True)
     payee_region = models.CharField(_("payee region"), max_length=6, blank=True, db_index=True)
     commodity = models.CharField(_("commodity"), max_length=16)
-    amount = models.DecimalField(_("amount"), max_digits=20, decimal_places=3)
+    amount = AmountField(_("amount"))
     description = models.CharField(_("description"), max_length=300)
     inputs = models.JSONField(_("formula inputs"), default=dict)
     entry = models.ForeignKey(
@@ -245,7 +253,18 @@ class RunTransfer(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount__gt=0), name="compensation_transfer_positive"
             ),
+            amount_places_constraint(
+                amount="amount", commodity="commodity", name="compensation_transfer_places"
+            ),
         ]
 
     def __str__(self):
         return f"{self.channel} {self.payer} → {self.payee}: {self.amount} {self.commodity}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The row, its amount with the commodity's places when both columns were loaded."""
+        transfer = super().from_db(db, field_names, values)
+        if "amount" in field_names and "commodity" in field_names:
+            transfer.amount = quantize(transfer.amount, transfer.commodity)
+        return transfer

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ledger.fields import MoneyField, TonnesField
+from pilots.fields import HectaresField
 from pilots.models import LandUseClass, PilotProgramme, Region, Zone
 
 
@@ -117,7 +119,7 @@ class CarbonPrice(models.Model):
         CarbonMarket, models.PROTECT, related_name="prices", verbose_name=_("market")
     )
     date = models.DateField(_("date"))
-    price = models.DecimalField(_("price per tCO2e"), max_digits=12, decimal_places=2)
+    price = MoneyField(_("price per tCO2e"), max_digits=12)
     source = models.CharField(_("source"), max_length=300)
 
     class Meta:
@@ -140,7 +142,7 @@ class EmissionInventory(models.Model):
 
     region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("region"))
     year = models.PositiveSmallIntegerField(_("year"))
-    tco2e = models.DecimalField(_("emissions (tCO2e)"), max_digits=14, decimal_places=3)
+    tco2e = TonnesField(_("emissions (tCO2e)"))
     source = models.CharField(_("source"), max_length=300)
 
     class Meta:
@@ -237,11 +239,11 @@ class ValuationLine(models.Model):
     region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("region"))
     protected = models.BooleanField(_("protected"))
     land_use_code = models.CharField(_("land-use code"), max_length=4)
-    area_ha = models.DecimalField(_("area (ha)"), max_digits=14, decimal_places=4)
+    area_ha = HectaresField(_("area (ha)"))
     coefficient_tco2e = models.DecimalField(
         _("coefficient (tCO2e/ha/yr)"), max_digits=20, decimal_places=10
     )
-    tco2e = models.DecimalField(_("tCO2e"), max_digits=14, decimal_places=3)
+    tco2e = TonnesField(_("tCO2e"))
 
     class Meta:
         verbose_name = _("valuation line")
@@ -273,7 +275,7 @@ class ZoneOverlap(models.Model):
     counted_in = models.ForeignKey(
         Zone, models.PROTECT, related_name="+", verbose_name=_("counted in zone")
     )
-    area_ha = models.DecimalField(_("area (ha)"), max_digits=14, decimal_places=4)
+    area_ha = HectaresField(_("area (ha)"))
 
     class Meta:
         verbose_name = _("resolved zone overlap")
@@ -297,19 +299,17 @@ class RegionPosition(models.Model):
         Valuation, models.CASCADE, related_name="positions", verbose_name=_("valuation")
     )
     region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("region"))
-    sink_tco2e = models.DecimalField(_("sink (tCO2e)"), max_digits=14, decimal_places=3)
-    emission_tco2e = models.DecimalField(_("emissions (tCO2e)"), max_digits=14, decimal_places=3)
+    sink_tco2e = TonnesField(_("sink (tCO2e)"))
+    emission_tco2e = TonnesField(_("emissions (tCO2e)"))
     emission_reported = models.BooleanField(_("emissions from an inventory"), default=False)
-    net_tco2e = models.DecimalField(_("net (tCO2e)"), max_digits=14, decimal_places=3)
-    increment_tco2e = models.DecimalField(
+    net_tco2e = TonnesField(_("net (tCO2e)"))
+    increment_tco2e = TonnesField(
         _("sink increment (tCO2e)"),
-        max_digits=14,
-        decimal_places=3,
         null=True,
         blank=True,
         help_text=_("Sink against the previous year's valuation (the addition)."),
     )
-    value_cny = models.DecimalField(_("value (CNY)"), max_digits=16, decimal_places=2)
+    value_cny = MoneyField(_("value (CNY)"))
 
     class Meta:
         verbose_name = _("region position")

@@ -6,9 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from compensation.models.valuation import CarbonMarket
+from ledger.fields import MoneyField
 from pilots.models import PilotProgramme, Region
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
 class VerticalParameters(models.Model):
@@ -21,12 +20,10 @@ class VerticalParameters(models.Model):
         verbose_name=_("programme"),
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    budget = models.DecimalField(_("total budget (CNY)"), **MONEY)
-    prohibited_subsidy_per_km2 = models.DecimalField(
-        _("prohibited-development subsidy per km²"), default=0, **MONEY
-    )
-    prohibited_subsidy_per_area = models.DecimalField(
-        _("prohibited-development subsidy per area"), default=0, **MONEY
+    budget = MoneyField(_("total budget (CNY)"))
+    prohibited_subsidy_per_km2 = MoneyField(_("prohibited-development subsidy per km²"), default=0)
+    prohibited_subsidy_per_area = MoneyField(
+        _("prohibited-development subsidy per area"), default=0
     )
     carbon_market = models.ForeignKey(
         CarbonMarket,
@@ -68,7 +65,7 @@ class SubsidyTier(models.Model):
     parameters = models.ForeignKey(
         VerticalParameters, models.CASCADE, related_name="tiers", verbose_name=_("parameters")
     )
-    min_gap = models.DecimalField(_("fiscal gap from (CNY)"), **MONEY)
+    min_gap = MoneyField(_("fiscal gap from (CNY)"))
     coefficient = models.DecimalField(_("subsidy coefficient"), max_digits=6, decimal_places=4)
 
     class Meta:
@@ -96,13 +93,13 @@ class RegionFiscalData(models.Model):
         VerticalParameters, models.CASCADE, related_name="regions", verbose_name=_("parameters")
     )
     region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("region"))
-    standard_revenue = models.DecimalField(_("standard revenue (CNY)"), **MONEY)
-    standard_expenditure = models.DecimalField(_("standard expenditure (CNY)"), **MONEY)
+    standard_revenue = MoneyField(_("standard revenue (CNY)"))
+    standard_expenditure = MoneyField(_("standard expenditure (CNY)"))
     prohibited_area_km2 = models.DecimalField(
         _("prohibited-development area (km²)"), max_digits=12, decimal_places=4, default=0
     )
     prohibited_areas = models.PositiveIntegerField(_("prohibited-development areas"), default=0)
-    guiding_subsidy = models.DecimalField(_("guiding subsidy (CNY)"), default=0, **MONEY)
+    guiding_subsidy = MoneyField(_("guiding subsidy (CNY)"), default=0)
 
     class Meta:
         verbose_name = _("regional fiscal data")

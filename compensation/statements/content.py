@@ -15,12 +15,12 @@ from django.db.models import Q
 
 from compensation import accounts
 from compensation.models import RunTransfer, SettlementRun, Valuation
+from compensation.quantities import quantize
 from ledger.models import JournalEntry
 from ledger.selectors import owner_balances_at
 
 FORMAT = "tanhui-statement/1"
-PLACES = {accounts.CNY: Decimal("0.01"), accounts.TCO2E: Decimal("0.001")}
-ZERO = Decimal("0.00")
+ZERO = quantize(Decimal(0), accounts.CNY)
 
 
 def canonical(data: dict) -> bytes:
@@ -32,7 +32,7 @@ def digest_of(data: dict) -> str:
 
 
 def _amount(value, commodity) -> str:
-    return str(Decimal(value).quantize(PLACES[commodity]))
+    return str(quantize(Decimal(value), commodity))
 
 
 def ledger_span(run: SettlementRun) -> tuple[int, int, str]:

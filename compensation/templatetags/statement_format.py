@@ -10,6 +10,7 @@ from django import template
 
 from compensation.accounts import CHANNEL_LABELS
 from formats import numbers
+from ledger.commodities import PLACES
 
 register = template.Library()
 
@@ -32,7 +33,6 @@ CHANNEL_NAMES = {
     "horizontal": "横向 horizontal",
     "market": "市场 market",
 }
-PLACES = {"CNY": numbers.MONEY_PLACES, "tCO2e": numbers.TONNE_PLACES}
 
 register.filter("grouped", numbers.grouped)
 
@@ -40,7 +40,7 @@ register.filter("grouped", numbers.grouped)
 @register.filter
 def in_units(value, commodity: str) -> str:
     """An amount with its commodity's places and thousands separators: 1,234.50 (CNY)."""
-    return numbers.grouped(value, PLACES.get(commodity, numbers.MONEY_PLACES))
+    return numbers.grouped(value, PLACES[commodity])
 
 
 @register.filter

@@ -5,6 +5,10 @@ import pytest
 from compensation import settlement
 from compensation.models import SettlementRun
 from ledger.models import JournalEntry
+from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, verified
+from tests.compensation.channels.test_horizontal import monitor, xinan_agreement
+from tests.compensation.channels.test_vertical import ei, parameters
+from tests.compensation.statements.conftest import posted_run
 
 
 @pytest.fixture
@@ -72,3 +76,28 @@ def test_posting_a_run_that_is_not_approved_says_why(api, started, checker):
     response = move(api, started, "post", "p2")
     assert response.status_code == 400
     assert "only an approved run is posted" in response.json()["detail"]
+
+
+@pytest.fixture
+def posted_with_tonnes(programme, maker, checker):
+    """A posted 2024 Xin'an run whose vertical carbon term claims tonnes beside the money."""
+    for code, before, after in ((UPSTREAM, "70.0", "66.5"), (DOWNSTREAM, "60.0", "60.5")):
+        ei(code, 2023, before)
+        ei(code, 2024, after)
+    parameters(programme, carbon=True, year=2024)
+    agreement = xinan_agreement(programme, start_year=2024)
+    monitor(agreement, 2024, {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"})
+    verified(programme, 2024, {UPSTREAM: ("1000", "100"), DOWNSTREAM: ("0", "500")})
+    return posted_run(programme, maker, checker)
+
+
+def test_transfers_carry_their_commoditys_places(api, posted_with_tonnes, checker):
+    api.force_authenticate(checker)
+    rows = api.get(f"/api/v1/transfers/?run={posted_with_tonnes.pk}&page_size=500").json()
+
+    assert sorted((r["channel"], r["commodity"], r["amount"]) for r in rows["results"]) == [
+        ("horizontal", "CNY", "200000000.00"),
+        ("vertical", "CNY", "1000000.00"),
+        ("vertical", "CNY", "4390720.00"),
+        ("vertical", "tCO2e", "1000.000"),
+    ]

@@ -6,6 +6,7 @@ import pytest
 from ledger.selectors import (
     account_balance,
     account_statement,
+    balance_series,
     commodity_totals,
     owner_balances,
     trial_balance,
@@ -102,3 +103,42 @@ def test_statement_of_a_credit_normal_account_shows_positive_balances(year):
 
 def test_every_commodity_sums_to_zero(year):
     assert commodity_totals() == {"CNY": 0, "tCO2e": 0}
+
+
+def test_balance_series_gives_an_owners_balance_after_each_posting_date(year):
+    assert balance_series(commodity="CNY", owners=["region:341000", "region:330127"]) == {
+        "region:341000": [
+            (date(2026, 3, 31), Decimal("100.10")),
+            (date(2026, 6, 30), Decimal("250.25")),
+            (date(2026, 9, 30), Decimal("550.55")),
+        ],
+        "region:330127": [(date(2026, 6, 30), Decimal("50.05"))],
+    }
+
+
+def test_balance_series_counts_each_account_on_its_normal_side(year):
+    series = balance_series(commodity="CNY", codes=["equity:cny", "fund:central"])
+
+    # equity is credit-normal: the opening credit raises it, as the fund's debit raises the fund.
+    assert series == {
+        "equity:cny": [(date(2026, 1, 15), Decimal("1000000.00"))],
+        "fund:central": [
+            (date(2026, 1, 15), Decimal("1000000.00")),
+            (date(2026, 3, 31), Decimal("999899.90")),
+            (date(2026, 6, 30), Decimal("999699.70")),
+            (date(2026, 9, 30), Decimal("999399.40")),
+        ],
+    }
+
+
+def test_balance_series_has_the_commodity_places(year):
+    series = balance_series(commodity="tCO2e", owners=["region:341000"])
+
+    assert [str(balance) for _, balance in series["region:341000"]] == ["500.000"]
+
+
+def test_balance_series_takes_owners_or_codes(year):
+    with pytest.raises(ValueError, match="owners or codes"):
+        balance_series(commodity="CNY")
+    with pytest.raises(ValueError, match="owners or codes"):
+        balance_series(commodity="CNY", owners=["region:341000"], codes=["fund:central"])
