@@ -101,6 +101,8 @@ BUTTONS = {
     "move_credits": ("compensation.change_creditproject",),
     "sink_report": ("compensation.view_creditblock",),
     "new_methodology_version": ("compensation.add_methodologyversion",),
+    # A new year's parameter table, copied from a year's (then edited).
+    "copy_parameters": ("compensation.add_verticalparameters",),
     "export_audit_trail": ("auditlog.view_logentry",),
     # Sink verification (碳汇核证): one ecology official requests, another decides.
     "request_sink_verification": ("compensation.request_sinkverification",),

@@ -1,6 +1,6 @@
 """Admin for the channels' inputs: vertical parameter tables, EI, agreements, monitoring data."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -18,8 +18,9 @@ from compensation.models import (
     SubsidyTier,
     VerticalParameters,
 )
+from compensation.parameters import copy_vertical_parameters
 from compensation.periods import Period
-from config.admin import CheckedAutocompleteMixin
+from config.admin import CheckedAutocompleteMixin, RoleActionsAdminMixin, role_action
 from pilots.access import scoped
 from pilots.admin_mixins import RegionScopedAdminMixin
 
@@ -66,12 +67,27 @@ class AssessmentInline(admin.TabularInline):
 
 
 @admin.register(VerticalParameters)
-class VerticalParametersAdmin(admin.ModelAdmin):
+class VerticalParametersAdmin(RoleActionsAdminMixin, admin.ModelAdmin):
     list_display = ["programme", "year", "budget", "carbon_market", "carbon_weight"]
     list_filter = ["programme", "year"]
     search_fields = ["programme__name", "source"]
     readonly_fields = ["proposed_transfers"]
     inlines = [TierInline, FiscalDataInline, AssessmentInline]
+    actions = ["copy_to_next_year"]
+
+    @role_action("copy_parameters", description=_("Copy to the next year (then edit)"))
+    def copy_to_next_year(self, request, queryset):
+        for parameters in queryset.select_related("programme").order_by("year"):
+            try:
+                copy = copy_vertical_parameters(parameters, year=parameters.year + 1)
+            except CompensationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(copy)s: copied from %(year)s; update its figures before settling.")
+                    % {"copy": copy, "year": parameters.year},
+                )
 
     @admin.display(description=_("proposed transfers (preview, nothing is posted)"))
     def proposed_transfers(self, parameters):
