@@ -11,6 +11,7 @@ needs other places is not money or tonnes.
 
 from django.db import models
 from django.db.models.functions import Round
+from django.utils.translation import gettext_lazy as _
 
 from ledger.commodities import CNY, FINEST, PLACES, TCO2E
 
@@ -70,4 +71,10 @@ def amount_places_constraint(*, amount: str, commodity: str, name: str) -> model
     condition = models.Q()
     for code, places in PLACES.items():
         condition |= models.Q(**{commodity: code, amount: Round(amount, places)})
-    return models.CheckConstraint(condition=condition, name=name)
+    return models.CheckConstraint(
+        condition=condition,
+        name=name,
+        violation_error_message=_(
+            "The amount has more decimal places than its unit allows (CNY 2, tCO2e 3)."
+        ),
+    )

@@ -142,6 +142,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='runtransfer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount', django.db.models.functions.math.Round('amount', 2)), ('commodity', 'CNY')), models.Q(('amount', django.db.models.functions.math.Round('amount', 3)), ('commodity', 'tCO2e')), _connector='OR'), name='compensation_transfer_places'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount', django.db.models.functions.math.Round('amount', 2)), ('commodity', 'CNY')), models.Q(('amount', django.db.models.functions.math.Round('amount', 3)), ('commodity', 'tCO2e')), _connector='OR'), name='compensation_transfer_places', violation_error_message='The amount has more decimal places than its unit allows (CNY 2, tCO2e 3).'),
         ),
     ]
