@@ -8,7 +8,6 @@ A refusal is a CommandError (a report, exit code 1), never a traceback.
 
 import argparse
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import (
@@ -24,17 +23,11 @@ from hypothesis import strategies as st
 
 from compensation.models import Agreement
 from pilots.management.arguments import GuardedCommand
-from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
-    UPSTREAM,
-    english,
-    programme,
-    xinan,
-)
-from tests.compensation.settlement.conftest import user_in
 from tests.conftest import OUR_APPS, stored_rows
+from tests.factories import UPSTREAM, UserFactory
 from tests.hostile import NOT_NUMBERS, TALLY, text_with_control_character, too_long
+from tests.inputs import BAD_INPUTS
 
-BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad-inputs"
 # Commands without arguments have nothing hostile to be given.
 WITHOUT_ARGUMENTS = {"setup_demo", "setup_supervision_demo", "verify_ledger"}
 # Generated command-line values: what hostile.py generates for any text, numbers written
@@ -97,9 +90,9 @@ def arguments(variant: str) -> list[str]:
 
 
 @pytest.fixture
-def world(programme, tmp_path):  # noqa: F811 - the imported fixture
+def world(programme, tmp_path):
     agreement = Agreement.objects.create(programme=programme, name="新安江", rule="carbon")
-    user_in(None, "clerk")
+    UserFactory(username="clerk", group=None)
     good_file = tmp_path / "empty.csv"
     good_file.write_bytes(b"")
     return {

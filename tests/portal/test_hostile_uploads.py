@@ -23,17 +23,9 @@ from compensation.models import (
 )
 from config.roles import OPERATOR
 from pilots.models import ImportBatch, LandCover, OperatorAssignment, PlanningVersion, Region, Zone
-from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
-    DOWNSTREAM,
-    UPSTREAM,
-    english,
-    programme,
-    xinan,
-)
-from tests.compensation.settlement.conftest import user_in
 from tests.conftest import committing
-from tests.pilots.conftest import BAD_INPUTS, corpus
-from tests.pilots.test_import_bad_inputs import ALL_FILES, HOSTILE_NAMES, ZONE_REFUSALS
+from tests.factories import DOWNSTREAM, UPSTREAM, UserFactory
+from tests.inputs import ALL_FILES, BAD_INPUTS, HOSTILE_NAMES, ZONE_REFUSALS, corpus
 
 HUNDRED_MB = 100 * 1024 * 1024
 SPATIAL = "/admin/pilots/importbatch/upload/"
@@ -80,7 +72,7 @@ def page_text(response) -> str:
 
 
 @pytest.fixture
-def world(programme):  # noqa: F811 - the imported fixture
+def world(programme):
     """The Xin'an pilot with its agreement, an operator of the upstream region, a plan."""
     agreement = Agreement.objects.create(
         programme=programme, name="新安江", rule=Agreement.Rule.WATER_QUALITY
@@ -92,7 +84,7 @@ def world(programme):  # noqa: F811 - the imported fixture
     AgreementParty.objects.create(
         agreement=agreement, region=Region.objects.get(code=DOWNSTREAM), side="downstream"
     )
-    operator = user_in(OPERATOR, "operator")
+    operator = UserFactory(username="operator", group=OPERATOR)
     OperatorAssignment.objects.create(user=operator, region=upstream)
     plan = PlanningVersion.objects.create(
         region=upstream, name="规划", version=7, effective_from=date(2021, 1, 1)

@@ -11,9 +11,8 @@ from openpyxl import load_workbook
 from compensation.models import Statement
 from compensation.statements.issue import issue_statements, render
 from compensation.statements.verify import pdf_text, verify_file
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
-from tests.compensation.statements.conftest import posted_run
 from tests.conftest import committing, race
+from tests.factories import DOWNSTREAM, UPSTREAM, posted_run
 
 
 def statement(run, code):

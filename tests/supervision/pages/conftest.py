@@ -2,17 +2,6 @@
 
 import pytest
 
-from tests.portal.conftest import (  # noqa: F401 - fixtures
-    checker,
-    english,
-    maker,
-    pilot,
-    programme,
-    stated,
-    world,
-    xinan,
-)
-
 
 @pytest.fixture(autouse=True)
 def english_pages(client):
