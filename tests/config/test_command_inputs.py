@@ -90,7 +90,7 @@ def arguments(variant: str) -> list[str]:
 
 
 @pytest.fixture
-def world(programme, tmp_path):
+def command_world(programme, tmp_path):
     agreement = Agreement.objects.create(programme=programme, name="新安江", rule="carbon")
     UserFactory(username="clerk", group=None)
     good_file = tmp_path / "empty.csv"
@@ -153,9 +153,11 @@ def test_every_command_with_arguments_guards_them():
 
 
 @pytest.mark.parametrize("name", variants())
-def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, world):
+def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, command_world):
     own = arguments(name)
-    base = {d: world[d] for d in [a.dest for a in parser_actions(name)] if d in world}
+    base = {
+        d: command_world[d] for d in [a.dest for a in parser_actions(name)] if d in command_world
+    }
     tried, crashes = 0, []
     for dest in own:
         for value in HOSTILE_VALUES:
@@ -179,11 +181,13 @@ def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, world):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
-def test_generated_arguments_are_refused_cleanly_and_store_nothing(world, data):
+def test_generated_arguments_are_refused_cleanly_and_store_nothing(command_world, data):
     name = data.draw(st.sampled_from(variants()), label="command")
     dest = data.draw(st.sampled_from(arguments(name)), label="argument")
     value = data.draw(ARGUMENT_VALUES, label="value")
-    values = {d: world[d] for d in [a.dest for a in parser_actions(name)] if d in world}
+    values = {
+        d: command_world[d] for d in [a.dest for a in parser_actions(name)] if d in command_world
+    }
     values[dest] = [value] if dest == "codes" else value
     before = stored_rows()
     with transaction.atomic():
@@ -196,11 +200,11 @@ def test_generated_arguments_are_refused_cleanly_and_store_nothing(world, data):
 
 
 @pytest.mark.parametrize("name", ["import_agreement", "import_monitoring", "verify_statement"])
-def test_every_bad_input_file_is_refused_cleanly(name, world):
+def test_every_bad_input_file_is_refused_cleanly(name, command_world):
     corpus = [p for p in sorted(BAD_INPUTS.iterdir()) if p.suffix != ".md"]
     own = arguments(name)
     for path in corpus:
-        values = {d: world[d] for d in own if d in world}
+        values = {d: command_world[d] for d in own if d in command_world}
         values["file"] = str(path)
         before = stored_rows()
         outcome = refused_cleanly(name, values)
