@@ -96,8 +96,8 @@ METHODOLOGY_VERSION = response(
         "unit": "tC/ha/yr",
         "valid_from": "2024-01-01",
         "valid_to": None,
-        "citation": "Fang et al. 2007, table 3",
-        "url": "",
+        "citation": "2006 IPCC Guidelines, Vol. 4 (AFOLU)",
+        "url": "https://www.ipcc-nggip.iges.or.jp/public/2006gl/vol4.html",
         "published": True,
         "coefficients": [{"land_use_code": "03", "value": "1.0636"}],
     },
@@ -211,7 +211,7 @@ MONITORING = response(
         "source": "means-2024.csv",
     },
 )
-MONITORING_CREATED = response("Recorded", [MONITORING.value], 201)
+MONITORING_CREATED = response("Recorded", MONITORING.value, 201)  # listed by the schema
 RUN = response(
     "Posted run",
     {

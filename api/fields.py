@@ -21,9 +21,11 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 BIGINT_MAX = 2**63 - 1
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+# Written as what the text must match (not as what it must not, inverse_match), so that
+# the OpenAPI schema, which copies the pattern, says what a valid text is.
 no_control_characters = RegexValidator(
-    CONTROL, _("Remove the control characters from this text."), inverse_match=True
+    re.compile(rf"^[^{CONTROL}]*\Z"), _("Remove the control characters from this text.")
 )
 
 

@@ -59,13 +59,17 @@ class ProblemAutoSchema(AutoSchema):
     """Problem responses and the Idempotency-Key on every operation.
 
     A view with `answers_one_object = True` answers its `list` with one object (balances
-    of one owner), not an array: the schema says so.
+    of one owner), not an array: the schema says so. Only reads are paginated: a write
+    that answers with a list (monitoring rows recorded) answers with a plain array.
     """
 
     def _is_list_view(self, serializer=None):
         if getattr(self.view, "answers_one_object", False):
             return False
         return super()._is_list_view(serializer)
+
+    def _get_paginator(self):
+        return super()._get_paginator() if self.method == "GET" else None
 
     def _handler(self):
         name = getattr(self.view, "action", None) or self.method.lower()

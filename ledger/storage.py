@@ -52,7 +52,10 @@ POSTING_TYPES = ("int8", "int8", "text", "date", "int8")
 
 
 @dataclass(frozen=True)
-class AccountRef:
+class StoredAccount:
+    """An account as posting reads it under the chain lock: primary key, commodity code,
+    and the commodity's decimal places (amounts are stored in minor units)."""
+
     id: int
     commodity: str
     decimal_places: int
@@ -139,7 +142,7 @@ def lock_and_look_up(*, codes, keys):
     for rows in lookups:
         for kind, name, pk, text, places in rows:
             if kind == "account":
-                accounts[name] = AccountRef(pk, text, places)
+                accounts[name] = StoredAccount(pk, text, places)
             else:
                 posted[name] = (pk, text)
     return head[0], accounts, posted

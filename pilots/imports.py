@@ -24,7 +24,7 @@ from pilots.models import ImportBatch, LandCover, LandUseClass, PlanningVersion,
 from pilots.readers import Feature, FileRejected, read_features
 
 OUTSIDE_TOLERANCE = 0.01  # share of a feature's area allowed outside its region
-ANALYZE_AFTER_ROWS = 1000
+ANALYZE_AFTER_ROWS = 1000  # rows one import adds before it refreshes the table's statistics
 PROGRESS_EVERY = 10_000  # features between progress reports of a long import
 # TBMJ and the measured area may differ this much (a planar Gauss–Krüger area near a 3°
 # zone's edge is 0.05% larger than the ellipsoidal one) before the report says so.

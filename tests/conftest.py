@@ -22,6 +22,10 @@ if os.environ.get("CI"):
 
 __all__ = ["PROJECT_ROOT", "CeleryWorker", "committing"]
 
+# The fixtures any folder may ask for by name: the 黄山市 and Xin'an pilots, their users,
+# the posted run; the rows they are made of come from tests/factories.py.
+pytest_plugins = ["tests.fixtures"]
+
 
 def pytest_configure(config):
     worker = os.environ.get("PYTEST_XDIST_WORKER")  # gw0, gw1, ...

@@ -10,6 +10,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START_SECONDS = 60
+SLOW = {
+    # Each chunk and each posting pauses inside its transaction, so the kill lands mid-step.
+    "TANHUI_FAILPOINTS": "settlement.chunk=2,settlement.post=3",
+    # A killed worker's unacknowledged task is delivered again after 6 s (looked for every 2 s).
+    "CELERY_VISIBILITY_TIMEOUT": "6",
+    "CELERY_UNACKED_RESTORE_INTERVAL": "2",
+}
 
 
 class WorkerFailed(RuntimeError):

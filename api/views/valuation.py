@@ -39,13 +39,14 @@ class MethodologyViewSet(ScopedReadViewSet):
     list=extend_schema(examples=[examples.METHODOLOGY_VERSION]),
     retrieve=extend_schema(examples=[examples.METHODOLOGY_VERSION]),
 )
-class MethodologyVersionViewSet(MethodologyViewSet):
+class MethodologyVersionViewSet(ScopedReadViewSet):
     """Versions of a methodology with their sink coefficients per land-use class."""
 
     queryset = MethodologyVersion.objects.prefetch_related("coefficients").order_by(
         "methodology", "-version"
     )
     serializer_class = valuation.MethodologyVersionSerializer
+    pagination_class = Pages
     filterset_fields = ["methodology", "published", "scheme"]
     ordering_fields = ["version", "valid_from"]
 
@@ -53,11 +54,12 @@ class MethodologyVersionViewSet(MethodologyViewSet):
 @extend_schema_view(
     list=extend_schema(examples=[examples.PRICE]), retrieve=extend_schema(examples=[examples.PRICE])
 )
-class PriceViewSet(MethodologyViewSet):
+class PriceViewSet(ScopedReadViewSet):
     """Dated carbon prices per market, with their source."""
 
     queryset = CarbonPrice.objects.select_related("market").order_by("market__code", "-date", "id")
     serializer_class = valuation.PriceSerializer
+    pagination_class = Pages
     filterset_fields = {"market__code": ["exact"], "date": ["exact", "gte", "lte"]}
     ordering_fields = ["date", "price"]
 

@@ -127,23 +127,19 @@ def region_content(run: SettlementRun, region) -> dict:
     return {
         **_header(run, span),
         "region": {"code": code, "name": region.name},
-        "balances": _money_balances(before, after),
+        "balances": _money_balances(code, before, after),
         "transfers": transfers,
         "tonnes": _tonnes(after),
     }
 
 
-def _money_balances(before: dict, after: dict) -> dict:
+def _money_balances(region_code: str, before: dict, after: dict) -> dict:
+    """Opening and closing CNY of the region's account in each channel and in all three
+    (decimal strings), from balances by account code before and after the run."""
     channels = {}
     for channel in accounts.CHANNELS:
-        opening = sum(
-            (v for k, v in before.items() if k.startswith("cny:") and k.endswith(f":{channel}")),
-            ZERO,
-        )
-        closing = sum(
-            (v for k, v in after.items() if k.startswith("cny:") and k.endswith(f":{channel}")),
-            ZERO,
-        )
+        account = accounts.region_cny(region_code, channel).code
+        opening, closing = before.get(account, ZERO), after.get(account, ZERO)
         channels[channel] = {"opening": str(opening), "closing": str(closing)}
     opening = sum((Decimal(c["opening"]) for c in channels.values()), ZERO)
     closing = sum((Decimal(c["closing"]) for c in channels.values()), ZERO)

@@ -4,9 +4,10 @@ A command line is user input like a form: text with a NUL or another control
 character, a file name the system cannot open, an id written as "²" or a
 year of twenty digits must end in a CommandError that names the argument
 (a report and exit code 1), never in a traceback from the database or the
-operating system. Every command of ours derives from GuardedCommand, whose
-execute() checks each text argument before handle() runs; file arguments
-are read with read_file, numbers with the argparse types below.
+operating system. Every command of ours that takes arguments derives from
+GuardedCommand, whose execute() checks each text argument before handle()
+runs; file arguments are read with read_file, numbers with the argparse
+types below. (setup_demo, setup_supervision_demo and verify_ledger take none.)
 """
 
 import math

@@ -1,23 +1,17 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.portal.conftest import (  # noqa: F401 - fixtures
-    checker,
-    english,
-    maker,
-    pilot,
-    programme,
-    stated,
-    world,
-    xinan,
-)
-
 GENEROUS = {
     "write-user": "100000/min",
     "write-ip": "100000/min",
     "auth-user": "100000/min",
     "auth-ip": "100000/min",
 }
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Messages are read in English in these tests (tests/fixtures.py)."""
 
 
 @pytest.fixture(autouse=True)

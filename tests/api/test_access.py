@@ -15,8 +15,7 @@ from compensation.models import (
     SinkVerification,
 )
 from pilots.models import Region
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, protected_zone
-from tests.compensation.conftest import add_cover, albers_rectangle
+from tests.factories import DOWNSTREAM, UPSTREAM, add_cover, albers_rectangle, protected_zone
 
 # endpoint -> (queryset-like callable of (own object id, other object id))
 REGION_SCOPED = ["pilots", "land-cover", "monitoring", "transfers", "credit-projects"]

@@ -6,13 +6,12 @@ from rest_framework.test import APIClient
 
 from compensation.models import SinkVerification
 from config.roles import ECOLOGY
-from tests.compensation.channels.conftest import UPSTREAM, make_valuation
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UPSTREAM, UserFactory, make_valuation
 
 
 def test_a_token_authenticated_request_is_logged_with_its_official(programme):
     valuation = make_valuation(programme, 2024, {UPSTREAM: ("5000", "1000")})
-    maker = user_in(ECOLOGY, "eco-maker")
+    maker = UserFactory(username="eco-maker", group=ECOLOGY)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=maker).key}")
 

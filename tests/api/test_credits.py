@@ -5,12 +5,12 @@ import pytest
 from compensation.models import CreditBlock, CreditHolder, CreditOperation, IssuanceBatch
 from config.roles import ECOLOGY
 from ledger.models import Account
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 
 
 @pytest.fixture
 def registry(api, pilot):
-    api.force_authenticate(user_in(ECOLOGY, "eco"))
+    api.force_authenticate(UserFactory(username="eco", group=ECOLOGY))
     batch = IssuanceBatch.objects.get()
     return {
         "batch": batch,

@@ -23,8 +23,8 @@ from api.serializers.inputs import (
 )
 from compensation.models import CreditHolder, IssuanceBatch
 from config.roles import ECOLOGY
-from tests.compensation.settlement.conftest import user_in
 from tests.conftest import stored_rows
+from tests.factories import UserFactory
 from tests.hostile import TALLY
 
 EXAMPLES_PER_FIELD = 12
@@ -88,7 +88,7 @@ def refused(field: serializers.Field) -> st.SearchStrategy:
 @pytest.fixture
 def writes(api, pilot, maker):
     """Each write: its URL, serializer and a valid body as JSON texts, with its caller."""
-    eco = user_in(ECOLOGY, "eco")
+    eco = UserFactory(username="eco", group=ECOLOGY)
     batch = IssuanceBatch.objects.get().pk
     protector = str(CreditHolder.objects.get(kind="protector").pk)
     buyer = str(CreditHolder.objects.get(kind="buyer").pk)

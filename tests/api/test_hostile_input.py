@@ -16,8 +16,8 @@ from compensation.models import (
     SettlementRun,
 )
 from config.roles import ECOLOGY, FINANCE
-from tests.compensation.settlement.conftest import user_in
 from tests.conftest import stored_rows
+from tests.factories import UserFactory
 from tests.hostile import TALLY
 
 RAW_HEADERS = {"Idempotency-Key": "hostile", "Accept-Language": "en"}
@@ -198,7 +198,7 @@ def test_posting_a_posted_run_again_is_a_conflict(api, world):
 
 @pytest.fixture
 def registry(api, pilot):
-    api.force_authenticate(user_in(ECOLOGY, "eco"))
+    api.force_authenticate(UserFactory(username="eco", group=ECOLOGY))
     return {
         "batch": IssuanceBatch.objects.get().pk,
         "protector": CreditHolder.objects.get(kind="protector").pk,
@@ -267,7 +267,7 @@ def test_a_number_for_a_retirement_reason_is_refused(api, registry):
 
 @pytest.mark.parametrize("body", ['"system"', "42", '["system", "pw-system-2026"]', "null"])
 def test_a_token_request_that_is_not_an_object_is_a_400(api, db, body):
-    user_in(FINANCE, "system")
+    UserFactory(username="system", group=FINANCE)
 
     response = api.generic(
         "POST", "/api/v1/auth/token/", body, content_type="application/json", headers=RAW_HEADERS
@@ -280,7 +280,7 @@ def test_a_token_request_that_is_not_an_object_is_a_400(api, db, body):
 
 @pytest.mark.parametrize("body", ['"system"', "42", "[1, 2]"])
 def test_revoking_with_any_body_revokes(api, db, body):
-    api.force_authenticate(user_in(FINANCE, "system"))
+    api.force_authenticate(UserFactory(username="system", group=FINANCE))
     Token.objects.create(user=User.objects.get(username="system"))
 
     response = api.generic("DELETE", "/api/v1/auth/token/", body, content_type="application/json")

@@ -10,9 +10,8 @@ from api.models import IdempotencyRecord
 from compensation.models import CreditOperation, IssuanceBatch, SettlementRun
 from config.roles import ECOLOGY, FINANCE
 from ledger.models import JournalEntry
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, credit_project, verified
-from tests.compensation.settlement.conftest import user_in
 from tests.conftest import committing
+from tests.factories import DOWNSTREAM, UPSTREAM, UserFactory, credit_project, verified
 
 
 @pytest.fixture
@@ -32,7 +31,7 @@ def issue(api, project, key, body=None):
 
 
 def test_same_key_and_body_replays_the_first_response_and_books_once(api, project):
-    api.force_authenticate(user_in(ECOLOGY, "eco"))
+    api.force_authenticate(UserFactory(username="eco", group=ECOLOGY))
 
     first = issue(api, project, "issue-2024-a")
     entries = JournalEntry.objects.count()
@@ -51,7 +50,7 @@ def test_same_key_and_body_replays_the_first_response_and_books_once(api, projec
 
 
 def test_same_key_with_another_body_is_409_and_runs_nothing(api, project):
-    api.force_authenticate(user_in(ECOLOGY, "eco"))
+    api.force_authenticate(UserFactory(username="eco", group=ECOLOGY))
     issue(api, project, "k1")
 
     other = issue(api, project, "k1", {"vintage": 2023, "on": "2025-06-01"})
@@ -71,9 +70,9 @@ def test_same_key_with_another_body_is_409_and_runs_nothing(api, project):
 
 
 def test_a_key_belongs_to_its_user(api, project):
-    api.force_authenticate(user_in(ECOLOGY, "eco"))
+    api.force_authenticate(UserFactory(username="eco", group=ECOLOGY))
     issue(api, project, "shared-text")
-    api.force_authenticate(user_in(ECOLOGY, "eco2"))
+    api.force_authenticate(UserFactory(username="eco2", group=ECOLOGY))
 
     theirs = issue(api, project, "shared-text")
 
@@ -85,7 +84,7 @@ def test_a_key_belongs_to_its_user(api, project):
 
 
 def test_a_refused_request_keeps_the_key_free_for_a_retry(api, project):
-    api.force_authenticate(user_in(ECOLOGY, "eco"))
+    api.force_authenticate(UserFactory(username="eco", group=ECOLOGY))
 
     refused = issue(api, project, "k2", {"vintage": 2019, "on": "2025-06-01"})
     retried = issue(api, project, "k2", {"vintage": 2019, "on": "2025-06-01"})
@@ -97,7 +96,7 @@ def test_a_refused_request_keeps_the_key_free_for_a_retry(api, project):
 
 @pytest.mark.parametrize("key", [None, "", "x" * 256, "with space"])
 def test_writes_that_move_tonnes_need_a_key(api, project, key):
-    api.force_authenticate(user_in(ECOLOGY, "eco"))
+    api.force_authenticate(UserFactory(username="eco", group=ECOLOGY))
     headers = {} if key is None else {"Idempotency-Key": key}
 
     response = api.post(
@@ -139,7 +138,7 @@ def twice_at_once(user, url, body, key):
 @committing
 def test_concurrent_duplicates_start_one_run(programme):
     responses = twice_at_once(
-        user_in(FINANCE, "maker"),
+        UserFactory(username="maker", group=FINANCE),
         "/api/v1/runs/",
         {"programme": programme.pk, "period": "2024"},
         "s",
@@ -155,7 +154,10 @@ def test_concurrent_duplicates_start_one_run(programme):
 def test_concurrent_duplicates_issue_once(project):
     url = f"/api/v1/credit-projects/{project.pk}/issue/"
     responses = twice_at_once(
-        user_in(ECOLOGY, "eco"), url, {"vintage": 2024, "on": "2025-06-01"}, "issue"
+        UserFactory(username="eco", group=ECOLOGY),
+        url,
+        {"vintage": 2024, "on": "2025-06-01"},
+        "issue",
     )
 
     assert [r.status_code for r in responses] == [201, 201]

@@ -3,14 +3,12 @@
 import pytest
 
 from config.roles import AUDITOR
-from tests.compensation.channels.conftest import UPSTREAM
-from tests.compensation.conftest import add_cover, albers_rectangle
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UPSTREAM, UserFactory, add_cover, albers_rectangle
 
 
 @pytest.fixture
 def cover(api, xinan):
-    api.force_authenticate(user_in(AUDITOR, "auditor"))
+    api.force_authenticate(UserFactory(username="auditor", group=AUDITOR))
     region = xinan[UPSTREAM]
     return add_cover(region, "03", albers_rectangle(region, 0, 0, 2000, 1000), year=2023)
 

@@ -4,7 +4,7 @@ import pytest
 
 from config.roles import AUDITOR
 from ledger.models import JournalEntry
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 
 OWNER = "region:341000"
 CLAIMED = "t:region:341000:2024:claimed:market"
@@ -12,7 +12,7 @@ CLAIMED = "t:region:341000:2024:claimed:market"
 
 @pytest.fixture
 def auditor(api, pilot):
-    api.force_authenticate(user_in(AUDITOR, "auditor"))
+    api.force_authenticate(UserFactory(username="auditor", group=AUDITOR))
 
 
 def balances(api, as_of):

@@ -1,7 +1,6 @@
 """Operators submit monitoring data for their own region's agreements, all rows or none."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,15 +8,9 @@ from openpyxl import Workbook
 
 from compensation.models import Agreement, AgreementParty, MonitoringRecord
 from pilots.models import Region
-from tests.compensation.channels.conftest import (
-    DOWNSTREAM,
-    FIELD,
-    GOOD_ROW,
-    REFUSED_ROWS,
-    monitoring_csv,
-)
+from tests.factories import DOWNSTREAM
+from tests.inputs import BAD_INPUTS, FIELD, GOOD_ROW, REFUSED_ROWS, monitoring_csv
 
-BAD_INPUTS = Path(__file__).resolve().parent.parent / "data" / "bad-inputs"
 ZH_TOO_LARGE = "第 2 行：年均值 1e400 过大：整数部分最多 7 位。"
 GOOD = "section,year,pollutant,mean_mg_per_l\n街口,2025,TP,0.02\n街口,2025,TN,1.1\n".encode()
 

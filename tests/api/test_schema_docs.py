@@ -1,7 +1,7 @@
 """The schema documents every operation with examples, its errors, and the Idempotency-Key."""
 
 from config.roles import AUDITOR
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 
 IDEMPOTENT = {
     ("post", "/api/v1/runs/"),
@@ -24,7 +24,7 @@ def operations(schema):
 
 
 def test_every_operation_has_examples_and_documented_errors(client, db):
-    client.force_login(user_in(AUDITOR, "auditor"))
+    client.force_login(UserFactory(username="auditor", group=AUDITOR))
     schema = client.get("/api/schema/?format=json").json()
     seen = set()
 

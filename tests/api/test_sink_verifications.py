@@ -11,8 +11,7 @@ from compensation.models import SinkVerification
 from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR
 from ledger.models import JournalEntry
 from pilots.models import OperatorAssignment, Region
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, make_valuation
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import DOWNSTREAM, UPSTREAM, UserFactory, make_valuation
 
 URL = "/api/v1/sink-verifications/"
 
@@ -24,7 +23,9 @@ def valuation(programme):
 
 @pytest.fixture
 def ecologists(db):
-    return user_in(ECOLOGY, "eco-maker"), user_in(ECOLOGY, "eco-checker")
+    return UserFactory(username="eco-maker", group=ECOLOGY), UserFactory(
+        username="eco-checker", group=ECOLOGY
+    )
 
 
 def send(api, user, path, body, key, language="en"):
@@ -156,7 +157,7 @@ def test_rejection_needs_a_reason_and_posts_nothing(api, valuation, ecologists):
 def test_other_roles_read_but_neither_request_nor_decide(api, valuation, ecologists, role):
     maker, _checker = ecologists
     asked = sinks.request_verification(valuation=valuation, by=maker)
-    reader = user_in(role, "reader")
+    reader = UserFactory(username="reader", group=role)
     if role == OPERATOR:
         OperatorAssignment.objects.create(user=reader, region=Region.objects.get(code=UPSTREAM))
 
@@ -175,7 +176,7 @@ def test_an_operator_finds_nothing_of_other_regions(api, valuation, ecologists):
     other = sinks.request_verification(
         valuation=valuation, by=maker, region=Region.objects.get(code=DOWNSTREAM)
     )
-    operator = user_in(OPERATOR, "op")
+    operator = UserFactory(username="op", group=OPERATOR)
     OperatorAssignment.objects.create(user=operator, region=Region.objects.get(code=UPSTREAM))
     api.force_authenticate(operator)
 

@@ -4,7 +4,7 @@ import pytest
 
 from pilots.models import Region
 from supervision.models import AlertRule, ChangeDetection
-from tests.supervision.conftest import sink_decline_alert
+from tests.factories import sink_decline_alert
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 
 from config.roles import AUDITOR, FINANCE
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def rates(settings):
 
 def test_writes_per_user(api, db, rates):
     rates(write_user="2/min")
-    api.force_authenticate(user_in(FINANCE, "finance"))
+    api.force_authenticate(UserFactory(username="finance", group=FINANCE))
 
     # Counted after the permission check, before the work: a refused body counts too.
     codes = [api.post("/api/v1/runs/", {}, format="json").status_code for _ in range(3)]
@@ -50,14 +50,14 @@ def test_writes_per_address(api, db, rates):
     rates(write_ip="2/min")
     codes = []
     for name in ("a1", "a2", "a3"):
-        api.force_authenticate(user_in(FINANCE, name))
+        api.force_authenticate(UserFactory(username=name, group=FINANCE))
         codes.append(api.post("/api/v1/runs/", {}, format="json").status_code)
     assert codes == [400, 400, 429]
 
 
 def test_token_requests_per_username_and_per_address(api, db, rates):
     rates(auth_user="2/min", auth_ip="4/min")
-    user_in(AUDITOR, "auditor")
+    UserFactory(username="auditor", group=AUDITOR)
 
     def ask(username, password):
         return api.post("/api/v1/auth/token/", {"username": username, "password": password})

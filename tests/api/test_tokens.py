@@ -1,11 +1,11 @@
 """Systems obtain a token with a password and revoke it; a revoked token is refused."""
 
 from config.roles import FINANCE
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 
 
 def test_obtain_use_and_revoke(api, db):
-    user_in(FINANCE, "system")
+    UserFactory(username="system", group=FINANCE)
 
     obtained = api.post(
         "/api/v1/auth/token/", {"username": "system", "password": "pw-system-2026"}, format="json"
@@ -20,7 +20,7 @@ def test_obtain_use_and_revoke(api, db):
 
 
 def test_wrong_password_is_a_problem(api, db):
-    user_in(FINANCE, "system")
+    UserFactory(username="system", group=FINANCE)
     response = api.post(
         "/api/v1/auth/token/",
         {"username": "system", "password": "nope"},

@@ -10,7 +10,7 @@ from compensation.valuation import valuate
 from config.roles import AUDITOR
 from pilots.demo import load_xinan_demo
 from pilots.regions import load_regions
-from tests.compensation.conftest import add_cover, add_zone, albers_rectangle, publish
+from tests.factories import add_cover, add_zone, albers_rectangle, publish
 
 
 @pytest.fixture
@@ -80,13 +80,15 @@ def test_valuations_cannot_be_deleted_in_the_admin(admin_client, valued):
 
 
 def test_an_auditor_reads_in_chinese_which_zone_overlapping_hectares_were_counted_in(
-    client, pilot, huangshan, plan, guangdong
+    client, huangshan_pilot, huangshan, plan, guangdong
 ):
     add_zone(plan, "ecological_function_area", albers_rectangle(huangshan, 0, 0, 2000, 2000))
     add_zone(plan, "ecological_red_line", albers_rectangle(huangshan, 500, 500, 1000, 1000))
     add_cover(huangshan, "03", albers_rectangle(huangshan, 0, 0, 2000, 2000))
     publish(plan)
-    valuation = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+    valuation = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
     auditor = User.objects.create_user("auditor", password="a-long-passphrase-1", is_staff=True)
     auditor.groups.add(Group.objects.get(name=AUDITOR))
     client.force_login(auditor)

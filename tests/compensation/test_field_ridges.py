@@ -8,8 +8,7 @@ and the rest to the parcel's own class, on PostGIS and on the Python path alike.
 from decimal import Decimal
 
 from compensation.valuation import valuate, zone_areas, zone_areas_in_python
-from tests.compensation.conftest import add_cover, add_zone, publish
-from tests.compensation.test_valuation_union import block
+from tests.factories import add_cover, add_zone, albers_block, publish
 
 
 def _areas(valuation):
@@ -17,13 +16,13 @@ def _areas(valuation):
 
 
 def test_cropland_is_valued_net_of_kcmj_with_the_ridges_as_class_12(
-    pilot, huangshan, plan, guangdong
+    huangshan_pilot, huangshan, plan, guangdong
 ):
-    add_zone(plan, "permanent_basic_farmland", block(huangshan, 0, 0, 2, 1))  # 200 ha
+    add_zone(plan, "permanent_basic_farmland", albers_block(huangshan, 0, 0, 2, 1))  # 200 ha
     add_cover(
         huangshan,
         "01",
-        block(huangshan, 0, 0, 2, 1),
+        albers_block(huangshan, 0, 0, 2, 1),
         survey_code="0101",
         official_area_m2=Decimal("2000000.00"),
         deduction_code="1203",
@@ -32,7 +31,9 @@ def test_cropland_is_valued_net_of_kcmj_with_the_ridges_as_class_12(
     )
     publish(plan)
 
-    valuation = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+    valuation = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
 
     assert _areas(valuation) == {"01": Decimal("184.0000"), "12": Decimal("16.0000")}
     ridges = valuation.lines.get(land_use_code="12")
@@ -41,15 +42,15 @@ def test_cropland_is_valued_net_of_kcmj_with_the_ridges_as_class_12(
 
 
 def test_kcxs_alone_decides_the_share_and_both_paths_agree(huangshan, plan):
-    add_zone(plan, "ecological_red_line", block(huangshan, 0, 0, 1, 1))  # 100 ha
+    add_zone(plan, "ecological_red_line", albers_block(huangshan, 0, 0, 1, 1))  # 100 ha
     add_cover(
         huangshan,
         "01",
-        block(huangshan, 0, 0, 1, 1),
+        albers_block(huangshan, 0, 0, 1, 1),
         deduction_code="1203",
         deduction_rate=Decimal("0.1250"),
     )
-    add_cover(huangshan, "03", block(huangshan, 1, 0, 1, 1))  # outside the zone
+    add_cover(huangshan, "03", albers_block(huangshan, 1, 0, 1, 1))  # outside the zone
     surveys = {huangshan.id: 2023}
 
     sql = zone_areas(plans=[plan.id], surveys=surveys)
@@ -63,8 +64,8 @@ def test_kcxs_alone_decides_the_share_and_both_paths_agree(huangshan, plan):
 
 
 def test_a_parcel_without_a_deduction_keeps_all_its_hectares(huangshan, plan):
-    add_zone(plan, "ecological_red_line", block(huangshan, 0, 0, 1, 1))
-    add_cover(huangshan, "01", block(huangshan, 0, 0, 1, 1), official_area_m2=Decimal("1e6"))
+    add_zone(plan, "ecological_red_line", albers_block(huangshan, 0, 0, 1, 1))
+    add_cover(huangshan, "01", albers_block(huangshan, 0, 0, 1, 1), official_area_m2=Decimal("1e6"))
 
     areas = zone_areas(plans=[plan.id], surveys={huangshan.id: 2023})
 

@@ -7,9 +7,7 @@ from compensation.exceptions import CompensationError
 from compensation.models import VerticalParameters
 from compensation.parameters import copy_vertical_parameters
 from config.roles import FINANCE, OPERATOR
-from tests.compensation.channels.conftest import programme, xinan  # noqa: F401 - fixtures
-from tests.compensation.channels.test_vertical import parameters
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory, parameters
 
 
 def _table(p):
@@ -25,7 +23,7 @@ def _table(p):
     )
 
 
-def test_a_copy_has_every_row_of_the_table_and_says_where_it_came_from(programme):  # noqa: F811
+def test_a_copy_has_every_row_of_the_table_and_says_where_it_came_from(programme):
     source = parameters(programme, carbon=False, year=2024)
 
     copy = copy_vertical_parameters(source, year=2025)
@@ -39,16 +37,16 @@ def test_a_copy_has_every_row_of_the_table_and_says_where_it_came_from(programme
     assert VerticalParameters.objects.filter(programme=programme, year=2025).count() == 1
 
 
-def test_finance_copies_from_the_admin_list_and_an_operator_cannot(client, programme):  # noqa: F811
+def test_finance_copies_from_the_admin_list_and_an_operator_cannot(client, programme):
     source = parameters(programme, carbon=False, year=2024)
     url = reverse("admin:compensation_verticalparameters_changelist")
     data = {"action": "copy_to_next_year", "_selected_action": [source.pk]}
 
-    client.force_login(user_in(OPERATOR, "operator"))
+    client.force_login(UserFactory(username="operator", group=OPERATOR))
     client.post(url, data)
     assert not VerticalParameters.objects.filter(year=2025).exists()
 
-    client.force_login(user_in(FINANCE, "finance"))
+    client.force_login(UserFactory(username="finance", group=FINANCE))
     response = client.post(url, data, follow=True)
     assert response.status_code == 200
     assert VerticalParameters.objects.filter(programme=programme, year=2025).exists()

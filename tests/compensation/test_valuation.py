@@ -16,7 +16,7 @@ from compensation.models import (
 from compensation.quantities import co2e_per_ha
 from compensation.valuation import valuate, zone_areas, zone_areas_in_python
 from pilots.models import ImportBatch, LandCover
-from tests.compensation.conftest import add_cover, add_zone, albers_rectangle, publish
+from tests.factories import add_cover, add_zone, albers_rectangle, publish
 
 KM = 1000
 
@@ -31,8 +31,10 @@ def forest_square(huangshan, plan):
     return square
 
 
-def test_a_square_of_forest_gives_area_times_coefficient(pilot, forest_square, guangdong):
-    valuation = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+def test_a_square_of_forest_gives_area_times_coefficient(huangshan_pilot, forest_square, guangdong):
+    valuation = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
 
     line = valuation.lines.get()
     assert line.area_ha == Decimal("100.0000")
@@ -44,15 +46,19 @@ def test_a_square_of_forest_gives_area_times_coefficient(pilot, forest_square, g
     assert position.value_cny == Decimal("38021.10")  # 390 t x 97.49 CNY (CEA, 2024-12-31)
 
 
-def test_carbon_is_converted_to_co2_by_exactly_44_over_12(pilot, forest_square, chinese):
-    valuation = valuate(programme=pilot, year=2024, methodology_version=chinese, market="CEA")
+def test_carbon_is_converted_to_co2_by_exactly_44_over_12(huangshan_pilot, forest_square, chinese):
+    valuation = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=chinese, market="CEA"
+    )
 
     line = valuation.lines.get()
     assert co2e_per_ha(Decimal("0.581"), unit="tC/ha/yr") * 12 / 44 == Decimal("0.581")
     assert line.tco2e == Decimal("213.033")  # 100 ha x 0.581 x 44/12 = 213.0333...
 
 
-def test_half_forest_half_cropland_gives_the_weighted_sum(pilot, huangshan, plan, guangdong):
+def test_half_forest_half_cropland_gives_the_weighted_sum(
+    huangshan_pilot, huangshan, plan, guangdong
+):
     forest = albers_rectangle(huangshan, 0, 0, KM, KM)
     cropland = albers_rectangle(huangshan, KM, 0, KM, KM)
     # The zone is built from the same vertices, so the halves meet it exactly.
@@ -61,7 +67,9 @@ def test_half_forest_half_cropland_gives_the_weighted_sum(pilot, huangshan, plan
     add_cover(huangshan, "01", cropland)
     publish(plan)
 
-    valuation = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+    valuation = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
 
     by_class = {line.land_use_code: (line.area_ha, line.tco2e) for line in valuation.lines.all()}
     assert by_class == {
@@ -72,7 +80,7 @@ def test_half_forest_half_cropland_gives_the_weighted_sum(pilot, huangshan, plan
 
 
 def test_developed_zones_count_as_emissions_unless_an_inventory_is_reported(
-    pilot, huangshan, plan, guangdong
+    huangshan_pilot, huangshan, plan, guangdong
 ):
     add_zone(plan, "ecological_red_line", albers_rectangle(huangshan, 0, 0, KM, KM))
     add_cover(huangshan, "03", albers_rectangle(huangshan, 0, 0, KM, KM))
@@ -81,13 +89,13 @@ def test_developed_zones_count_as_emissions_unless_an_inventory_is_reported(
     publish(plan)
 
     land_based = valuate(
-        programme=pilot, year=2024, methodology_version=guangdong, market="CEA"
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
     ).positions.get()
     EmissionInventory.objects.create(
         region=huangshan, year=2024, tco2e=Decimal("500"), source="statistical yearbook"
     )
     reported = valuate(
-        programme=pilot, year=2024, methodology_version=guangdong, market="CEA"
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
     ).positions.get()
 
     assert (land_based.emission_tco2e, land_based.net_tco2e) == (
@@ -102,18 +110,24 @@ def test_developed_zones_count_as_emissions_unless_an_inventory_is_reported(
     assert reported.role == "beneficiary"
 
 
-def test_same_inputs_give_the_same_valuation(pilot, forest_square, guangdong):
-    first = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
-    again = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+def test_same_inputs_give_the_same_valuation(huangshan_pilot, forest_square, guangdong):
+    first = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
+    again = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
 
     assert again.pk == first.pk
     assert Valuation.objects.count() == 1
 
 
-def test_new_inputs_supersede_and_keep_the_old_valuation(pilot, forest_square, guangdong):
-    first = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+def test_new_inputs_supersede_and_keep_the_old_valuation(huangshan_pilot, forest_square, guangdong):
+    first = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
     second = valuate(
-        programme=pilot,
+        programme=huangshan_pilot,
         year=2024,
         methodology_version=guangdong,
         market="CEA",
@@ -126,22 +140,28 @@ def test_new_inputs_supersede_and_keep_the_old_valuation(pilot, forest_square, g
     assert second.positions.get().value_cny == Decimal("45625.32")  # 390 x 97.49 x 1.2
 
 
-def test_the_sink_increment_is_reported_against_the_previous_year(pilot, forest_square, guangdong):
-    valuate(programme=pilot, year=2023, methodology_version=guangdong, market="CEA")
-    later = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+def test_the_sink_increment_is_reported_against_the_previous_year(
+    huangshan_pilot, forest_square, guangdong
+):
+    valuate(programme=huangshan_pilot, year=2023, methodology_version=guangdong, market="CEA")
+    later = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
 
     assert later.positions.get().increment_tco2e == Decimal("0.000")
 
 
-def test_a_price_gap_is_named(pilot, forest_square, guangdong):
+def test_a_price_gap_is_named(huangshan_pilot, forest_square, guangdong):
     with pytest.raises(
         PriceGap, match="No CEA price on or before 2019-12-31: its series starts on 2021-12-31"
     ):
-        valuate(programme=pilot, year=2019, methodology_version=guangdong, market="CEA")
+        valuate(programme=huangshan_pilot, year=2019, methodology_version=guangdong, market="CEA")
     assert not Valuation.objects.exists()
 
 
-def test_price_in_force_is_the_latest_before_the_period_end(pilot, forest_square, guangdong):
+def test_price_in_force_is_the_latest_before_the_period_end(
+    huangshan_pilot, forest_square, guangdong
+):
     CarbonPrice.objects.create(
         market_id=CarbonPrice.objects.first().market_id,
         date="2024-06-30",
@@ -149,12 +169,14 @@ def test_price_in_force_is_the_latest_before_the_period_end(pilot, forest_square
         source="test",
     )
 
-    valuation = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+    valuation = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
 
     assert valuation.price.price == Decimal("97.49")
 
 
-def test_a_class_missing_from_the_methodology_is_named(pilot, forest_square, guangdong):
+def test_a_class_missing_from_the_methodology_is_named(huangshan_pilot, forest_square, guangdong):
     draft = MethodologyVersion.objects.create(
         methodology=guangdong.methodology,
         version=2,
@@ -169,15 +191,15 @@ def test_a_class_missing_from_the_methodology_is_named(pilot, forest_square, gua
     )
 
     with pytest.raises(ValuationInputError, match=r"has no coefficient for class 03 \(zones \d+"):
-        valuate(programme=pilot, year=2024, methodology_version=draft, market="CEA")
+        valuate(programme=huangshan_pilot, year=2024, methodology_version=draft, market="CEA")
     assert not Valuation.objects.exists()
 
 
-def test_overlapping_land_cover_is_named(pilot, huangshan, forest_square, guangdong):
+def test_overlapping_land_cover_is_named(huangshan_pilot, huangshan, forest_square, guangdong):
     extra = add_cover(huangshan, "01", albers_rectangle(huangshan, 500, 0, KM, KM))
 
     with pytest.raises(ValuationInputError, match=rf"overlap.*#\d+ and #{extra.pk}"):
-        valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+        valuate(programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA")
     assert not Valuation.objects.exists()
 
 
@@ -192,7 +214,9 @@ def _batch(region, checked):
     )
 
 
-def test_parcels_checked_at_import_are_not_checked_again(pilot, huangshan, plan, guangdong):
+def test_parcels_checked_at_import_are_not_checked_again(
+    huangshan_pilot, huangshan, plan, guangdong
+):
     # No import accepts these two (pilots/overlaps.py); marked checked, valuation trusts it.
     add_zone(plan, "ecological_red_line", albers_rectangle(huangshan, 0, 0, 2 * KM, KM))
     publish(plan)
@@ -201,13 +225,15 @@ def test_parcels_checked_at_import_are_not_checked_again(pilot, huangshan, plan,
         parcel = add_cover(huangshan, "03", albers_rectangle(huangshan, dx, 0, KM, KM))
         LandCover.objects.filter(pk=parcel.pk).update(import_batch=batch)
 
-    valuation = valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+    valuation = valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA"
+    )
 
     assert valuation.lines.get().area_ha > 0
 
 
 def test_a_batch_not_checked_at_import_is_checked_against_checked_ones(
-    pilot, huangshan, plan, guangdong
+    huangshan_pilot, huangshan, plan, guangdong
 ):
     add_zone(plan, "ecological_red_line", albers_rectangle(huangshan, 0, 0, 2 * KM, KM))
     publish(plan)
@@ -218,10 +244,10 @@ def test_a_batch_not_checked_at_import_is_checked_against_checked_ones(
         parcels.append(parcel)
 
     with pytest.raises(ValuationInputError, match=rf"#{parcels[0].pk} and #{parcels[1].pk}"):
-        valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+        valuate(programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA")
 
 
-def test_sql_and_python_areas_agree(pilot, huangshan, plan, guangdong):
+def test_sql_and_python_areas_agree(huangshan_pilot, huangshan, plan, guangdong):
     add_zone(plan, "ecological_red_line", albers_rectangle(huangshan, 0, 0, 3 * KM, 2 * KM))
     for i, code in enumerate(["03", "01", "11"]):
         add_cover(huangshan, code, albers_rectangle(huangshan, i * KM - 300, -500, KM, 3 * KM))

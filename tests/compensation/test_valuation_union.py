@@ -11,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon
 from django.db import connection
 
 from compensation.exceptions import ValuationInputError
@@ -24,25 +23,12 @@ from compensation.valuation import (
     zone_overlaps,
     zone_overlaps_in_python,
 )
-from pilots.geometry import STORAGE_SRID
 from pilots.imports import import_land_cover, import_zones
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region, Zone
 from pilots.regions import load_regions
-from tests.compensation.conftest import add_cover, add_zone, albers_rectangle, publish
+from tests.factories import KM, add_cover, add_zone, albers_block, albers_rectangle, publish
 
-KM = 1000
 FIELD = Path(__file__).resolve().parents[1] / "data" / "field" / "11-protected-zones-overlap"
-
-
-def block(region, x, y, width, height):
-    """Square kilometres (x, y) .. (x + width, y + height) of the Albers grid, as one shape."""
-    cells = [
-        albers_rectangle(region, i * KM, j * KM, KM, KM)[0]
-        for i in range(x, x + width)
-        for j in range(y, y + height)
-    ]
-    union = MultiPolygon(*cells, srid=STORAGE_SRID).unary_union
-    return union if union.geom_type == "MultiPolygon" else MultiPolygon(union, srid=STORAGE_SRID)
 
 
 def _lines(valuation):
@@ -60,8 +46,10 @@ def _overlaps(valuation):
     ]
 
 
-def _value(pilot, methodology):
-    return valuate(programme=pilot, year=2024, methodology_version=methodology, market="CEA")
+def _value(huangshan_pilot, methodology):
+    return valuate(
+        programme=huangshan_pilot, year=2024, methodology_version=methodology, market="CEA"
+    )
 
 
 def test_every_zone_kind_has_a_place_in_the_attribution_order():
@@ -70,14 +58,14 @@ def test_every_zone_kind_has_a_place_in_the_attribution_order():
 
 
 def test_a_red_line_inside_a_function_area_counts_once_for_the_red_line(
-    pilot, huangshan, plan, guangdong
+    huangshan_pilot, huangshan, plan, guangdong
 ):
-    area = add_zone(plan, "ecological_function_area", block(huangshan, 0, 0, 3, 3))
-    red = add_zone(plan, "ecological_red_line", block(huangshan, 1, 1, 1, 1))
-    add_cover(huangshan, "03", block(huangshan, 0, 0, 3, 3))
+    area = add_zone(plan, "ecological_function_area", albers_block(huangshan, 0, 0, 3, 3))
+    red = add_zone(plan, "ecological_red_line", albers_block(huangshan, 1, 1, 1, 1))
+    add_cover(huangshan, "03", albers_block(huangshan, 0, 0, 3, 3))
     publish(plan)
 
-    valuation = _value(pilot, guangdong)
+    valuation = _value(huangshan_pilot, guangdong)
 
     assert _lines(valuation) == {
         ("ecological_red_line", "03"): (Decimal("100.0000"), Decimal("390.000")),
@@ -90,15 +78,15 @@ def test_a_red_line_inside_a_function_area_counts_once_for_the_red_line(
 
 
 def test_crossing_zones_count_the_crossing_once_for_the_higher_priority_kind(
-    pilot, huangshan, plan, guangdong
+    huangshan_pilot, huangshan, plan, guangdong
 ):
     # Farmland is stored first: the kind decides, not the order of import.
-    add_zone(plan, "permanent_basic_farmland", block(huangshan, 1, 0, 1, 3))
-    add_zone(plan, "ecological_red_line", block(huangshan, 0, 1, 3, 1))
-    add_cover(huangshan, "03", block(huangshan, 0, 0, 3, 3))
+    add_zone(plan, "permanent_basic_farmland", albers_block(huangshan, 1, 0, 1, 3))
+    add_zone(plan, "ecological_red_line", albers_block(huangshan, 0, 1, 3, 1))
+    add_cover(huangshan, "03", albers_block(huangshan, 0, 0, 3, 3))
     publish(plan)
 
-    valuation = _value(pilot, guangdong)
+    valuation = _value(huangshan_pilot, guangdong)
 
     assert _lines(valuation) == {
         ("ecological_red_line", "03"): (Decimal("300.0000"), Decimal("1170.000")),
@@ -113,15 +101,15 @@ def test_crossing_zones_count_the_crossing_once_for_the_higher_priority_kind(
 
 
 def test_three_kinds_over_one_spot_report_each_hectare_to_one_kind(
-    pilot, huangshan, plan, guangdong
+    huangshan_pilot, huangshan, plan, guangdong
 ):
-    function_area = add_zone(plan, "ecological_function_area", block(huangshan, 0, 0, 3, 1))
-    add_zone(plan, "ecological_red_line", block(huangshan, 0, 0, 2, 1))
-    add_zone(plan, "permanent_basic_farmland", block(huangshan, 1, 0, 2, 1))
-    add_cover(huangshan, "03", block(huangshan, 0, 0, 3, 1))
+    function_area = add_zone(plan, "ecological_function_area", albers_block(huangshan, 0, 0, 3, 1))
+    add_zone(plan, "ecological_red_line", albers_block(huangshan, 0, 0, 2, 1))
+    add_zone(plan, "permanent_basic_farmland", albers_block(huangshan, 1, 0, 2, 1))
+    add_cover(huangshan, "03", albers_block(huangshan, 0, 0, 3, 1))
     publish(plan)
 
-    valuation = _value(pilot, guangdong)
+    valuation = _value(huangshan_pilot, guangdong)
 
     assert _lines(valuation) == {
         ("ecological_red_line", "03"): (Decimal("200.0000"), Decimal("780.000")),
@@ -137,14 +125,16 @@ def test_three_kinds_over_one_spot_report_each_hectare_to_one_kind(
     assert valuation.positions.get().sink_tco2e == Decimal("1170.000")  # 300 ha
 
 
-def test_an_identical_duplicate_counts_once_for_the_first_stored(pilot, huangshan, plan, guangdong):
-    square = block(huangshan, 0, 0, 1, 1)
+def test_an_identical_duplicate_counts_once_for_the_first_stored(
+    huangshan_pilot, huangshan, plan, guangdong
+):
+    square = albers_block(huangshan, 0, 0, 1, 1)
     first = add_zone(plan, "ecological_red_line", square)
     again = add_zone(plan, "ecological_red_line", square)
     add_cover(huangshan, "03", square)
     publish(plan)
 
-    valuation = _value(pilot, guangdong)
+    valuation = _value(huangshan_pilot, guangdong)
 
     assert [(line.zone_id, line.area_ha) for line in valuation.lines.all()] == [
         (first.pk, Decimal("100.0000"))
@@ -158,13 +148,13 @@ def test_an_identical_duplicate_counts_once_for_the_first_stored(pilot, huangsha
     assert valuation.positions.get().sink_tco2e == Decimal("390.000")
 
 
-def test_overlapping_developed_zones_emit_once(pilot, huangshan, plan, guangdong):
-    add_zone(plan, "urbanised_area", block(huangshan, 0, 0, 2, 1))
-    add_zone(plan, "urban_development_boundary", block(huangshan, 1, 0, 2, 1))
-    add_cover(huangshan, "20", block(huangshan, 0, 0, 3, 1))
+def test_overlapping_developed_zones_emit_once(huangshan_pilot, huangshan, plan, guangdong):
+    add_zone(plan, "urbanised_area", albers_block(huangshan, 0, 0, 2, 1))
+    add_zone(plan, "urban_development_boundary", albers_block(huangshan, 1, 0, 2, 1))
+    add_cover(huangshan, "20", albers_block(huangshan, 0, 0, 3, 1))
     publish(plan)
 
-    valuation = _value(pilot, guangdong)
+    valuation = _value(huangshan_pilot, guangdong)
 
     assert _lines(valuation) == {
         ("urban_development_boundary", "20"): (Decimal("200.0000"), Decimal("-120.000")),
@@ -189,17 +179,17 @@ def _add_past_the_overlap_trigger(plan, kind, geometry):
 @pytest.fixture
 def protected_over_developed(huangshan, plan):
     """A red line on half of an urban development boundary."""
-    add_zone(plan, "urban_development_boundary", block(huangshan, 0, 0, 2, 1))
-    _add_past_the_overlap_trigger(plan, "ecological_red_line", block(huangshan, 0, 0, 1, 1))
-    add_cover(huangshan, "03", block(huangshan, 0, 0, 1, 1))
-    add_cover(huangshan, "20", block(huangshan, 1, 0, 1, 1))
+    add_zone(plan, "urban_development_boundary", albers_block(huangshan, 0, 0, 2, 1))
+    _add_past_the_overlap_trigger(plan, "ecological_red_line", albers_block(huangshan, 0, 0, 1, 1))
+    add_cover(huangshan, "03", albers_block(huangshan, 0, 0, 1, 1))
+    add_cover(huangshan, "20", albers_block(huangshan, 1, 0, 1, 1))
     publish(plan)
 
 
 def test_a_protected_zone_over_a_developed_one_keeps_its_hectares(
-    pilot, protected_over_developed, guangdong
+    huangshan_pilot, protected_over_developed, guangdong
 ):
-    valuation = _value(pilot, guangdong)
+    valuation = _value(huangshan_pilot, guangdong)
 
     assert _lines(valuation) == {
         ("ecological_red_line", "03"): (Decimal("100.0000"), Decimal("390.000")),
@@ -221,7 +211,7 @@ def test_zones_of_different_planning_versions_are_not_resolved_against_each_othe
     later = PlanningVersion.objects.create(
         region=huangshan, name="plan", version=2, effective_from=date(2025, 1, 1)
     )
-    square = block(huangshan, 0, 0, 1, 1)
+    square = albers_block(huangshan, 0, 0, 1, 1)
     add_zone(plan, "ecological_red_line", square)
     add_zone(later, "ecological_function_area", square)
     add_cover(huangshan, "03", square)
@@ -271,10 +261,10 @@ def test_sql_and_python_attribute_alike(huangshan, plan):
 
 
 def test_the_sum_of_a_regions_lines_is_the_union_of_its_zones(huangshan, plan):
-    add_zone(plan, "ecological_function_area", block(huangshan, 0, 0, 2, 1))
-    add_zone(plan, "ecological_red_line", block(huangshan, 1, 0, 2, 1))
-    add_zone(plan, "ecological_red_line", block(huangshan, 2, 0, 1, 1))
-    add_cover(huangshan, "03", block(huangshan, 0, 0, 3, 1))
+    add_zone(plan, "ecological_function_area", albers_block(huangshan, 0, 0, 2, 1))
+    add_zone(plan, "ecological_red_line", albers_block(huangshan, 1, 0, 2, 1))
+    add_zone(plan, "ecological_red_line", albers_block(huangshan, 2, 0, 1, 1))
+    add_cover(huangshan, "03", albers_block(huangshan, 0, 0, 3, 1))
 
     areas = zone_areas(plans=[plan.pk], surveys={huangshan.pk: 2023})
     overlaps = zone_overlaps(plans=[plan.pk], regions=[huangshan.pk])
@@ -321,9 +311,9 @@ def test_field_nested_zones_of_a_district_on_the_citys_survey_count_once(
         source="field corpus 11",
     )
     assert (zones.status, cover.status) == ("accepted", "accepted")
-    pilot = _pilot_of(huangshan_district)
+    huangshan_pilot = _pilot_of(huangshan_district)
 
-    valuation = _value(pilot, guangdong)
+    valuation = _value(huangshan_pilot, guangdong)
 
     position = valuation.positions.get()
     assert position.sink_tco2e == Decimal("1248.830")

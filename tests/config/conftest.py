@@ -1,12 +1,9 @@
-"""The posted Xin'an world with one user per role (tests/portal/conftest.py)."""
+"""Configuration tests read messages in English; the posted Xin'an world (`world`) is a
+fixture of tests/fixtures.py."""
 
-from tests.portal.conftest import (  # noqa: F401 - fixtures
-    checker,
-    english,
-    maker,
-    pilot,
-    programme,
-    stated,
-    world,
-    xinan,
-)
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Messages are read in English in these tests (tests/fixtures.py)."""

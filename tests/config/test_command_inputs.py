@@ -8,7 +8,6 @@ A refusal is a CommandError (a report, exit code 1), never a traceback.
 
 import argparse
 import re
-from pathlib import Path
 
 import pytest
 from django.core.management import (
@@ -24,17 +23,11 @@ from hypothesis import strategies as st
 
 from compensation.models import Agreement
 from pilots.management.arguments import GuardedCommand
-from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
-    UPSTREAM,
-    english,
-    programme,
-    xinan,
-)
-from tests.compensation.settlement.conftest import user_in
 from tests.conftest import OUR_APPS, stored_rows
+from tests.factories import UPSTREAM, UserFactory
 from tests.hostile import NOT_NUMBERS, TALLY, text_with_control_character, too_long
+from tests.inputs import BAD_INPUTS
 
-BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad-inputs"
 # Commands without arguments have nothing hostile to be given.
 WITHOUT_ARGUMENTS = {"setup_demo", "setup_supervision_demo", "verify_ledger"}
 # Generated command-line values: what hostile.py generates for any text, numbers written
@@ -97,9 +90,9 @@ def arguments(variant: str) -> list[str]:
 
 
 @pytest.fixture
-def world(programme, tmp_path):  # noqa: F811 - the imported fixture
+def command_world(programme, tmp_path):
     agreement = Agreement.objects.create(programme=programme, name="新安江", rule="carbon")
-    user_in(None, "clerk")
+    UserFactory(username="clerk", group=None)
     good_file = tmp_path / "empty.csv"
     good_file.write_bytes(b"")
     return {
@@ -160,9 +153,11 @@ def test_every_command_with_arguments_guards_them():
 
 
 @pytest.mark.parametrize("name", variants())
-def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, world):
+def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, command_world):
     own = arguments(name)
-    base = {d: world[d] for d in [a.dest for a in parser_actions(name)] if d in world}
+    base = {
+        d: command_world[d] for d in [a.dest for a in parser_actions(name)] if d in command_world
+    }
     tried, crashes = 0, []
     for dest in own:
         for value in HOSTILE_VALUES:
@@ -186,11 +181,13 @@ def test_hostile_arguments_are_refused_cleanly_and_store_nothing(name, world):
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 @given(data=st.data())
-def test_generated_arguments_are_refused_cleanly_and_store_nothing(world, data):
+def test_generated_arguments_are_refused_cleanly_and_store_nothing(command_world, data):
     name = data.draw(st.sampled_from(variants()), label="command")
     dest = data.draw(st.sampled_from(arguments(name)), label="argument")
     value = data.draw(ARGUMENT_VALUES, label="value")
-    values = {d: world[d] for d in [a.dest for a in parser_actions(name)] if d in world}
+    values = {
+        d: command_world[d] for d in [a.dest for a in parser_actions(name)] if d in command_world
+    }
     values[dest] = [value] if dest == "codes" else value
     before = stored_rows()
     with transaction.atomic():
@@ -203,11 +200,11 @@ def test_generated_arguments_are_refused_cleanly_and_store_nothing(world, data):
 
 
 @pytest.mark.parametrize("name", ["import_agreement", "import_monitoring", "verify_statement"])
-def test_every_bad_input_file_is_refused_cleanly(name, world):
+def test_every_bad_input_file_is_refused_cleanly(name, command_world):
     corpus = [p for p in sorted(BAD_INPUTS.iterdir()) if p.suffix != ".md"]
     own = arguments(name)
     for path in corpus:
-        values = {d: world[d] for d in own if d in world}
+        values = {d: command_world[d] for d in own if d in command_world}
         values["file"] = str(path)
         before = stored_rows()
         outcome = refused_cleanly(name, values)

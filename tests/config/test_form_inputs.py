@@ -8,7 +8,6 @@ and nothing is stored.
 """
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django import forms
@@ -26,17 +25,11 @@ from config.roles import OPERATOR
 from pilots.forms import SpatialUploadForm
 from pilots.models import OperatorAssignment, PlanningVersion, Region
 from portal.forms import MonitoringUploadForm
-from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
-    UPSTREAM,
-    english,
-    programme,
-    xinan,
-)
-from tests.compensation.settlement.conftest import user_in
 from tests.conftest import OUR_APPS, stored_rows
+from tests.factories import UPSTREAM, UserFactory
 from tests.hostile import TALLY, form_hostile, hostile
+from tests.inputs import BAD_INPUTS
 
-BAD_INPUTS = Path(__file__).resolve().parents[1] / "data" / "bad-inputs"
 GOOD_MONITORING = "section,year,pollutant,mean_mg_per_l\n街口,2026,TP,0.02\n".encode()
 
 SETTINGS = settings(
@@ -137,13 +130,13 @@ def test_an_autocomplete_field_given_a_value_that_is_no_id_shows_the_form_again(
 
 
 @pytest.fixture
-def uploads(programme, admin_user):  # noqa: F811 - the imported fixture
+def uploads(programme, admin_user):
     """Each form page of ours that is not a model's add form: user, URL, form, good fields,
     the file it takes (if any) and the status of a refusal."""
     upstream = Region.objects.get(code=UPSTREAM)
     agreement = Agreement.objects.create(programme=programme, name="新安江", rule="water-quality")
     AgreementParty.objects.create(agreement=agreement, region=upstream, side="upstream")
-    operator = user_in(OPERATOR, "operator")
+    operator = UserFactory(username="operator", group=OPERATOR)
     OperatorAssignment.objects.create(user=operator, region=upstream)
     plan = PlanningVersion.objects.create(
         region=upstream, version=9, name="plan", effective_from=date(2026, 1, 1)

@@ -2,8 +2,11 @@
 
 docs/decisions/2026-11-30-arrows-down.md gives the floors: ledger imports no app,
 pilots nothing of compensation, config no app at all, no app the portal or the API.
+In the suite, no test module imports another test module or a folder's conftest: shared
+rows come from tests/factories.py, shared fixtures from tests/fixtures.py.
 """
 
+import ast
 import subprocess
 import sys
 import tomllib
@@ -38,3 +41,24 @@ def test_contracts_cover_every_app_of_ours():
     ours = {app for app in settings.INSTALLED_APPS if (ROOT / app / "__init__.py").exists()}
     assert ours, "no app of ours found in INSTALLED_APPS"
     assert ours | {"config"} <= set(_contracts_config()["root_packages"])
+
+
+def _imported_modules(path: Path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def test_no_test_module_imports_another_or_a_folders_conftest():
+    offending = sorted(
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in (ROOT / "tests").rglob("*.py")
+        for module in _imported_modules(path)
+        if module.startswith("tests.")
+        and module != "tests.conftest"
+        and module.rpartition(".")[2].startswith(("test_", "conftest"))
+    )
+
+    assert offending == []

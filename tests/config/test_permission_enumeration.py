@@ -34,8 +34,7 @@ from pilots.models import ImportBatch, Region
 from supervision.exchange import LAYERS
 from supervision.models import AlertRule, ChangeDetection
 from tests import access_tally
-from tests.compensation.conftest import add_cover, albers_rectangle
-from tests.supervision.conftest import sink_decline_alert
+from tests.factories import add_cover, albers_rectangle, sink_decline_alert
 
 pytestmark = pytest.mark.django_db
 

@@ -12,20 +12,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.compensation.statements.conftest import (  # noqa: F401 - fixtures for the scenarios
-    checker,
-    english,
-    issued,
-    maker,
-    pilot,
-    programme,
-    xinan,
-)
-from tests.workers import PROJECT_ROOT
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-PASSWORD = "e2e-passphrase-2026"
-GUIDE = os.environ.get("TANHUI_GUIDE_SCREENSHOTS")
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Messages are read in English in these tests (tests/fixtures.py)."""
 
 
 @pytest.fixture(scope="module")
@@ -82,21 +74,3 @@ def context(browser, request, tmp_path_factory):
             page.screenshot(path=str(path), full_page=True)
             print(f"screenshot of the failing page: {path}")
     context.close()
-
-
-def log_in(context, live_server, username, *, next_path="/"):
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-    return page
-
-
-def guide_shot(page, name: str) -> None:
-    """Keep this step's picture for docs/user-guide.md when asked to."""
-    if GUIDE:
-        folder = PROJECT_ROOT / GUIDE
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"{name}.png"), full_page=False)

@@ -9,10 +9,9 @@ import pytest
 from config.roles import ECOLOGY
 from pilots.models import PlanningVersion, Region, Zone
 from pilots.regions import load_regions
-from tests.compensation.conftest import albers_rectangle
 from tests.conftest import committing
-from tests.e2e.conftest import guide_shot, log_in
-from tests.e2e.users import person
+from tests.e2e.users import guide_shot, log_in, person
+from tests.factories import albers_rectangle
 
 pytestmark = committing
 

@@ -5,10 +5,9 @@ import pytest
 
 from compensation.models import SettlementRun
 from config.roles import FINANCE
-from tests.compensation.settlement.conftest import make_pilot
 from tests.conftest import committing
-from tests.e2e.conftest import guide_shot, log_in
-from tests.e2e.users import person
+from tests.e2e.users import guide_shot, log_in, person
+from tests.factories import make_pilot
 
 pytestmark = [committing, pytest.mark.celery_worker]
 

@@ -4,8 +4,7 @@ typing the address of 淳安县's statement."""
 from config.roles import OPERATOR
 from pilots.models import OperatorAssignment, Region
 from tests.conftest import committing
-from tests.e2e.conftest import guide_shot, log_in
-from tests.e2e.users import person
+from tests.e2e.users import guide_shot, log_in, person
 
 pytestmark = committing
 

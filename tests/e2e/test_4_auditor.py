@@ -3,8 +3,7 @@ sees it matches; a modified copy is refused with what differs."""
 
 from config.roles import AUDITOR
 from tests.conftest import committing
-from tests.e2e.conftest import guide_shot, log_in
-from tests.e2e.users import person
+from tests.e2e.users import guide_shot, log_in, person
 
 pytestmark = committing
 

@@ -9,9 +9,8 @@ from config.roles import ECOLOGY, OPERATOR
 from pilots.models import OperatorAssignment, Region
 from supervision.models import Alert, AlertRule
 from tests.conftest import committing
-from tests.e2e.conftest import log_in
-from tests.e2e.users import person
-from tests.supervision.conftest import sink_decline_alert
+from tests.e2e.users import log_in, person
+from tests.factories import sink_decline_alert
 
 pytestmark = committing
 

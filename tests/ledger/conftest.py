@@ -1,11 +1,9 @@
-from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from ledger.services import EntrySpec, Leg, open_account, post_entry
-
-DAY = date(2026, 1, 15)
+from ledger.services import open_account, post_entry
+from tests.factories import transfer
 
 
 @pytest.fixture
@@ -47,15 +45,6 @@ def books(db):
             code="sink:issued", name="Sink issued", type="equity", commodity="tCO2e"
         ),
     }
-
-
-def transfer(key, debit, credit, amount, day=DAY, description="transfer"):
-    return EntrySpec(
-        idempotency_key=key,
-        effective_date=day,
-        description=description,
-        legs=[Leg.debit(debit, amount), Leg.credit(credit, amount)],
-    )
 
 
 @pytest.fixture

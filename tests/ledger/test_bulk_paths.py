@@ -11,7 +11,7 @@ from ledger.models import Account, ChainHead, JournalEntry
 from ledger.services import post_entries
 from ledger.verification import verify_ledger
 from tests.conftest import committing
-from tests.ledger.conftest import DAY, transfer
+from tests.factories import DAY, transfer
 
 SIZES = [storage.COPY_THRESHOLD - 1, storage.COPY_THRESHOLD]
 

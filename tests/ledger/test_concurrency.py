@@ -10,7 +10,7 @@ from ledger.models import Account, JournalEntry
 from ledger.services import AccountSpec, open_accounts, post_entry
 from ledger.verification import verify_ledger
 from tests.conftest import committing, race
-from tests.ledger.conftest import transfer
+from tests.factories import transfer
 
 THREADS = 8
 ENTRIES_PER_THREAD = 25

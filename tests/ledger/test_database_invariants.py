@@ -1,14 +1,12 @@
 """Try to break each invariant with raw SQL: the database itself must refuse."""
 
-import hashlib
-
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from ledger.models import Account, ChainHead, JournalEntry, Posting
 from ledger.services import post_entry, reverse_entry
 from tests.conftest import committing
-from tests.ledger.conftest import transfer
+from tests.factories import raw_entry, raw_postings, transfer
 
 
 def _sql(statement, params=()):
@@ -20,37 +18,6 @@ def _sql(statement, params=()):
 def _refused(statement, params=(), match="LEDGER_IMMUTABLE"):
     with pytest.raises(DatabaseError, match=match), transaction.atomic():
         _sql(statement, params)
-
-
-def _raw_entry(
-    key, *, reverses=None, sealed=True, sequence=None, previous_hash=None, created_txid=None
-):
-    """Insert an entry the way a careful intruder would: as the next link of the chain."""
-    head = ChainHead.objects.get(pk=1)
-    return _sql(
-        "INSERT INTO ledger_journalentry (sequence, idempotency_key, effective_date, "
-        "description, cause, posted_at, content_digest, previous_hash, hash, sealed, "
-        "reverses_id, created_txid) VALUES (%s, %s, '2026-01-15', 'raw', '', now(), '', %s, "
-        "%s, %s, %s, coalesce(%s, txid_current())) RETURNING id",
-        [
-            sequence or head.last_sequence + 1,
-            key,
-            previous_hash or head.last_hash,
-            hashlib.sha256(key.encode()).hexdigest(),
-            sealed,
-            reverses,
-            created_txid,
-        ],
-    )[0]
-
-
-def _raw_postings(entry_id, rows):
-    for account_id, commodity, amount in rows:
-        _sql(
-            "INSERT INTO ledger_posting (entry_id, account_id, commodity_id, effective_date, "
-            "amount_minor) VALUES (%s, %s, %s, '2026-01-15', %s)",
-            [entry_id, account_id, commodity, amount],
-        )
 
 
 @pytest.fixture
@@ -132,8 +99,8 @@ def test_tampering_with_the_commit_time_check_is_refused(posted, statement, para
 
 def test_posting_in_another_commodity_than_its_account_is_refused(funded, books):
     with pytest.raises(DatabaseError, match="LEDGER_INVALID"), transaction.atomic():
-        entry_id = _raw_entry("raw-commodity")
-        _raw_postings(entry_id, [(books["sink"].id, "CNY", 5), (books["chunan"].id, "CNY", -5)])
+        entry_id = raw_entry("raw-commodity")
+        raw_postings(entry_id, [(books["sink"].id, "CNY", 5), (books["chunan"].id, "CNY", -5)])
 
 
 def test_overdrawing_a_non_negative_account_with_raw_sql_is_refused(funded, books):
@@ -141,8 +108,8 @@ def test_overdrawing_a_non_negative_account_with_raw_sql_is_refused(funded, book
         pytest.raises(DatabaseError, match="LEDGER_NEGATIVE: account fund:central"),
         transaction.atomic(),
     ):
-        entry_id = _raw_entry("raw-overdraw")
-        _raw_postings(
+        entry_id = raw_entry("raw-overdraw")
+        raw_postings(
             entry_id,
             [(books["fund"].id, "CNY", -100_000_001), (books["chunan"].id, "CNY", 100_000_001)],
         )
@@ -161,19 +128,19 @@ def test_overdrawing_a_non_negative_account_with_raw_sql_is_refused(funded, book
 )
 def test_entries_that_bypass_the_rules_on_insert_are_refused(posted, kwargs, match):
     with pytest.raises(DatabaseError, match=match), transaction.atomic():
-        _raw_entry("raw-bypass", **kwargs)
+        raw_entry("raw-bypass", **kwargs)
 
 
 def test_duplicate_idempotency_key_is_refused_by_a_unique_index(posted):
     with pytest.raises(IntegrityError, match="idempotency_key"), transaction.atomic():
-        _raw_entry("t1")
+        raw_entry("t1")
 
 
 def test_reversing_an_entry_twice_is_refused_by_a_unique_index(posted):
     reverse_entry(entry=posted, idempotency_key="rev-1")
 
     with pytest.raises(IntegrityError, match="reverses_id"), transaction.atomic():
-        _raw_entry("rev-2", reverses=posted.id)
+        raw_entry("rev-2", reverses=posted.id)
 
 
 @committing
@@ -189,8 +156,8 @@ class TestAtCommit:
             ),
             transaction.atomic(),
         ):
-            entry_id = _raw_entry("raw-unbalanced")
-            _raw_postings(
+            entry_id = raw_entry("raw-unbalanced")
+            raw_postings(
                 entry_id, [(books["huangshan"].id, "CNY", 101), (books["chunan"].id, "CNY", -100)]
             )
 
@@ -200,15 +167,15 @@ class TestAtCommit:
 
     def test_entry_with_a_single_posting_is_refused_at_commit(self, funded, books):
         with pytest.raises(IntegrityError, match="has 1 posting"), transaction.atomic():
-            entry_id = _raw_entry("raw-single")
-            _raw_postings(entry_id, [(books["huangshan"].id, "CNY", 1)])
+            entry_id = raw_entry("raw-single")
+            raw_postings(entry_id, [(books["huangshan"].id, "CNY", 1)])
 
         assert not Posting.objects.filter(entry__idempotency_key="raw-single").exists()
 
     def test_postings_cannot_be_added_to_an_entry_of_an_earlier_transaction(self, funded, books):
         with transaction.atomic():
-            entry_id = _raw_entry("raw-earlier")
-            _raw_postings(
+            entry_id = raw_entry("raw-earlier")
+            raw_postings(
                 entry_id, [(books["huangshan"].id, "CNY", 7), (books["chunan"].id, "CNY", -7)]
             )
 
@@ -216,7 +183,7 @@ class TestAtCommit:
             pytest.raises(DatabaseError, match="LEDGER_IMMUTABLE: journal entry #3 is posted"),
             transaction.atomic(),
         ):
-            _raw_postings(
+            raw_postings(
                 entry_id, [(books["huangshan"].id, "CNY", 5), (books["chunan"].id, "CNY", -5)]
             )
         assert Account.objects.get(code="region:341000:cny").balance_minor == 7

@@ -13,7 +13,7 @@ from ledger.hashing import chain_hash, content_digest
 from ledger.models import ChainHead, JournalEntry, Posting
 from ledger.selectors import account_balance
 from ledger.services import EntrySpec, Leg, post_entries, post_entry
-from tests.ledger.conftest import DAY, transfer
+from tests.factories import DAY, transfer
 
 
 def _balance(books, name):

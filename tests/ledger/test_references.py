@@ -5,8 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from ledger.models import Account
 from ledger.services import post_entry
-from tests.ledger.conftest import transfer
-from tests.ledger.test_database_invariants import _raw_entry, _raw_postings
+from tests.factories import raw_entry, raw_postings, transfer
 
 
 def _sql(statement, params=()):
@@ -21,7 +20,7 @@ def test_posting_to_an_entry_that_does_not_exist_is_refused(funded, books):
         ),
         transaction.atomic(),
     ):
-        _raw_postings(9999, [(books["huangshan"].id, "CNY", 5), (books["chunan"].id, "CNY", -5)])
+        raw_postings(9999, [(books["huangshan"].id, "CNY", 5), (books["chunan"].id, "CNY", -5)])
 
 
 def test_posting_to_an_account_that_does_not_exist_is_refused(funded, books):
@@ -29,8 +28,8 @@ def test_posting_to_an_account_that_does_not_exist_is_refused(funded, books):
         pytest.raises(DatabaseError, match="LEDGER_INVALID: a posting refers to account id 9999"),
         transaction.atomic(),
     ):
-        entry_id = _raw_entry("raw-no-account")
-        _raw_postings(entry_id, [(9999, "CNY", 5), (books["chunan"].id, "CNY", -5)])
+        entry_id = raw_entry("raw-no-account")
+        raw_postings(entry_id, [(9999, "CNY", 5), (books["chunan"].id, "CNY", -5)])
 
 
 def test_posting_in_a_commodity_that_does_not_exist_is_refused(funded, books):
@@ -38,10 +37,8 @@ def test_posting_in_a_commodity_that_does_not_exist_is_refused(funded, books):
         pytest.raises(DatabaseError, match="LEDGER_INVALID: a posting of entry #3"),
         transaction.atomic(),
     ):
-        entry_id = _raw_entry("raw-no-commodity")
-        _raw_postings(
-            entry_id, [(books["chunan"].id, "XXX", 5), (books["huangshan"].id, "CNY", -5)]
-        )
+        entry_id = raw_entry("raw-no-commodity")
+        raw_postings(entry_id, [(books["chunan"].id, "XXX", 5), (books["huangshan"].id, "CNY", -5)])
 
 
 def test_changing_the_id_of_an_account_with_postings_is_refused(funded, books):
@@ -58,8 +55,8 @@ def test_one_statement_posting_to_many_entries_is_checked_for_each(funded, books
         pytest.raises(DatabaseError, match="LEDGER_INVALID: a posting of entry #4"),
         transaction.atomic(),
     ):
-        first = _raw_entry("raw-a")
-        second = _raw_entry("raw-b")
+        first = raw_entry("raw-a")
+        second = raw_entry("raw-b")
         _sql(
             "INSERT INTO ledger_posting (entry_id, account_id, commodity_id, effective_date, "
             "amount_minor) VALUES (%s, %s, 'CNY', '2026-01-15', 5), "

@@ -12,7 +12,7 @@ from ledger.models import Account, JournalEntry
 from ledger.services import open_account, post_entry
 from ledger.verification import verify_ledger
 from tests.conftest import committing
-from tests.ledger.conftest import transfer
+from tests.factories import transfer
 
 pytestmark = [committing, pytest.mark.faults]
 

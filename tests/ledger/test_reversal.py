@@ -5,7 +5,7 @@ import pytest
 from ledger.exceptions import AlreadyReversed, NegativeBalance
 from ledger.selectors import account_balance
 from ledger.services import post_entry, reverse_entry
-from tests.ledger.conftest import transfer
+from tests.factories import transfer
 
 
 @pytest.fixture

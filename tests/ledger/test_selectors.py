@@ -12,7 +12,7 @@ from ledger.selectors import (
     trial_balance,
 )
 from ledger.services import post_entries
-from tests.ledger.conftest import transfer
+from tests.factories import transfer
 
 
 @pytest.fixture

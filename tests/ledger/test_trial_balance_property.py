@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ledger.selectors import commodity_totals, trial_balance
 from ledger.services import EntrySpec, Leg, open_account, post_entries
 from ledger.verification import verify_ledger
-from tests.ledger.conftest import DAY
+from tests.factories import DAY
 
 CNY_ACCOUNTS = ["region:341000:cny", "region:330127:cny", "equity:cny"]
 TCO2E_ACCOUNTS = ["sink:issued", "sink:buffer"]

@@ -5,7 +5,7 @@ from django.db import connection
 from ledger.models import Posting
 from ledger.services import post_entries, reverse_entry
 from ledger.verification import verify_ledger
-from tests.ledger.conftest import transfer
+from tests.factories import transfer
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-FIELD = Path(__file__).resolve().parent.parent / "data" / "field"
+from tests.inputs import FIELD
 
 
 def zipped_members(members: dict[str, bytes]) -> bytes:

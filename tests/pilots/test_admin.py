@@ -6,7 +6,7 @@ from django.urls import reverse
 from pilots.demo import PROGRAMME_NAME, load_xinan_demo
 from pilots.imports import ImportRejected, import_zones
 from pilots.models import ImportBatch, LandCover, PilotProgramme, Region, Zone
-from tests.pilots.conftest import corpus
+from tests.inputs import corpus
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from pilots.models import ImportBatch, LandCover, Zone
-from tests.pilots.conftest import corpus
+from tests.inputs import corpus
 from tests.pilots.field import gbk_zones, ogr_square
 
 URL = "/admin/pilots/importbatch/upload/"

@@ -9,35 +9,8 @@ from django.utils import translation
 
 from pilots.imports import ImportRejected, import_land_cover, import_zones
 from pilots.models import ImportBatch, LandCover, Zone
-from tests.pilots.conftest import BAD_INPUTS, corpus
+from tests.inputs import ALL_FILES, HOSTILE_NAMES, ZONE_REFUSALS, corpus
 
-ALL_FILES = sorted(p.name for p in BAD_INPUTS.iterdir() if p.name != "README.md")
-HOSTILE_NAMES = "script_and_sql_in_names.geojson"
-
-# file -> (feature number or None for the whole file, words the zone import must say)
-ZONE_REFUSALS = {
-    "bowtie_self_intersecting.geojson": (1, "invalid geometry (Self-intersection"),
-    "empty_geometry.geojson": (1, "empty geometry"),
-    "future_survey_year.geojson": (1, "kind '' is not a zone kind"),
-    "latitude_out_of_range.geojson": (None, "Latitude 95.02 lies outside -90..90"),
-    "not_json.geojson": (None, "not valid JSON"),
-    "null_geometry.geojson": (1, "has no geometry"),
-    "one_bad_among_good.geojson": (1, "kind '' is not a zone kind"),
-    "outside_china.geojson": (1, "lies 100% outside 黄山市 (341000)"),
-    "point_not_polygon.geojson": (1, "is a Point; zones and land cover must be polygons"),
-    "truncated.geojson": (None, "not valid JSON"),
-    "unclosed_ring.geojson": (1, "has a ring that is not closed (ring 1: first point"),
-    "unknown_landuse_code.geojson": (1, "kind '' is not a zone kind"),
-    "web_mercator_declared_4326.geojson": (
-        None,
-        "are metres, but EPSG:4326 (WGS 84) is in degrees",
-    ),
-    "bad_wkt.csv": (None, "pass its EPSG code"),
-    "gbk_encoded.csv": (None, "pass its EPSG code"),
-    "negative_concentration.csv": (None, "no 'wkt' column"),
-    "float_money.json": (None, "not a GeoJSON Feature or FeatureCollection"),
-    "ratios_not_summing_to_one.json": (None, "not a GeoJSON Feature or FeatureCollection"),
-}
 LAND_COVER_REFUSALS = {
     "future_survey_year.geojson": (1, "survey year 2099 is outside 1980.."),
     "one_bad_among_good.geojson": (10, "invalid geometry"),

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from pilots.models import Region
 from pilots.regions import load_regions
-from tests.pilots.conftest import XINAN
+from tests.factories import XINAN_PREFIXES
 
 HUANGSHAN_PUBLISHED_KM2 = Decimal(9807)
 
@@ -52,7 +52,7 @@ def test_geometry_is_stored_in_cgcs2000(xinan):
 
 
 def test_reloading_changes_nothing(xinan):
-    again = load_regions(prefixes=XINAN)
+    again = load_regions(prefixes=XINAN_PREFIXES)
 
     assert len(xinan.created) == 12
     assert (again.created, again.updated, again.unchanged) == ([], [], 12)
@@ -61,7 +61,7 @@ def test_reloading_changes_nothing(xinan):
 def test_a_changed_region_is_updated_and_reported(xinan):
     Region.objects.filter(code="341021").update(name="old name")
 
-    again = load_regions(prefixes=XINAN)
+    again = load_regions(prefixes=XINAN_PREFIXES)
 
     assert again.updated == ["341021"]
     assert Region.objects.get(code="341021").name == "歙县"

@@ -14,7 +14,7 @@ from compensation.models import (
     Statement,
 )
 from pilots.models import PlanningVersion, Region, Zone
-from tests.compensation.statements.conftest import render_all
+from tests.factories import render_all
 
 # admin model -> (queryset of rows, region code of a row)
 SCOPED = {

@@ -23,17 +23,9 @@ from compensation.models import (
 )
 from config.roles import OPERATOR
 from pilots.models import ImportBatch, LandCover, OperatorAssignment, PlanningVersion, Region, Zone
-from tests.compensation.channels.conftest import (  # noqa: F401 - fixtures
-    DOWNSTREAM,
-    UPSTREAM,
-    english,
-    programme,
-    xinan,
-)
-from tests.compensation.settlement.conftest import user_in
 from tests.conftest import committing
-from tests.pilots.conftest import BAD_INPUTS, corpus
-from tests.pilots.test_import_bad_inputs import ALL_FILES, HOSTILE_NAMES, ZONE_REFUSALS
+from tests.factories import DOWNSTREAM, UPSTREAM, UserFactory
+from tests.inputs import ALL_FILES, BAD_INPUTS, HOSTILE_NAMES, ZONE_REFUSALS, corpus
 
 HUNDRED_MB = 100 * 1024 * 1024
 SPATIAL = "/admin/pilots/importbatch/upload/"
@@ -57,14 +49,14 @@ def partial(before: dict, after: dict) -> int:
     return sum(abs(after[k] - before[k]) for k in before)
 
 
-def upload_bad_file(client, url, fields, world, fault_tally):
+def upload_bad_file(client, url, fields, upload_world, fault_tally):
     """Post a bad file, then ask for the page again; count both for the fault summary.
 
     Returns the response, the stored rows before and after, and the follow-up response.
     """
-    before = stored(world["programme"])
+    before = stored(upload_world["programme"])
     response = client.post(url, fields, headers={"accept-language": "en"})
-    after = stored(world["programme"])
+    after = stored(upload_world["programme"])
     follow_up = client.get(url)
     fault_tally.record(
         faults={"bad input file": 1},
@@ -80,7 +72,7 @@ def page_text(response) -> str:
 
 
 @pytest.fixture
-def world(programme):  # noqa: F811 - the imported fixture
+def upload_world(programme):
     """The Xin'an pilot with its agreement, an operator of the upstream region, a plan."""
     agreement = Agreement.objects.create(
         programme=programme, name="新安江", rule=Agreement.Rule.WATER_QUALITY
@@ -92,7 +84,7 @@ def world(programme):  # noqa: F811 - the imported fixture
     AgreementParty.objects.create(
         agreement=agreement, region=Region.objects.get(code=DOWNSTREAM), side="downstream"
     )
-    operator = user_in(OPERATOR, "operator")
+    operator = UserFactory(username="operator", group=OPERATOR)
     OperatorAssignment.objects.create(user=operator, region=upstream)
     plan = PlanningVersion.objects.create(
         region=upstream, name="规划", version=7, effective_from=date(2021, 1, 1)
@@ -108,17 +100,17 @@ def world(programme):  # noqa: F811 - the imported fixture
 
 @pytest.mark.parametrize("file_name", [f for f in ALL_FILES if f != HOSTILE_NAMES])
 def test_each_bad_file_through_the_upload_page_gets_400_and_stores_nothing(
-    admin_client, world, file_name, fault_tally
+    admin_client, upload_world, file_name, fault_tally
 ):
     name, data = corpus(file_name)
     _, words = ZONE_REFUSALS[file_name]
-    plan = world["plan"].pk
+    plan = upload_world["plan"].pk
 
     response, before, after, follow_up = upload_bad_file(
         admin_client,
         SPATIAL,
         {"file": SimpleUploadedFile(name, data), "kind": "zones", "planning_version": plan},
-        world,
+        upload_world,
         fault_tally,
     )
 
@@ -131,18 +123,18 @@ def test_each_bad_file_through_the_upload_page_gets_400_and_stores_nothing(
 
 @pytest.mark.parametrize("file_name", ALL_FILES)
 def test_each_bad_file_through_the_monitoring_page_gets_400_and_stores_nothing(
-    client, world, file_name, fault_tally
+    client, upload_world, file_name, fault_tally
 ):
-    client.force_login(world["operator"])
-    url = reverse("portal:monitoring", args=[world["own"]])
-    agreement = world["agreement"]
+    client.force_login(upload_world["operator"])
+    url = reverse("portal:monitoring", args=[upload_world["own"]])
+    agreement = upload_world["agreement"]
     name, data = corpus(file_name)
 
     response, before, after, follow_up = upload_bad_file(
         client,
         url,
         {"agreement": agreement.pk, "file": SimpleUploadedFile(name, data)},
-        world,
+        upload_world,
         fault_tally,
     )
 
@@ -157,9 +149,9 @@ def test_each_bad_file_through_the_monitoring_page_gets_400_and_stores_nothing(
     assert follow_up.status_code == 200
 
 
-def test_hostile_names_are_stored_as_text_and_shown_escaped(admin_client, world):
+def test_hostile_names_are_stored_as_text_and_shown_escaped(admin_client, upload_world):
     name, data = corpus(HOSTILE_NAMES)
-    plan = world["plan"].pk
+    plan = upload_world["plan"].pk
 
     response = admin_client.post(
         SPATIAL,
@@ -209,9 +201,9 @@ AGREEMENT = {
     ],
 )
 def test_formula_parameters_out_of_range_and_negative_amounts_are_command_errors(
-    world, tmp_path, change, words, fault_tally
+    upload_world, tmp_path, change, words, fault_tally
 ):
-    pilot = world["programme"]
+    pilot = upload_world["programme"]
     document = json.loads(json.dumps(AGREEMENT))
     document["rounds"][0].update(change)
     path = tmp_path / "agreement.json"
@@ -232,17 +224,17 @@ def test_formula_parameters_out_of_range_and_negative_amounts_are_command_errors
 @committing
 @pytest.mark.faults
 def test_hundred_megabyte_uploads_get_400_and_the_server_goes_on(
-    live_server, world, admin_user, client, fault_tally
+    live_server, upload_world, admin_user, client, fault_tally
 ):
     """Over real HTTP: each page refuses a 100 MB file; the next request is answered."""
     client.force_login(admin_user)
     session = client.cookies["sessionid"].value
-    agreement = world["agreement"]
+    agreement = upload_world["agreement"]
     http_client = Browser(live_server.url, session)
     cases = [
         (
             SPATIAL,
-            {"kind": "zones", "planning_version": world["plan"].pk},
+            {"kind": "zones", "planning_version": upload_world["plan"].pk},
             "huge.geojson",
             "is not valid JSON",
         ),
@@ -254,7 +246,7 @@ def test_hundred_megabyte_uploads_get_400_and_the_server_goes_on(
         ),
         (VERIFY, {}, "huge.pdf", "The file is larger than 20 MB; it is not a statement."),
     ]
-    before = stored(world["programme"])
+    before = stored(upload_world["programme"])
     statuses, pages, follow_ups = [], [], []
 
     for path, fields, name, _ in cases:
@@ -263,7 +255,7 @@ def test_hundred_megabyte_uploads_get_400_and_the_server_goes_on(
         pages.append(page)
         follow_ups.append(http_client.get(path)[0])
 
-    after = stored(world["programme"])
+    after = stored(upload_world["programme"])
     fault_tally.record(
         faults={"100 MB upload": len(cases)},
         operations={"uploads": 2 * len(cases)},
@@ -328,16 +320,16 @@ class Browser:
 
 
 @pytest.mark.faults
-def test_commands_refuse_bad_files_with_an_error_and_store_nothing(world, fault_tally):
-    before = stored(world["programme"])
-    plan = world["plan"].pk
+def test_commands_refuse_bad_files_with_an_error_and_store_nothing(upload_world, fault_tally):
+    before = stored(upload_world["programme"])
+    plan = upload_world["plan"].pk
     errors = []
     for file_name in ("truncated.geojson", "bowtie_self_intersecting.geojson"):
         with pytest.raises(CommandError) as refused:
             call_command("import_zones", str(BAD_INPUTS / file_name), planning_version=plan)
         errors.append(str(refused.value))
 
-    after = stored(world["programme"])
+    after = stored(upload_world["programme"])
     fault_tally.record(
         faults={"bad input file": 2}, operations={"commands": 2}, partial=partial(before, after)
     )

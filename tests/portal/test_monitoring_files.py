@@ -13,15 +13,8 @@ from compensation.imports import TEMPLATE_HEADER
 from compensation.models import Agreement, AgreementParty, MonitoringRecord
 from config.roles import OPERATOR
 from pilots.models import OperatorAssignment, Region
-from tests.compensation.channels.conftest import (
-    DOWNSTREAM,
-    FIELD,
-    GOOD_ROW,
-    REFUSED_ROWS,
-    UPSTREAM,
-    monitoring_csv,
-)
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import DOWNSTREAM, UPSTREAM, UserFactory
+from tests.inputs import FIELD, GOOD_ROW, REFUSED_ROWS, monitoring_csv
 
 HEADER = ["section", "year", "pollutant", "mean_mg_per_l"]
 
@@ -39,7 +32,7 @@ def page(client, programme):
     AgreementParty.objects.create(
         agreement=agreement, region=Region.objects.get(code=DOWNSTREAM), side="downstream"
     )
-    operator = user_in(OPERATOR, "operator")
+    operator = UserFactory(username="operator", group=OPERATOR)
     OperatorAssignment.objects.create(user=operator, region=upstream)
     client.force_login(operator)
     return {"url": reverse("portal:monitoring", args=[UPSTREAM]), "agreement": agreement}

@@ -16,10 +16,7 @@ from supervision.alerts import acknowledge, describe
 from supervision.exceptions import AcknowledgementRefused
 from supervision.models import Alert, AlertRule
 from supervision.services import supervise
-from tests.compensation.conftest import add_cover, add_zone, publish
-from tests.compensation.settlement.conftest import user_in
-from tests.supervision.conftest import plan_version
-from tests.supervision.test_change_detection import halves
+from tests.factories import UserFactory, add_cover, add_zone, albers_strips, plan_version, publish
 
 
 def rule(kind, *, threshold="0", protected_kind="", region=None, notify=""):
@@ -76,18 +73,18 @@ def test_a_rule_of_another_region_does_not_apply(huangshan, growing_town):
 
 
 @pytest.fixture
-def shrinking_sink(pilot, huangshan, guangdong):
+def shrinking_sink(huangshan_pilot, huangshan, guangdong):
     """200 ha of red line; forest and cropland in 2023, a third of it built up by 2025."""
     plan = plan_version(huangshan, 1, 2021)
-    add_zone(plan, "ecological_red_line", halves(huangshan, 0, 1, 2, 3))
+    add_zone(plan, "ecological_red_line", albers_strips(huangshan, 0, 1, 2, 3))
     publish(plan)
-    add_cover(huangshan, "03", halves(huangshan, 0, 1), year=2023)
-    add_cover(huangshan, "01", halves(huangshan, 2, 3), year=2023)
-    add_cover(huangshan, "03", halves(huangshan, 0), year=2025)
-    add_cover(huangshan, "20", halves(huangshan, 1, 2), year=2025)
-    add_cover(huangshan, "01", halves(huangshan, 3), year=2025)
+    add_cover(huangshan, "03", albers_strips(huangshan, 0, 1), year=2023)
+    add_cover(huangshan, "01", albers_strips(huangshan, 2, 3), year=2023)
+    add_cover(huangshan, "03", albers_strips(huangshan, 0), year=2025)
+    add_cover(huangshan, "20", albers_strips(huangshan, 1, 2), year=2025)
+    add_cover(huangshan, "01", albers_strips(huangshan, 3), year=2025)
     for year in (2024, 2025):
-        valuate(programme=pilot, year=year, methodology_version=guangdong, market="CEA")
+        valuate(programme=huangshan_pilot, year=year, methodology_version=guangdong, market="CEA")
 
 
 def test_a_sink_decline_beyond_the_threshold_raises_an_alert(huangshan, shrinking_sink):
@@ -112,7 +109,7 @@ def test_a_smaller_sink_decline_raises_nothing(huangshan, shrinking_sink):
 
 def test_farmland_below_its_quota_raises_an_alert(huangshan):
     plan = plan_version(huangshan, 1, 2021)
-    add_zone(plan, "permanent_basic_farmland", halves(huangshan, 0, 1))
+    add_zone(plan, "permanent_basic_farmland", albers_strips(huangshan, 0, 1))
     publish(plan)
     rule("farmland_quota", threshold="150", region=huangshan)
     rule("farmland_quota", threshold="50", region=huangshan)
@@ -158,13 +155,13 @@ def alert(huangshan, growing_town):
 
 
 def operator_of(code, name):
-    user = user_in(OPERATOR, name)
+    user = UserFactory(username=name, group=OPERATOR)
     OperatorAssignment.objects.create(user=user, region=Region.objects.get(code=code))
     return user
 
 
 def test_an_ecology_official_acknowledges_with_a_comment(alert):
-    official = user_in(ECOLOGY, "ecology")
+    official = UserFactory(username="ecology", group=ECOLOGY)
 
     done = acknowledge(alert=alert, user=official, comment="  Site visited; permit checked. ")
 
@@ -185,9 +182,11 @@ def test_the_region_s_operator_may_acknowledge_but_not_another_region_s(alert):
 
 def test_auditors_cannot_acknowledge_and_a_comment_is_required(alert):
     with pytest.raises(AcknowledgementRefused, match="may not acknowledge"):
-        acknowledge(alert=alert, user=user_in(AUDITOR, "auditor"), comment="looked")
+        acknowledge(
+            alert=alert, user=UserFactory(username="auditor", group=AUDITOR), comment="looked"
+        )
     with pytest.raises(AcknowledgementRefused, match="a comment is required"):
-        acknowledge(alert=alert, user=user_in(ECOLOGY, "ecology"), comment="   ")
+        acknowledge(alert=alert, user=UserFactory(username="ecology", group=ECOLOGY), comment="   ")
     alert.refresh_from_db()
     assert not alert.acknowledged
 
@@ -197,7 +196,7 @@ def test_the_database_refuses_an_acknowledgement_without_a_comment(alert):
         cursor.execute(
             "UPDATE supervision_alert SET acknowledged_at = now(), acknowledged_by_id = %s "
             "WHERE id = %s",
-            [user_in(ECOLOGY, "ecology").pk, alert.pk],
+            [UserFactory(username="ecology", group=ECOLOGY).pk, alert.pk],
         )
 
 

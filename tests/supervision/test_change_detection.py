@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.gis.geos import MultiPolygon
 
 from compensation.quantities import co2e_per_ha
 from supervision import changes
@@ -14,8 +13,17 @@ from supervision.changes import (
 )
 from supervision.exceptions import SupervisionInputError
 from supervision.models import ChangeDetection
-from tests.compensation.conftest import add_cover, add_zone, albers_rectangle, publish
-from tests.supervision.conftest import KM, east, plan_version, strip
+from tests.factories import (
+    KM,
+    add_cover,
+    add_zone,
+    albers_rectangle,
+    albers_strips,
+    plan_version,
+    publish,
+    red_line_east,
+    red_line_strip,
+)
 
 TENTH = Decimal("0.1")
 
@@ -54,7 +62,11 @@ def test_areas_gained_and_lost_per_kind(growing_town):
 
 
 def test_the_sink_change_is_the_forest_the_red_line_lost(growing_town, huangshan, guangdong):
-    for piece in (albers_rectangle(huangshan, 0, 0, KM, KM), strip(huangshan), east(huangshan)):
+    for piece in (
+        albers_rectangle(huangshan, 0, 0, KM, KM),
+        red_line_strip(huangshan),
+        red_line_east(huangshan),
+    ):
         add_cover(huangshan, "03", piece)
 
     detection = detect_planning_change(
@@ -95,23 +107,14 @@ def test_postgis_and_python_give_the_same_figures(growing_town):
     ]
 
 
-def halves(region, *numbers):
-    """Half-kilometre strips, joined: polygons built from the same vertices meet exactly."""
-    strips = [albers_rectangle(region, n * 500, 0, 500, KM) for n in numbers]
-    joined = strips[0]
-    for strip_ in strips[1:]:
-        joined = joined.union(strip_)
-    return MultiPolygon(joined) if joined.geom_type == "Polygon" else joined
-
-
 @pytest.fixture
 def two_surveys(huangshan):
     """2023: 100 ha forest, 100 ha cropland. 2025: the middle kilometre is built up."""
-    add_cover(huangshan, "03", halves(huangshan, 0, 1), year=2023)
-    add_cover(huangshan, "01", halves(huangshan, 2, 3), year=2023)
-    add_cover(huangshan, "03", halves(huangshan, 0), year=2025)
-    add_cover(huangshan, "20", halves(huangshan, 1, 2), year=2025)
-    add_cover(huangshan, "01", halves(huangshan, 3), year=2025)
+    add_cover(huangshan, "03", albers_strips(huangshan, 0, 1), year=2023)
+    add_cover(huangshan, "01", albers_strips(huangshan, 2, 3), year=2023)
+    add_cover(huangshan, "03", albers_strips(huangshan, 0), year=2025)
+    add_cover(huangshan, "20", albers_strips(huangshan, 1, 2), year=2025)
+    add_cover(huangshan, "01", albers_strips(huangshan, 3), year=2025)
 
 
 def test_transition_rows_and_columns_sum_to_the_class_areas(huangshan, two_surveys):
@@ -136,7 +139,7 @@ def test_the_sink_change_of_a_survey_counts_the_protected_land_only(
     huangshan, two_surveys, guangdong
 ):
     plan = plan_version(huangshan, 1, 2021)
-    add_zone(plan, "ecological_red_line", halves(huangshan, 0, 1))
+    add_zone(plan, "ecological_red_line", albers_strips(huangshan, 0, 1))
     publish(plan)
     coefficient = {
         c.land_use_code: co2e_per_ha(c.value, unit=guangdong.unit)

@@ -11,14 +11,13 @@ from compensation.models import ValuationLine
 from compensation.valuation import valuate
 from pilots.models import LandCover
 from supervision import exchange
-from tests.compensation.conftest import add_cover
-from tests.supervision.test_change_detection import halves
+from tests.factories import add_cover, albers_strips
 
 
 @pytest.fixture
-def valued(pilot, huangshan, growing_town, guangdong):
-    add_cover(huangshan, "03", halves(huangshan, 0, 1, 2, 3, 4, 5))
-    valuate(programme=pilot, year=2024, methodology_version=guangdong, market="CEA")
+def valued(huangshan_pilot, huangshan, growing_town, guangdong):
+    add_cover(huangshan, "03", albers_strips(huangshan, 0, 1, 2, 3, 4, 5))
+    valuate(programme=huangshan_pilot, year=2024, methodology_version=guangdong, market="CEA")
     return huangshan
 
 

@@ -4,7 +4,6 @@ import pytest
 
 from compensation.tasks import sweep_stalled
 from supervision.tasks import supervise_region
-from tests.compensation.settlement.conftest import workers  # noqa: F401 - fixture
 from tests.conftest import committing
 
 
@@ -12,7 +11,7 @@ from tests.conftest import committing
 @pytest.mark.celery_worker
 def test_a_worker_takes_waiting_supervision_after_the_task_queued_behind_it(
     huangshan,
-    workers,  # noqa: F811 - the imported fixture
+    workers,
 ):
     background = [supervise_region.delay(huangshan.pk) for _ in range(3)]
     urgent = sweep_stalled.delay()  # any task of the default priority

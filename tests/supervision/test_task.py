@@ -6,10 +6,9 @@ import pytest
 
 from pilots.imports import import_land_cover
 from supervision.models import Alert, AlertRule, ChangeDetection
-from tests.compensation.conftest import add_cover
-from tests.compensation.settlement.waiting import wait_until
 from tests.conftest import committing
-from tests.supervision.test_change_detection import halves
+from tests.factories import add_cover, albers_strips
+from tests.waiting import wait_until
 
 pytestmark = [committing, pytest.mark.celery_worker]
 
@@ -19,7 +18,7 @@ def survey_file(region, year):
         {
             "type": "Feature",
             "properties": {"landuse_code": code, "survey_year": year},
-            "geometry": json.loads(halves(region, *strips).json),
+            "geometry": json.loads(albers_strips(region, *strips).json),
         }
         for code, strips in (("03", (0,)), ("20", (1, 2)), ("01", (3,)))
     ]
@@ -32,8 +31,8 @@ def survey_file(region, year):
 
 
 def test_importing_a_second_survey_makes_the_worker_compare_them(celery_worker_process, huangshan):
-    add_cover(huangshan, "03", halves(huangshan, 0, 1), year=2023)
-    add_cover(huangshan, "01", halves(huangshan, 2, 3), year=2023)
+    add_cover(huangshan, "03", albers_strips(huangshan, 0, 1), year=2023)
+    add_cover(huangshan, "01", albers_strips(huangshan, 2, 3), year=2023)
     AlertRule.objects.create(name="quota", kind="farmland_quota", region=huangshan, threshold=1)
 
     import_land_cover(

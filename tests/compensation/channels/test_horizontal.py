@@ -12,8 +12,6 @@ from compensation.models import (
     Agreement,
     AgreementParty,
     AgreementRound,
-    IndexWeight,
-    MonitoringRecord,
 )
 from compensation.periods import Period
 from compensation.sinks import sink_row
@@ -21,58 +19,16 @@ from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
 from pilots.models import PilotMembership, Region
 from pilots.regions import load_regions
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, make_valuation, verified
-
-STAKE = Decimal("200000000.00")
-SECTION = "街口"
-BASELINE = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
-
-
-def xinan_agreement(programme, *, top_up="0", k0="0.90", start_year=2024):
-    agreement = Agreement.objects.create(
-        programme=programme, name="新安江流域横向生态补偿", rule=Agreement.Rule.WATER_QUALITY
-    )
-    AgreementParty.objects.create(
-        agreement=agreement,
-        region=Region.objects.get(code=UPSTREAM),
-        side=AgreementParty.Side.UPSTREAM,
-        section=SECTION,
-    )
-    AgreementParty.objects.create(
-        agreement=agreement,
-        region=Region.objects.get(code=DOWNSTREAM),
-        side=AgreementParty.Side.DOWNSTREAM,
-    )
-    round_ = AgreementRound.objects.create(
-        agreement=agreement,
-        name="第四轮",
-        start_year=start_year,
-        end_year=start_year + 2,
-        amount=STAKE,
-        central_top_up=Decimal(top_up),
-        stability_coefficient=Decimal(k0),
-    )
-    for pollutant, baseline in BASELINE.items():
-        IndexWeight.objects.create(
-            round=round_,
-            pollutant=pollutant,
-            weight=Decimal("0.25"),
-            baseline_mg_l=Decimal(baseline),
-        )
-    return agreement
-
-
-def monitor(agreement, year, values, unit="mg/L"):
-    for pollutant, value in values.items():
-        MonitoringRecord.objects.create(
-            agreement=agreement,
-            year=year,
-            section=SECTION,
-            pollutant=pollutant,
-            value=Decimal(value),
-            unit=unit,
-            source="test",
-        )
+from tests.factories import (
+    BASELINE,
+    DOWNSTREAM,
+    STAKE,
+    UPSTREAM,
+    make_valuation,
+    monitor,
+    verified,
+    xinan_agreement,
+)
 
 
 def test_xinan_year_by_hand_standard_met_downstream_pays_upstream(programme):

@@ -20,14 +20,8 @@ from compensation.periods import Period
 from compensation.sinks import claim, sink_report, sink_row, verify_sink
 from ledger.models import JournalEntry
 from ledger.verification import verify_ledger
-from tests.compensation.channels.conftest import (
-    DOWNSTREAM,
-    UPSTREAM,
-    credit_project,
-    make_valuation,
-)
-from tests.compensation.channels.test_vertical import ei, parameters
 from tests.conftest import committing
+from tests.factories import DOWNSTREAM, UPSTREAM, credit_project, ei, make_valuation, parameters
 
 YEAR_END = date(2024, 12, 31)
 

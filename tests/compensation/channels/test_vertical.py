@@ -6,56 +6,8 @@ import pytest
 
 from compensation.channels import vertical
 from compensation.exceptions import ChannelInputError
-from compensation.models import (
-    AssessmentRule,
-    CarbonMarket,
-    EcologicalIndex,
-    RegionFiscalData,
-    SubsidyTier,
-    VerticalParameters,
-)
 from compensation.periods import Period
-from pilots.models import Region
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, make_valuation
-
-
-def parameters(programme, *, budget="10000000.00", carbon=True, year=2024):
-    table = VerticalParameters.objects.create(
-        programme=programme,
-        year=year,
-        budget=Decimal(budget),
-        prohibited_subsidy_per_km2=Decimal("1000.00"),
-        prohibited_subsidy_per_area=Decimal("50000.00"),
-        carbon_market=CarbonMarket.objects.get(code="CEA") if carbon else None,
-        carbon_weight=Decimal("0.5") if carbon else Decimal(0),
-    )
-    SubsidyTier.objects.create(parameters=table, min_gap=0, coefficient=Decimal("0.5"))
-    SubsidyTier.objects.create(parameters=table, min_gap=5_000_000, coefficient=Decimal("0.7"))
-    AssessmentRule.objects.create(
-        parameters=table, change=AssessmentRule.Change.OBVIOUS_WORSE, percent=Decimal("-5")
-    )
-    RegionFiscalData.objects.create(
-        parameters=table,
-        region=Region.objects.get(code=UPSTREAM),
-        standard_revenue=Decimal("8000000.00"),
-        standard_expenditure=Decimal("14000000.00"),
-        prohibited_area_km2=Decimal("120.5"),
-        prohibited_areas=3,
-        guiding_subsidy=Decimal("100000.00"),
-    )
-    RegionFiscalData.objects.create(
-        parameters=table,
-        region=Region.objects.get(code=DOWNSTREAM),
-        standard_revenue=Decimal("5000000.00"),
-        standard_expenditure=Decimal("7000000.00"),
-    )
-    return table
-
-
-def ei(code, year, value):
-    EcologicalIndex.objects.create(
-        region=Region.objects.get(code=code), year=year, value=Decimal(value), source="test"
-    )
+from tests.factories import DOWNSTREAM, UPSTREAM, ei, make_valuation, parameters
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from compensation import settlement
 from compensation.models import SettlementRun
 from compensation.periods import Period
 from config.roles import AUDITOR
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 
 
 def run_chunks(run):
@@ -103,7 +103,7 @@ def test_bad_start_input_is_shown_not_raised(client, pilot, maker):
 @pytest.mark.parametrize("action", ["calculate", "approve", "post", "cancel"])
 def test_auditors_cannot_move_runs(client, pilot, maker, action):
     run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
-    client.force_login(user_in(AUDITOR, "auditor"))
+    client.force_login(UserFactory(username="auditor", group=AUDITOR))
 
     assert (
         client.get(reverse("admin:compensation_settlementrun_change", args=[run.pk])).status_code

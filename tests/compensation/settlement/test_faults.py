@@ -11,14 +11,9 @@ from compensation.models import RunChunk
 from compensation.periods import Period
 from compensation.tasks import post_run
 from ledger.verification import verify_ledger
-from tests.compensation.settlement.waiting import (
-    posted_entries,
-    posting_in_progress,
-    wait_for_status,
-    wait_until,
-)
 from tests.conftest import committing
 from tests.faults import record_run
+from tests.waiting import posted_entries, posting_in_progress, wait_for_status, wait_until
 
 pytestmark = [committing, pytest.mark.celery_worker, pytest.mark.faults]
 

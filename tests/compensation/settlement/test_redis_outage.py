@@ -16,16 +16,11 @@ from compensation.models import RunChunk
 from compensation.periods import Period
 from compensation.tasks import post_run, sweep_stalled
 from ledger.verification import verify_ledger
-from tests.compensation.settlement.conftest import SLOW
-from tests.compensation.settlement.waiting import (
-    posted_entries,
-    posting_in_progress,
-    wait_for_status,
-    wait_until,
-)
 from tests.conftest import committing
 from tests.faults import record_run
 from tests.proxy import CuttableProxy
+from tests.waiting import posted_entries, posting_in_progress, wait_for_status, wait_until
+from tests.workers import SLOW
 
 pytestmark = [committing, pytest.mark.celery_worker, pytest.mark.faults]
 

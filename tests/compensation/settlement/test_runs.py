@@ -16,9 +16,7 @@ from compensation.settlement import SettlementError
 from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
-from tests.compensation.channels.test_horizontal import monitor
-from tests.compensation.channels.test_vertical import ei, parameters
+from tests.factories import DOWNSTREAM, UPSTREAM, ei, monitor, parameters
 
 YEAR = Period.year(2024)
 

@@ -18,10 +18,9 @@ from compensation.statements.issue import issue_statements as issue
 from compensation.statements.issue import sweep_stalled_statements as issue_stalled
 from compensation.tasks import issue_statements, sweep_stalled
 from config.celery import app
-from tests.compensation.channels.conftest import UPSTREAM
-from tests.compensation.settlement.waiting import wait_for_status, wait_until
-from tests.compensation.statements.conftest import posted_run
 from tests.conftest import committing
+from tests.factories import UPSTREAM, posted_run
+from tests.waiting import wait_for_status, wait_until
 
 NOTHING = {"calculations": [], "statements": []}
 

@@ -15,10 +15,9 @@ from config.celery import app
 from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
-from tests.compensation.settlement.conftest import make_pilot
-from tests.compensation.settlement.waiting import wait_for_status
 from tests.conftest import committing
+from tests.factories import DOWNSTREAM, UPSTREAM, make_pilot
+from tests.waiting import wait_for_status
 
 pytestmark = [committing, pytest.mark.celery_worker]
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 
 from compensation.models import CarbonPrice, SettlementRun, Statement
 from config.roles import AUDITOR, ECOLOGY, OPERATOR
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 
 
 @pytest.fixture
 def auditor(db):
-    return user_in(AUDITOR, "auditor")
+    return UserFactory(username="auditor", group=AUDITOR)
 
 
 def upstream_pdf(run):
@@ -40,9 +40,9 @@ def test_no_download_without_the_role(client, issued):
     url = reverse("statement_file", args=[statement.pk, "pdf"])
 
     assert client.get(url).status_code == 302  # to the login page
-    client.force_login(user_in(OPERATOR, "operator"))
+    client.force_login(UserFactory(username="operator", group=OPERATOR))
     assert client.get(url).status_code == 404
-    client.force_login(user_in(AUDITOR, "auditor"))
+    client.force_login(UserFactory(username="auditor", group=AUDITOR))
     assert client.get(reverse("statement_file", args=[statement.pk, "exe"])).status_code == 404
 
 
@@ -67,13 +67,13 @@ def test_verification_page_says_matches_or_names_the_difference(client, issued, 
 
 
 def test_verification_page_needs_the_verify_permission(client, issued):
-    client.force_login(user_in(ECOLOGY, "ecologist"))
+    client.force_login(UserFactory(username="ecologist", group=ECOLOGY))
 
     assert client.get(reverse("admin:compensation_statement_verify")).status_code == 403
 
 
 def test_changes_are_audited_with_user_and_before_after(client, db, auditor):
-    ecologist = user_in(ECOLOGY, "ecologist")
+    ecologist = UserFactory(username="ecologist", group=ECOLOGY)
     client.force_login(ecologist)
     price = CarbonPrice.objects.get(market__code="CEA", date__year=2024)
 

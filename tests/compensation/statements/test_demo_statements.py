@@ -9,7 +9,7 @@ from compensation.valuation import valuate
 from config.roles import ECOLOGY, FINANCE
 from pilots.demo import load_xinan_demo
 from pilots.regions import load_regions
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 
 
 def test_demo_statements_name_the_region_totals_and_digest(db):
@@ -18,11 +18,15 @@ def test_demo_statements_name_the_region_totals_and_digest(db):
     version = demo_methodology_version()
     valuation = valuate(programme=programme, year=2024, methodology_version=version, market="CEA")
     load_channel_demo(
-        valuation, requester=user_in(ECOLOGY, "ecologist"), approver=user_in(ECOLOGY, "checks")
+        valuation,
+        requester=UserFactory(username="ecologist", group=ECOLOGY),
+        approver=UserFactory(username="checks", group=ECOLOGY),
     )
 
     run = settle_demo(
-        programme, maker=user_in(FINANCE, "maker"), checker=user_in(FINANCE, "checker")
+        programme,
+        maker=UserFactory(username="maker", group=FINANCE),
+        checker=UserFactory(username="checker", group=FINANCE),
     )
 
     assert run.status == "statements"

@@ -14,9 +14,8 @@ from compensation.statements.issue import issue_statements, render
 from compensation.statements.render import statement_number, verification_url
 from compensation.statements.verify import pdf_text, verify_file
 from formats.numbers import capital_yuan
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
-from tests.compensation.statements.conftest import posted_run
 from tests.conftest import committing, race
+from tests.factories import DOWNSTREAM, UPSTREAM, posted_run
 
 
 def statement(run, code):

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from compensation.models import Statement
 from compensation.statements.verify import verify_file
 from config.roles import AUDITOR
-from tests.compensation.settlement.conftest import user_in
+from tests.factories import UserFactory
 from tests.hostile import TALLY
 
 URL = "admin:compensation_statement_verify"
@@ -97,7 +97,7 @@ def test_every_damaged_file_gets_a_verdict_from_the_function_and_the_command(
 
 
 def test_the_admin_page_answers_every_damaged_file_in_the_users_language(client, original):
-    client.force_login(user_in(AUDITOR, "auditor"))
+    client.force_login(UserFactory(username="auditor", group=AUDITOR))
     for case, (name, data) in damaged(original).items():
         upload = io.BytesIO(data)
         upload.name = name

@@ -1,17 +1,7 @@
-"""The posted Xin'an world of the access-matrix tests: one user per role, operator on 黄山市."""
+"""Supervision pages in English, on the posted Xin'an world (`world`, tests/fixtures.py): one
+user per role, the operator on 黄山市."""
 
 import pytest
-
-from tests.portal.conftest import (  # noqa: F401 - fixtures
-    checker,
-    english,
-    maker,
-    pilot,
-    programme,
-    stated,
-    world,
-    xinan,
-)
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from pilots.models import Region
 from supervision.evaluation import evaluate
 from supervision.exchange import LAYERS
 from supervision.models import Alert, AlertRule
-from tests.supervision.conftest import sink_decline_alert
+from tests.factories import sink_decline_alert
 
 ROLES = ["finance", "ecology", "auditor", "operator"]
 

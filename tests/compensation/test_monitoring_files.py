@@ -18,14 +18,11 @@ from compensation.models import Agreement, AgreementParty, MonitoringRecord
 from compensation.tables import MAX_ROWS
 from pilots.imports import ImportRejected
 from pilots.models import Region
-from tests.compensation.channels.conftest import (
-    DOWNSTREAM,
-    FIELD,
-    GOOD_ROW,
-    REFUSED_ROWS,
-    UPSTREAM,
-    monitoring_csv,
-)
+from tests.factories import DOWNSTREAM, UPSTREAM
+from tests.inputs import FIELD, GOOD_ROW, REFUSED_ROWS, monitoring_csv
+
+# Messages are read in English here (tests/fixtures.py); translations are checked on their own.
+pytestmark = pytest.mark.usefixtures("english")
 
 HEADER = ["section", "year", "pollutant", "mean_mg_per_l"]
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
-from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
@@ -23,15 +22,17 @@ from compensation.models import SinkVerification
 from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR
 from ledger.models import JournalEntry
 from pilots.models import OperatorAssignment, Region
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, make_valuation
 from tests.conftest import committing
+from tests.factories import DOWNSTREAM, UPSTREAM, UserFactory, make_valuation
+
+# Messages are read in English here (tests/fixtures.py); translations are checked on their own.
+pytestmark = pytest.mark.usefixtures("english")
 
 SINKS = {UPSTREAM: ("5000", "1000"), DOWNSTREAM: ("1200.5", "9")}
 
 
 def official(role, name, *, region=None):
-    user = User.objects.create_user(name, password=f"pw-{name}-2026", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
+    user = UserFactory(username=name, group=role)
     if region:
         OperatorAssignment.objects.create(user=user, region=Region.objects.get(code=region))
     return user

@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 from compensation.quantities import FEN, TONNES
 from compensation.splitting import SplitError, largest_remainder, scale_to_cap
 
+# Messages are read in English here (tests/fixtures.py); translations are checked on their own.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_three_way_split_of_one_fen_goes_to_the_first_largest_remainder():
     assert largest_remainder(Decimal("0.01"), [Decimal(1)] * 3, FEN) == [

@@ -20,7 +20,10 @@ from compensation.models import (
 )
 from compensation.periods import Period
 from compensation.sinks import sink_row
-from tests.compensation.channels.conftest import UPSTREAM, credit_project, verified
+from tests.factories import UPSTREAM, credit_project, verified
+
+# Messages are read in English here (tests/fixtures.py); translations are checked on their own.
+pytestmark = pytest.mark.usefixtures("english")
 
 DAY = date(2025, 3, 1)
 

@@ -6,6 +6,9 @@ from hypothesis import strategies as st
 
 from compensation.serials import SerialError, merge, parse, serial, split
 
+# Messages are read in English here (tests/fixtures.py); translations are checked on their own.
+pytestmark = pytest.mark.usefixtures("english")
+
 
 def test_serial_format_and_round_trip():
     text = serial(project_code="XAJ001", vintage=2024, batch_number=1, first_unit=1, last_unit=900)

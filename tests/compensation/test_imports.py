@@ -22,10 +22,13 @@ from compensation.models import (
 from compensation.periods import Period
 from pilots.imports import ImportRejected
 from pilots.models import Region
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
 from tests.conftest import stored_rows
+from tests.factories import DOWNSTREAM, UPSTREAM
 from tests.hostile import TALLY, json_hostile
-from tests.pilots.conftest import BAD_INPUTS, corpus
+from tests.inputs import BAD_INPUTS, corpus
+
+# Messages are read in English here (tests/fixtures.py); translations are checked on their own.
+pytestmark = pytest.mark.usefixtures("english")
 
 ALL_FILES = sorted(p.name for p in BAD_INPUTS.iterdir() if p.name != "README.md")
 
