@@ -6,15 +6,15 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from compensation import accounts
-from compensation.models import RunTransfer, SettlementRun, Statement, Valuation
+from compensation.models import RunTransfer, Statement, Valuation
 from compensation.quantities import tonnes
+from compensation.selectors import posted_runs as posted
+from compensation.selectors import posted_transfers
 from compensation.sinks import sink_report
 from ledger.amounts import from_minor
 from ledger.models import Posting
 from ledger.selectors import owner_balances
 from pilots.models import LandUseClass, PlanningVersion, Region, Zone
-
-POSTED = [SettlementRun.Status.POSTED, SettlementRun.Status.STATEMENTS_ISSUED]
 
 
 def current_valuation(programme) -> Valuation | None:
@@ -31,9 +31,7 @@ def positions(valuation) -> list:
 
 
 def posted_runs(programme):
-    return SettlementRun.objects.filter(programme=programme, status__in=POSTED).order_by(
-        "-period_end", "-pk"
-    )
+    return posted(programme=programme).order_by("-period_end", "-pk")
 
 
 def account_label(code: str, names: dict) -> str:
@@ -120,7 +118,7 @@ def region_overview(region) -> dict:
         for channel in accounts.CHANNELS
     }
     transfers = list(
-        RunTransfer.objects.filter(run__status__in=POSTED)
+        posted_transfers()
         .filter(Q(payer_region=region.code) | Q(payee_region=region.code))
         .select_related("run", "entry")
         .order_by("-entry__sequence")[:50]

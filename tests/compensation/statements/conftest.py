@@ -2,8 +2,8 @@
 
 import pytest
 
-from compensation import settlement
 from compensation.periods import Period
+from compensation.settlement import planning, posting, states
 from compensation.statements.issue import issue_statements, render_statement
 from tests.compensation.settlement.conftest import (  # noqa: F401 - fixtures
     checker,
@@ -16,10 +16,10 @@ from tests.compensation.settlement.conftest import (  # noqa: F401 - fixtures
 
 
 def posted_run(pilot_programme, started_by, approved_by):
-    run = settlement.start_run(programme=pilot_programme, period=Period.year(2024), by=started_by)
-    run = settlement.calculate(run, by=started_by, inline=True)
-    settlement.approve(run, by=approved_by, reason="checked")
-    return settlement.post(run, by=approved_by)
+    run = planning.start_run(programme=pilot_programme, period=Period.year(2024), by=started_by)
+    run = planning.calculate(run, by=started_by, inline=True)
+    states.approve(run, by=approved_by, reason="checked")
+    return posting.post(run, by=approved_by)
 
 
 @pytest.fixture
