@@ -19,7 +19,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connection, transaction
 
 from bench.harness import timed
-from compensation import credits, settlement
+from compensation import credits
 from compensation.models import (
     Agreement,
     AgreementParty,
@@ -40,6 +40,7 @@ from compensation.models import (
     VerticalParameters,
 )
 from compensation.periods import Period
+from compensation.settlement import planning, states
 from compensation.sinks import verify_sink
 from compensation.tasks import post_run
 from config.celery import app
@@ -104,9 +105,9 @@ def run(report):
 
 
 def _settle(report, programme, maker, checker, size):
-    run = settlement.start_run(programme=programme, period=Period.year(YEAR), by=maker)
+    run = planning.start_run(programme=programme, period=Period.year(YEAR), by=maker)
     started = time.perf_counter()
-    run = settlement.calculate(run, by=maker)
+    run = planning.calculate(run, by=maker)
     while run.status == "calculating":
         time.sleep(0.05)
         run.refresh_from_db()
@@ -114,7 +115,7 @@ def _settle(report, programme, maker, checker, size):
     if run.status != "calculated":
         raise RuntimeError(f"bench run is {run.status}: {run.error}")
     transfers = run.transfers.count()
-    settlement.approve(run, by=checker)
+    states.approve(run, by=checker)
     post_seconds = timed(lambda: post_run.delay(run.pk, checker.pk).get(timeout=600))
     # Posting queues one statement render per region (seconds each, bench/statements.py
     # measures them): dropped here, or they would hold the workers for the next size.

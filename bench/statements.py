@@ -27,9 +27,9 @@ from openpyxl import Workbook
 
 from bench.harness import timed
 from bench.settle_national import counties, finance_user, national_pilot
-from compensation import settlement
 from compensation.models import Statement
 from compensation.periods import Period
+from compensation.settlement import planning, posting, states
 from compensation.statements.issue import render
 from compensation.statements.render import csv_bytes, xlsx_bytes
 
@@ -96,10 +96,10 @@ def _median(work) -> float:
 
 def _posted_summary(regions, maker, checker) -> Statement:
     programme = national_pilot(regions, len(regions))
-    run = settlement.start_run(programme=programme, period=Period.year(YEAR), by=maker)
-    run = settlement.calculate(run, by=maker, inline=True)
-    run = settlement.approve(run, by=checker)
-    run = settlement.post(run, by=checker)
+    run = planning.start_run(programme=programme, period=Period.year(YEAR), by=maker)
+    run = planning.calculate(run, by=maker, inline=True)
+    run = states.approve(run, by=checker)
+    run = posting.post(run, by=checker)
     if run.status != "posted":
         raise RuntimeError(f"bench run is {run.status}: {run.error}")
     return Statement.objects.create(run=run)

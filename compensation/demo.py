@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from compensation import credits, settlement
+from compensation import credits
 from compensation.models import (
     Agreement,
     AgreementParty,
@@ -31,6 +31,7 @@ from compensation.models import (
     VerticalParameters,
 )
 from compensation.periods import Period
+from compensation.settlement import planning, posting, states
 from compensation.sinks import approve_verification, request_verification
 from compensation.statements.issue import issue_statements
 from pilots.models import Region, Zone
@@ -234,15 +235,13 @@ def _market(programme, valuation):
 def settle_demo(programme, *, maker, checker) -> SettlementRun:
     """The demo's 2024 run: calculated by `maker`, approved by `checker`, posted; once."""
     period = Period.year(YEAR)
-    run = settlement.regular_run(programme, period)
-    if run is None:
-        run = settlement.start_run(programme=programme, period=period, by=maker, reason="演示数据")
-    if run.status in (SettlementRun.Status.DRAFT, SettlementRun.Status.FAILED):
-        run = settlement.calculate(run, by=maker, reason="演示数据", inline=True)
+    run = planning.start_and_calculate(
+        programme=programme, period=period, by=maker, reason="演示数据", inline=True, resume=True
+    )
     if run.status == SettlementRun.Status.CALCULATED:
-        run = settlement.approve(run, by=checker, reason="演示数据")
+        run = states.approve(run, by=checker, reason="演示数据")
     if run.status == SettlementRun.Status.APPROVED:
-        run = settlement.post(run, by=checker, reason="演示数据")
+        run = posting.post(run, by=checker, reason="演示数据")
     if run.status == SettlementRun.Status.POSTED:
         run = issue_statements(run, by=checker, inline=True)
     return run

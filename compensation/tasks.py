@@ -12,9 +12,9 @@ from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from compensation import settlement
 from compensation.models import RunChunk, SettlementRun
 from compensation.periods import previous_period
+from compensation.settlement import planning, posting, states, sweeps
 from compensation.statements import issue
 from pilots.models import PilotProgramme
 
@@ -30,7 +30,7 @@ class ChunkTask(Task):
             RunChunk.objects.filter(pk=chunk.pk).update(
                 status=RunChunk.Status.FAILED, error=str(exc)[:2000]
             )
-            settlement.fail_run(chunk.run_id, f"{chunk.channel} #{chunk.number}: {exc}")
+            states.fail_run(chunk.run_id, f"{chunk.channel} #{chunk.number}: {exc}")
 
 
 @shared_task(
@@ -43,7 +43,7 @@ class ChunkTask(Task):
     max_retries=settings.SETTLEMENT_TASK_MAX_RETRIES,
 )
 def calculate_chunk(chunk_id: int) -> None:
-    settlement.run_chunk(chunk_id)
+    planning.run_chunk(chunk_id)
 
 
 @shared_task(
@@ -55,7 +55,7 @@ def calculate_chunk(chunk_id: int) -> None:
 )
 def post_run(run_id: int, user_id: int | None = None) -> str:
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    run = settlement.post(SettlementRun.objects.get(pk=run_id), by=user)
+    run = posting.post(SettlementRun.objects.get(pk=run_id), by=user)
     issue.issue_statements(run, by=user)
     run.refresh_from_db()
     return run.status
@@ -66,11 +66,9 @@ def scheduled_settlement(programme_id: int) -> int:
     """Start and calculate the pilot's last complete period; it then waits for approval."""
     programme = PilotProgramme.objects.get(pk=programme_id)
     period = previous_period(programme.settlement_frequency, timezone.localdate())
-    run = settlement.regular_run(programme, period)
-    if run is None:
-        run = settlement.start_run(programme=programme, period=period, reason="scheduled")
-    if run.status in (SettlementRun.Status.DRAFT, SettlementRun.Status.FAILED):
-        settlement.calculate(run, reason="scheduled")
+    run = planning.start_and_calculate(
+        programme=programme, period=period, reason="scheduled", resume=True
+    )
     return run.pk
 
 
@@ -95,6 +93,6 @@ def sweep_stalled() -> dict[str, list[int]]:
     """On celery beat's schedule: work whose tasks were lost is queued again (runs swept)."""
     after = timedelta(seconds=settings.STALLED_AFTER)
     return {
-        "calculations": settlement.sweep_stalled_calculations(older_than=after),
+        "calculations": sweeps.sweep_stalled_calculations(older_than=after),
         "statements": issue.sweep_stalled_statements(older_than=after),
     }

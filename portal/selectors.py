@@ -6,13 +6,14 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 
 from compensation import accounts, parties
-from compensation.models import RunTransfer, SettlementRun, Statement, Valuation
+from compensation.models import RunTransfer, Statement, Valuation
 from compensation.quantities import cny, tonnes
+from compensation.selectors import posted_runs as posted
+from compensation.selectors import posted_transfers
 from compensation.sinks import sink_report
 from ledger.selectors import balance_series, owner_balances
 from pilots.models import LandUseClass, PlanningVersion, Zone
 
-POSTED = [SettlementRun.Status.POSTED, SettlementRun.Status.STATEMENTS_ISSUED]
 NO_MONEY = cny(Decimal(0))
 
 
@@ -30,9 +31,7 @@ def positions(valuation) -> list:
 
 
 def posted_runs(programme):
-    return SettlementRun.objects.filter(programme=programme, status__in=POSTED).order_by(
-        "-period_end", "-pk"
-    )
+    return posted(programme=programme).order_by("-period_end", "-pk")
 
 
 def money_flows(run) -> list[tuple[str, str, str, Decimal]]:
@@ -90,7 +89,7 @@ def region_overview(region) -> dict:
         for channel in accounts.CHANNELS
     }
     transfers = list(
-        RunTransfer.objects.filter(run__status__in=POSTED)
+        posted_transfers()
         .filter(Q(payer_region=region.code) | Q(payee_region=region.code))
         .select_related("run", "entry")
         .order_by("-entry__sequence")[:50]

@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from compensation.accounts import CHANNELS, CNY
-from compensation.models import EmissionInventory, RegionPosition, RunTransfer, SettlementRun
+from compensation.accounts import CHANNELS
+from compensation.models import EmissionInventory, RegionPosition
 from compensation.quantities import cny, hectares
+from compensation.selectors import RegionMoney, posted_transfers, region_channel_money
 from pilots.geometry import area_km2
 from pilots.models import PilotMembership, PlanningVersion, Region, Zone
 from supervision.models import Alert, ChangeDetection
 
 PERCENT = Decimal("0.01")
-POSTED = [SettlementRun.Status.POSTED, SettlementRun.Status.STATEMENTS_ISSUED]
 
 
 @dataclass
@@ -144,12 +144,9 @@ def transition_matrix(detection) -> list[tuple[str, list[Decimal]]]:
 
 
 def _compensation(region, year):
-    transfers = RunTransfer.objects.filter(
-        run__status__in=POSTED, run__period_end__year=year, commodity=CNY
-    )
-    received, paid = defaultdict(Decimal), defaultdict(Decimal)
-    for t in transfers.filter(payee_region=region.code).only("channel", "amount"):
-        received[t.channel] += t.amount
-    for t in transfers.filter(payer_region=region.code).only("channel", "amount"):
-        paid[t.channel] += t.amount
-    return [(channel, cny(received[channel]), cny(paid[channel])) for channel in CHANNELS]
+    """(channel, CNY received, CNY paid) of the region in runs posted for periods ending in
+    `year`, for every channel."""
+    money = region_channel_money(posted_transfers(run__period_end__year=year), region=region.code)
+    none = RegionMoney(Decimal("0.00"), Decimal("0.00"))
+    flows = [(channel, money.get((region.code, channel), none)) for channel in CHANNELS]
+    return [(channel, flow.received, flow.paid) for channel, flow in flows]

@@ -21,7 +21,7 @@ from django.contrib.gis.gdal import CoordTransform, SpatialReference
 from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connection
 
-from compensation import credits, settlement
+from compensation import credits
 from compensation.models import (
     Agreement,
     AgreementParty,
@@ -43,6 +43,7 @@ from compensation.models import (
     VerticalParameters,
 )
 from compensation.periods import Period
+from compensation.settlement import planning, posting, states
 from compensation.sinks import verify_sink
 from compensation.statements.issue import render_statement
 from ledger.models import ChainHead
@@ -418,10 +419,10 @@ def make_pilot(pilot, year: int):
 
 def posted_run(pilot_programme, started_by, approved_by):
     """The programme's 2024 run, calculated inline, approved and posted."""
-    run = settlement.start_run(programme=pilot_programme, period=Period.year(2024), by=started_by)
-    run = settlement.calculate(run, by=started_by, inline=True)
-    settlement.approve(run, by=approved_by, reason="checked")
-    return settlement.post(run, by=approved_by)
+    run = planning.start_run(programme=pilot_programme, period=Period.year(2024), by=started_by)
+    run = planning.calculate(run, by=started_by, inline=True)
+    states.approve(run, by=approved_by, reason="checked")
+    return posting.post(run, by=approved_by)
 
 
 def render_all(run) -> None:

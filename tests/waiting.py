@@ -4,8 +4,8 @@ import time
 
 from django.db import connection
 
-from compensation import settlement
 from compensation.models import SettlementRun
+from compensation.settlement import locks
 from ledger.models import JournalEntry
 
 
@@ -38,6 +38,6 @@ def posting_in_progress() -> bool:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s "
             "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            [settlement.RUN_LOCKS],
+            [locks.RUN_LOCKS],
         )
         return cursor.fetchone()[0] > 0

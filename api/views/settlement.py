@@ -2,9 +2,9 @@
 
 Writes go through compensation.settlement, which enforces the run's states
 and maker-checker; posting is done by a worker, as from the admin's button.
+Each action's permission is its transition's button (settlement.states.TRANSITIONS).
 """
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
@@ -20,9 +20,8 @@ from api.pagination import ByIdCursor, Pages
 from api.serializers import settlement as out
 from api.serializers.inputs import ReasonSerializer, StartRunSerializer
 from api.views.base import ScopedReadViewSet
-from compensation import settlement
 from compensation.models import RunTransfer, SettlementRun, Statement
-from compensation.tasks import post_run
+from compensation.settlement import planning, posting, states
 
 
 def _run_response(run, code=status.HTTP_200_OK):
@@ -41,7 +40,7 @@ class RunViewSet(ScopedReadViewSet):
     parser_classes = [JSONParser]  # overrides are nested: a form would drop them
     filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_fields = ["programme", "status", "kind", "period_start", "period_end"]
-    action_permissions = {"create": "start_run", "approve": "approve_run", "post": "post_run"}
+    action_permissions = states.api_permissions(create="start", approve="approve", post="post")
 
     @extend_schema(
         request=StartRunSerializer,
@@ -58,7 +57,7 @@ class RunViewSet(ScopedReadViewSet):
         form = StartRunSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
-        run = settlement.start_run(
+        run = planning.start_and_calculate(
             programme=data["programme"],
             period=data["period"],
             by=request.user,
@@ -67,7 +66,6 @@ class RunViewSet(ScopedReadViewSet):
             name=data["name"],
             reason=data["reason"],
         )
-        run = settlement.calculate(run, by=request.user, reason=data["reason"])
         return _run_response(run, status.HTTP_202_ACCEPTED)
 
     @extend_schema(
@@ -81,7 +79,7 @@ class RunViewSet(ScopedReadViewSet):
         """Approve a calculated run; the official who started it may not (maker-checker)."""
         form = ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        run = settlement.approve(self.get_object(), by=request.user, **form.validated_data)
+        run = states.approve(self.get_object(), by=request.user, **form.validated_data)
         return _run_response(run)
 
     @extend_schema(
@@ -100,17 +98,13 @@ class RunViewSet(ScopedReadViewSet):
         form = ReasonSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         run = self.get_object()
-        if run.status in settlement.POSTED:
+        if run.status in states.POSTED:
             raise AlreadyDone(
                 _("Run %(run)s is already %(status)s; it is posted once.")
                 % {"run": run.pk, "status": run.get_status_display()}
             )
-        if run.status != SettlementRun.Status.APPROVED:
-            run = settlement.post(run, by=request.user, **form.validated_data)
-            return _run_response(run)
-        user_id = request.user.pk
-        transaction.on_commit(lambda: post_run.delay(run.pk, user_id))
-        return _run_response(run, status.HTTP_202_ACCEPTED)
+        run, queued = posting.post_or_queue(run, by=request.user, **form.validated_data)
+        return _run_response(run, status.HTTP_202_ACCEPTED if queued else status.HTTP_200_OK)
 
 
 @extend_schema_view(

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compensation.channels import horizontal, vertical
+from compensation.channels import compute_period, horizontal, vertical
 from compensation.exceptions import CompensationError
 from compensation.models import (
     Agreement,
@@ -25,10 +25,11 @@ from pilots.access import scoped
 from pilots.admin_mixins import RegionScopedAdminMixin
 
 
-def transfers_table(compute, programme, year):
-    """The transfers a channel would propose for a year, or the error that stops it."""
+def transfers_table(channel: str, programme, year):
+    """The transfers `channel` would propose for a year (the path a run takes:
+    channels.compute_period), or the error that stops it."""
     try:
-        transfers = compute(programme, Period.year(year))
+        transfers = compute_period(channel, programme, Period.year(year))
     except CompensationError as exc:
         return format_html('<p class="errornote">{}</p>', exc)
     if not transfers:
@@ -93,7 +94,7 @@ class VerticalParametersAdmin(RoleActionsAdminMixin, admin.ModelAdmin):
     def proposed_transfers(self, parameters):
         if parameters.pk is None:
             return "-"
-        return transfers_table(vertical.compute, parameters.programme, parameters.year)
+        return transfers_table(vertical.CHANNEL, parameters.programme, parameters.year)
 
 
 @admin.register(EcologicalIndex)
@@ -140,7 +141,7 @@ class AgreementAdmin(admin.ModelAdmin):
         return format_html(
             "<p>{}</p>{}",
             year,
-            transfers_table(horizontal.compute, agreement.programme, year),
+            transfers_table(horizontal.CHANNEL, agreement.programme, year),
         )
 
 

@@ -1,7 +1,8 @@
 """Admin for settlement runs: start, follow progress, approve (maker-checker), post, compare.
 
-Runs change only through compensation.settlement; every button on a run's page
-asks for the reason that goes into the run's transition history.
+Runs change only through compensation.settlement; the buttons on a run's page come
+from its transitions table (states.actions_for), and each asks for the reason that
+goes into the run's transition history.
 """
 
 from django import forms
@@ -14,18 +15,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.overrides import Overrides
 from compensation.periods import parse_period
-from compensation.tasks import issue_statements, post_run
+from compensation.settlement import planning, posting, reports, states
+from compensation.tasks import issue_statements
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, role_view
 from config.roles import may
 from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.models import PilotProgramme
 
-Status = SettlementRun.Status
+RunStatus = SettlementRun.Status
 
 
 class TransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -73,16 +74,6 @@ class StartRunForm(forms.Form):
             except CompensationError as exc:
                 raise forms.ValidationError(str(exc)) from None
         return overrides
-
-
-# A run page's steps and the button (config.roles.BUTTONS) each needs.
-STEP_BUTTONS = {
-    "calculate": "start_run",
-    "approve": "approve_run",
-    "post": "post_run",
-    "cancel": "start_run",
-    "issue": "post_run",
-}
 
 
 @admin.register(SettlementRun)
@@ -186,8 +177,8 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         """A scenario side by side with the regular run of its period, if there is one."""
         if run.kind != SettlementRun.Kind.SCENARIO:
             return "-"
-        base = settlement.regular_run(run.programme, settlement.period_of(run))
-        if base is None or run.status != Status.CALCULATED:
+        base = planning.regular_run(run.programme, planning.period_of(run))
+        if base is None or run.status != RunStatus.CALCULATED:
             return _("No calculated regular run of this period to compare with.")
         return format_html(
             "<p>{} #{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
@@ -204,7 +195,7 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 (
                     (row.region, row.channel, row.first, row.second, row.difference)
-                    for row in settlement.compare(base, run)
+                    for row in reports.compare(base, run)
                 ),
             ),
         )
@@ -219,7 +210,7 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                run = settlement.start_run(
+                run = planning.start_and_calculate(
                     programme=data["programme"],
                     period=data["period"],
                     by=request.user,
@@ -230,7 +221,6 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                     name=data["name"],
                     reason=data["reason"],
                 )
-                settlement.calculate(run, by=request.user, reason=data["reason"])
             except CompensationError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -251,50 +241,29 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         run = get_object_or_404(SettlementRun, pk=run_id)
         action = request.POST.get("action")
         reason = request.POST.get("reason", "").strip()
-        if action not in STEP_BUTTONS or not may(request.user, STEP_BUTTONS[action]):
+        button = states.button_of(action)
+        if button is None or not may(request.user, button):
             raise PermissionDenied
         try:
             if action == "calculate":
-                settlement.calculate(run, by=request.user, reason=reason)
+                planning.calculate(run, by=request.user, reason=reason)
             elif action == "approve":
-                settlement.approve(run, by=request.user, reason=reason)
+                states.approve(run, by=request.user, reason=reason)
             elif action == "post":
-                self._post(run, request.user, reason)
+                posting.post_or_queue(run, by=request.user, reason=reason)
             elif action == "issue":
                 transaction.on_commit(lambda: issue_statements.delay(run.pk))
             else:
-                settlement.cancel(run, by=request.user, reason=reason)
+                states.cancel(run, by=request.user, reason=reason)
         except CompensationError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Done."))
         return redirect("admin:compensation_settlementrun_change", run_id)
 
-    @staticmethod
-    def _post(run, user, reason):
-        """Post on a worker (the page shows it on reload); a run not approved gets its error now."""
-        if run.status != Status.APPROVED:
-            settlement.post(run, by=user, reason=reason)
-            return
-        transaction.on_commit(lambda: post_run.delay(run.pk, user.pk))
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         run = self.get_object(request, object_id)
-        user = request.user
-        buttons = []
-        if run is not None:
-            if run.status in (Status.DRAFT, Status.FAILED, Status.CALCULATED):
-                label = _("Recalculate") if run.status == Status.CALCULATED else _("Calculate")
-                buttons.append(("calculate", label))
-            if run.status == Status.CALCULATED and run.kind != SettlementRun.Kind.SCENARIO:
-                buttons.append(("approve", _("Approve")))
-            if run.status == Status.APPROVED:
-                buttons.append(("post", _("Post to the ledger")))
-            if run.status == Status.POSTED:
-                buttons.append(("issue", _("Issue statements")))
-            if run.status not in settlement.POSTED | {Status.CANCELLED}:
-                buttons.append(("cancel", _("Cancel")))
-        buttons = [(step, label) for step, label in buttons if may(user, STEP_BUTTONS[step])]
+        buttons = states.actions_for(run, request.user) if run is not None else []
         extra = {**(extra_context or {}), "run_buttons": buttons}
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

@@ -26,8 +26,17 @@ from decimal import Context, Decimal
 from django.utils.translation import gettext as _
 
 from compensation import accounts, sinks
+from compensation.channels.base import Pinned, pin, price_rows, valuation_rows
+from compensation.channels.base import members as members_of
 from compensation.exceptions import ChannelInputError, PriceGap
-from compensation.models import Agreement, AgreementParty, MonitoringRecord, Valuation
+from compensation.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRound,
+    IndexWeight,
+    MonitoringRecord,
+    Valuation,
+)
 from compensation.overrides import NO_OVERRIDES, Overrides
 from compensation.periods import Period
 from compensation.quantities import FEN, TONNES, cny, tonnes
@@ -49,19 +58,18 @@ def water_quality_index(*, k0: Decimal, terms) -> Decimal:
     return _WIDE.multiply(k0, total)
 
 
-def agreement_ids(programme, period: Period) -> list[int]:
-    """The agreements a period settles: the units a run splits into chunks."""
+def plan(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> list[list[int]]:
+    """One scope per agreement the period settles, [agreement id], in id order."""
     if not programme.horizontal or period.settled_year is None:
         return []
-    return list(
-        Agreement.objects.filter(programme=programme).order_by("pk").values_list("pk", flat=True)
-    )
+    found = Agreement.objects.filter(programme=programme).order_by("pk")
+    return [[pk] for pk in found.values_list("pk", flat=True)]
 
 
 def compute(
-    programme, period: Period, overrides: Overrides = NO_OVERRIDES, agreements=None
+    programme, period: Period, overrides: Overrides, scope: list[int]
 ) -> list[ProposedTransfer]:
-    """Transfers of every agreement of the programme, or of the agreements with these ids."""
+    """Transfers of the programme's agreements with ids `scope`."""
     year = period.settled_year
     if not programme.horizontal or year is None:
         return []
@@ -69,10 +77,8 @@ def compute(
         PilotMembership.objects.filter(programme=programme).values_list("region__code", flat=True)
     )
     transfers, problems = [], []
-    found = Agreement.objects.filter(programme=programme).select_related("carbon_market")
-    if agreements is not None:
-        found = found.filter(pk__in=list(agreements))
-    for agreement in found.order_by("pk"):
+    found = Agreement.objects.filter(programme=programme, pk__in=list(scope))
+    for agreement in found.select_related("carbon_market").order_by("pk"):
         parties = list(agreement.parties.select_related("region").order_by("id"))
         strangers = sorted(p.region.code for p in parties if p.region.code not in members)
         if strangers:
@@ -93,6 +99,56 @@ def compute(
     if problems:
         raise ChannelInputError(" ".join(problems))
     return transfers
+
+
+def finish(
+    programme, period: Period, overrides: Overrides, transfers: list[ProposedTransfer]
+) -> list[ProposedTransfer]:
+    """Agreements settle independently: nothing to do once all are computed."""
+    return transfers
+
+
+def inputs(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> dict[str, Pinned]:
+    """The rows compute() reads, pinned (see channels.base.pin)."""
+    year = period.settled_year
+    if not programme.horizontal or year is None:
+        return {}
+    agreements = Agreement.objects.filter(programme=programme)
+    pinned = {
+        "agreements": pin(
+            _("the agreements of %(programme)s") % {"programme": programme},
+            agreements,
+            AgreementParty.objects.filter(agreement__in=agreements),
+            AgreementRound.objects.filter(agreement__in=agreements),
+            IndexWeight.objects.filter(round__agreement__in=agreements),
+        ),
+        "monitoring": pin(
+            _("the %(year)s monitoring data") % {"year": year},
+            MonitoringRecord.objects.filter(agreement__in=agreements, year=year),
+        ),
+        "members": pin(
+            _("the members of %(programme)s") % {"programme": programme},
+            members_of(programme),
+        ),
+    }
+    markets = sorted(
+        set(
+            agreements.filter(rule=Agreement.Rule.CARBON)
+            .exclude(carbon_market=None)
+            .values_list("carbon_market__code", flat=True)
+        )
+    )
+    if markets:
+        pinned["valuation"] = pin(
+            _("the %(year)s valuation") % {"year": year}, *valuation_rows(programme, year)
+        )
+    for market in markets:
+        pinned[f"carbon_price:{market}"] = pin(
+            _("the %(market)s price in force on %(date)s")
+            % {"market": market, "date": date(year, 12, 31)},
+            price_rows(market, date(year, 12, 31), overrides),
+        )
+    return pinned
 
 
 def _round(agreement, year, problems):

@@ -6,7 +6,10 @@ its price and proceeds, and this channel settles the money: the buyer pays
 the seller (a protector region, or a holder reselling).
 """
 
+from django.utils.translation import gettext as _
+
 from compensation import accounts
+from compensation.channels.base import Pinned, pin
 from compensation.models import CreditHolder, CreditOperation
 from compensation.overrides import NO_OVERRIDES, Overrides
 from compensation.periods import Period
@@ -15,19 +18,26 @@ from compensation.transfers import ProposedTransfer
 CHANNEL = "market"
 
 
-def compute(
-    programme, period: Period, overrides: Overrides = NO_OVERRIDES
-) -> list[ProposedTransfer]:
-    """Sales are facts: a scenario changes nothing here."""
+def plan(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> list[list]:
+    """One scope, the whole period, for a pilot with a market; else none."""
+    return [[]] if programme.market else []
+
+
+def _sales(programme, period: Period):
+    return CreditOperation.objects.filter(
+        kind=CreditOperation.Kind.SELL,
+        batch__project__programme=programme,
+        date__gte=period.start,
+        date__lte=period.end,
+    )
+
+
+def compute(programme, period: Period, overrides: Overrides, scope: list) -> list[ProposedTransfer]:
+    """The period's sales (the one scope, []); sales are facts: a scenario changes nothing."""
     if not programme.market:
         return []
     sales = (
-        CreditOperation.objects.filter(
-            kind=CreditOperation.Kind.SELL,
-            batch__project__programme=programme,
-            date__gte=period.start,
-            date__lte=period.end,
-        )
+        _sales(programme, period)
         .select_related("batch__project", "from_holder__region", "to_holder")
         .order_by("date", "id")
     )
@@ -65,3 +75,22 @@ def compute(
             )
         )
     return transfers
+
+
+def finish(
+    programme, period: Period, overrides: Overrides, transfers: list[ProposedTransfer]
+) -> list[ProposedTransfer]:
+    """Sales settle as they are: nothing to do."""
+    return transfers
+
+
+def inputs(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> dict[str, Pinned]:
+    """The period's sales, pinned (see channels.base.pin)."""
+    if not programme.market:
+        return {}
+    return {
+        "sales": pin(
+            _("the credit sales of %(period)s") % {"period": period},
+            _sales(programme, period),
+        )
+    }

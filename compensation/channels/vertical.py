@@ -16,15 +16,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from compensation import accounts, sinks
+from compensation.channels.base import Pinned, members, pin, price_rows, valuation_rows
 from compensation.exceptions import ChannelInputError, PriceGap
 from compensation.models import (
     AssessmentRule,
     EcologicalIndex,
+    RegionFiscalData,
     RegionPosition,
+    SubsidyTier,
     Valuation,
     VerticalParameters,
 )
@@ -141,30 +145,32 @@ def prepare(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> C
     )
 
 
-def region_codes(context: Context) -> list[str]:
-    """The regions the year's table lists, in code order: the units a run splits into chunks."""
-    return list(
-        context.parameters.regions.order_by("region__code").values_list("region__code", flat=True)
-    )
-
-
-def compute(programme, period: Period, overrides: Overrides = NO_OVERRIDES):
+def plan(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> list[list[str]]:
+    """Slices of the year's regions, in code order (SETTLEMENT_CHUNK_SIZE each); [] if not due."""
     context = prepare(programme, period, overrides)
     if context is None:
         return []
-    transfers = allocate(context, region_codes(context))
-    if not transfers:
+    codes = list(
+        context.parameters.regions.order_by("region__code").values_list("region__code", flat=True)
+    )
+    if not codes:
         raise ChannelInputError(
             _("The %(year)s vertical parameters list no regions.")
             % {"year": context.parameters.year}
         )
-    return scale(context, transfers)
+    size = settings.SETTLEMENT_CHUNK_SIZE
+    return [codes[i : i + size] for i in range(0, len(codes), size)]
 
 
-def allocate(context: Context, codes) -> list[ProposedTransfer]:
-    """Unscaled transfers for some of the year's regions (scale() applies the budget)."""
+def compute(
+    programme, period: Period, overrides: Overrides, scope: list[str]
+) -> list[ProposedTransfer]:
+    """Unscaled transfers of the regions with codes `scope` (finish() applies the budget)."""
+    context = prepare(programme, period, overrides)
+    if context is None:
+        return []
     problems = list(context.problems)
-    allocations = _allocations(context, codes, problems)
+    allocations = _allocations(context, scope, problems)
     if problems:
         raise ChannelInputError(" ".join(problems))
     year = context.parameters.year
@@ -198,19 +204,22 @@ def allocate(context: Context, codes) -> list[ProposedTransfer]:
     return transfers
 
 
-def scale_amounts(budget: Decimal, amounts: list[Decimal]) -> list[Decimal]:
-    """The allocations, scaled pro rata to the budget to the fen when they exceed it."""
-    return scale_to_cap(amounts, budget, FEN)
-
-
-def scale(context: Context, transfers: list[ProposedTransfer]) -> list[ProposedTransfer]:
-    """Apply the budget cap across every region's money transfer."""
+def finish(
+    programme, period: Period, overrides: Overrides, transfers: list[ProposedTransfer]
+) -> list[ProposedTransfer]:
+    """The budget cap across every region's money transfer: scaled pro rata to the fen
+    (largest remainder) when the allocations exceed the budget; a transfer scaled to
+    nothing is dropped. Each money transfer's inputs gain budget, allocations_total,
+    scaled and paid."""
+    context = prepare(programme, period, overrides)
+    if context is None:
+        return transfers
     money = [t for t in transfers if t.commodity == accounts.CNY]
     total = sum((t.amount for t in money), Decimal("0.00"))
     scaled = dict(
         zip(
             [t.key for t in money],
-            scale_amounts(context.budget, [t.amount for t in money]),
+            scale_to_cap([t.amount for t in money], context.budget, FEN),
             strict=True,
         )
     )
@@ -223,13 +232,51 @@ def scale(context: Context, transfers: list[ProposedTransfer]) -> list[ProposedT
         inputs = {
             **transfer.inputs,
             "budget": str(context.budget),
-            "allocations_total": str(total),
+            "allocations_total": str(cny(total)),
             "scaled": str(paid != transfer.amount).lower(),
             "paid": str(paid),
         }
         if paid > 0:
             result.append(replace(transfer, amount=paid, inputs=inputs))
     return result
+
+
+def inputs(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> dict[str, Pinned]:
+    """The rows prepare(), compute() and finish() read, pinned (see channels.base.pin)."""
+    year = period.settled_year
+    if not programme.vertical or year is None:
+        return {}
+    parameters = VerticalParameters.objects.filter(programme=programme, year=year)
+    fiscal = RegionFiscalData.objects.filter(parameters__in=parameters)
+    pinned = {
+        "parameters": pin(
+            _("the %(year)s vertical parameters") % {"year": year},
+            parameters,
+            SubsidyTier.objects.filter(parameters__in=parameters),
+            fiscal,
+            AssessmentRule.objects.filter(parameters__in=parameters),
+        ),
+        "ecological_index": pin(
+            _("the ecological index of %(years)s") % {"years": f"{year - 1}–{year}"},
+            EcologicalIndex.objects.filter(
+                region__in=fiscal.values("region"), year__in=[year - 1, year]
+            ),
+        ),
+        "members": pin(
+            _("the members of %(programme)s") % {"programme": programme}, members(programme)
+        ),
+        "valuation": pin(
+            _("the %(year)s valuation") % {"year": year}, *valuation_rows(programme, year)
+        ),
+    }
+    market = parameters.values_list("carbon_market__code", flat=True).first()
+    if market:
+        pinned["carbon_price"] = pin(
+            _("the %(market)s price in force on %(date)s")
+            % {"market": market, "date": date(year, 12, 31)},
+            price_rows(market, date(year, 12, 31), overrides),
+        )
+    return pinned
 
 
 def _allocations(context: Context, codes, problems) -> list[_Allocation]:

@@ -61,6 +61,16 @@ class SettlementRun(models.Model):
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    pinned_inputs = models.JSONField(
+        _("pinned inputs"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "What the calculation reads, as planned: channel -> input -> its label, its "
+            "rows' ids per model and a digest of their content; a chunk whose inputs no "
+            "longer match refuses."
+        ),
+    )
     error = models.TextField(_("error"), blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -16,9 +16,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from compensation import parties, settlement
+from compensation import parties
 from compensation.exceptions import CompensationError
 from compensation.models import RunTransfer, SettlementRun, Statement
+from compensation.settlement import states
 from compensation.statements import content as statement_content
 from compensation.statements.render import csv_bytes, pdf_bytes, xlsx_bytes
 from pilots.models import PilotMembership, Region
@@ -67,8 +68,8 @@ def issue_statements(
     """
     with transaction.atomic():
         run = SettlementRun.objects.select_for_update().get(pk=run.pk)
-        if run.status not in settlement.POSTED:
-            raise settlement.SettlementError(
+        if run.status not in states.POSTED:
+            raise states.SettlementError(
                 _("Run %(run)s is %(status)s; statements are issued for posted runs.")
                 % {"run": run.pk, "status": run.get_status_display()}
             )
@@ -174,7 +175,7 @@ def finish_if_issued(run_id: int, *, by=None) -> None:
             or statements.filter(~Q(status=Statement.Status.ISSUED)).exists()
         ):
             return
-        settlement.move(
+        states.transition(
             run,
             SettlementRun.Status.STATEMENTS_ISSUED,
             by=by,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from compensation import settlement
 from compensation.models import SettlementRun
+from compensation.settlement import planning
 from ledger.models import JournalEntry
 from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, verified
 from tests.compensation.channels.test_horizontal import monitor, xinan_agreement
@@ -54,7 +54,7 @@ def test_a_second_regular_run_is_refused_with_the_services_message(api, started)
 
 def test_maker_checker_and_posting(api, started, checker, django_capture_on_commit_callbacks):
     for chunk in started.chunks.all():  # what the workers do with the queued chunks
-        settlement.run_chunk(chunk.pk)
+        planning.run_chunk(chunk.pk)
 
     by_maker = move(api, started, "approve", "a1")
     api.force_authenticate(checker)

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compensation import credits
-from compensation.channels import market
+from compensation.channels import compute_period, market
 from compensation.credits import UnitRange
 from compensation.exceptions import CreditError
 from compensation.models import (
@@ -262,8 +262,8 @@ def test_market_channel_pays_sale_proceeds_to_the_protector(batch, buyer):
         on=date(2025, 4, 1),
     )
 
-    (transfer,) = market.compute(
-        batch.project.programme, Period(date(2025, 1, 1), date(2025, 3, 31))
+    (transfer,) = compute_period(
+        market.CHANNEL, batch.project.programme, Period(date(2025, 1, 1), date(2025, 3, 31))
     )
 
     assert transfer.payer.code == f"cny:holder:{buyer.pk}:market"

@@ -10,7 +10,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compensation.channels import horizontal
+from compensation.channels import compute_period, horizontal
 from compensation.imports import import_agreement, import_monitoring
 from compensation.models import (
     Agreement,
@@ -168,7 +168,7 @@ def test_agreement_json_by_parts_imports_and_settles(programme):
         "街口,2024,TN,1.20\n街口,2024,TP,0.018\n".encode(),
     )
 
-    (transfer,) = horizontal.compute(programme, Period.year(2024))
+    (transfer,) = compute_period(horizontal.CHANNEL, programme, Period.year(2024))
 
     assert transfer.inputs["P"] == "0.8386"
     assert transfer.amount == Decimal("200000000.00")

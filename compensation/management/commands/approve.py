@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
-from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import run_numbered, user_named
+from compensation.settlement import states
 from pilots.management.arguments import GuardedCommand, whole_number
 
 
@@ -16,7 +16,7 @@ class Command(GuardedCommand):
 
     def handle(self, *args, run, user, reason, **options):
         try:
-            approved = settlement.approve(
+            approved = states.approve(
                 run_numbered(run), by=user_named(user, button="approve_run"), reason=reason
             )
         except CompensationError as exc:

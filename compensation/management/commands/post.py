@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
-from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import run_numbered, user_named
+from compensation.settlement import posting
 from compensation.statements.issue import issue_statements
 from ledger.models import JournalEntry
 from pilots.management.arguments import GuardedCommand, whole_number
@@ -23,7 +23,7 @@ class Command(GuardedCommand):
         self.stderr.write(f"Posting {found.transfers.count()} transfers of run #{found.pk}")
         poster = user_named(user, button="post_run")
         try:
-            posted = settlement.post(found, by=poster)
+            posted = posting.post(found, by=poster)
             posted = issue_statements(posted, by=poster, inline=True)
         except CompensationError as exc:
             raise CommandError(str(exc)) from None

@@ -4,11 +4,11 @@ import time
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from compensation import settlement
 from compensation.exceptions import CompensationError
 from compensation.management.commands._lookup import programme_named, progress_bar, user_named
 from compensation.models import SettlementRun
 from compensation.periods import label, parse_period
+from compensation.settlement import planning
 from pilots.management.arguments import GuardedCommand, read_file, seconds
 
 
@@ -46,19 +46,18 @@ class Command(GuardedCommand):
             kind = SettlementRun.Kind.SCENARIO
         try:
             period = parse_period(options["period"])
-            run = settlement.start_run(
+            run = planning.start_and_calculate(
                 programme=programme,
                 period=period,
                 by=user,
                 kind=kind,
                 overrides=overrides,
                 name=options["name"],
+                inline=options["inline"] or settings.CELERY_TASK_ALWAYS_EAGER,
             )
-            self.stderr.write(f"Run #{run.pk}: {programme} {label(period)}")
-            inline = options["inline"] or settings.CELERY_TASK_ALWAYS_EAGER
-            run = settlement.calculate(run, by=user, inline=inline)
         except CompensationError as exc:
             raise CommandError(str(exc)) from None
+        self.stderr.write(f"Run #{run.pk}: {programme} {label(period)}")
         run = self._follow(run, options["timeout"])
         if run.status == SettlementRun.Status.FAILED:
             raise CommandError(f"Run #{run.pk} failed: {run.error}")

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from compensation.booking import book_transfers
-from compensation.channels import horizontal
+from compensation.channels import compute_period, horizontal
 from compensation.exceptions import ChannelInputError
 from compensation.models import (
     Agreement,
@@ -35,7 +35,7 @@ def test_xinan_year_by_hand_standard_met_downstream_pays_upstream(programme):
     agreement = xinan_agreement(programme)
     monitor(agreement, 2024, {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"})
 
-    transfers = horizontal.compute(programme, Period.year(2024))
+    transfers = compute_period(horizontal.CHANNEL, programme, Period.year(2024))
 
     # P = 0.90 × 0.25 × (1.80/1.94 + 0.080/0.089 + 1.20/1.15 + 0.018/0.021)
     #   = 0.225 × (0.92784 + 0.89888 + 1.04348 + 0.85714) = 0.225 × 3.72733 = 0.83865
@@ -53,7 +53,7 @@ def test_xinan_year_with_worse_water_upstream_pays_downstream(programme):
     # P = 0.225 × (2.30/1.94 + 0.120/0.089 + 1.50/1.15 + 0.030/0.021) = 1.18503
     monitor(agreement, 2024, {"CODMn": "2.30", "NH3-N": "0.120", "TN": "1.50", "TP": "0.030"})
 
-    (transfer,) = horizontal.compute(programme, Period.year(2024))
+    (transfer,) = compute_period(horizontal.CHANNEL, programme, Period.year(2024))
 
     assert transfer.inputs["P"] == "1.1850"
     assert transfer.payer_region == UPSTREAM
@@ -67,7 +67,7 @@ def test_exactly_one_is_standard_met(programme):
     agreement = xinan_agreement(programme, k0="1")
     monitor(agreement, 2024, BASELINE)
 
-    (transfer,) = horizontal.compute(programme, Period.year(2024))
+    (transfer,) = compute_period(horizontal.CHANNEL, programme, Period.year(2024))
 
     assert transfer.inputs["P"] == "1.0000"
     assert transfer.payee_region == UPSTREAM
@@ -78,7 +78,7 @@ def test_micrograms_are_converted_and_central_top_up_goes_upstream(programme):
     monitor(agreement, 2024, {"CODMn": "1.80", "TN": "1.20"})
     monitor(agreement, 2024, {"NH3-N": "80", "TP": "18"}, unit="µg/L")
 
-    transfers = horizontal.compute(programme, Period.year(2024))
+    transfers = compute_period(horizontal.CHANNEL, programme, Period.year(2024))
 
     assert transfers[0].inputs["P"] == "0.8386"
     central = transfers[1]
@@ -91,17 +91,27 @@ def test_missing_pollutant_and_missing_round_are_clear_errors(programme):
     monitor(agreement, 2024, {"CODMn": "1.80", "NH3-N": "0.080"})
 
     with pytest.raises(ChannelInputError, match="no 2024 annual mean at 街口 for TN, TP"):
-        horizontal.compute(programme, Period.year(2024))
+        compute_period(horizontal.CHANNEL, programme, Period.year(2024))
     with pytest.raises(ChannelInputError, match="no round covers 2023"):
-        horizontal.compute(programme, Period.year(2023))
+        compute_period(horizontal.CHANNEL, programme, Period.year(2023))
 
 
 def test_only_the_december_period_settles_the_year(programme):
     agreement = xinan_agreement(programme)
     monitor(agreement, 2024, {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"})
 
-    assert horizontal.compute(programme, Period(date(2024, 10, 1), date(2024, 11, 30))) == []
-    assert len(horizontal.compute(programme, Period(date(2024, 12, 1), date(2024, 12, 31)))) == 1
+    assert (
+        compute_period(horizontal.CHANNEL, programme, Period(date(2024, 10, 1), date(2024, 11, 30)))
+        == []
+    )
+    assert (
+        len(
+            compute_period(
+                horizontal.CHANNEL, programme, Period(date(2024, 12, 1), date(2024, 12, 31))
+            )
+        )
+        == 1
+    )
 
 
 @pytest.fixture
@@ -145,7 +155,7 @@ def test_three_party_fund_paid_1_5_4_and_shared_3_4_3_adds_up_to_the_fen(chishui
     pilot, regions = chishui
     agreement = pooled(pilot, regions, ["1", "5", "4"], ["0.3", "0.4", "0.3"])
 
-    transfers = horizontal.compute(pilot, Period.year(2024))
+    transfers = compute_period(horizontal.CHANNEL, pilot, Period.year(2024))
 
     fund = f"cny:agreement:{agreement.pk}:fund"
     paid = {t.payer_region: t.amount for t in transfers if t.payee.code == fund}
@@ -184,7 +194,7 @@ def test_ratios_that_do_not_add_up_are_refused(chishui, contributions, allocatio
     pooled(pilot, regions, contributions, allocations)
 
     with pytest.raises(ChannelInputError, match=words):
-        horizontal.compute(pilot, Period.year(2024))
+        compute_period(horizontal.CHANNEL, pilot, Period.year(2024))
 
 
 def carbon_agreement(programme, *, cap="0.5", adjustment="1.2"):
@@ -215,7 +225,7 @@ def test_carbon_rule_beneficiary_pays_for_a_share_of_its_deficit(programme):
     carbon_agreement(programme)
     verified(programme, 2024, {UPSTREAM: ("5000.000", "1000.000"), DOWNSTREAM: ("100", "2100.5")})
 
-    transfers = horizontal.compute(programme, Period.year(2024))
+    transfers = compute_period(horizontal.CHANNEL, programme, Period.year(2024))
 
     money, tonnes = transfers
     # deficit 2000.500 × 0.5 = 1000.250 t (under the 4000 t surplus) × 97.49 × 1.2 = 117017.25
@@ -236,7 +246,7 @@ def test_carbon_rule_is_capped_by_the_protectors_surplus(programme):
     carbon_agreement(programme, cap="1")
     verified(programme, 2024, {UPSTREAM: ("1200", "1000"), DOWNSTREAM: ("0", "900")})
 
-    money, tonnes = horizontal.compute(programme, Period.year(2024))
+    money, tonnes = compute_period(horizontal.CHANNEL, programme, Period.year(2024))
 
     assert tonnes.amount == Decimal("200.000")
     assert money.inputs["capped_by_surplus"] is True
@@ -252,5 +262,5 @@ def test_beneficiary_with_no_deficit_is_an_error_and_nothing_is_written(programm
         ChannelInputError,
         match=r"beneficiary 330127 淳安县 has no deficit in 2024 \(net 800.000 tCO2e\)",
     ):
-        horizontal.compute(programme, Period.year(2024))
+        compute_period(horizontal.CHANNEL, programme, Period.year(2024))
     assert JournalEntry.objects.count() == entries

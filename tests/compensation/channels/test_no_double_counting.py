@@ -9,7 +9,7 @@ from django.db import connection
 
 from compensation import credits
 from compensation.booking import book_transfers
-from compensation.channels import vertical
+from compensation.channels import compute_period, vertical
 from compensation.exceptions import TonnesUnavailable
 from compensation.models import (
     CreditOperation,
@@ -44,7 +44,7 @@ def sink_2024(programme):
 def test_vertical_after_market_is_refused_and_nothing_is_written(sink_2024):
     credits.issue_batch(project=sink_2024, vintage=2024, idempotency_key="i", on=YEAR_END)
     entries = JournalEntry.objects.count()
-    transfers = vertical.compute(sink_2024.programme, Period.year(2024))
+    transfers = compute_period(vertical.CHANNEL, sink_2024.programme, Period.year(2024))
 
     with pytest.raises(TonnesUnavailable) as refused:
         book_transfers(transfers, key_prefix="run-1", effective_date=YEAR_END, cause="run:1")
@@ -58,7 +58,7 @@ def test_vertical_after_market_is_refused_and_nothing_is_written(sink_2024):
 
 
 def test_market_after_vertical_is_refused_and_nothing_is_issued(sink_2024):
-    transfers = vertical.compute(sink_2024.programme, Period.year(2024))
+    transfers = compute_period(vertical.CHANNEL, sink_2024.programme, Period.year(2024))
     book_transfers(transfers, key_prefix="run-1", effective_date=YEAR_END, cause="run:1")
 
     with pytest.raises(TonnesUnavailable, match=r"only 0\.000 available .* vertical 5000\.000"):
@@ -70,7 +70,7 @@ def test_market_after_vertical_is_refused_and_nothing_is_issued(sink_2024):
 
 
 def test_booking_the_same_run_again_posts_nothing(sink_2024):
-    transfers = vertical.compute(sink_2024.programme, Period.year(2024))
+    transfers = compute_period(vertical.CHANNEL, sink_2024.programme, Period.year(2024))
     first = book_transfers(transfers, key_prefix="run-1", effective_date=YEAR_END, cause="r")
 
     again = book_transfers(transfers, key_prefix="run-1", effective_date=YEAR_END, cause="r")

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from compensation.channels import vertical
+from compensation.channels import compute_period, vertical
 from compensation.exceptions import ChannelInputError
 from compensation.periods import Period
 from tests.factories import DOWNSTREAM, UPSTREAM, ei, make_valuation, parameters
@@ -27,7 +27,7 @@ def by_key(transfers):
 def test_allocation_by_hand(assessed):
     parameters(assessed)
 
-    transfers = by_key(vertical.compute(assessed, Period.year(2024)))
+    transfers = by_key(compute_period(vertical.CHANNEL, assessed, Period.year(2024)))
 
     upstream = transfers[f"2024:{UPSTREAM}:cny"]
     # key 6,000,000 × 0.7 = 4,200,000; prohibited 120.5 × 1,000 + 3 × 50,000 = 270,500;
@@ -54,7 +54,7 @@ def test_allocation_by_hand(assessed):
 def test_over_budget_allocations_scale_to_the_budget_to_the_fen(assessed):
     parameters(assessed, budget="3000000.00")
 
-    transfers = by_key(vertical.compute(assessed, Period.year(2024)))
+    transfers = by_key(compute_period(vertical.CHANNEL, assessed, Period.year(2024)))
 
     # 3,000,000 × 4,585,700 / 5,585,700 = 2,462,914.2274…; × 1,000,000 / … = 537,085.7726…
     assert transfers[f"2024:{UPSTREAM}:cny"].amount == Decimal("2462914.23")
@@ -80,7 +80,7 @@ def test_ei_change_classes_follow_hj_192(change, expected):
 
 def test_missing_parameter_year_is_a_clear_error(programme):
     with pytest.raises(ChannelInputError, match="No vertical parameters for 新安江试点 in 2025"):
-        vertical.compute(programme, Period.year(2025))
+        compute_period(vertical.CHANNEL, programme, Period.year(2025))
 
 
 def test_missing_ei_and_valuation_are_each_named(programme):
@@ -88,7 +88,7 @@ def test_missing_ei_and_valuation_are_each_named(programme):
     ei(UPSTREAM, 2024, "66.5")
 
     with pytest.raises(ChannelInputError) as error:
-        vertical.compute(programme, Period.year(2024))
+        compute_period(vertical.CHANNEL, programme, Period.year(2024))
 
     message = str(error.value)
     assert "No EI for 341000 黄山市 in 2023" in message
@@ -101,4 +101,4 @@ def test_parameters_without_tiers_are_refused(assessed):
     table.tiers.all().delete()
 
     with pytest.raises(ChannelInputError, match="no subsidy tiers"):
-        vertical.compute(assessed, Period.year(2024))
+        compute_period(vertical.CHANNEL, assessed, Period.year(2024))

@@ -3,16 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from compensation import settlement
 from compensation.models import SettlementRun
 from compensation.periods import Period
+from compensation.settlement import planning, posting, states
 from config.roles import AUDITOR
 from tests.factories import UserFactory
 
 
 def run_chunks(run):
     for pk in run.chunks.values_list("pk", flat=True):
-        settlement.run_chunk(pk)
+        planning.run_chunk(pk)
     run.refresh_from_db()
     return run
 
@@ -59,7 +59,7 @@ def test_finance_officials_start_approve_and_post_from_the_admin(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         move(client, run, "post", "year end")
     assert len(callbacks) == 1
-    settlement.post(run, by=checker)
+    posting.post(run, by=checker)
     run.refresh_from_db()
     assert run.status == "posted"
     assert run.transitions.get(to_status="approved").reason == "checked against the budget law"
@@ -102,7 +102,7 @@ def test_bad_start_input_is_shown_not_raised(client, pilot, maker):
 
 @pytest.mark.parametrize("action", ["calculate", "approve", "post", "cancel"])
 def test_auditors_cannot_move_runs(client, pilot, maker, action):
-    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    run = planning.start_run(programme=pilot, period=Period.year(2024), by=maker)
     client.force_login(UserFactory(username="auditor", group=AUDITOR))
 
     assert (
@@ -138,8 +138,8 @@ def test_a_run_name_or_reason_with_a_nul_character_is_refused_on_start(client, p
         headers={"accept-language": "en"},
     )
     assert response.status_code == 302
-    with pytest.raises(settlement.SettlementError, match="name: Ensure this value has at most"):
-        settlement.start_run(programme=pilot, period=Period.year(2025), by=maker, name="年" * 201)
+    with pytest.raises(states.SettlementError, match="name: Ensure this value has at most"):
+        planning.start_run(programme=pilot, period=Period.year(2025), by=maker, name="年" * 201)
     assert SettlementRun.objects.count() == 1
 
 

@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 
-from compensation import settlement
 from compensation.models import RunChunk
 from compensation.periods import Period
+from compensation.settlement import locks, planning, posting, states
 from compensation.tasks import post_run
 from ledger.verification import verify_ledger
 from tests.conftest import committing
@@ -23,8 +23,8 @@ def test_worker_killed_during_calculation_and_posting_posts_everything_once(
 ):
     settings.SETTLEMENT_CHUNK_SIZE = 1
     first = workers()
-    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
-    settlement.calculate(run, by=maker)
+    run = planning.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    planning.calculate(run, by=maker)
     wait_until(
         lambda: RunChunk.objects.filter(run=run, status="done").exists(),
         what="a first chunk done",
@@ -38,7 +38,7 @@ def test_worker_killed_during_calculation_and_posting_posts_everything_once(
     assert run.status == "calculated", run.error
     assert run.chunks.filter(status="done").count() == 4
 
-    settlement.approve(run, by=checker)
+    states.approve(run, by=checker)
     post_run.delay(run.pk, checker.pk)
     wait_until(posting_in_progress, what="posting holding its advisory lock")
     second.kill()
@@ -54,13 +54,13 @@ def test_worker_killed_during_calculation_and_posting_posts_everything_once(
 
 
 def test_two_concurrent_posts_post_once_and_return_the_same_run(pilot, maker, checker, fault_tally):
-    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
-    run = settlement.calculate(run, by=maker, inline=True)
-    settlement.approve(run, by=checker)
+    run = planning.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    run = planning.calculate(run, by=maker, inline=True)
+    states.approve(run, by=checker)
 
     def post(_):
         try:
-            return settlement.post(run, by=checker)
+            return posting.post(run, by=checker)
         finally:
             connection.close()
 
@@ -79,9 +79,9 @@ def test_database_connection_killed_mid_posting_retries_and_posts_once(
 ):
     """pg_terminate_backend on the posting connection: the batch rolls back, the task retries."""
     workers()
-    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
-    run = settlement.calculate(run, by=maker, inline=True)
-    settlement.approve(run, by=checker)
+    run = planning.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    run = planning.calculate(run, by=maker, inline=True)
+    states.approve(run, by=checker)
 
     post_run.delay(run.pk, checker.pk)
     wait_until(posting_in_progress, what="posting holding its advisory lock")
@@ -91,7 +91,7 @@ def test_database_connection_killed_mid_posting_retries_and_posts_once(
             "SELECT pg_terminate_backend(pid) FROM pg_locks "
             "WHERE locktype = 'advisory' AND classid = %s "
             "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-            [settlement.RUN_LOCKS],
+            [locks.RUN_LOCKS],
         )
         assert cursor.fetchone()[0] is True
 

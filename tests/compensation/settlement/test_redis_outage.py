@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from compensation import settlement
 from compensation.models import RunChunk
 from compensation.periods import Period
+from compensation.settlement import planning, states
 from compensation.tasks import post_run, sweep_stalled
 from ledger.verification import verify_ledger
 from tests.conftest import committing
@@ -70,8 +70,8 @@ def test_redis_outages_during_calculation_and_posting_post_everything_once(
         | {"STALLED_AFTER": "0"}
     )
     assert health(client) == (200, [])
-    run = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
-    settlement.calculate(run, by=maker)
+    run = planning.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    planning.calculate(run, by=maker)
     wait_until(
         lambda: RunChunk.objects.filter(run=run, status="done").exists(),
         what="a first chunk done",
@@ -86,7 +86,7 @@ def test_redis_outages_during_calculation_and_posting_post_everything_once(
     run = wait_for_status(run, "calculated", "failed", worker=worker)
     assert run.status == "calculated", run.error
 
-    settlement.approve(run, by=checker)
+    states.approve(run, by=checker)
     post_run.delay(run.pk, checker.pk)
     wait_until(posting_in_progress, what="posting holding its advisory lock")
 

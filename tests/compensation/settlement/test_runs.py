@@ -9,10 +9,9 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django_celery_beat.models import PeriodicTask
 
-from compensation import settlement
 from compensation.models import RunChunk, RunTransfer, SettlementRun
 from compensation.periods import Period
-from compensation.settlement import SettlementError
+from compensation.settlement import planning, posting, reports, states
 from ledger.models import Account, JournalEntry
 from ledger.selectors import account_balance
 from ledger.verification import verify_ledger
@@ -26,8 +25,8 @@ def balance(code):
 
 
 def calculated(pilot, maker, **options):
-    run = settlement.start_run(programme=pilot, period=YEAR, by=maker, **options)
-    return settlement.calculate(run, by=maker, inline=True)
+    run = planning.start_run(programme=pilot, period=YEAR, by=maker, **options)
+    return planning.calculate(run, by=maker, inline=True)
 
 
 def test_run_from_draft_to_posted_books_every_channel(pilot, maker, checker):
@@ -43,8 +42,8 @@ def test_run_from_draft_to_posted_books_every_channel(pilot, maker, checker):
     assert run.summary["regions"][UPSTREAM]["horizontal"]["net"] == "200000000.00"
     assert run.summary["regions"][DOWNSTREAM]["horizontal"]["net"] == "-200000000.00"
 
-    settlement.approve(run, by=checker)
-    posted = settlement.post(run, by=checker)
+    states.approve(run, by=checker)
+    posted = posting.post(run, by=checker)
 
     assert posted.status == "posted"
     assert balance(f"cny:region:{UPSTREAM}:vertical") == Decimal("4341975.00")
@@ -64,11 +63,11 @@ def test_run_from_draft_to_posted_books_every_channel(pilot, maker, checker):
 
 def test_posting_twice_posts_once_and_returns_the_same_run(pilot, maker, checker):
     run = calculated(pilot, maker)
-    settlement.approve(run, by=checker)
-    settlement.post(run, by=checker)
+    states.approve(run, by=checker)
+    posting.post(run, by=checker)
     entries = JournalEntry.objects.count()
 
-    again = settlement.post(run, by=checker)
+    again = posting.post(run, by=checker)
 
     assert again.status == "posted"
     assert JournalEntry.objects.count() == entries
@@ -79,12 +78,14 @@ def test_the_maker_cannot_approve_and_neither_can_a_non_finance_user(
 ):
     run = calculated(pilot, maker)
 
-    with pytest.raises(SettlementError, match=r"maker started run \d+ and cannot also approve"):
-        settlement.approve(run, by=maker)
-    with pytest.raises(SettlementError, match="Only a finance official"):
-        settlement.approve(run, by=ecologist)
-    with pytest.raises(SettlementError, match="only an approved run is posted"):
-        settlement.post(run, by=checker)
+    with pytest.raises(
+        states.SettlementError, match=r"maker started run \d+ and cannot also approve"
+    ):
+        states.approve(run, by=maker)
+    with pytest.raises(states.SettlementError, match="Only a finance official"):
+        states.approve(run, by=ecologist)
+    with pytest.raises(states.SettlementError, match="only an approved run is posted"):
+        posting.post(run, by=checker)
     run.refresh_from_db()
     assert run.status == "calculated" and run.approved_by is None
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -99,22 +100,22 @@ def test_approval_follows_the_approve_permission_not_a_group_name(pilot, maker):
     renamed = User.objects.create_user("renamed-group")
     renamed.groups.add(Group.objects.create(name="finance official (copy)"))
 
-    with pytest.raises(SettlementError, match="Only a finance official"):
-        settlement.approve(run, by=renamed)
-    approved = settlement.approve(run, by=granted)
+    with pytest.raises(states.SettlementError, match="Only a finance official"):
+        states.approve(run, by=renamed)
+    approved = states.approve(run, by=granted)
 
     assert approved.status == "approved" and approved.approved_by == granted
 
 
 def test_one_regular_run_per_pilot_and_period(pilot, maker):
-    run = settlement.start_run(programme=pilot, period=YEAR, by=maker)
+    run = planning.start_run(programme=pilot, period=YEAR, by=maker)
 
-    with pytest.raises(SettlementError, match=f"Run {run.pk} already settles"):
-        settlement.start_run(programme=pilot, period=YEAR, by=maker)
+    with pytest.raises(states.SettlementError, match=f"Run {run.pk} already settles"):
+        planning.start_run(programme=pilot, period=YEAR, by=maker)
     with pytest.raises(IntegrityError), transaction.atomic():
         SettlementRun.objects.create(programme=pilot, period_start=YEAR.start, period_end=YEAR.end)
-    settlement.cancel(run, by=maker, reason="wrong data")
-    assert settlement.start_run(programme=pilot, period=YEAR, by=maker).status == "draft"
+    states.cancel(run, by=maker, reason="wrong data")
+    assert planning.start_run(programme=pilot, period=YEAR, by=maker).status == "draft"
 
 
 def test_a_failed_run_shows_the_error_and_resumes_without_redoing_finished_chunks(pilot, maker):
@@ -128,7 +129,7 @@ def test_a_failed_run_shows_the_error_and_resumes_without_redoing_finished_chunk
     assert set(done) == {"vertical", "market"}
 
     monitor(agreement, 2024, {"TP": "0.018"})
-    resumed = settlement.calculate(run, by=maker, reason="TP mean added", inline=True)
+    resumed = planning.calculate(run, by=maker, reason="TP mean added", inline=True)
 
     assert resumed.status == "calculated"
     assert (
@@ -160,38 +161,38 @@ def test_scenarios_compare_side_by_side_and_never_post(pilot, maker, checker):
         overrides={"budget": "3000000.00"},
     )
 
-    rows = {(r.region, r.channel): r for r in settlement.compare(base, scenario)}
+    rows = {(r.region, r.channel): r for r in reports.compare(base, scenario)}
 
     assert rows[(UPSTREAM, "vertical")].difference == Decimal("-1903565.05")
     assert rows[(UPSTREAM, "horizontal")].difference == Decimal("0.00")
-    with pytest.raises(SettlementError, match="never approved or posted"):
-        settlement.approve(scenario, by=checker)
+    with pytest.raises(states.SettlementError, match="never approved or posted"):
+        states.approve(scenario, by=checker)
     with pytest.raises(IntegrityError), transaction.atomic():
         SettlementRun.objects.filter(pk=scenario.pk).update(status="posted")
 
 
 def test_a_correction_reverses_the_original_and_posts_replacements(pilot, maker, checker):
     original = calculated(pilot, maker)
-    settlement.approve(original, by=checker)
-    settlement.post(original, by=checker)
+    states.approve(original, by=checker)
+    posting.post(original, by=checker)
     pilot.vertical_parameters.get().regions.filter(region__code=DOWNSTREAM).update(
         standard_revenue=Decimal("6000000.00")
     )
 
-    correction = settlement.start_run(
+    correction = planning.start_run(
         programme=pilot, period=YEAR, by=maker, kind="correction", corrects=original
     )
-    settlement.calculate(correction, by=maker, inline=True)
-    settlement.approve(correction, by=checker)
-    settlement.post(correction, by=checker)
+    planning.calculate(correction, by=maker, inline=True)
+    states.approve(correction, by=checker)
+    posting.post(correction, by=checker)
 
     assert balance(f"cny:region:{DOWNSTREAM}:vertical") == Decimal("500000.00")
     assert balance(f"cny:region:{UPSTREAM}:horizontal") == Decimal("200000000.00")
     reversals = JournalEntry.objects.filter(reverses__isnull=False)
     assert reversals.count() == original.transfers.count()
     assert all(e.idempotency_key.startswith(f"run:{correction.pk}:reversal:") for e in reversals)
-    with pytest.raises(SettlementError, match="already been corrected"):
-        settlement.start_run(
+    with pytest.raises(states.SettlementError, match="already been corrected"):
+        planning.start_run(
             programme=pilot, period=YEAR, by=maker, kind="correction", corrects=original
         )
     assert verify_ledger().ok
@@ -256,8 +257,8 @@ def test_schedules_follow_the_frequency_or_a_cron_expression(pilot):
 
 def test_summary_compares_with_the_previous_posted_period(pilot, maker, checker):
     first = calculated(pilot, maker)
-    settlement.approve(first, by=checker)
-    settlement.post(first, by=checker)
+    states.approve(first, by=checker)
+    posting.post(first, by=checker)
     for code, value in ((UPSTREAM, "66.0"), (DOWNSTREAM, "61.0")):
         ei(code, 2025, value)
     parameters(pilot, carbon=False, year=2025)
@@ -265,8 +266,8 @@ def test_summary_compares_with_the_previous_posted_period(pilot, maker, checker)
         pilot.agreements.get(), 2025, {"CODMn": "2.5", "NH3-N": "0.1", "TN": "1.5", "TP": "0.03"}
     )
 
-    second = settlement.calculate(
-        settlement.start_run(programme=pilot, period=Period.year(2025), by=maker),
+    second = planning.calculate(
+        planning.start_run(programme=pilot, period=Period.year(2025), by=maker),
         by=maker,
         inline=True,
     )

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from django_celery_beat.schedulers import DatabaseScheduler
 
-from compensation import settlement
 from compensation.models import SettlementRun
 from compensation.periods import Period
+from compensation.settlement import planning, sweeps
 from compensation.statements.issue import issue_statements as issue
 from compensation.statements.issue import sweep_stalled_statements as issue_stalled
 from compensation.tasks import issue_statements, sweep_stalled
@@ -34,8 +34,8 @@ def overdue(settings):
 def test_the_sweep_queues_chunks_of_a_calculation_whose_tasks_were_lost(
     pilot, maker, workers, settings
 ):
-    run = settlement.calculate(
-        settlement.start_run(programme=pilot, period=Period.year(2024), by=maker), by=maker
+    run = planning.calculate(
+        planning.start_run(programme=pilot, period=Period.year(2024), by=maker), by=maker
     )
     app.control.purge()  # the chunks' tasks are lost
     worker = workers({})
@@ -93,15 +93,15 @@ def test_beat_keeps_the_sweep_on_its_schedule():
 
 def test_the_sweep_finishes_a_calculation_whose_chunks_are_all_done(pilot, maker):
     # The worker committed the last chunk and died before marking the run calculated.
-    run = settlement.calculate(
-        settlement.start_run(programme=pilot, period=Period.year(2024), by=maker),
+    run = planning.calculate(
+        planning.start_run(programme=pilot, period=Period.year(2024), by=maker),
         by=maker,
         inline=True,
     )
     summary = run.summary
     SettlementRun.objects.filter(pk=run.pk).update(status="calculating")
 
-    assert settlement.sweep_stalled_calculations(older_than=timedelta(0)) == [run.pk]
+    assert sweeps.sweep_stalled_calculations(older_than=timedelta(0)) == [run.pk]
 
     run.refresh_from_db()
     assert (run.status, run.summary) == ("calculated", summary)
@@ -110,15 +110,15 @@ def test_the_sweep_finishes_a_calculation_whose_chunks_are_all_done(pilot, maker
 def test_a_calculation_that_progresses_is_not_swept(pilot, maker, settings):
     # Nothing is queued here: the test's transaction never commits.
     stalled = timedelta(seconds=settings.STALLED_AFTER)
-    run = settlement.calculate(
-        settlement.start_run(programme=pilot, period=Period.year(2024), by=maker), by=maker
+    run = planning.calculate(
+        planning.start_run(programme=pilot, period=Period.year(2024), by=maker), by=maker
     )
     run.transitions.update(at=overdue(settings))
     chunk = run.chunks.first()
     run.chunks.filter(pk=chunk.pk).update(status="done", finished_at=timezone.now())
-    assert settlement.sweep_stalled_calculations(older_than=stalled) == []
+    assert sweeps.sweep_stalled_calculations(older_than=stalled) == []
     run.chunks.filter(pk=chunk.pk).update(finished_at=overdue(settings))
-    assert settlement.sweep_stalled_calculations(older_than=stalled) == [run.pk]
+    assert sweeps.sweep_stalled_calculations(older_than=stalled) == [run.pk]
 
 
 def test_an_issuing_that_progresses_is_not_swept(pilot, maker, checker, settings):

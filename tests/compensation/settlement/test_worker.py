@@ -6,10 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from compensation import settlement
 from compensation.models import SettlementRun
 from compensation.periods import previous_period
 from compensation.schedules import schedule_settlement
+from compensation.settlement import states
 from compensation.tasks import post_run
 from config.celery import app
 from ledger.models import Account, JournalEntry
@@ -41,7 +41,7 @@ def test_scheduled_run_calculates_on_the_worker_waits_for_approval_then_posts(
     assert run.started_by is None
     assert not JournalEntry.objects.filter(idempotency_key__startswith=run.key_prefix).exists()
 
-    settlement.approve(run, by=checker)
+    states.approve(run, by=checker)
     assert post_run.delay(run.pk, checker.pk).get(timeout=60) in ("posted", "statements")
 
     # The worker renders the statements, one task each, and the last marks the run.

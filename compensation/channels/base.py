@@ -1,0 +1,92 @@
+"""What a channel is (Channel) and how it pins the inputs it reads (pin, Pinned).
+
+A channel is a module with these names (compensation.channels.REGISTRY lists them):
+
+    CHANNEL                                   its name: "vertical", "horizontal", "market"
+    plan(programme, period, overrides)        -> list of scopes (JSON lists: region codes,
+                                                 agreement ids, []); one chunk of a run each
+    compute(programme, period, overrides, scope)
+                                              -> list[ProposedTransfer] of one scope
+    finish(programme, period, overrides, transfers)
+                                              -> the period's transfers once every scope is
+                                                 computed (amounts and inputs may change,
+                                                 transfers may be dropped, none added)
+    inputs(programme, period, overrides)      -> dict input name -> Pinned: every row the
+                                                 channel reads, to freeze a run's inputs
+
+Each raises ChannelInputError (a CompensationError) for inputs it cannot use.
+"""
+
+import hashlib
+import json
+from typing import Protocol, TypedDict
+
+from django.db.models import QuerySet
+
+from compensation.models import CarbonPrice, RegionPosition, Valuation
+from compensation.overrides import Overrides
+from compensation.periods import Period
+from compensation.transfers import ProposedTransfer
+from pilots.models import PilotMembership
+
+
+class Pinned(TypedDict):
+    """One input of a run as planned: what it is called, its rows' ids per model, a digest."""
+
+    label: str
+    ids: dict[str, list[int]]
+    digest: str
+
+
+class Channel(Protocol):
+    CHANNEL: str
+
+    def plan(self, programme, period: Period, overrides: Overrides) -> list[list]: ...
+
+    def compute(
+        self, programme, period: Period, overrides: Overrides, scope: list
+    ) -> list[ProposedTransfer]: ...
+
+    def finish(
+        self, programme, period: Period, overrides: Overrides, transfers: list[ProposedTransfer]
+    ) -> list[ProposedTransfer]: ...
+
+    def inputs(self, programme, period: Period, overrides: Overrides) -> dict[str, Pinned]: ...
+
+
+def pin(label: str, *querysets: QuerySet) -> Pinned:
+    """The ids and a SHA-256 digest of every column of the rows of `querysets`, in id order.
+
+    Any edit, added or deleted row changes the digest; `label` names the input to a person
+    (translated, e.g. "2025年纵向参数").
+    """
+    digest = hashlib.sha256()
+    ids: dict[str, list[int]] = {}
+    for queryset in querysets:
+        rows = list(queryset.order_by("pk").values())
+        ids[queryset.model._meta.label_lower] = [row["id"] for row in rows]
+        digest.update(json.dumps(rows, default=str, sort_keys=True).encode())
+    return {"label": str(label), "ids": ids, "digest": digest.hexdigest()}
+
+
+def members(programme) -> QuerySet:
+    """The programme's memberships: which regions a channel may pay."""
+    return PilotMembership.objects.filter(programme=programme)
+
+
+def valuation_rows(programme, year: int) -> tuple[QuerySet, QuerySet]:
+    """The current valuation of the programme's year and its regions' positions."""
+    valuation = Valuation.objects.filter(programme=programme, year=year, current=True)
+    return valuation, RegionPosition.objects.filter(valuation__in=valuation)
+
+
+def price_rows(market_code: str, on, overrides: Overrides) -> QuerySet:
+    """The price row in force for `market_code` on `on` (none when a scenario overrides it)."""
+    if market_code in overrides.carbon_prices:
+        return CarbonPrice.objects.none()
+    found = (
+        CarbonPrice.objects.filter(market__code=market_code, date__lte=on)
+        .order_by("-date")
+        .values("pk")[:1]
+    )
+    return CarbonPrice.objects.filter(pk__in=list(found))

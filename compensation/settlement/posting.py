@@ -1,0 +1,89 @@
+"""Posting an approved run to the ledger, exactly once; a correction reverses what it corrects.
+
+Posting books every transfer under `run:<id>:<channel>:<key>` in one
+transaction, behind an advisory lock and the run's row lock: a retry, a
+duplicate click or two workers racing post each transfer once, and the
+second caller gets the posted run back.
+"""
+
+from celery import signature
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compensation.booking import book_transfers
+from compensation.models import RunTransfer, SettlementRun
+from compensation.settlement.locks import RUN_LOCKS, advisory_lock
+from compensation.settlement.rows import proposed
+from compensation.settlement.states import POSTED, RunKind, RunStatus, SettlementError, transition
+from config import failpoints
+from ledger.models import JournalEntry
+from ledger.services import reverse_entry
+
+
+def post(run: SettlementRun, *, by=None, reason: str = "") -> SettlementRun:
+    """Book every approved transfer once; a second call returns the posted run unchanged."""
+    with transaction.atomic():
+        advisory_lock(RUN_LOCKS, run.pk)
+        run = (
+            SettlementRun.objects.select_for_update(of=("self",))
+            .select_related("corrects")
+            .get(pk=run.pk)
+        )
+        if run.status in POSTED:
+            return run
+        if run.kind == RunKind.SCENARIO:
+            raise SettlementError(_("A scenario is never approved or posted."))
+        if run.status != RunStatus.APPROVED:
+            raise SettlementError(
+                _("Run %(run)s is %(status)s; only an approved run is posted.")
+                % {"run": run.pk, "status": run.get_status_display()}
+            )
+        failpoints.pause("settlement.post")
+        effective = run.period_end
+        if run.kind == RunKind.CORRECTION:
+            effective = timezone.localdate()
+            _reverse(run.corrects, by_run=run, on=effective, by=by)
+        rows = list(run.transfers.order_by("channel", "key"))
+        entries = book_transfers(
+            [proposed(row) for row in rows],
+            key_prefix=run.key_prefix,
+            effective_date=effective,
+            cause=f"settlement-run:{run.pk}",
+            posted_by=by,
+        )
+        for row, entry in zip(rows, entries, strict=True):
+            row.entry = entry
+        RunTransfer.objects.bulk_update(rows, ["entry"], batch_size=2000)
+        run.posted_at = timezone.now()
+        transition(run, RunStatus.POSTED, by=by, reason=reason)
+        return run
+
+
+def post_or_queue(run: SettlementRun, *, by, reason: str = "") -> tuple[SettlementRun, bool]:
+    """An approved run is posted on a worker once this transaction commits (task
+    compensation.post_run, which then issues the statements): (run, True). A run in any
+    other status goes through post() now, which returns a posted run unchanged or raises
+    SettlementError: (run, False)."""
+    if run.status != RunStatus.APPROVED:
+        return post(run, by=by, reason=reason), False
+    run_id, user_id = run.pk, getattr(by, "pk", None)
+    transaction.on_commit(
+        lambda: signature("compensation.post_run", args=(run_id, user_id)).apply_async()
+    )
+    return run, True
+
+
+def _reverse(corrected: SettlementRun, *, by_run: SettlementRun, on, by) -> None:
+    """Reverse every entry the corrected run posted, referencing each original entry."""
+    for entry in JournalEntry.objects.filter(pk__in=corrected.transfers.values("entry")).order_by(
+        "sequence"
+    ):
+        reverse_entry(
+            entry=entry,
+            idempotency_key=f"{by_run.key_prefix}:reversal:{entry.pk}",
+            posted_by=by,
+            effective_date=on,
+            description=f"Correction run {by_run.pk} reverses run {corrected.pk}: "
+            f"{entry.description}"[:300],
+        )
