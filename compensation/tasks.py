@@ -53,9 +53,10 @@ def calculate_chunk(chunk_id: int) -> None:
     retry_backoff_max=120,
     max_retries=settings.SETTLEMENT_TASK_MAX_RETRIES,
 )
-def post_run(run_id: int, user_id: int | None = None) -> str:
+def post_run(run_id: int, user_id: int | None = None, reason: str = "") -> str:
+    """Post the run with the poster's reason (kept in its history), then issue statements."""
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    run = posting.post(SettlementRun.objects.get(pk=run_id), by=user)
+    run = posting.post(SettlementRun.objects.get(pk=run_id), by=user, reason=reason)
     issue.issue_statements(run, by=user)
     run.refresh_from_db()
     return run.status

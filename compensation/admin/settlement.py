@@ -41,6 +41,13 @@ class ChunkInline(ReadOnlyInlineMixin, admin.TabularInline):
     readonly_fields = fields
 
 
+class OptionalJSONField(forms.JSONField):
+    """A JSON box that shows nothing, not `null`, when it holds nothing."""
+
+    def prepare_value(self, value):
+        return "" if value is None else super().prepare_value(value)
+
+
 class StartRunForm(forms.Form):
     programme = forms.ModelChoiceField(PilotProgramme.objects.all(), label=_("programme"))
     period = forms.CharField(
@@ -48,7 +55,7 @@ class StartRunForm(forms.Form):
     )
     scenario = forms.BooleanField(label=_("what-if scenario"), required=False)
     name = forms.CharField(label=_("name"), required=False, max_length=200)
-    overrides = forms.JSONField(
+    overrides = OptionalJSONField(
         label=_("overrides"),
         required=False,
         help_text=_(
@@ -74,6 +81,26 @@ class StartRunForm(forms.Form):
             except CompensationError as exc:
                 raise forms.ValidationError(str(exc)) from None
         return overrides
+
+
+def _say_outcome(request, run, done: str) -> None:
+    """What became of the run, in the colour it deserves: a failure is an error that says
+    why and what to do next, a calculation on the workers is news, the rest is done."""
+    run.refresh_from_db()
+    if run.status == RunStatus.FAILED:
+        messages.error(
+            request,
+            _("Run %(run)s failed: %(error)s Supply what is missing, then recalculate.")
+            % {"run": run.pk, "error": run.error},
+        )
+    elif run.status == RunStatus.CALCULATING:
+        messages.info(
+            request,
+            _("Run %(run)s is being calculated on the workers; this page shows its progress.")
+            % {"run": run.pk},
+        )
+    else:
+        messages.success(request, done)
 
 
 @admin.register(SettlementRun)
@@ -224,7 +251,7 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             except CompensationError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Run %(run)s started.") % {"run": run.pk})
+                _say_outcome(request, run, _("Run %(run)s started.") % {"run": run.pk})
                 return redirect("admin:compensation_settlementrun_change", run.pk)
         context = {
             **self.admin_site.each_context(request),
@@ -244,22 +271,39 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         button = states.button_of(action)
         if button is None or not may(request.user, button):
             raise PermissionDenied
+        if action == "post" and request.POST.get("confirmed") != "yes":
+            return self._confirm_post(request, run, reason)
         try:
             if action == "calculate":
-                planning.calculate(run, by=request.user, reason=reason)
+                run = planning.calculate(run, by=request.user, reason=reason)
             elif action == "approve":
-                states.approve(run, by=request.user, reason=reason)
+                run = states.approve(run, by=request.user, reason=reason)
             elif action == "post":
-                posting.post_or_queue(run, by=request.user, reason=reason)
+                run = posting.post_or_queue(run, by=request.user, reason=reason)[0]
             elif action == "issue":
                 transaction.on_commit(lambda: issue_statements.delay(run.pk))
             else:
-                states.cancel(run, by=request.user, reason=reason)
+                run = states.cancel(run, by=request.user, reason=reason)
         except CompensationError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, _("Done."))
+            _say_outcome(request, run, _("Done."))
         return redirect("admin:compensation_settlementrun_change", run_id)
+
+    def _confirm_post(self, request, run, reason):
+        """Posting books money for good: say what will be booked and ask once more."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Post run %(run)s to the ledger?") % {"run": run.pk},
+            "run": run,
+            "reason": reason,
+            "totals": run.summary.get("channels", {}),
+            "transfers": run.transfers.count(),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(
+            request, "admin/compensation/settlementrun/confirm_post.html", context
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         run = self.get_object(request, object_id)

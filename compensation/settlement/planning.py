@@ -61,6 +61,21 @@ def regular_run(programme, period: Period) -> SettlementRun | None:
     )
 
 
+def overlapping_run(programme, period: Period) -> SettlementRun | None:
+    """A live regular run of the pilot whose period shares a day with `period`, if any."""
+    return (
+        SettlementRun.objects.filter(
+            programme=programme,
+            period_start__lte=period.end,
+            period_end__gte=period.start,
+            kind=RunKind.REGULAR,
+        )
+        .exclude(status=RunStatus.CANCELLED)
+        .order_by("period_start", "pk")
+        .first()
+    )
+
+
 def start_run(
     *,
     programme,
@@ -72,9 +87,11 @@ def start_run(
     corrects: SettlementRun | None = None,
     reason: str = "",
 ) -> SettlementRun:
-    """A new draft run; a second regular run for the same pilot and period is refused.
+    """A new draft run. A regular run whose period shares a day with a live regular run
+    of the pilot (the same period, or 2024Q1 beside 2024) is refused: a day is settled once.
 
-    Raises SettlementError for a name or reason that does not fit its column (length, NUL).
+    Raises SettlementError for that, and for a name or reason that does not fit its column
+    (length, NUL).
     """
     check_text(SettlementRun, "name", name)
     check_text(RunTransition, "reason", reason)
@@ -88,8 +105,24 @@ def start_run(
         period = period_of(corrects)
         programme = corrects.programme
     with transaction.atomic():
-        advisory_lock(PERIOD_LOCKS, programme.pk, period.start.toordinal(), period.end.toordinal())
-        existing = regular_run(programme, period) if kind == RunKind.REGULAR else None
+        # One lock per pilot: overlapping periods must not slip past each other's check.
+        advisory_lock(PERIOD_LOCKS, programme.pk)
+        existing = overlapping_run(programme, period) if kind == RunKind.REGULAR else None
+        if existing is not None and period_of(existing) != period:
+            raise SettlementError(
+                _(
+                    "Run %(run)s already settles %(programme)s for %(other)s (%(status)s), "
+                    "which overlaps %(period)s: a day is settled once. Correct or cancel "
+                    "that run instead."
+                )
+                % {
+                    "run": existing.pk,
+                    "programme": programme,
+                    "other": period_of(existing),
+                    "period": period,
+                    "status": existing.get_status_display(),
+                }
+            )
         if existing is not None:
             raise SettlementError(
                 _(

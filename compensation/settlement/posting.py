@@ -69,7 +69,7 @@ def post_or_queue(run: SettlementRun, *, by, reason: str = "") -> tuple[Settleme
         return post(run, by=by, reason=reason), False
     run_id, user_id = run.pk, getattr(by, "pk", None)
     transaction.on_commit(
-        lambda: signature("compensation.post_run", args=(run_id, user_id)).apply_async()
+        lambda: signature("compensation.post_run", args=(run_id, user_id, reason)).apply_async()
     )
     return run, True
 

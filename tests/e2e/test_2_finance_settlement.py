@@ -71,6 +71,10 @@ def test_start_watch_refuse_own_approval_then_approve_and_post(
     run.refresh_from_db()
     assert run.status == "approved" and run.approved_by.username == "checker"
     press(page, "post", "年度记账")
+    assert "是否记入账簿" in page.locator("h1").inner_text()
+    assert page.locator("#confirm-reason").input_value() == "年度记账"
+    with page.expect_navigation():
+        page.get_by_role("button", name="是，记入账簿").click()
     for _ in range(60):
         run.refresh_from_db()
         if run.status == "statements":
@@ -79,4 +83,5 @@ def test_start_watch_refuse_own_approval_then_approve_and_post(
     page.reload()
     assert run.status == "statements"
     assert "已出具结算单" in page.locator("body").inner_text()
+    assert run.transitions.get(to_status="posted").reason == "年度记账"
     guide_shot(page, "2-posted")

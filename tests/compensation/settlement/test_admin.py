@@ -2,10 +2,13 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
+from compensation.exceptions import CompensationError
 from compensation.models import SettlementRun
-from compensation.periods import Period
-from compensation.settlement import planning, posting, states
+from compensation.periods import Period, parse_period
+from compensation.settlement import planning, states
+from compensation.tasks import post_run
 from config.roles import AUDITOR
 from tests.factories import UserFactory
 
@@ -25,10 +28,10 @@ def start(client, pilot, **fields):
     )
 
 
-def move(client, run, action, reason=""):
+def move(client, run, action, reason="", **fields):
     return client.post(
         reverse("admin:compensation_settlementrun_move", args=[run.pk]),
-        {"action": action, "reason": reason},
+        {"action": action, "reason": reason, **fields},
         follow=True,
         headers={"accept-language": "en"},
     )
@@ -57,12 +60,47 @@ def test_finance_officials_start_approve_and_post_from_the_admin(
     client.force_login(checker)
     move(client, run, "approve", "checked against the budget law")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        move(client, run, "post", "year end")
-    assert len(callbacks) == 1
-    posting.post(run, by=checker)
+        asked = move(client, run, "post", "year end").content.decode()
+    assert callbacks == [] and "Post run" in asked and 'value="year end"' in asked
+    assert "Posting is final" in asked
     run.refresh_from_db()
-    assert run.status == "posted"
+    assert run.status == "approved"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        move(client, run, "post", "year end", confirmed="yes")
+    assert len(callbacks) == 1
+    post_run(run.pk, checker.pk, "year end")
+    run.refresh_from_db()
+    assert run.status in ("posted", "statements")
     assert run.transitions.get(to_status="approved").reason == "checked against the budget law"
+    assert run.transitions.get(to_status="posted").reason == "year end"
+
+
+def test_a_run_that_fails_at_once_says_so_in_red_with_the_reason(client, programme, maker):
+    """No parameters for 2024: the plan fails before any worker runs; no green 'started'."""
+    client.force_login(maker)
+    page = client.post(
+        reverse("admin:compensation_settlementrun_start"),
+        {"programme": programme.pk, "period": "2024", "reason": "year end"},
+        follow=True,
+        headers={"accept-language": "en"},
+    ).content.decode()
+    run = SettlementRun.objects.get()
+    assert run.status == "failed"
+    assert 'class="error"' in page and "failed:" in page and escape(run.error) in page
+    assert "started." not in page
+
+
+def test_an_overlapping_regular_run_is_refused(pilot, maker):
+    planning.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    with pytest.raises(CompensationError, match="overlaps"):
+        planning.start_run(programme=pilot, period=parse_period("2024Q1"), by=maker)
+    assert SettlementRun.objects.count() == 1
+
+
+def test_the_overrides_box_starts_empty(client, maker, pilot):
+    client.force_login(maker)
+    page = client.get(reverse("admin:compensation_settlementrun_start")).content.decode()
+    assert ">null<" not in page
 
 
 def test_a_scenario_page_compares_with_the_regular_run(client, pilot, maker):
