@@ -21,6 +21,12 @@ from tests.portal.conftest import (  # noqa: F401 - fixtures
 TAG = "zq7x"
 
 
+@pytest.fixture(autouse=True)
+def _generous_rate(settings):
+    """A walk sends hundreds of requests from one address: the limit has its own test."""
+    settings.PUBLIC_RATE_LIMIT = "100000/minute"
+
+
 @pytest.fixture
 def maker(db):
     return user_in(FINANCE, f"maker-{TAG}")

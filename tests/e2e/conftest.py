@@ -26,6 +26,20 @@ from tests.workers import PROJECT_ROOT
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "e2e-passphrase-2026"
 GUIDE = os.environ.get("TANHUI_GUIDE_SCREENSHOTS")
+AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
+BLOCKING = {"serious", "critical"}
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(content=AXE)
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]
 
 
 @pytest.fixture(scope="module")
