@@ -18,8 +18,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('compensation', '0016_sink_verification'),
-        ('pilots', '0008_zone_overlap_registered_srid'),
+        ('compensation', '0014_zone_overlaps'),
+        ('pilots', '0007_import_batch_overlaps_checked'),
         ('supervision', '0004_notify_addresses'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -218,3 +218,25 @@ def test_agreement_outcomes_of_an_unreleased_run_are_left_out(world, officials):
     published = release(officials, Kind.AGREEMENT, run.programme, agreement=agreement)
 
     assert published.content["outcomes"] == []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE disclosure_release SET sha256 = repeat('0', 64) WHERE id = %s",
+        "UPDATE disclosure_release SET content = '{}'::jsonb WHERE id = %s",
+        "DELETE FROM disclosure_release WHERE id = %s",
+    ],
+)
+def test_the_database_keeps_a_decided_release_as_it_was(world, officials, statement):
+    run = world["run"]
+    published = release(officials, Kind.RUN, run.programme, run=run)
+
+    with (
+        pytest.raises(IntegrityError, match="DISCLOSURE_DECIDED"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [published.pk])
+
+    assert Release.objects.get(pk=published.pk).sha256 == published.sha256
