@@ -7,7 +7,7 @@ model permissions: operators get view permissions on region-bound models, and
 pilots.access limits every list, page, download and API to their regions.
 """
 
-OUR_APPS = ("pilots", "compensation", "ledger", "supervision")
+OUR_APPS = ("pilots", "compensation", "ledger", "supervision", "disclosure")
 
 FINANCE = "finance official"
 ECOLOGY = "ecology official"
@@ -32,6 +32,7 @@ EDITS = {
         ("compensation", "creditholder"): ("add", "change"),
         ("compensation", "settlementrun"): ("start", "approve", "post"),
         ("compensation", "statement"): ("verify",),
+        ("disclosure", "release"): ("propose", "approve"),
     },
     ECOLOGY: {
         ("pilots", "planningversion"): ("add", "change"),
@@ -50,6 +51,7 @@ EDITS = {
         ("compensation", "sinkverification"): ("request", "approve"),
         ("supervision", "alertrule"): ("add", "change", "delete"),
         ("supervision", "alert"): ("acknowledge",),
+        ("disclosure", "release"): ("propose", "approve"),
     },
     # Operators see their own regions' data only (pilots.access scopes every list).
     OPERATOR: {
@@ -109,6 +111,9 @@ BUTTONS = {
     "decide_sink_verification": ("compensation.approve_sinkverification",),
     # The upload page; the kind uploaded then needs its model's add permission.
     "upload_geodata": ("pilots.add_zone", "pilots.add_landcover"),
+    # Releasing to the public (信息公开): one official proposes, another approves.
+    "propose_release": ("disclosure.propose_release",),
+    "approve_release": ("disclosure.approve_release",),
 }
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal",
     "api",
     "supervision",
+    "disclosure",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,10 @@ if DATABASES["default"]["ENGINE"].endswith("spatialite"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache and (by default) Celery broker. Unset means the embedded profile.
+# The public pages (/public/): requests per client address, and how long anyone may cache a read.
+PUBLIC_RATE_LIMIT = env_str("PUBLIC_RATE_LIMIT", "120/minute")
+PUBLIC_CACHE_SECONDS = int(env_str("PUBLIC_CACHE_SECONDS", "300"))
+
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

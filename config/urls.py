@@ -15,5 +15,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("supervision/", include("supervision.urls")),
+    path("public/", include("disclosure.urls")),
     path("", include("portal.urls")),
 ]

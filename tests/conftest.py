@@ -194,7 +194,7 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
-OUR_APPS = ("compensation", "ledger", "pilots", "supervision")
+OUR_APPS = ("compensation", "ledger", "pilots", "supervision", "disclosure")
 
 
 def stored_rows() -> int:

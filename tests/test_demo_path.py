@@ -138,3 +138,22 @@ def test_demo_health_reports_spatialite_and_in_process_celery(demo_server):
     assert body["checks"]["database"]["spatialite"]
     assert body["checks"]["redis"] == {"ok": True, "configured": False}
     assert body["checks"]["celery"] == {"ok": True, "mode": "in-process"}
+
+
+def test_demo_releases_its_2024_run_to_the_public_by_two_officials(demo_server):
+    released = re.search(
+        r"Released run #(\d+) \(proposed by finance-maker, approved by finance-checker\)",
+        demo_server["first"],
+    )
+    assert released, demo_server["first"]
+    assert "Already public: run" in demo_server["second"]
+    with urllib.request.urlopen(demo_server["base"] + "/public/", timeout=10) as response:
+        index = response.read().decode()
+    run_page = re.search(r'href="(/public/runs/\d+/)"', index)
+    assert run_page, index
+    with urllib.request.urlopen(demo_server["base"] + run_page[1], timeout=10) as response:
+        page = response.read().decode()
+
+    assert response.status == 200
+    assert "各地区各渠道净额" in page
+    assert "finance-maker" not in page and "finance-checker" not in page

@@ -5,10 +5,16 @@ import pytest
 from compensation.models import SettlementRun
 from compensation.settlement import planning
 from ledger.models import JournalEntry
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM, verified
-from tests.compensation.channels.test_horizontal import monitor, xinan_agreement
-from tests.compensation.channels.test_vertical import ei, parameters
-from tests.compensation.statements.conftest import posted_run
+from tests.factories import (
+    DOWNSTREAM,
+    UPSTREAM,
+    ei,
+    monitor,
+    parameters,
+    posted_run,
+    verified,
+    xinan_agreement,
+)
 
 
 @pytest.fixture

@@ -29,7 +29,12 @@ from tests.hostile import NOT_NUMBERS, TALLY, text_with_control_character, too_l
 from tests.inputs import BAD_INPUTS
 
 # Commands without arguments have nothing hostile to be given.
-WITHOUT_ARGUMENTS = {"setup_demo", "setup_supervision_demo", "verify_ledger"}
+WITHOUT_ARGUMENTS = {
+    "setup_demo",
+    "setup_supervision_demo",
+    "setup_disclosure_demo",
+    "verify_ledger",
+}
 # Generated command-line values: what hostile.py generates for any text, numbers written
 # in every wrong way, and digits from other scripts.
 ARGUMENT_VALUES = st.one_of(

@@ -13,7 +13,7 @@ from django.utils import translation
 from compensation.models import CarbonPrice
 from config.constraints import comparisons, has_own_message
 
-OURS = ("pilots", "compensation", "supervision", "ledger", "api")
+OURS = ("pilots", "compensation", "supervision", "ledger", "api", "disclosure")
 
 
 def _check_constraints():

@@ -29,6 +29,7 @@ from config.roles import (
     permissions_of,
     roles_that_may,
 )
+from disclosure.services import propose_release
 from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.models import ImportBatch, Region
 from supervision.exchange import LAYERS
@@ -72,6 +73,7 @@ def every_kind(world):
     ImportBatch.objects.create(
         kind="zones", file_name="z.geojson", file_sha256="0" * 64, target="t", status="rejected"
     )
+    propose_release(kind="pilot", programme=world["run"].programme, by=world["users"]["finance"])
     return world
 
 

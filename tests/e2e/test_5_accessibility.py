@@ -1,33 +1,17 @@
 """Scenario 5: every page an official or operator uses passes axe-core's WCAG 2 A and AA rules
 (labels, contrast, landmarks, names of links and buttons), and its forms work by keyboard."""
 
-from pathlib import Path
-
 import pytest
 
 from config.roles import ECOLOGY, OPERATOR
 from pilots.models import OperatorAssignment, Region
 from supervision.models import Alert, AlertRule
 from tests.conftest import committing
+from tests.e2e.axe import violations
 from tests.e2e.users import log_in, person
 from tests.factories import sink_decline_alert
 
 pytestmark = committing
-
-AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
-BLOCKING = {"serious", "critical"}
-
-
-def violations(page) -> list[str]:
-    page.add_script_tag(content=AXE)
-    result = page.evaluate(
-        "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-        for v in result["violations"]
-        if v["impact"] in BLOCKING
-    ]
 
 
 @pytest.fixture

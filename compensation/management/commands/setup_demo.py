@@ -8,7 +8,9 @@ Guangdong 2018 table extended to every 三调 class (compensation/demo.py) at
 the CEA price. Its sink is verified by one ecology official and approved by
 another; the channels get illustrative
 inputs (compensation/demo.py) and the 2024 settlement run is calculated by one
-finance official, approved by another and posted. Safe to run again: it
+finance official, approved by another and posted; then one finance official proposes
+releasing the pilot's data, that run and its agreement to the public and another
+approves (setup_disclosure_demo). Safe to run again: it
 changes nothing that already exists.
 """
 
@@ -87,6 +89,8 @@ class Command(BaseCommand):
         self._operator(OPERATOR_USER, region_code="341000")
         # By name, not import: supervision builds on compensation, never the other way round.
         call_command("setup_supervision_demo", stdout=self.stdout)
+        # Likewise by name: the public side (disclosure) sits above compensation.
+        call_command("setup_disclosure_demo", stdout=self.stdout)
         self.stdout.write(
             f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed); "
             f"finance officials {' and '.join(FINANCE_USERS)}, ecology officials "

@@ -9,7 +9,7 @@ from compensation.admin.channels import transfers_table
 from compensation.models import RegionFiscalData, RunChunk, SettlementRun
 from compensation.periods import Period
 from compensation.settlement import planning, states
-from tests.compensation.channels.conftest import DOWNSTREAM, UPSTREAM
+from tests.factories import DOWNSTREAM, UPSTREAM
 
 YEAR = Period.year(2024)
 BUDGET = Decimal("3000000.00")
