@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compensation.channels import horizontal, vertical
 from compensation.exceptions import CompensationError
@@ -34,8 +35,8 @@ def transfers_table(compute, programme, year):
         return _("No transfers.")
     return format_html(
         "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
-        _("from"),
-        _("to"),
+        pgettext_lazy("transfer", "from"),
+        pgettext_lazy("transfer", "to"),
         _("amount"),
         _("commodity"),
         format_html_join(
