@@ -461,7 +461,7 @@ ALERT = response(
     {
         "id": 5,
         "region": HUANGSHAN,
-        "rule": "生态保护红线占用 Red-line encroachment",
+        "rule": "生态保护红线占用",
         "kind": "encroachment",
         "year": 2025,
         "measured": "9259.5484",

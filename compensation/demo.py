@@ -36,7 +36,7 @@ from compensation.sinks import approve_verification, request_verification
 from compensation.statements.issue import issue_statements
 from pilots.models import Region, Zone
 
-ILLUSTRATIVE = "illustrative demo figure, not an official statistic"
+ILLUSTRATIVE = "演示用示意数值，并非官方统计"
 YEAR = 2024
 SECTION = "街口"
 FISCAL = {

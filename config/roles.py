@@ -7,12 +7,15 @@ model permissions: operators get view permissions on region-bound models, and
 pilots.access limits every list, page, download and API to their regions.
 """
 
+from django.utils.translation import gettext_noop
+
 OUR_APPS = ("pilots", "compensation", "ledger", "supervision", "disclosure")
 
-FINANCE = "finance official"
-ECOLOGY = "ecology official"
-OPERATOR = "pilot operator"
-AUDITOR = "auditor"
+# Each role's group name, as stored; shown translated (gettext(group.name), config/vendor_apps.py).
+FINANCE = gettext_noop("finance official")
+ECOLOGY = gettext_noop("ecology official")
+OPERATOR = gettext_noop("pilot operator")
+AUDITOR = gettext_noop("auditor")
 
 # Beyond viewing everything in our apps: (app_label, model) -> actions.
 EDITS = {

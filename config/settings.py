@@ -38,7 +38,7 @@ check_production_safety(
 
 INSTALLED_APPS = [
     "django.contrib.admin",
-    "django.contrib.auth",
+    "config.vendor_apps.AuthConfig",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -51,10 +51,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
-    "axes",
-    "auditlog",
+    "config.vendor_apps.AxesConfig",
+    "config.vendor_apps.AuditConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "config.vendor_apps.TOTPConfig",
     "formats",
     "pilots",
     "compensation",

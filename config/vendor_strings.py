@@ -1,7 +1,9 @@
 """Interface strings of third-party apps that ship no Chinese catalogue.
 
-django-auditlog's admin (the audit trail auditors read) and django-axes (the
-message of a locked-out login, and its admin) have no zh-hans translation.
+Django's admin index (the hidden column headings Django 5.1 added, which its
+zh-hans catalogue lacks), django-auditlog's admin (the audit trail auditors read)
+and django-axes (the message of a locked-out login, and its admin) have no zh-hans
+translation.
 Marked here, their strings stay in our catalogue when `make messages-update`
 refreshes it, and Django finds them there: catalogues in LOCALE_PATHS are
 searched before every app's own. Strings Django itself already translates
@@ -9,6 +11,12 @@ searched before every app's own. Strings Django itself already translates
 """
 
 from django.utils.translation import gettext_noop
+
+DJANGO_ADMIN = (
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+)
 
 AUDITLOG = (
     gettext_noop("Audit log"),

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
 from ledger.models import Account, JournalEntry, Posting
@@ -18,7 +19,7 @@ class AccountAdmin(ReadOnlyAdmin):
     search_fields = ["code", "name", "owner"]
     list_select_related = ["commodity"]
 
-    @admin.display(description=_("balance"))
+    @admin.display(description=pgettext_lazy("ledger", "balance"))
     def balance(self, account):
         return account.balance
 

@@ -9,6 +9,7 @@ non-negative never go negative, and entries form one hash chain.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ledger.amounts import from_minor
 
@@ -85,7 +86,7 @@ class Account(models.Model):
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("account")
+        verbose_name = pgettext_lazy("ledger", "account")
         verbose_name_plural = _("accounts")
         ordering = ["code"]
         constraints = [
@@ -180,7 +181,7 @@ class Posting(models.Model):
         Account,
         models.PROTECT,
         related_name="postings",
-        verbose_name=_("account"),
+        verbose_name=pgettext_lazy("ledger", "account"),
         db_index=False,
         db_constraint=False,
     )

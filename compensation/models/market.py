@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compensation import serials
 from compensation.models.valuation import MethodologyVersion, Valuation
@@ -146,7 +147,7 @@ class CreditOperation(models.Model):
     """One registry operation, kept for ever: what moved, between whom, why, at what price."""
 
     class Kind(models.TextChoices):
-        ISSUE = "issue", _("issue")
+        ISSUE = "issue", pgettext_lazy("credit operation", "issue")
         TRANSFER = "transfer", _("transfer")
         SELL = "sell", _("sale")
         RETIRE = "retire", _("retirement")
@@ -165,7 +166,7 @@ class CreditOperation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("from"),
+        verbose_name=pgettext_lazy("credit holder", "from"),
     )
     to_holder = models.ForeignKey(
         CreditHolder,
@@ -173,7 +174,7 @@ class CreditOperation(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("to"),
+        verbose_name=pgettext_lazy("credit holder", "to"),
     )
     date = models.DateField(_("date"))
     price = MoneyField(_("price per unit (CNY)"), null=True, blank=True)
@@ -219,7 +220,7 @@ class CreditBlock(models.Model):
     """A contiguous range of units of one batch, held by one holder, in one state."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
+        ACTIVE = "active", pgettext_lazy("credit block status", "active")
         RETIRED = "retired", _("retired")
         CANCELLED = "cancelled", _("cancelled")
 

@@ -10,6 +10,7 @@ failed run resumes where it stopped.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compensation.quantities import quantize
 from ledger.fields import AmountField, amount_places_constraint
@@ -18,11 +19,11 @@ from pilots.models import PilotProgramme
 
 class SettlementRun(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", _("draft")
+        DRAFT = "draft", pgettext_lazy("run status", "draft")
         CALCULATING = "calculating", _("calculating")
         CALCULATED = "calculated", _("calculated")
         APPROVED = "approved", _("approved")
-        POSTED = "posted", _("posted")
+        POSTED = "posted", pgettext_lazy("run status", "posted")
         STATEMENTS_ISSUED = "statements", _("statements issued")
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("cancelled")
@@ -160,10 +161,13 @@ class RunTransition(models.Model):
     """One move of a run from one status to another: who, when, why."""
 
     run = models.ForeignKey(
-        SettlementRun, models.CASCADE, related_name="transitions", verbose_name=_("run")
+        SettlementRun,
+        models.CASCADE,
+        related_name="transitions",
+        verbose_name=pgettext_lazy("settlement run", "run"),
     )
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12)
+    from_status = models.CharField(pgettext_lazy("run status", "from"), max_length=12, blank=True)
+    to_status = models.CharField(pgettext_lazy("run status", "to"), max_length=12)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
@@ -193,7 +197,10 @@ class RunChunk(models.Model):
         FAILED = "failed", _("failed")
 
     run = models.ForeignKey(
-        SettlementRun, models.CASCADE, related_name="chunks", verbose_name=_("run")
+        SettlementRun,
+        models.CASCADE,
+        related_name="chunks",
+        verbose_name=pgettext_lazy("settlement run", "run"),
     )
     channel = models.CharField(_("channel"), max_length=12)
     number = models.PositiveIntegerField(_("number"))
@@ -228,7 +235,10 @@ class RunTransfer(models.Model):
     """
 
     run = models.ForeignKey(
-        SettlementRun, models.CASCADE, related_name="transfers", verbose_name=_("run")
+        SettlementRun,
+        models.CASCADE,
+        related_name="transfers",
+        verbose_name=pgettext_lazy("settlement run", "run"),
     )
     chunk = models.ForeignKey(
         RunChunk, models.CASCADE, related_name="transfers", verbose_name=_("chunk")

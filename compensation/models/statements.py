@@ -7,6 +7,7 @@ printed on every format. Files are kept as issued, with their own SHA-256.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compensation.models.settlement import SettlementRun
 from pilots.models import Region
@@ -19,11 +20,14 @@ def statement_path(statement, filename):
 class Statement(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
-        ISSUED = "issued", _("issued")
+        ISSUED = "issued", pgettext_lazy("statement status", "issued")
         FAILED = "failed", _("failed")
 
     run = models.ForeignKey(
-        SettlementRun, models.PROTECT, related_name="statements", verbose_name=_("run")
+        SettlementRun,
+        models.PROTECT,
+        related_name="statements",
+        verbose_name=pgettext_lazy("settlement run", "run"),
     )
     region = models.ForeignKey(
         Region,

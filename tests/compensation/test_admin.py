@@ -98,8 +98,8 @@ def test_an_auditor_reads_in_chinese_which_zone_overlapping_hectares_were_counte
         headers={"accept-language": "zh-hans"},
     ).content.decode()
 
-    assert "重叠分区（每公顷只计一次）" in page
-    assert "低优先级分区类型" in page and "计入类型" in page
-    overlap = page[page.index("重叠分区（每公顷只计一次）") :]
+    assert "重叠区域（每公顷只计一次）" in page
+    assert "低优先级区域类型" in page and "计入类型" in page
+    overlap = page[page.index("重叠区域（每公顷只计一次）") :]
     assert "生态功能区" in overlap and "生态保护红线" in overlap
     assert "100.0000" in overlap

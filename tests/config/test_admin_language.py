@@ -1,4 +1,8 @@
+from datetime import date
+
 import pytest
+
+from pilots.models import PilotProgramme
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +46,23 @@ def test_app_names_are_translated(admin_client):
     assert names["pilots"] == "试点区域"
     assert names["compensation"] == "生态保护补偿"
     assert names["ledger"] == "账簿"
+
+
+def test_role_groups_read_in_the_readers_language(admin_client):
+    page = admin_client.get("/admin/auth/group/").content.decode()
+
+    roles = ("财政部门人员", "生态环境部门人员", "试点运营人员", "审计人员")
+    assert all(name in page for name in roles)
+
+
+def test_the_audit_log_summarises_a_change_by_the_fields_names(admin_client):
+    programme = PilotProgramme.objects.create(
+        name="试点", start_date=date(2024, 1, 1), end_date=date(2026, 12, 31)
+    )
+    programme.status = PilotProgramme.Status.ACTIVE
+    programme.end_date = date(2027, 12, 31)
+    programme.save()
+
+    page = admin_client.get("/admin/auditlog/logentry/").content.decode()
+    assert "2 处修改：状态、结束日期" in page
+    assert "changes:" not in page

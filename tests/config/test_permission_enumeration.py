@@ -2,21 +2,18 @@
 route, for every role, answered as config.roles (the table the code reads) says.
 
 Nothing here lists pages or routes by hand: the admin site's registry, each admin's
-get_urls() and actions, and the API router are walked. An action or page that names
+get_urls() and actions, and the API router are walked (tests/pages.py, which the language
+test walks too). An action or page that names
 no permission fails. Counts go to the session summary (tests/access_tally.py).
 """
 
-import re
-
 import pytest
-from django.contrib import admin
 from django.contrib.admin.filters import FieldListFilter
 from django.contrib.admin.utils import get_fields_from_path
 from django.test import RequestFactory
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 from rest_framework.test import APIClient
 
-from api.urls import router
 from compensation.models import Agreement, EmissionInventory
 from config.roles import (
     AUDITOR,
@@ -36,12 +33,12 @@ from supervision.exchange import LAYERS
 from supervision.models import AlertRule, ChangeDetection
 from tests import access_tally
 from tests.factories import add_cover, albers_rectangle, sink_decline_alert
+from tests.pages import api_routes, custom_pages, fill, registry, site_pages, standard_url
 
 pytestmark = pytest.mark.django_db
 
 ROLES = {"finance": FINANCE, "ecology": ECOLOGY, "operator": OPERATOR, "auditor": AUDITOR}
 EVERYONE = (*ROLES, "anonymous")
-STANDARD_PAGES = ("changelist", "add", "history", "delete", "change")
 # What a plain create/read/update/delete needs, by HTTP method (Django's model permissions).
 CRUD = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "POST": "add"}
 CRUD |= {"PUT": "change", "PATCH": "change", "DELETE": "delete"}
@@ -90,10 +87,6 @@ def _request(user):
     return request
 
 
-def _registry():
-    return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
-
-
 def _declared(app_label, view) -> bool:
     """A button of config.roles.BUTTONS, or an app whose admin only superusers use."""
     return getattr(view, "button", None) in BUTTONS or app_label in SUPERUSER_APPS
@@ -129,7 +122,7 @@ def test_every_admin_page_answers_each_role_as_config_roles_says(client, world, 
     anyone at all (a superuser: history records are read-only for everybody).
     """
     tried, wrong = 0, []
-    for model, model_admin in _registry():
+    for model, model_admin in registry():
         opts = model._meta
         perm = f"{opts.app_label}.{{}}_{opts.model_name}".format
         sample = model._default_manager.order_by("pk").first()
@@ -154,7 +147,7 @@ def test_every_admin_page_answers_each_role_as_config_roles_says(client, world, 
                 )
             c = _client(client, world, who)
             for page, (args, allowed) in pages.items():
-                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}", args=args)
+                url = standard_url(model, page, *args)
                 response = c.get(url)
                 tried += 1
                 if who == "anonymous":
@@ -173,7 +166,7 @@ def test_every_admin_action_declares_a_button_and_is_offered_as_config_roles_say
     """Each admin's actions (Django's delete_selected aside) name a button of
     config.roles.BUTTONS; a changelist offers an action exactly to the roles that may press it."""
     undeclared, tried, wrong = [], 0, []
-    for model, model_admin in _registry():
+    for model, model_admin in registry():
         opts = model._meta
         actions = {name: func for func, name, _desc in model_admin._get_base_actions()}
         for name, func in actions.items():
@@ -204,25 +197,8 @@ def test_every_admin_action_declares_a_button_and_is_offered_as_config_roles_say
     assert wrong == []
 
 
-def _custom_pages():
-    """(app label, url name, view, url) of every admin page an admin adds with get_urls()."""
-    for model, model_admin in _registry():
-        opts = model._meta
-        standard = {f"{opts.app_label}_{opts.model_name}_{page}" for page in STANDARD_PAGES}
-        for pattern in model_admin.get_urls():
-            if pattern.name is None or pattern.name in standard:
-                continue
-            args = [0] * len(pattern.pattern.converters)
-            yield (
-                opts.app_label,
-                pattern.name,
-                pattern.callback,
-                reverse(f"admin:{pattern.name}", args=args),
-            )
-
-
 def test_every_custom_admin_page_declares_a_button_and_answers_as_config_roles_says(client, world):
-    pages = list(_custom_pages())
+    pages = list(custom_pages())
     undeclared = [name for label, name, view, _url in pages if not _declared(label, view)]
     tried, wrong = 0, []
     for _label, name, view, url in pages:
@@ -247,26 +223,6 @@ def test_every_custom_admin_page_declares_a_button_and_answers_as_config_roles_s
     assert wrong == []
 
 
-def _missing_object(viewset) -> dict:
-    """URL kwargs naming an object that does not exist, in the form the route accepts."""
-    kwarg = viewset.lookup_url_kwarg or viewset.lookup_field
-    pattern = getattr(viewset, "lookup_value_regex", "[^/.]+")
-    return {kwarg: next(v for v in ("0", "000000") if re.fullmatch(pattern, v))}
-
-
-def _api_routes():
-    """(viewset, action, HTTP method, url) of every route and action the API router serves."""
-    for _prefix, viewset, basename in router.registry:
-        for route in router.get_routes(viewset):
-            served = {m: a for m, a in route.mapping.items() if hasattr(viewset, a)}
-            if not served:
-                continue
-            name = route.name.format(basename=basename)
-            url = reverse(name, kwargs=_missing_object(viewset) if route.detail else {})
-            for method, action in served.items():
-                yield viewset, action, method.upper(), url
-
-
 def _api_expected(viewset, action, method, who) -> bool | None:
     """Whether config.roles lets `who` call it; None for an action that declares nothing."""
     button = getattr(viewset, "action_permissions", {}).get(action)
@@ -281,7 +237,7 @@ def _api_expected(viewset, action, method, who) -> bool | None:
 def test_every_api_route_and_action_answers_each_role_as_config_roles_says(world):
     """Unknown object 0 everywhere: an allowed caller gets past the permission check (404, 400,
     200 for a list), a refused one gets 403 (401 or 403 when not signed in), never a 5xx."""
-    routes = list(_api_routes())
+    routes = list(api_routes())
     undeclared = sorted(
         {
             f"{viewset.__name__}.{action}"
@@ -319,7 +275,7 @@ def test_no_role_holds_a_permission_in_the_apps_only_superusers_administer():
     held = {label for role in ROLES.values() for label, _codename in permissions_of(role)}
 
     assert held & set(SUPERUSER_APPS) == set()
-    assert {model._meta.app_label for model, _admin in _registry()} <= {
+    assert {model._meta.app_label for model, _admin in registry()} <= {
         *OUR_APPS,
         "auditlog",
         *SUPERUSER_APPS,
@@ -331,7 +287,7 @@ def test_an_operator_may_view_only_region_scoped_admins(world):
     operator = _granted("operator")
     unscoped = [
         model._meta.label
-        for model, model_admin in _registry()
+        for model, model_admin in registry()
         if f"{model._meta.app_label}.view_{model._meta.model_name}" in operator
         and not isinstance(model_admin, RegionScopedAdminMixin)
     ]
@@ -345,7 +301,7 @@ REGION_OF_CHOICE = {Region: "code", Agreement: "parties__region__code"}
 
 def _scoped_admins_the_operator_views():
     operator = _granted("operator")
-    for model, model_admin in _registry():
+    for model, model_admin in registry():
         opts = model._meta
         if f"{opts.app_label}.view_{opts.model_name}" in operator:
             yield model, model_admin
@@ -443,23 +399,15 @@ def test_an_operators_autocompletes_and_choices_offer_only_their_regions(client,
     assert wrong == []
 
 
-def _region_pages(patterns, prefix=""):
-    """(route, converters) of every page outside the admin and the API that names a region."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            if str(pattern.pattern) not in ("admin/", "api/"):
-                yield from _region_pages(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif "code" in getattr(pattern.pattern, "converters", {}):
-            yield prefix + str(pattern.pattern), pattern.pattern.converters
-
-
 def test_every_page_naming_another_region_answers_an_operator_404(client, world):
     """Pages, reports and downloads by region code (the URL resolver's, not a hand list)."""
     values = {"code": world["other"], "year": "2024", "layer": next(iter(LAYERS)), "fmt": "pdf"}
     c = _client(client, world, "operator")
     tried, wrong = 0, []
-    for route, converters in _region_pages(get_resolver().url_patterns):
-        url = "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], route)
+    for route, converters in site_pages(get_resolver().url_patterns):
+        if "code" not in converters:
+            continue
+        url = fill(route, values)
         assert set(converters) <= set(values), route
         response = c.get(url)
         tried += 1
