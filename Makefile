@@ -24,7 +24,7 @@ demo: system-deps-demo $(INSTALLED) messages
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
-	@echo "Serving the admin at http://127.0.0.1:8000/admin/ (Ctrl-C stops it)"
+	@echo "Serving on http://127.0.0.1:8000/ (officials' admin: /admin/, the public: /public/; Ctrl-C stops it)"
 	$(PY) manage.py runserver --noreload 127.0.0.1:8000
 
 test: system-deps-test $(INSTALLED) messages services

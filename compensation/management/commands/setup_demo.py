@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from compensation.demo import demo_methodology_version, load_channel_demo, settle_demo
 from compensation.valuation import valuate
-from config.roles import ECOLOGY, FINANCE, OPERATOR
+from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR
 from pilots.demo import PROGRAMME_NAME, load_xinan_demo
 from pilots.models import OperatorAssignment, PilotProgramme, Region
 from pilots.regions import load_regions
@@ -34,6 +34,7 @@ DEMO_PASSWORD = "tanhui-demo-2026"  # noqa: S105 - printed to the person running
 FINANCE_USERS = ("finance-maker", "finance-checker")
 ECOLOGY_USERS = ("ecology-maker", "ecology-checker")
 OPERATOR_USER = "operator-huangshan"
+AUDITOR_USER = "auditor"
 
 
 class Command(BaseCommand):
@@ -87,15 +88,19 @@ class Command(BaseCommand):
             f"(started by {FINANCE_USERS[0]}, approved by {FINANCE_USERS[1]})."
         )
         self._operator(OPERATOR_USER, region_code="341000")
+        self._user(AUDITOR_USER, AUDITOR)
         # By name, not import: supervision builds on compensation, never the other way round.
         call_command("setup_supervision_demo", stdout=self.stdout)
         # Likewise by name: the public side (disclosure) sits above compensation.
         call_command("setup_disclosure_demo", stdout=self.stdout)
         self.stdout.write(
-            f"Admin login: username {DEMO_USERNAME} / password {DEMO_PASSWORD} (unless changed); "
-            f"finance officials {' and '.join(FINANCE_USERS)}, ecology officials "
-            f"{' and '.join(ECOLOGY_USERS)} and the 黄山市 operator "
-            f"{OPERATOR_USER} have the same password."
+            f"Log in at http://127.0.0.1:8000/ with password {DEMO_PASSWORD} (unless changed) as:\n"
+            f"  {DEMO_USERNAME:<20} superuser\n"
+            + "".join(f"  {name:<20} 财政部门 finance official\n" for name in FINANCE_USERS)
+            + "".join(f"  {name:<20} 生态环境部门 ecology official\n" for name in ECOLOGY_USERS)
+            + f"  {OPERATOR_USER:<20} 黄山市 pilot operator (own region only)\n"
+            f"  {AUDITOR_USER:<20} 审计 auditor (reads and verifies, changes nothing)\n"
+            "The public pages need no login: http://127.0.0.1:8000/public/"
         )
 
     def _finance_official(self, username):
