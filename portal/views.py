@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from compensation.accounts import CHANNEL_LABELS
 from compensation.imports import TEMPLATE_HEADER, import_monitoring
@@ -29,9 +29,9 @@ from supervision.selectors import supervision_overview
 
 SURPLUS, DEFICIT, NEUTRAL = "#2e7d32", "#c62828", "#bdbdbd"
 POSITION_LEGEND = [
-    (_lazy("surplus (protector)"), SURPLUS),
-    (_lazy("deficit (beneficiary)"), DEFICIT),
-    (_lazy("balanced (net zero)"), NEUTRAL),
+    (gettext_lazy("surplus (protector)"), SURPLUS),
+    (gettext_lazy("deficit (beneficiary)"), DEFICIT),
+    (gettext_lazy("balanced (net zero)"), NEUTRAL),
 ]
 
 

@@ -14,7 +14,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from compensation.accounts import CHANNEL_LABELS
 from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.overrides import Overrides
@@ -23,22 +25,39 @@ from compensation.settlement import planning, posting, reports, states
 from compensation.tasks import issue_statements
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, role_view
 from config.roles import may
+from formats.numbers import grouped, quantity
 from pilots.admin_mixins import RegionScopedAdminMixin
-from pilots.models import PilotProgramme
+from pilots.models import PilotProgramme, Region
 
 RunStatus = SettlementRun.Status
 
 
+def _status_label(value: str) -> str:
+    return RunStatus(value).label if value in RunStatus.values else value or "-"
+
+
 class TransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = RunTransition
-    fields = ["at", "from_status", "to_status", "by", "reason"]
+    fields = ["at", "from_label", "to_label", "by", "reason"]
     readonly_fields = fields
+
+    @admin.display(description=pgettext_lazy("run status", "from"))
+    def from_label(self, transition):
+        return _status_label(transition.from_status)
+
+    @admin.display(description=pgettext_lazy("run status", "to"))
+    def to_label(self, transition):
+        return _status_label(transition.to_status)
 
 
 class ChunkInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = RunChunk
-    fields = ["channel", "number", "status", "finished_at", "error"]
+    fields = ["channel_label", "number", "status", "finished_at", "error"]
     readonly_fields = fields
+
+    @admin.display(description=_("channel"))
+    def channel_label(self, chunk):
+        return CHANNEL_LABELS.get(chunk.channel, chunk.channel)
 
 
 class OptionalJSONField(forms.JSONField):
@@ -169,7 +188,10 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "",
                 "<div>{}: {}</div>",
                 (
-                    (channel, ", ".join(f"{v} {k}" for k, v in sorted(amounts.items())))
+                    (
+                        CHANNEL_LABELS.get(channel, channel),
+                        "，".join(quantity(v, k) for k, v in sorted(amounts.items())),
+                    )
                     for channel, amounts in sorted(channels.items())
                 ),
             )
@@ -181,6 +203,7 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         rows = run.summary.get("regions", {})
         if not rows:
             return "-"
+        names = dict(Region.objects.filter(code__in=rows).values_list("code", "name"))
         return format_html(
             "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
             _("region"),
@@ -192,7 +215,13 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "",
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 (
-                    (code, channel, v["net"], v["previous"] or "-", v["difference"] or "-")
+                    (
+                        f"{names.get(code, code)}（{code}）",
+                        CHANNEL_LABELS.get(channel, channel),
+                        grouped(v["net"]),
+                        grouped(v["previous"]) if v["previous"] else "-",
+                        grouped(v["difference"]) if v["difference"] else "-",
+                    )
                     for code, channels in sorted(rows.items())
                     for channel, v in sorted(channels.items())
                 ),

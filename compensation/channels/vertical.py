@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from compensation import accounts, sinks
 from compensation.channels.base import Pinned, members, pin, price_rows, valuation_rows
@@ -57,11 +57,11 @@ def ei_change_class(delta: Decimal) -> str:
 
 
 EI_GRADES = {
-    "excellent": _lazy("excellent"),
-    "good": _lazy("good"),
-    "fair": _lazy("fair"),
-    "poor": _lazy("poor"),
-    "bad": _lazy("bad"),
+    "excellent": gettext_lazy("excellent"),
+    "good": gettext_lazy("good"),
+    "fair": gettext_lazy("fair"),
+    "poor": gettext_lazy("poor"),
+    "bad": gettext_lazy("bad"),
 }
 
 

@@ -50,7 +50,7 @@ def test_finance_officials_start_approve_and_post_from_the_admin(
         reverse("admin:compensation_settlementrun_change", args=[run.pk]),
         headers={"accept-language": "en"},
     ).content.decode()
-    assert "3/3" in page and 'value="approve"' in page and "5341975.00 CNY" in page
+    assert "3/3" in page and 'value="approve"' in page and "CNY 5,341,975.00" in page
 
     refused = move(client, run, "approve", "looks right")
     assert "cannot also approve it (maker-checker)" in refused.content.decode()
