@@ -2,7 +2,8 @@
 
 The interface (plan, compute, finish, inputs) is described in
 compensation.channels.base; REGISTRY maps each channel's name to its module, in
-the order a run plans them, so a fourth channel is one new module added here.
+the order a run plans them, so a fourth channel is one new module added here
+(and its name in compensation.accounts.CHANNELS, which its account codes use).
 
 Computing reads parameters, agreements, valuations and the credit registry
 and posts nothing; the settlement run books the transfers (see
