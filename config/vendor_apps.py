@@ -91,7 +91,11 @@ class AuditConfig(AuditlogConfig):
                 types = ContentType.objects.filter(pk__in=ids.distinct())
                 return sorted(((t.pk, capfirst(t.name)) for t in types), key=lambda c: c[1])
 
-        class ReadableLogEntryAdmin(LogEntryAdmin):
+        # Build on the admin registered by then (compensation's audit trail: CSV export,
+        # no deletion), so that reading better never drops what it enforces.
+        registered = type(admin.site._registry.get(LogEntry, LogEntryAdmin(LogEntry, admin.site)))
+
+        class ReadableLogEntryAdmin(registered):
             list_filter = ["action", ResourceTypeByName, CIDFilter]
 
             @admin.display(description=_("Changes"))

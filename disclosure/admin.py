@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compensation.models import Agreement, SettlementRun
 from config.admin import ReadOnlyAdminMixin, role_view
@@ -27,7 +28,7 @@ class ProposeReleaseForm(forms.Form):
     programme = forms.ModelChoiceField(PilotProgramme.objects.all(), label=_("programme"))
     run = forms.ModelChoiceField(
         SettlementRun.objects.filter(status__in=POSTED).select_related("programme"),
-        label=_("run"),
+        label=pgettext_lazy("release target", "run"),
         required=False,
         help_text=_("Settlement run releases only: a posted run of the programme."),
     )
@@ -44,7 +45,7 @@ class ProposeReleaseForm(forms.Form):
 
 @admin.register(Release)
 class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "kind", "status", "office", "decided_at", "sha256"]
+    list_display = ["__str__", "kind", "status", "office_label", "decided_at", "sha256"]
     list_filter = ["kind", "action", "status"]
     search_fields = ["programme__name", "sha256", "reason"]
     fields = [
@@ -59,7 +60,7 @@ class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "proposed_at",
         "approved_by",
         "decided_at",
-        "office",
+        "office_label",
         "sha256",
         "content",
     ]
@@ -69,6 +70,10 @@ class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("programme", "run", "agreement")
+
+    @admin.display(description=_("releasing office"))
+    def office_label(self, release):
+        return release.office_display
 
     def get_urls(self):
         return [

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compensation.models import Agreement, SettlementRun
 from config.roles import ECOLOGY, FINANCE
@@ -56,7 +57,7 @@ class Release(models.Model):
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("run"),
+        verbose_name=pgettext_lazy("release target", "run"),
     )
     agreement = models.ForeignKey(
         Agreement,

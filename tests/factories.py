@@ -46,6 +46,8 @@ from compensation.periods import Period
 from compensation.settlement import planning, posting, states
 from compensation.sinks import verify_sink
 from compensation.statements.issue import render_statement
+from disclosure import services as disclosure_services
+from disclosure.models import Release
 from ledger.models import ChainHead
 from ledger.services import EntrySpec, Leg
 from pilots.geometry import CHINA_ALBERS, STORAGE_SRID, area_km2, cgcs2000
@@ -521,3 +523,12 @@ def raw_postings(entry_id, rows):
             "amount_minor) VALUES (%s, %s, %s, '2026-01-15', %s)",
             [entry_id, account_id, commodity, amount],
         )
+
+
+def release(officials, kind, pilot_programme, *, action=Release.Action.RELEASE, **target):
+    """`kind` of `pilot_programme` (and `target`), proposed by one official, approved by another."""
+    proposer, approver = officials
+    proposal = disclosure_services.propose_release(
+        kind=kind, programme=pilot_programme, by=proposer, action=action, **target
+    )
+    return disclosure_services.approve_release(proposal, by=approver)

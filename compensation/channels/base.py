@@ -87,6 +87,6 @@ def price_rows(market_code: str, on, overrides: Overrides) -> QuerySet:
     found = (
         CarbonPrice.objects.filter(market__code=market_code, date__lte=on)
         .order_by("-date")
-        .values("pk")[:1]
+        .values_list("pk", flat=True)[:1]
     )
     return CarbonPrice.objects.filter(pk__in=list(found))

@@ -3,13 +3,18 @@
 import pytest
 
 from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR
-from disclosure import services
 from disclosure.models import Release
 from pilots.models import OperatorAssignment, Region
-from tests.factories import DOWNSTREAM, UPSTREAM, UserFactory, render_all
+from tests.factories import DOWNSTREAM, UPSTREAM, UserFactory, release, render_all
 
 # Usernames no page text could hold by chance: the walk looks for every one of them.
 TAG = "zq7x"
+
+
+@pytest.fixture(autouse=True)
+def _english(english):
+    """Messages are read in English in these tests (tests/fixtures.py); pages keep the
+    language the request asks for (zh-hans by default)."""
 
 
 @pytest.fixture(autouse=True)
@@ -56,15 +61,6 @@ def officials(db):
     return UserFactory(username=f"release-maker-{TAG}", group=FINANCE), UserFactory(
         username=f"release-checker-{TAG}", group=FINANCE
     )
-
-
-def release(officials, kind, pilot_programme, *, action=Release.Action.RELEASE, **target):
-    """`kind` of `pilot_programme` (and `target`), proposed by one official, approved by another."""
-    proposer, approver = officials
-    proposal = services.propose_release(
-        kind=kind, programme=pilot_programme, by=proposer, action=action, **target
-    )
-    return services.approve_release(proposal, by=approver)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from compensation.models import Agreement, CreditBlock, CreditHolder, Statement
 from disclosure.models import Release
 from disclosure.tables import TABLES
 from pilots.models import PilotMembership, PilotProgramme, Region
-from tests.disclosure.conftest import release
+from tests.factories import release
 
 pytestmark = pytest.mark.django_db
 Kind = Release.Kind

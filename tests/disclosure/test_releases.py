@@ -10,7 +10,7 @@ from compensation.models import Agreement, SettlementRun
 from disclosure import selectors, services
 from disclosure.exceptions import ReleaseRefused
 from disclosure.models import Release
-from tests.disclosure.conftest import release
+from tests.factories import release
 
 pytestmark = pytest.mark.django_db
 Kind = Release.Kind

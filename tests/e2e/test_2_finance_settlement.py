@@ -71,7 +71,7 @@ def test_start_watch_refuse_own_approval_then_approve_and_post(
     run.refresh_from_db()
     assert run.status == "approved" and run.approved_by.username == "checker"
     press(page, "post", "年度记账")
-    assert "是否记入账簿" in page.locator("h1").inner_text()
+    assert "记入账簿？" in page.locator("h1").inner_text()
     assert page.locator("#confirm-reason").input_value() == "年度记账"
     with page.expect_navigation():
         page.get_by_role("button", name="是，记入账簿").click()

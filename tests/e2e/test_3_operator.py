@@ -20,7 +20,7 @@ def test_operator_sees_own_region_and_not_the_other(context, live_server, issued
     body = page.locator("main").inner_text()
     assert "黄山市" in body
     # 4,341,975.00 vertical + 200,000,000.00 horizontal + 8,000.00 market
-    assert "204,349,975.00" in body
+    assert "2.04 亿元" in body and "4,341,975.00 元" in body
     pdf = page.get_by_role("link", name="PDF", exact=True)
     assert pdf.count() == 1
     guide_shot(page, "3-operator")

@@ -34,7 +34,7 @@ DEMO_PASSWORD = "tanhui-demo-2026"  # noqa: S105 - printed to the person running
 FINANCE_USERS = ("finance-maker", "finance-checker")
 ECOLOGY_USERS = ("ecology-maker", "ecology-checker")
 OPERATOR_USER = "operator-huangshan"
-AUDITOR_USER = "auditor"
+AUDITOR_USER = "demo-auditor"
 
 
 class Command(BaseCommand):

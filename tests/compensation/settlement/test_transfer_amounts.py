@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from compensation import settlement
 from compensation.models import CarbonMarket, RunTransfer, VerticalParameters
 from compensation.periods import Period
+from compensation.settlement import planning
 
 PLACES = {"CNY": r"^\d+\.\d\d$", "tCO2e": r"^\d+\.\d\d\d$"}
 
@@ -23,8 +23,8 @@ def run(pilot, maker):
     VerticalParameters.objects.filter(programme=pilot).update(
         carbon_market=CarbonMarket.objects.get(code="CEA"), carbon_weight=Decimal("0.5")
     )
-    started = settlement.start_run(programme=pilot, period=Period.year(2024), by=maker)
-    return settlement.calculate(started, by=maker, inline=True)
+    started = planning.start_run(programme=pilot, period=Period.year(2024), by=maker)
+    return planning.calculate(started, by=maker, inline=True)
 
 
 def test_a_transfer_read_back_has_its_commoditys_places(run):
