@@ -17,9 +17,10 @@ from ledger.services import EntrySpec, Leg, post_entries
 def transfer_legs(transfer: ProposedTransfer) -> list[Leg]:
     """The payer's balance goes down and the payee's up, each on its normal side."""
     amount = transfer.amount
-    if transfer.payer.debit_normal:
-        return [Leg.credit(transfer.payer.code, amount), Leg.debit(transfer.payee.code, amount)]
-    return [Leg.debit(transfer.payer.code, amount), Leg.credit(transfer.payee.code, amount)]
+    payer, payee = transfer.payer_account.code, transfer.payee_account.code
+    if transfer.payer_account.debit_normal:
+        return [Leg.credit(payer, amount), Leg.debit(payee, amount)]
+    return [Leg.debit(payer, amount), Leg.credit(payee, amount)]
 
 
 def entry_spec(transfer: ProposedTransfer, *, key_prefix: str, effective_date: date, cause: str):
@@ -60,7 +61,8 @@ def book_transfers(
     if problems:
         raise TonnesUnavailable(" ".join(problems))
     with transaction.atomic():
-        accounts.open_all([t.payer for t in transfers] + [t.payee for t in transfers])
+        payers = [t.payer_account for t in transfers]
+        accounts.open_all(payers + [t.payee_account for t in transfers])
         try:
             return post_entries(specs=specs, posted_by=posted_by)
         except NegativeBalance as exc:

@@ -84,8 +84,8 @@ def _tonne_move(project, vintage, source, target, units, key, inputs) -> Propose
     return ProposedTransfer(
         channel="market",
         key=key,
-        payer=accounts.sink(code, vintage, source),
-        payee=accounts.sink(code, vintage, target),
+        payer_account=accounts.sink(code, vintage, source),
+        payee_account=accounts.sink(code, vintage, target),
         amount=tonnes(Decimal(units)),
         description=f"Credits {project.code} {vintage}: {units} t {source} → {target}",
         payer_region=code,

@@ -240,8 +240,8 @@ def claim(*, channel: str, key: str, region_code: str, vintage: int, tonnes: Dec
     return ProposedTransfer(
         channel=channel,
         key=key,
-        payer=accounts.sink(region_code, vintage, "available"),
-        payee=accounts.sink(region_code, vintage, f"claimed:{channel}"),
+        payer_account=accounts.sink(region_code, vintage, "available"),
+        payee_account=accounts.sink(region_code, vintage, f"claimed:{channel}"),
         amount=tonnes,
         description=f"{channel} claims {tonnes} tCO2e of {region_code} {vintage} sink",
         payer_region=region_code,
@@ -254,9 +254,10 @@ def shortfalls(transfers) -> list[str]:
     """A sentence for each available-sink account the transfers would take below zero."""
     needed: dict[str, Decimal] = {}
     for transfer in transfers:
-        parsed = accounts.parse_sink_code(transfer.payer.code)
+        code = transfer.payer_account.code
+        parsed = accounts.parse_sink_code(code)
         if parsed and parsed[2] == "available":
-            needed[transfer.payer.code] = needed.get(transfer.payer.code, ZERO) + transfer.amount
+            needed[code] = needed.get(code, ZERO) + transfer.amount
     problems = []
     for code, need in sorted(needed.items()):
         region_code, vintage, _bucket = accounts.parse_sink_code(code)

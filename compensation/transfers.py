@@ -10,14 +10,17 @@ from compensation.accounts import AccountRef
 class ProposedTransfer:
     """One movement to book: the payer's balance goes down by `amount`, the payee's up.
 
+    `payer_account` and `payee_account` are the accounts themselves (AccountRef); a stored
+    RunTransfer keeps only their codes, as `payer` and `payee`.
+
     `key` identifies the transfer within its channel and period (stable across
     recalculations), so a settlement run derives its idempotency key from it.
     """
 
     channel: str
     key: str
-    payer: AccountRef
-    payee: AccountRef
+    payer_account: AccountRef
+    payee_account: AccountRef
     amount: Decimal
     description: str
     payer_region: str = ""
@@ -26,12 +29,12 @@ class ProposedTransfer:
 
     @property
     def commodity(self) -> str:
-        return self.payer.commodity
+        return self.payer_account.commodity
 
     def __post_init__(self):
-        if self.payer.commodity != self.payee.commodity:
+        if self.payer_account.commodity != self.payee_account.commodity:
             raise ValueError("A transfer moves one commodity.")
-        if self.payer.debit_normal != self.payee.debit_normal:
+        if self.payer_account.debit_normal != self.payee_account.debit_normal:
             raise ValueError("A transfer moves between accounts with the same normal side.")
         if self.amount <= 0:
             raise ValueError(f"Transfer {self.key} has a non-positive amount {self.amount}.")

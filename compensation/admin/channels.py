@@ -45,7 +45,7 @@ def transfers_table(channel: str, programme, year):
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
-                (t.payer.code, t.payee.code, t.amount, t.commodity)
+                (t.payer_account.code, t.payee_account.code, t.amount, t.commodity)
                 for t in sorted(transfers, key=lambda t: (t.commodity, t.key))
             ),
         ),

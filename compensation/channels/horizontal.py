@@ -175,8 +175,8 @@ def _money(
     return ProposedTransfer(
         channel=CHANNEL,
         key=f"{agreement.pk}:{year}:{suffix}",
-        payer=payer,
-        payee=payee,
+        payer_account=payer,
+        payee_account=payee,
         amount=amount,
         description=f"{agreement.name} {year}: {suffix}",
         payer_region=payer_region,

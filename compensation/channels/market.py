@@ -56,8 +56,8 @@ def compute(programme, period: Period, overrides: Overrides, scope: list) -> lis
             ProposedTransfer(
                 channel=CHANNEL,
                 key=f"sale:{sale.pk}",
-                payer=accounts.holder_cny(sale.to_holder_id),
-                payee=payee,
+                payer_account=accounts.holder_cny(sale.to_holder_id),
+                payee_account=payee,
                 amount=sale.proceeds,
                 description=f"Credit sale {serial} #{sale.batch.number} units "
                 f"{sale.first_unit}–{sale.last_unit} to {sale.to_holder}",

@@ -182,8 +182,8 @@ def compute(
                 ProposedTransfer(
                     channel=CHANNEL,
                     key=f"{year}:{code}:cny",
-                    payer=accounts.central_cny(CHANNEL),
-                    payee=accounts.region_cny(code, CHANNEL),
+                    payer_account=accounts.central_cny(CHANNEL),
+                    payee_account=accounts.region_cny(code, CHANNEL),
                     amount=allocation.amount,
                     description=f"Vertical transfer {year} to {code}",
                     payee_region=code,

@@ -266,8 +266,8 @@ def test_market_channel_pays_sale_proceeds_to_the_protector(batch, buyer):
         market.CHANNEL, batch.project.programme, Period(date(2025, 1, 1), date(2025, 3, 31))
     )
 
-    assert transfer.payer.code == f"cny:holder:{buyer.pk}:market"
-    assert transfer.payee.code == f"cny:region:{UPSTREAM}:market"
+    assert transfer.payer_account.code == f"cny:holder:{buyer.pk}:market"
+    assert transfer.payee_account.code == f"cny:region:{UPSTREAM}:market"
     assert transfer.amount == Decimal("7942.00")
     assert transfer.inputs["units"] == 100
 

@@ -42,8 +42,8 @@ def test_xinan_year_by_hand_standard_met_downstream_pays_upstream(programme):
     (transfer,) = transfers
     assert transfer.inputs["P"] == "0.8386"
     assert transfer.inputs["standard_met"] is True
-    assert transfer.payer.code == f"cny:region:{DOWNSTREAM}:horizontal"
-    assert transfer.payee.code == f"cny:region:{UPSTREAM}:horizontal"
+    assert transfer.payer_account.code == f"cny:region:{DOWNSTREAM}:horizontal"
+    assert transfer.payee_account.code == f"cny:region:{UPSTREAM}:horizontal"
     assert transfer.amount == STAKE
     assert [t["pollutant"] for t in transfer.inputs["terms"]] == ["CODMn", "NH3-N", "TN", "TP"]
 
@@ -82,7 +82,7 @@ def test_micrograms_are_converted_and_central_top_up_goes_upstream(programme):
 
     assert transfers[0].inputs["P"] == "0.8386"
     central = transfers[1]
-    assert central.payer.code == "cny:central:horizontal"
+    assert central.payer_account.code == "cny:central:horizontal"
     assert (central.payee_region, central.amount) == (UPSTREAM, Decimal("300000000.00"))
 
 
@@ -158,8 +158,8 @@ def test_three_party_fund_paid_1_5_4_and_shared_3_4_3_adds_up_to_the_fen(chishui
     transfers = compute_period(horizontal.CHANNEL, pilot, Period.year(2024))
 
     fund = f"cny:agreement:{agreement.pk}:fund"
-    paid = {t.payer_region: t.amount for t in transfers if t.payee.code == fund}
-    shared = {t.payee_region: t.amount for t in transfers if t.payer.code == fund}
+    paid = {t.payer_region: t.amount for t in transfers if t.payee_account.code == fund}
+    shared = {t.payee_region: t.amount for t in transfers if t.payer_account.code == fund}
     assert paid == {
         "530000": Decimal("20000000.00"),
         "520000": Decimal("100000000.01"),
@@ -232,8 +232,8 @@ def test_carbon_rule_beneficiary_pays_for_a_share_of_its_deficit(programme):
     assert money.payer_region == DOWNSTREAM and money.payee_region == UPSTREAM
     assert money.amount == Decimal("117017.25")
     assert money.inputs["tonnes"] == "1000.250"
-    assert tonnes.payer.code == f"t:region:{UPSTREAM}:2024:available"
-    assert tonnes.payee.code == f"t:region:{UPSTREAM}:2024:claimed:horizontal"
+    assert tonnes.payer_account.code == f"t:region:{UPSTREAM}:2024:available"
+    assert tonnes.payee_account.code == f"t:region:{UPSTREAM}:2024:claimed:horizontal"
     assert tonnes.amount == Decimal("1000.250")
 
     book_transfers(transfers, key_prefix="run", effective_date=date(2024, 12, 31), cause="t")

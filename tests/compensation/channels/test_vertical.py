@@ -34,7 +34,7 @@ def test_allocation_by_hand(assessed):
     # guiding 100,000; base 4,570,500; ΔEI −3.5 (obvious worse) −5% = −228,525;
     # carbon 5,000 t × 97.49 × 0.5 = 243,725 → 4,585,700.00
     assert upstream.amount == Decimal("4585700.00")
-    assert upstream.payer.code == "cny:central:vertical"
+    assert upstream.payer_account.code == "cny:central:vertical"
     assert upstream.inputs["coefficient"] == "0.7000"
     assert upstream.inputs["ei_change"] == "obvious-worse"
     assert upstream.inputs["ei_grade"] == "good"
@@ -46,7 +46,7 @@ def test_allocation_by_hand(assessed):
     assert downstream.amount == Decimal("1000000.00")
     assert downstream.inputs["ei_change"] == "none"
     claim = transfers[f"2024:{UPSTREAM}:tco2e"]
-    assert claim.payee.code == f"t:region:{UPSTREAM}:2024:claimed:vertical"
+    assert claim.payee_account.code == f"t:region:{UPSTREAM}:2024:claimed:vertical"
     assert claim.amount == Decimal("5000.000")
     assert f"2024:{DOWNSTREAM}:tco2e" not in transfers
 

@@ -26,7 +26,7 @@ def test_a_run_the_preview_and_the_channel_compute_the_same_capped_transfers(
     rows = run.transfers.filter(channel="vertical")
 
     assert run.chunks.filter(channel="vertical").count() == 2
-    assert {t.key: (t.payee.code, t.amount, t.inputs) for t in preview} == {
+    assert {t.key: (t.payee_account.code, t.amount, t.inputs) for t in preview} == {
         row.key: (row.payee, row.amount, row.inputs) for row in rows
     }
     money = [t for t in preview if t.commodity == "CNY"]
