@@ -16,7 +16,14 @@ import urllib.request
 
 import pytest
 
-from compensation.management.commands.setup_demo import DEMO_PASSWORD, DEMO_USERNAME
+from compensation.management.commands.setup_demo import (
+    AUDITOR_USER,
+    DEMO_PASSWORD,
+    DEMO_USERNAME,
+    ECOLOGY_USERS,
+    FINANCE_USERS,
+    OPERATOR_USER,
+)
 from tests.conftest import PROJECT_ROOT
 from tests.processes import embedded_env, manage
 
@@ -67,7 +74,9 @@ def _wait_until_serving(base):
 
 def test_setup_demo_prints_credentials_and_is_idempotent(demo_server):
     assert "Created the demo superuser." in demo_server["first"]
-    assert f"username {DEMO_USERNAME} / password {DEMO_PASSWORD}" in demo_server["first"]
+    assert f"with password {DEMO_PASSWORD}" in demo_server["first"]
+    for username in (DEMO_USERNAME, *FINANCE_USERS, *ECOLOGY_USERS, OPERATOR_USER, AUDITOR_USER):
+        assert f"  {username} " in demo_server["first"], username
     assert "already exists" in demo_server["second"]
     issued = re.search(r"Settlement run #(\d+) for 2024: \S+ \(statements\)", demo_server["first"])
     assert issued, demo_server["first"]

@@ -103,7 +103,7 @@ def _lines(path: Path) -> list[str]:
 
 def allowed_words() -> set[str]:
     """The allow-list file's words, one a line."""
-    return set(_lines(ALLOWLIST))
+    return {word_key(word) for word in _lines(ALLOWLIST)}
 
 
 def page_key(url: str) -> str:
@@ -112,12 +112,18 @@ def page_key(url: str) -> str:
     return re.sub(r"/\d+(?=/)", "/N", url)
 
 
+def word_key(word: str) -> str:
+    """The word with each all-digit part of a code as N (cny:holder:N:market): like primary
+    keys in URLs, the ids inside account codes depend on what the database made before."""
+    return re.sub(r"(?<=:)\d+(?=:|$)", "N", word)
+
+
 def _pending() -> dict[str, set[str]]:
     """Page -> English words still on it, each line "page word word ..." of PENDING_FILE."""
     pending = {}
     for line in _lines(PENDING_FILE):
         url, *words = line.split()
-        pending.setdefault(url, set()).update(words)
+        pending.setdefault(url, set()).update(word_key(w) for w in words)
     return pending
 
 
@@ -158,7 +164,7 @@ def english_words(texts, allowed) -> set[str]:
     """Latin words of `texts` that are not in `allowed`."""
     found = set()
     for text in texts:
-        found |= set(LATIN.findall(NOT_WORDS.sub(" ", text))) - allowed
+        found |= {word_key(w) for w in LATIN.findall(NOT_WORDS.sub(" ", text))} - allowed
     return found
 
 
