@@ -9,6 +9,7 @@ and ``in_units`` here are the same functions for the statement template.
 from django import template
 
 from compensation.accounts import CHANNEL_LABELS
+from compensation.statements.render import CHANNEL_NAMES
 from formats import numbers
 from ledger.commodities import PLACES
 
@@ -27,11 +28,6 @@ KIND_NAMES = {
     "regular": "常规 regular",
     "correction": "更正 correction",
     "scenario": "情景 scenario",
-}
-CHANNEL_NAMES = {
-    "vertical": "纵向 vertical",
-    "horizontal": "横向 horizontal",
-    "market": "市场 market",
 }
 
 register.filter("grouped", numbers.grouped)
