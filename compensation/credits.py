@@ -361,9 +361,24 @@ def sell_units(*, units: UnitRange, holder, buyer, price: Decimal, key: str, on:
 
 
 def retire_units(
-    *, units: UnitRange, holder, beneficiary: str, reason: str, key: str, on: date, by=None
+    *,
+    units: UnitRange,
+    holder,
+    beneficiary: str,
+    reason: str,
+    key: str,
+    on: date,
+    by=None,
+    publish_beneficiary: bool = False,
 ):
-    """Retire units for an emitter's offset; they never move again."""
+    """Retire units for an emitter's offset; they never move again.
+
+    `beneficiary` (up to 200 characters) is on record either way; the public credit lookup
+    (/public/credits/) shows it only when the holder chose `publish_beneficiary`, as the
+    Verra and Gold Standard registries leave the retirement beneficiary to the account
+    holder. The choice is made once, at retirement: the operation is append-only.
+    Raises CreditError when the beneficiary or the reason is blank.
+    """
     if not beneficiary.strip() or not reason.strip():
         raise CreditError(_("A retirement names its beneficiary and its reason."))
     with transaction.atomic():
@@ -377,6 +392,7 @@ def retire_units(
             on=on,
             by=by,
             beneficiary=beneficiary.strip(),
+            beneficiary_published=publish_beneficiary,
             reason=reason.strip(),
         )
         _book_tonnes(operation, "claimed:market", "retired", units.units, by)

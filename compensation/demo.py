@@ -226,6 +226,7 @@ def _market(programme, valuation):
         units=credits.UnitRange(batch, 1, sold // 2),
         holder=buyer,
         beneficiary=buyer.name,
+        publish_beneficiary=True,
         reason="2024 年自愿抵销（演示数据）",
         key="demo:retire",
         on=date(YEAR, 12, 28),

@@ -179,6 +179,16 @@ def release_table(request, pk: int, table: str, fmt: str):
     )
 
 
+def _public_beneficiary(operation) -> str:
+    """What the public sees of a block's retirement beneficiary: the name if the holder chose
+    to publish it, "not published" if not, "" when the block is not retired."""
+    if operation.kind != CreditOperation.Kind.RETIRE:
+        return ""
+    if operation.beneficiary_published:
+        return operation.beneficiary
+    return _("not published by the holder")
+
+
 def _credit_rows(text: str) -> list[dict]:
     """The blocks a serial covers, for projects of pilots whose data is released: project,
     region, vintage, batch, units, holder type, status and a retirement's beneficiary."""
@@ -207,9 +217,7 @@ def _credit_rows(text: str) -> list[dict]:
             "holder_kind": b.holder.get_kind_display(),
             "status": b.get_status_display(),
             "retired": b.status == CreditBlock.Status.RETIRED,
-            "beneficiary": b.operation.beneficiary
-            if b.operation.kind == CreditOperation.Kind.RETIRE
-            else "",
+            "beneficiary": _public_beneficiary(b.operation),
         }
         for b in blocks
     ]

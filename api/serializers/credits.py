@@ -82,6 +82,7 @@ class OperationSerializer(serializers.ModelSerializer):
             "price",
             "proceeds",
             "beneficiary",
+            "beneficiary_published",
             "reason",
             "created_at",
         ]

@@ -74,6 +74,14 @@ class RetireUnitsSerializer(UnitRangeSerializer):
     holder = Id(queryset=CreditHolder.objects.all())
     beneficiary = Text(max_length=200)
     reason = Text(max_length=REASON_LENGTH)
+    publish_beneficiary = Flag(
+        required=False,
+        default=False,
+        help_text=_(
+            "true: the public credit lookup shows the beneficiary; false (default): only "
+            "that the units are retired."
+        ),
+    )
 
 
 class MonitoringUploadSerializer(serializers.Serializer):

@@ -126,6 +126,7 @@ class BatchViewSet(ScopedReadViewSet):
             units=credits.UnitRange(self.get_object(), data["first_unit"], data["last_unit"]),
             holder=data["holder"],
             beneficiary=data["beneficiary"],
+            publish_beneficiary=data["publish_beneficiary"],
             reason=data["reason"],
             key=_service_key(request),
             on=data["on"],

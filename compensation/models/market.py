@@ -180,6 +180,14 @@ class CreditOperation(models.Model):
     price = MoneyField(_("price per unit (CNY)"), null=True, blank=True)
     proceeds = MoneyField(_("proceeds (CNY)"), null=True, blank=True)
     beneficiary = models.CharField(_("retired for"), max_length=200, blank=True)
+    beneficiary_published = models.BooleanField(
+        _("beneficiary published"),
+        default=False,
+        help_text=_(
+            "The holder chose to show the retirement's beneficiary on the public credit "
+            "lookup; otherwise the public sees only that the units are retired."
+        ),
+    )
     reason = models.TextField(_("reason"), blank=True)
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -205,6 +213,14 @@ class CreditOperation(models.Model):
                 | (models.Q(price__gt=0) & models.Q(proceeds__gt=0)),
                 name="compensation_sale_priced",
                 violation_error_message=_("A sale needs a price and proceeds greater than 0."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(beneficiary_published=False)
+                | (models.Q(kind="retire") & ~models.Q(beneficiary="")),
+                name="compensation_published_beneficiary_retired",
+                violation_error_message=_(
+                    "Only a retirement that names its beneficiary can publish it."
+                ),
             ),
         ]
 

@@ -65,7 +65,38 @@ def test_retire_books_the_tonnes(api, registry):
     retired = Account.objects.get(code="t:region:341000:2024:retired")
     assert response.status_code == 201
     assert response.json()["beneficiary"] == "电厂"
+    assert response.json()["beneficiary_published"] is False
     assert str(retired.balance) == "10.000"
+
+
+def _retire(api, registry, key, **extra):
+    body = {
+        "first_unit": 1,
+        "last_unit": 10,
+        "holder": registry["buyer"].pk,
+        "beneficiary": "电厂",
+        "reason": "2024 offset",
+        "on": "2024-09-01",
+    }
+    return post(api, f"/api/v1/credit-batches/{registry['batch'].pk}/retire/", body | extra, key)
+
+
+def test_the_holder_chooses_to_publish_the_beneficiary(api, registry):
+    response = _retire(api, registry, "r3", publish_beneficiary=True)
+
+    assert response.status_code == 201
+    assert response.json()["beneficiary_published"] is True
+    assert CreditOperation.objects.get(pk=response.json()["id"]).beneficiary_published
+
+
+def test_a_publication_choice_that_is_not_true_or_false_is_refused(api, registry):
+    operations = CreditOperation.objects.count()
+
+    response = _retire(api, registry, "r4", publish_beneficiary="yes")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["publish_beneficiary"] == ["Give true or false."]
+    assert CreditOperation.objects.count() == operations
 
 
 def test_units_held_by_someone_else_are_refused_and_nothing_moves(api, registry):

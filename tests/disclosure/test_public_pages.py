@@ -5,15 +5,18 @@ import hashlib
 import io
 import re
 import uuid
+from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from compensation.models import Agreement, CreditBlock, CreditHolder, Statement
+from compensation import credits
+from compensation.models import Agreement, CreditBlock, CreditHolder, CreditOperation, Statement
 from disclosure.models import Release
 from disclosure.tables import TABLES
 from pilots.models import PilotMembership, PilotProgramme, Region
@@ -266,3 +269,45 @@ def test_an_unknown_or_unreleased_target_is_not_found(everything):
         )
         == 404
     )
+
+
+def test_a_retirement_shows_its_beneficiary_only_where_the_holder_published_it(everything):
+    buyer = CreditHolder.objects.get(kind=CreditHolder.Kind.BUYER)
+    block = CreditBlock.objects.filter(holder=buyer, status=CreditBlock.Status.ACTIVE)[0]
+    batch, first = block.batch, block.first_unit
+    for offset, beneficiary, published in ((0, "公开受益方甲", True), (2, "保密受益方乙", False)):
+        credits.retire_units(
+            units=credits.UnitRange(batch, first + offset, first + offset + 1),
+            holder=buyer,
+            beneficiary=beneficiary,
+            publish_beneficiary=published,
+            reason="自愿抵销",
+            key=f"public-retirement-{offset}",
+            on=date(2025, 1, 15),
+        )
+    retired = CreditBlock.objects.filter(holder=buyer, status=CreditBlock.Status.RETIRED)
+    published_url, private_url = (
+        f"{reverse('disclosure:credits')}?serial={b.serial}" for b in retired.order_by("first_unit")
+    )
+
+    pages = walk(Client(), published_url, private_url)
+
+    assert "公开受益方甲" in _text(pages[published_url])
+    assert "持有人未公开" in _text(pages[private_url])
+    _assert_none_in(pages, {"保密受益方乙": "beneficiary the holder did not publish"})
+
+
+def test_only_a_named_retirement_can_publish_its_beneficiary(everything):
+    sale = CreditOperation.objects.filter(kind=CreditOperation.Kind.SELL)[0]
+
+    with pytest.raises(IntegrityError, match="compensation_published_beneficiary_retired"):
+        with transaction.atomic():
+            CreditOperation.objects.create(
+                kind=CreditOperation.Kind.TRANSFER,
+                batch=sale.batch,
+                first_unit=sale.first_unit,
+                last_unit=sale.first_unit,
+                date=sale.date,
+                beneficiary_published=True,
+                idempotency_key="published-transfer",
+            )
