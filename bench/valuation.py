@@ -41,8 +41,9 @@ SELECT z.id, luc.code,
 """
 GRID_SQL = """
 INSERT INTO pilots_landcover (region_id, land_use_id, survey_year, source, synthetic, geometry,
-                              area_km2)
-SELECT r.id, luc.id, %(year)s, 'bench', true, cell, 0.08
+                              area_km2, survey_code, identifier, located_in, owned_by,
+                              deduction_code)
+SELECT r.id, luc.id, %(year)s, 'bench', true, cell, 0.08, '', '', '', '', ''
   FROM pilots_region r
  CROSS JOIN LATERAL (
        SELECT ST_Multi(ST_MakeEnvelope(ST_XMin(r.geometry) + i * %(cell)s,

@@ -12,6 +12,7 @@ Python (slower, same numbers to 0.0001 ha).
 import hashlib
 import json
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -62,9 +63,10 @@ ATTRIBUTION_ORDER = (
 # and share area with it (ST_Relate '2********', so zones that only touch are left alone),
 # with the ids of those zones (`ceded_to`, NULL when none): each zone and each pair once.
 # LATERAL probes the zones' spatial index per zone; its aggregate keeps the planner from
-# flattening it into a join of every zone with every zone of its version.
+# flattening it into a join of every zone with every zone of its version. Made once per
+# valuation into a temporary table that the areas and the overlaps both read.
 ATTRIBUTED_SQL = """
-WITH attributed AS MATERIALIZED (
+CREATE TEMPORARY TABLE valuation_attributed ON COMMIT DROP AS
 SELECT z.id, z.region_id, z.protected, higher.ceded_to,
        CASE WHEN higher.geometry IS NULL THEN z.geometry
             ELSE ST_Difference(z.geometry, higher.geometry) END AS geometry
@@ -77,12 +79,10 @@ SELECT z.id, z.region_id, z.protected, higher.ceded_to,
           AND (array_position(%(order)s::text[], h.kind::text), h.id)
               < (array_position(%(order)s::text[], z.kind::text), z.id)
           AND ST_Relate(h.geometry, z.geometry, '2********')) higher
- WHERE z.planning_version_id = ANY(%(plans)s) AND z.region_id = ANY(%(regions)s)
-)
+ WHERE z.planning_version_id = ANY(%(plans)s::bigint[]) AND z.region_id = ANY(%(regions)s::bigint[])
 """
-AREAS_SQL = (
-    ATTRIBUTED_SQL
-    + """, pieces AS MATERIALIZED (
+AREAS_SQL = """
+WITH pieces AS MATERIALIZED (
 SELECT a.id, a.region_id, a.protected, lc.land_use_id,
        -- 田坎 booked out of the parcel's class, as 三调 does (LandCover.field_ridge_share)
        CASE WHEN lc.deduction_code = %(ridge)s
@@ -90,7 +90,7 @@ SELECT a.id, a.region_id, a.protected, lc.land_use_id,
                           lc.deduction_rate, 0)::float8
             ELSE 0 END AS ridge,
        ST_Area(ST_Transform(ST_Intersection(a.geometry, lc.geometry), %(srid)s::integer)) AS m2
-  FROM attributed a
+  FROM valuation_attributed a
   JOIN unnest(%(regions)s::bigint[], %(cover_regions)s::bigint[], %(years)s::integer[])
        AS surveys(region_id, cover_region_id, year)
     ON surveys.region_id = a.region_id
@@ -110,23 +110,19 @@ SELECT p.id, p.region_id, p.protected, luc.scheme, part.code, sum(p.m2 * part.sh
  GROUP BY p.id, p.region_id, p.protected, luc.scheme, part.code) areas
  WHERE m2 > 0  -- land cover touching a zone's edge only
 """
-)
 # Each zone against the attributed part of each zone it cedes to: these pieces do not
 # overlap each other, so a zone's rows add up to what it ceded. A pair whose attributed
 # part went entirely to zones before it measures 0.
-ZONE_OVERLAPS_SQL = (
-    ATTRIBUTED_SQL
-    + """
+ZONE_OVERLAPS_SQL = """
 SELECT c.id, a.id, c.region_id,
        round((ST_Area(ST_Transform(ST_Intersection(z.geometry, a.geometry),
                                    %(srid)s::integer)) / 10000)::numeric, 4) AS area_ha
-  FROM attributed c
+  FROM valuation_attributed c
  CROSS JOIN unnest(c.ceded_to) AS pair(counted_in_id)
-  JOIN attributed a ON a.id = pair.counted_in_id
+  JOIN valuation_attributed a ON a.id = pair.counted_in_id
   JOIN pilots_zone z ON z.id = c.id
  WHERE c.ceded_to IS NOT NULL
 """
-)
 # Parcels of one survey sharing area, as (lower id, higher id): each parcel not in
 # `checked` (ids of batches whose parcels were checked at import, ImportBatch.
 # overlaps_checked) against every other parcel of its survey; a pair of two such parcels
@@ -246,32 +242,32 @@ def valuate(
         return earlier
     progress(2, len(STEPS), STEPS[1])
     _check_land_cover_overlaps(surveys, cover_regions)
+    valuation_fields = {
+        "programme": programme,
+        "year": year,
+        "methodology_version": methodology_version,
+        "price": price,
+        "adjustment": adjustment,
+        "inputs": inputs,
+        "code_version": code_version(),
+        "input_hash": input_hash,
+        "created_by": created_by,
+    }
     progress(3, len(STEPS), STEPS[2])
+    if connection.vendor == "postgresql":
+        return _valuate_in_database(
+            valuation_fields,
+            _area_parameters(list(plans.values()), surveys, cover_regions),
+            coefficients,
+            (regions, inventories, price.price * adjustment),
+            progress,
+        )
     areas = zone_areas(plans=list(plans.values()), surveys=surveys, cover_regions=cover_regions)
-    _check_classes(areas, methodology_version, coefficients)
+    _check_classes(_classes(areas), methodology_version, coefficients)
     overlaps = zone_overlaps(plans=list(plans.values()), regions=list(surveys))
     progress(4, len(STEPS), STEPS[3])
     with transaction.atomic():
-        previous = (
-            Valuation.objects.select_for_update()
-            .filter(programme=programme, year=year, current=True)
-            .first()
-        )
-        if previous is not None:
-            previous.current = False
-            previous.save(update_fields=["current"])
-        valuation = Valuation.objects.create(
-            programme=programme,
-            year=year,
-            methodology_version=methodology_version,
-            price=price,
-            adjustment=adjustment,
-            inputs=inputs,
-            code_version=code_version(),
-            input_hash=input_hash,
-            supersedes=previous,
-            created_by=created_by,
-        )
+        valuation = _new_valuation(valuation_fields)
         lines = [
             ValuationLine(
                 valuation=valuation,
@@ -285,22 +281,99 @@ def valuate(
             )
             for a in areas
         ]
-        # COPY on PostgreSQL: a county has some 100,000 lines.
         bulk.insert(ValuationLine, lines)
-        ZoneOverlap.objects.bulk_create(
-            ZoneOverlap(
-                valuation=valuation,
-                region_id=o.region_id,
-                zone_id=o.zone_id,
-                counted_in_id=o.counted_in_id,
-                area_ha=o.area_ha,
-            )
-            for o in overlaps
-        )
-        RegionPosition.objects.bulk_create(
-            _positions(valuation, regions, lines, inventories, price.price * adjustment)
-        )
+        _write_overlaps(valuation, overlaps)
+        sums = defaultdict(Decimal)
+        for line in lines:
+            sums[line.region_id, line.protected] += line.tco2e
+        _write_positions(valuation, sums, regions, inventories, price.price * adjustment)
     return valuation
+
+
+# The attributed areas of a valuation kept in the database (AREAS_SQL), for the class
+# check and the lines.
+AREAS_TABLE_SQL = "CREATE TEMPORARY TABLE valuation_areas ON COMMIT DROP AS " + AREAS_SQL
+# Each land-use class with up to 10 of the zones it lies in, for _check_classes.
+CLASSES_SQL = """
+SELECT scheme, code, (array_agg(id ORDER BY id))[1:10]
+  FROM (SELECT DISTINCT scheme, code, id FROM valuation_areas) zones
+ GROUP BY scheme, code
+"""
+# One line per attributed area: tonnes are area × coefficient (tCO2e/ha, exact numeric)
+# rounded half to even to 3 places (compensation/quantities.py: round() alone rounds
+# half away from zero), written in the statement that computes them.
+LINES_SQL = """
+INSERT INTO compensation_valuationline
+       (valuation_id, zone_id, region_id, protected, land_use_code, area_ha,
+        coefficient_tco2e, tco2e)
+SELECT %(valuation)s, a.id, a.region_id, a.protected, a.code, a.area_ha, c.coefficient,
+       CASE WHEN abs(t.exact - trunc(t.exact, 3)) = 0.0005
+                 AND trunc(t.exact * 1000) %% 2 = 0
+            THEN trunc(t.exact, 3) ELSE round(t.exact, 3) END
+  FROM valuation_areas a
+  JOIN unnest(%(codes)s::text[], %(coefficients)s::numeric[]) AS c(code, coefficient)
+    ON c.code = a.code
+ CROSS JOIN LATERAL (SELECT a.area_ha * c.coefficient AS exact) t
+"""
+SUMS_SQL = """
+SELECT region_id, protected, sum(tco2e) FROM compensation_valuationline
+ WHERE valuation_id = %s GROUP BY region_id, protected
+"""
+
+
+def _valuate_in_database(fields, parameters, coefficients, positions, progress) -> Valuation:
+    """valuate() on PostgreSQL in one transaction: the zones are attributed once for the
+    areas and the overlaps, and the lines are computed and written by one statement,
+    never fetched (a county has some 200,000)."""
+    regions, inventories, unit_value = positions
+    with _attribution(parameters) as cursor:
+        cursor.execute(AREAS_TABLE_SQL, parameters)
+        cursor.execute(CLASSES_SQL)
+        _check_classes(cursor.fetchall(), fields["methodology_version"], coefficients)
+        cursor.execute(ZONE_OVERLAPS_SQL, parameters)
+        overlaps = _tidy([Overlap(*row) for row in cursor.fetchall()])
+        progress(4, len(STEPS), STEPS[3])
+        valuation = _new_valuation(fields)
+        codes = sorted(coefficients)
+        cursor.execute(
+            LINES_SQL,
+            {
+                "valuation": valuation.pk,
+                "codes": codes,
+                "coefficients": [coefficients[code] for code in codes],
+            },
+        )
+        _write_overlaps(valuation, overlaps)
+        cursor.execute(SUMS_SQL, [valuation.pk])
+        sums = {(region, protected): total for region, protected, total in cursor.fetchall()}
+        _write_positions(valuation, sums, regions, inventories, unit_value)
+    return valuation
+
+
+def _new_valuation(fields: dict) -> Valuation:
+    """The valuation row, superseding the current one of its programme and year (locked)."""
+    previous = (
+        Valuation.objects.select_for_update()
+        .filter(programme=fields["programme"], year=fields["year"], current=True)
+        .first()
+    )
+    if previous is not None:
+        previous.current = False
+        previous.save(update_fields=["current"])
+    return Valuation.objects.create(supersedes=previous, **fields)
+
+
+def _write_overlaps(valuation, overlaps) -> None:
+    ZoneOverlap.objects.bulk_create(
+        ZoneOverlap(
+            valuation=valuation,
+            region_id=o.region_id,
+            zone_id=o.zone_id,
+            counted_in_id=o.counted_in_id,
+            area_ha=o.area_ha,
+        )
+        for o in overlaps
+    )
 
 
 def zone_areas(
@@ -317,20 +390,10 @@ def zone_areas(
         return []
     cover_regions = {r: (cover_regions or {}).get(r, r) for r in surveys}
     if connection.vendor == "postgresql":
-        rows = _fetch(
-            AREAS_SQL,
-            {
-                "order": [str(kind) for kind in ATTRIBUTION_ORDER],
-                "plans": plans,
-                "regions": list(surveys),
-                "cover_regions": [cover_regions[r] for r in surveys],
-                "years": list(surveys.values()),
-                "srid": CHINA_ALBERS_SRID,
-                "ridge": FIELD_RIDGE,
-                "ridge_class": FIELD_RIDGE_CLASS,
-            },
-        )
-        return [Area(*row) for row in rows]
+        parameters = _area_parameters(plans, surveys, cover_regions)
+        with _attribution(parameters) as cursor:
+            cursor.execute(AREAS_SQL, parameters)
+            return [Area(*row) for row in cursor.fetchall()]
     return zone_areas_in_python(plans=plans, surveys=surveys, cover_regions=cover_regions)
 
 
@@ -369,16 +432,10 @@ def zone_overlaps(*, plans: list[int], regions: list[int]) -> list[Overlap]:
     if not plans or not regions:
         return []
     if connection.vendor == "postgresql":
-        rows = _fetch(
-            ZONE_OVERLAPS_SQL,
-            {
-                "order": [str(kind) for kind in ATTRIBUTION_ORDER],
-                "plans": plans,
-                "regions": regions,
-                "srid": CHINA_ALBERS_SRID,
-            },
-        )
-        return _tidy([Overlap(*row) for row in rows])
+        parameters = _overlap_parameters(plans, regions)
+        with _attribution(parameters) as cursor:
+            cursor.execute(ZONE_OVERLAPS_SQL, parameters)
+            return _tidy([Overlap(*row) for row in cursor.fetchall()])
     return zone_overlaps_in_python(plans=plans, regions=regions)
 
 
@@ -401,13 +458,35 @@ def zone_overlaps_in_python(*, plans: list[int], regions: list[int]) -> list[Ove
     return _tidy(overlaps)
 
 
-def _fetch(sql: str, parameters: dict) -> list[tuple]:
-    """The rows of one valuation statement, without JIT compilation: the work is in GEOS,
+def _area_parameters(plans, surveys, cover_regions) -> dict:
+    return _overlap_parameters(plans, list(surveys)) | {
+        "cover_regions": [cover_regions.get(r, r) for r in surveys],
+        "years": list(surveys.values()),
+        "ridge": FIELD_RIDGE,
+        "ridge_class": FIELD_RIDGE_CLASS,
+    }
+
+
+def _overlap_parameters(plans, regions) -> dict:
+    return {
+        "order": [str(kind) for kind in ATTRIBUTION_ORDER],
+        "plans": plans,
+        "regions": regions,
+        "srid": CHINA_ALBERS_SRID,
+    }
+
+
+@contextmanager
+def _attribution(parameters: dict):
+    """A cursor in a transaction where `valuation_attributed` holds the attributed zones
+    (ATTRIBUTED_SQL), dropped on leaving. Without JIT compilation: the work is in GEOS,
     and compiling a county's statement took 0.4-1.0 s of each run on a 2-core machine."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
-        cursor.execute(sql, parameters)
-        return cursor.fetchall()
+        cursor.execute(ATTRIBUTED_SQL, parameters)
+        cursor.execute("ANALYZE valuation_attributed")
+        yield cursor
+        cursor.execute("DROP TABLE IF EXISTS valuation_attributed, valuation_areas")
 
 
 def _tidy(overlaps: list[Overlap]) -> list[Overlap]:
@@ -533,28 +612,35 @@ def _check_land_cover_overlaps(surveys, cover_regions) -> None:
         )
 
 
-def _check_classes(areas, version, coefficients) -> None:
-    wrong_scheme = sorted({a.scheme for a in areas} - {version.scheme})
+def _classes(areas: list[Area]) -> list[tuple[str, str, list[int]]]:
+    """(scheme, code, up to 10 zone ids) of each land-use class among `areas`."""
+    zones = defaultdict(set)
+    for area in areas:
+        zones[area.scheme, area.code].add(area.zone_id)
+    return [(scheme, code, sorted(ids)[:10]) for (scheme, code), ids in zones.items()]
+
+
+def _check_classes(classes, version, coefficients) -> None:
+    """Refuse areas in another scheme than `version`'s, or in a class it has no coefficient
+    for; `classes` as `_classes` returns them."""
+    wrong_scheme = sorted({scheme for scheme, _code, _zones in classes} - {version.scheme})
     if wrong_scheme:
         raise ValuationInputError(
             f"The land cover uses {', '.join(wrong_scheme)} but {version} is for {version.scheme}."
         )
-    missing = defaultdict(set)
-    for area in areas:
-        if area.code not in coefficients:
-            missing[area.code].add(area.zone_id)
+    missing = sorted((code, zones) for _scheme, code, zones in classes if code not in coefficients)
     if missing:
         listed = "; ".join(
-            f"class {code} (zones {', '.join(map(str, sorted(zones)[:10]))})"
-            for code, zones in sorted(missing.items())
+            f"class {code} (zones {', '.join(map(str, zones))})" for code, zones in missing
         )
         raise ValuationInputError(
             f"{version} has no coefficient for {listed}. Add them in a new methodology version."
         )
 
 
-def _positions(valuation, regions, lines, inventories, unit_value):
-    """One RegionPosition per region from the valuation's `lines` as written."""
+def _write_positions(valuation, sums, regions, inventories, unit_value) -> None:
+    """One RegionPosition per region from the valuation's lines as written: `sums` maps
+    (region id, protected) to the sum of those lines' tCO2e."""
     previous = {
         p.region_id: p
         for p in RegionPosition.objects.filter(
@@ -563,14 +649,10 @@ def _positions(valuation, regions, lines, inventories, unit_value):
             valuation__current=True,
         )
     }
-    by_region = defaultdict(list)
-    for line in lines:
-        by_region[line.region_id].append(line)
     positions = []
     for region in regions:
-        own = by_region[region.id]
-        sink = sum((line.tco2e for line in own if line.protected), Decimal(0))
-        land_emission = -sum((line.tco2e for line in own if not line.protected), Decimal(0))
+        sink = sums.get((region.id, True), Decimal(0))
+        land_emission = -sums.get((region.id, False), Decimal(0))
         inventory = inventories.get(region.id)
         emission = inventory.tco2e if inventory is not None else land_emission
         net = tonnes(sink - emission)
@@ -587,7 +669,7 @@ def _positions(valuation, regions, lines, inventories, unit_value):
                 value_cny=cny(net * unit_value),
             )
         )
-    return positions
+    RegionPosition.objects.bulk_create(positions)
 
 
 def _hash(payload) -> str:
