@@ -194,7 +194,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": int(env_str("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": 1,
 }
-# Settlement: regions per calculation chunk, and retries of a chunk on database errors.
+# Settlement: regions (vertical) or agreements (horizontal) per calculation chunk,
+# and retries of a chunk on database errors.
 SETTLEMENT_CHUNK_SIZE = int(env_str("SETTLEMENT_CHUNK_SIZE", "250"))
 SETTLEMENT_TASK_MAX_RETRIES = int(env_str("SETTLEMENT_TASK_MAX_RETRIES", "5"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
