@@ -2,11 +2,17 @@
 
 The synthetic pilot has every county in the vertical table (with EI
 assessment), one horizontal agreement per 28 counties (water-quality pairs and
-three-member pooled funds, alternating) and credit sales in ten projects.
+three-member pooled funds, alternating) and credit sales in ten projects; the
+largest size adds 4,500 three-member pooled funds over the same counties (ten
+transfers per county: every channel, each county in several agreements).
 `calculate` is timed from dispatch to "calculated" with two worker processes;
 `post` is the one posting task (which also creates the statements and queues
-their rendering; the renders are not waited for). The baseline is COPY of the same number of
-ledger-shaped rows (two postings per transfer) into a plain table.
+their rendering; the renders are not waited for).
+
+Baselines, in the same run: post against the ledger's own bulk post
+(post_entries) of as many entries between as many accounts, opened beforehand
+(the settlement opens its accounts as it posts); calculate against raw COPY of
+the postings into a plain table.
 """
 
 import tempfile
@@ -19,7 +25,7 @@ from django.contrib.gis.geos import MultiPolygon, Polygon
 from django.db import connection, transaction
 
 from bench.harness import timed
-from compensation import credits
+from compensation import accounts, credits
 from compensation.models import (
     Agreement,
     AgreementParty,
@@ -45,10 +51,12 @@ from compensation.sinks import verify_sink
 from compensation.tasks import post_run
 from config.celery import app
 from config.roles import FINANCE
+from ledger.services import AccountSpec, EntrySpec, Leg, open_accounts, post_entries
 from pilots.models import PilotMembership, PilotProgramme, PlanningVersion, Region, Zone
 from tests.workers import CeleryWorker
 
-SIZES = (711, 2844)
+# (counties, extra three-member pooled funds): about 1,000, 3,400 and 30,000 transfers.
+SIZES = ((711, 0), (2844, 0), (2844, 4500))
 WORKERS = 2
 YEAR = 2024
 PROVINCES = [
@@ -88,7 +96,7 @@ POLLUTANTS = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
 
 
 def run(report):
-    regions = counties(max(SIZES))
+    regions = counties(max(counties for counties, _ in SIZES))
     maker = finance_user("bench-maker")
     checker = finance_user("bench-checker")
     workers = []
@@ -96,8 +104,8 @@ def run(report):
     with tempfile.TemporaryDirectory() as logs:
         try:
             workers = [CeleryWorker(logs).start() for _ in range(WORKERS)]
-            for size in SIZES:
-                programme = national_pilot(regions[:size], size)
+            for size, pooled in SIZES:
+                programme = national_pilot(regions[:size], size, pooled=pooled)
                 _settle(report, programme, maker, checker, size)
         finally:
             for worker in workers:
@@ -115,15 +123,25 @@ def _settle(report, programme, maker, checker, size):
     if run.status != "calculated":
         raise RuntimeError(f"bench run is {run.status}: {run.error}")
     transfers = run.transfers.count()
+    touched = len(
+        set(run.transfers.values_list("payer", flat=True))
+        | set(run.transfers.values_list("payee", flat=True))
+    )
     states.approve(run, by=checker)
-    post_seconds = timed(lambda: post_run.delay(run.pk, checker.pk).get(timeout=600))
+    post_seconds = timed(lambda: post_run.delay(run.pk, checker.pk).get(timeout=1200))
     # Posting queues one statement render per region (seconds each, bench/statements.py
     # measures them): dropped here, or they would hold the workers for the next size.
     app.control.purge()
-    baseline = report.add(
+    copy = report.add(
         "raw COPY of the postings (baseline)",
         size=transfers,
         seconds=_copy_baseline(2 * transfers),
+        unit="t/s",
+    )
+    ledger = report.add(
+        "ledger bulk post, same entries and accounts",
+        size=transfers,
+        seconds=_ledger_baseline(programme.pk, transfers, touched),
         unit="t/s",
     )
     report.add(
@@ -131,15 +149,36 @@ def _settle(report, programme, maker, checker, size):
         size=transfers,
         seconds=calculate_seconds,
         unit="t/s",
-        baseline=baseline,
+        baseline=copy,
     )
-    report.add("settle: post", size=transfers, seconds=post_seconds, unit="t/s", baseline=baseline)
+    report.add("settle: post", size=transfers, seconds=post_seconds, unit="t/s", baseline=ledger)
     print(
-        f"  {size} counties: {run.chunks_total} chunks, {transfers} transfers; calculate "
-        f"{calculate_seconds:.1f} s + post {post_seconds:.1f} s = "
+        f"  {size} counties: {run.chunks_total} chunks, {transfers} transfers between "
+        f"{touched} accounts; calculate {calculate_seconds:.1f} s + post {post_seconds:.1f} s = "
         f"{calculate_seconds + post_seconds:.1f} s",
         flush=True,
     )
+
+
+def _ledger_baseline(tag, entries, accounts_count) -> float:
+    """Seconds post_entries takes for `entries` two-leg CNY entries over `accounts_count`
+    accounts it need not open (opened here first, untimed)."""
+    codes = [f"bench:settle:{tag}:{i}" for i in range(accounts_count)]
+    open_accounts([AccountSpec(code, code, "liability", accounts.CNY) for code in codes])
+    specs = [
+        EntrySpec(
+            idempotency_key=f"bench-settle-{tag}-{i}",
+            effective_date=date(YEAR, 12, 31),
+            description=f"benchmark transfer {i}",
+            cause=f"bench-settle:{tag}",
+            legs=[
+                Leg.debit(codes[i % accounts_count], "1234.56"),
+                Leg.credit(codes[(i + 1) % accounts_count], "1234.56"),
+            ],
+        )
+        for i in range(entries)
+    ]
+    return timed(lambda: post_entries(specs=specs))
 
 
 def _copy_baseline(rows) -> float:
@@ -206,9 +245,9 @@ def counties(count) -> list[Region]:
     return list(Region.objects.filter(code__in=codes).order_by("code"))
 
 
-def national_pilot(regions, size) -> PilotProgramme:
+def national_pilot(regions, size, *, pooled=0) -> PilotProgramme:
     programme = PilotProgramme.objects.create(
-        name=f"全国试点 {size}",
+        name=f"全国试点 {size}+{pooled}",
         start_date=date(YEAR, 1, 1),
         end_date=date(YEAR + 2, 12, 31),
         market=True,
@@ -218,7 +257,11 @@ def national_pilot(regions, size) -> PilotProgramme:
     )
     _vertical(programme, regions)
     _horizontal(programme, regions)
-    _market(programme, regions[-10:])
+    _pooled_funds(programme, regions, pooled)
+    # Sink tonnes are claimed once per county and year: the size with the same counties
+    # sells credits of the ten before the last ten.
+    end = len(regions) - (10 if pooled else 0)
+    _market(programme, regions[end - 10 : end])
     return programme
 
 
@@ -310,6 +353,38 @@ def _horizontal(programme, regions):
                 value=Decimal(baseline) * Decimal("0.9" if n % 3 else "1.3"),
                 source="bench",
             )
+
+
+def _pooled_funds(programme, regions, count):
+    """`count` three-member pooled funds over consecutive counties, round the list."""
+    agreements = Agreement.objects.bulk_create(
+        Agreement(programme=programme, name=f"基金 {n}", rule=Agreement.Rule.POOLED_FUND)
+        for n in range(count)
+    )
+    AgreementRound.objects.bulk_create(
+        AgreementRound(
+            agreement=agreement,
+            name="round",
+            start_year=YEAR,
+            end_year=YEAR,
+            amount=Decimal("3000000.01"),
+        )
+        for agreement in agreements
+    )
+    AgreementParty.objects.bulk_create(
+        (
+            AgreementParty(
+                agreement=agreement,
+                region=regions[(3 * n + k) % len(regions)],
+                side="member",
+                contribution_ratio=paid,
+                allocation_ratio=shared,
+            )
+            for n, agreement in enumerate(agreements)
+            for k, (paid, shared) in enumerate(((1, 3), (5, 4), (4, 3)))
+        ),
+        batch_size=3000,
+    )
 
 
 def _market(programme, regions):

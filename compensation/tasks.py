@@ -74,14 +74,17 @@ def scheduled_settlement(programme_id: int) -> int:
 
 
 @shared_task(
-    name="compensation.render_statement",
+    name="compensation.render_statements",
     autoretry_for=RETRIED,
     retry_backoff=True,
     retry_backoff_max=120,
     max_retries=settings.SETTLEMENT_TASK_MAX_RETRIES,
 )
-def render_statement(statement_id: int) -> None:
-    issue.render_statement(statement_id)
+def render_statements(statement_ids: list[int]) -> None:
+    """Render statements `statement_ids` in turn, each in its own transaction; an issued
+    one is skipped, so a retried batch renders only what is left."""
+    for statement_id in statement_ids:
+        issue.render_statement(statement_id)
 
 
 @shared_task(name="compensation.issue_statements")

@@ -194,9 +194,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": int(env_str("CELERY_UNACKED_RESTORE_INTERVAL", "10")),
     "unacked_restore_throttle": 1,
 }
-# Settlement: regions per calculation chunk, and retries of a chunk on database errors.
+# Settlement: regions (vertical) or agreements (horizontal) per calculation chunk,
+# and retries of a chunk on database errors.
 SETTLEMENT_CHUNK_SIZE = int(env_str("SETTLEMENT_CHUNK_SIZE", "250"))
 SETTLEMENT_TASK_MAX_RETRIES = int(env_str("SETTLEMENT_TASK_MAX_RETRIES", "5"))
+# Statements per render task: one broker message per statement made posting wait on
+# thousands of round trips.
+STATEMENT_RENDER_BATCH = int(env_str("STATEMENT_RENDER_BATCH", "25"))
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Fixed schedules; beat copies them into the database beside the per-pilot settlements.
 # Work whose tasks were lost on the way to a worker is queued again once it has made no

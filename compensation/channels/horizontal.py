@@ -23,6 +23,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Context, Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from compensation import accounts, sinks
@@ -59,11 +60,19 @@ def water_quality_index(*, k0: Decimal, terms) -> Decimal:
 
 
 def plan(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> list[list[int]]:
-    """One scope per agreement the period settles, [agreement id], in id order."""
+    """Slices of the agreements the period settles, their ids in id order
+    (SETTLEMENT_CHUNK_SIZE each, as vertical slices regions).
+
+    One agreement a chunk made the chunks grow with the agreements, and each chunk
+    checks every input of the channel: calculation grew with their square.
+    """
     if not programme.horizontal or period.settled_year is None:
         return []
-    found = Agreement.objects.filter(programme=programme).order_by("pk")
-    return [[pk] for pk in found.values_list("pk", flat=True)]
+    found = list(
+        Agreement.objects.filter(programme=programme).order_by("pk").values_list("pk", flat=True)
+    )
+    size = settings.SETTLEMENT_CHUNK_SIZE
+    return [found[i : i + size] for i in range(0, len(found), size)]
 
 
 def compute(

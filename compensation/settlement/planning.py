@@ -1,7 +1,7 @@
 """Start a run, plan it into chunks with its inputs pinned, compute the chunks, finish the run.
 
 Calculation splits into chunks, one per scope a channel plans (vertical:
-slices of the year's regions; horizontal: one agreement each; market: one),
+slices of the year's regions; horizontal: slices of its agreements; market: one),
 run by Celery workers or inline. Each chunk replaces its own proposed
 transfers in one transaction, so a chunk run twice (a retried or redelivered
 task) writes the same rows; the chunk that finds every other chunk done

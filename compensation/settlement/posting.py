@@ -7,7 +7,7 @@ second caller gets the posted run back.
 """
 
 from celery import signature
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,12 +52,25 @@ def post(run: SettlementRun, *, by=None, reason: str = "") -> SettlementRun:
             cause=f"settlement-run:{run.pk}",
             posted_by=by,
         )
-        for row, entry in zip(rows, entries, strict=True):
-            row.entry = entry
-        RunTransfer.objects.bulk_update(rows, ["entry"], batch_size=2000)
+        _link_entries(rows, entries)
         run.posted_at = timezone.now()
         transition(run, RunStatus.POSTED, by=by, reason=reason)
         return run
+
+
+def _link_entries(rows: list[RunTransfer], entries) -> None:
+    """Each row's ledger entry stored in one UPDATE, whatever the number of rows
+    (bulk_update's CASE per row took 40% of a national post)."""
+    table = RunTransfer._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET entry_id = linked.entry_id "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::bigint[]) AS linked (id, entry_id) "
+            f"WHERE {table}.id = linked.id",
+            [[row.pk for row in rows], [entry.pk for entry in entries]],
+        )
+    for row, entry in zip(rows, entries, strict=True):
+        row.entry = entry
 
 
 def post_or_queue(run: SettlementRun, *, by, reason: str = "") -> tuple[SettlementRun, bool]:

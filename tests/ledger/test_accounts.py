@@ -89,3 +89,18 @@ def test_open_accounts_opens_many_at_once_and_checks_existing_ones(db):
     with pytest.raises(InvalidAccount, match="Unknown commodity"):
         open_accounts([AccountSpec("bulk:x", "x", "asset", "USD")])
     assert not Account.objects.filter(code="bulk:x").exists()
+
+
+def test_an_unknown_normal_balance_is_refused(db):
+    with pytest.raises(InvalidAccount, match=r"Account x: .*'left'"):
+        open_account(code="x", name="x", type="asset", commodity="CNY", normal_balance="left")
+
+
+def test_the_account_check_constraints_restate_the_field_choices():
+    # open_accounts checks choices per row and leaves the check constraints, which cost
+    # a query each, to the database: this holds only while they say the same.
+    for constraint in Account._meta.constraints:
+        ((lookup, values),) = constraint.condition.children
+        field = Account._meta.get_field(lookup.removesuffix("__in"))
+        assert lookup.endswith("__in")
+        assert sorted(values) == sorted(value for value, _label in field.choices)

@@ -13,6 +13,7 @@ from compensation.models import Statement
 from compensation.statements.issue import issue_statements, render
 from compensation.statements.render import statement_number, verification_url
 from compensation.statements.verify import pdf_text, verify_file
+from compensation.tasks import render_statements
 from formats.numbers import capital_yuan
 from tests.conftest import committing, race
 from tests.factories import DOWNSTREAM, UPSTREAM, posted_run
@@ -176,3 +177,21 @@ def test_pdf_is_an_official_document(issued):
     assert "黄山市（341000）" in summary_text
     for amounts in summary.data["totals"].values():
         assert capital_yuan(Decimal(amounts["CNY"])) in summary_text
+
+
+def test_a_render_batch_issues_its_statements_and_a_retried_batch_changes_nothing(
+    pilot, maker, checker
+):
+    run = posted_run(pilot, maker, checker)
+    issue_statements(run, by=checker)  # queued on commit, which this test never reaches
+    pending = list(run.statements.order_by("pk").values_list("pk", flat=True))
+
+    render_statements(pending)
+    first = dict(run.statements.values_list("pk", "digest"))
+    render_statements(pending)  # the broker delivered the batch again
+
+    assert len(pending) == 3
+    assert set(run.statements.values_list("status", flat=True)) == {"issued"}
+    assert dict(run.statements.values_list("pk", "digest")) == first
+    run.refresh_from_db()
+    assert run.status == "statements"
