@@ -134,7 +134,7 @@ def region_overview(region) -> dict:
     statements = (
         Statement.objects.filter(region=region, status=Statement.Status.ISSUED)
         .select_related("run__programme")
-        .defer(*run_wide())
+        .defer("data", *run_wide())
         .order_by("-run__period_end")
     )
     positions = (

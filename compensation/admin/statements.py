@@ -45,7 +45,8 @@ class StatementAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     change_list_template = "admin/compensation/statement/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer(*run_wide())
+        # Neither the run's summary nor the statement's content is shown in the list.
+        return super().get_queryset(request).defer("data", *run_wide())
 
     def get_urls(self):
         return [
