@@ -6,7 +6,9 @@ connections, DEBUG off), started and stopped here. CLIENTS threads, each with
 its own keep-alive connection and the demo superuser's token, request one
 endpoint at a time. The baseline is the API root on the same server: token
 authentication, middleware and the router, without a query or serializer.
-The goal is a p99 under 100 ms for detail endpoints.
+The goals: every detail endpoint at 20 clients at least 80% of the API root's rate in
+the same run (and a p99 under 100 ms); the zones list's bytes per feature are reported
+with the stored geometry and at the tolerances a client may ask for (`?simplify=`).
 """
 
 import http.client
@@ -31,6 +33,8 @@ ALONE_REQUESTS = 20  # one client on its own: the service time, without queueing
 # The zones list carries every zone's full geometry (up to 100 a page): slow per request.
 FEWER = {"/api/v1/zones/": 4}
 GOAL_MS = 100
+GOAL_OF_ROOT = 0.8
+TOLERANCES = ("0.0001", "0.001", "0.01")  # degrees: about 10 m, 100 m, 1 km
 
 
 def run(report):
@@ -53,15 +57,19 @@ def run(report):
             if name.endswith("detail"):
                 p99 = crowd.latency_ms["p99"]
                 report.note(
-                    f"  {name}: p99 {p99:.0f} ms with {CLIENTS} clients "
-                    f"({alone.latency_ms['p99']:.0f} ms alone) against the goal of "
-                    f"< {GOAL_MS} ms: {'met' if p99 < GOAL_MS else 'missed'}"
+                    f"  {name}: {crowd.ratio:.0%} of the API root's rate with {CLIENTS} "
+                    f"clients against the goal of >= {GOAL_OF_ROOT:.0%}: "
+                    f"{'met' if crowd.ratio >= GOAL_OF_ROOT else 'missed'}; p99 {p99:.0f} ms "
+                    f"({alone.latency_ms['p99']:.0f} ms alone) against < {GOAL_MS} ms: "
+                    f"{'met' if p99 < GOAL_MS else 'missed'}"
                 )
-        body = client.body("/api/v1/zones/")
-        report.note(
-            f"  GET /api/v1/zones/ returns {len(json.loads(body)['features'])} zones "
-            f"(a page holds up to 100), {len(body) / 1e6:.1f} MB"
-        )
+        for query in ["", *(f"?simplify={t}" for t in TOLERANCES)]:
+            body = client.body(f"/api/v1/zones/{query}")
+            features = len(json.loads(body)["features"])
+            report.note(
+                f"  GET /api/v1/zones/{query} returns {features} zones (a page holds up to "
+                f"100), {len(body) / 1e3:,.1f} kB: {len(body) / features:,.0f} bytes per feature"
+            )
 
 
 def _paths() -> dict[str, str]:

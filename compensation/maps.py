@@ -3,6 +3,7 @@
 from django.utils.html import format_html, format_html_join
 
 WIDTH = 640
+MIN_TOLERANCE = 0.002  # degrees, about 200 m: the finest a region's map is drawn
 # Light to dark green for sink density, red for net sources.
 SINK_SCALE = ["#e8f5e9", "#a5d6a7", "#66bb6a", "#2e7d32", "#1b5e20"]
 SOURCE_COLOUR = "#e57373"
@@ -19,16 +20,20 @@ def svg_map(shapes, *, label: str):
     """`shapes`: (geometry in degrees, fill colour, title). Returns safe SVG markup.
 
     `label` is the map's accessible name (screen readers announce it; each shape's
-    title is its tooltip)."""
-    shapes = [(g.simplify(0.002, preserve_topology=True), c, t) for g, c, t in shapes if g]
+    title is its tooltip). Shapes are simplified to half a pixel of the map (at least
+    MIN_TOLERANCE degrees), so a map of the whole country is not drawn finer than shown."""
+    shapes = [(g, c, t) for g, c, t in shapes if g]
     if not shapes:
         return "-"
     xmin = min(g.extent[0] for g, _, _ in shapes)
     ymin = min(g.extent[1] for g, _, _ in shapes)
     xmax = max(g.extent[2] for g, _, _ in shapes)
     ymax = max(g.extent[3] for g, _, _ in shapes)
-    scale = WIDTH / max(xmax - xmin, ymax - ymin, 1e-9)
+    span = max(xmax - xmin, ymax - ymin, 1e-9)
+    scale = WIDTH / span
     height = (ymax - ymin) * scale
+    tolerance = max(MIN_TOLERANCE, span / WIDTH / 2)
+    shapes = [(g.simplify(tolerance, preserve_topology=True), c, t) for g, c, t in shapes]
 
     def path(geometry):
         polygons = geometry if geometry.geom_type == "MultiPolygon" else [geometry]

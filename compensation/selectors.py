@@ -30,6 +30,17 @@ class RegionMoney:
         return self.received - self.paid
 
 
+# A run's run-wide JSON: hundreds of KB on a national run (a summary per region, the pinned
+# input ids). A list whose rows carry their run leaves these out, or every row decodes them.
+RUN_WIDE = ("summary", "pinned_inputs", "overrides")
+
+
+def run_wide(relation: str = "run") -> list[str]:
+    """The paths of RUN_WIDE under `relation` ("run", "run__corrects", "" for the run itself),
+    for `QuerySet.defer()` on rows that select their run but do not show its summary."""
+    return [f"{relation}__{name}" if relation else name for name in RUN_WIDE]
+
+
 def posted_runs(**filters) -> QuerySet[SettlementRun]:
     """Runs posted to the ledger (statements issued or not), filtered by `filters`."""
     return SettlementRun.objects.filter(status__in=POSTED, **filters)

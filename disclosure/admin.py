@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from compensation.models import Agreement, SettlementRun
+from compensation.selectors import run_wide
 from config.admin import ReadOnlyAdminMixin, role_view
 from config.roles import may
 from disclosure import services
@@ -69,7 +70,14 @@ class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/disclosure/release/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("programme", "run", "agreement")
+        # The list shows neither the frozen content nor the run's summary; a release's page
+        # reads its content on use.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("programme", "run", "agreement")
+            .defer("content", *run_wide())
+        )
 
     @admin.display(description=_("releasing office"))
     def office_label(self, release):

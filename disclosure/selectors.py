@@ -11,6 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Q
+from django.db.models.fields.json import KT
 
 from compensation import accounts
 from compensation.models import (
@@ -20,6 +21,7 @@ from compensation.models import (
     Statement,
     Valuation,
 )
+from compensation.selectors import run_wide
 from disclosure.models import Release
 from pilots.models import PilotMembership, PilotProgramme, Region
 
@@ -205,6 +207,7 @@ def agreement_content(agreement: Agreement) -> dict:
             key__startswith=f"{agreement.pk}:",
         )
         .select_related("run")
+        .defer(*run_wide())
         .order_by("run__period_end", "key")
     )
     names = dict(
@@ -288,9 +291,24 @@ def same_target(release: Release):
 
 
 def publication_log():
-    """Every approved release and withdrawal, newest first (time, office, kind, target, SHA-256)."""
-    return Release.objects.filter(status=Release.Status.APPROVED).select_related(
-        "programme", "run", "agreement"
+    """Every approved release and withdrawal, newest first (time, office, kind, target, SHA-256).
+
+    The frozen content and the run's run-wide JSON are left out (read on use): the log and
+    the lists show neither, and a national run's content is megabytes. What the lists name a
+    release by comes out of the content in the database, as text: `pilot_name` (a pilot
+    release), `run_pilot`, `run_start`, `run_end` (ISO dates, a run release) and
+    `agreement_name` (an agreement release); None where the kind has no such key."""
+    return (
+        Release.objects.filter(status=Release.Status.APPROVED)
+        .select_related("programme", "run", "agreement")
+        .defer("content", *run_wide())
+        .annotate(
+            pilot_name=KT("content__pilot__name"),
+            run_pilot=KT("content__run__pilot"),
+            run_start=KT("content__run__period_start"),
+            run_end=KT("content__run__period_end"),
+            agreement_name=KT("content__agreement__name"),
+        )
     )
 
 
@@ -323,6 +341,7 @@ def published(release_id: int) -> Release | None:
             pk=release_id, status=Release.Status.APPROVED, action=Release.Action.RELEASE
         )
         .select_related("programme", "run", "agreement")
+        .defer(*run_wide())
         .first()
     )
     if release is None:

@@ -9,6 +9,7 @@ import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import SuspiciousOperation
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -28,6 +29,10 @@ from pilots.models import Region
 
 Kind = Release.Kind
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# A run's page shows its per-region tables a page at a time (a national run has 2,844
+# regions); every row is in the table's CSV, XLSX and JSON files.
+PAGE_ROWS = 50
+RUN_TABLES = ("regions", "vertical", "horizontal", "market", "statements")
 
 
 def _log_etag(request, *args, **kwargs) -> str:
@@ -94,6 +99,7 @@ def pilot(request, pk: int):
             "content": release.content,
             "map": _position_map(release.content),
             "others": others,
+            "regions": _table_page(request, "regions", release.content["regions"]),
         },
     )
 
@@ -109,8 +115,34 @@ def run(request, pk: int):
     return _page(
         request,
         "run.html",
-        {"release": release, "content": content, "channels": channels},
+        {
+            "release": release,
+            "content": content,
+            "channels": channels,
+            "pages": {table: _table_page(request, table, content[table]) for table in RUN_TABLES},
+        },
     )
+
+
+def _table_page(request, table: str, rows: list) -> dict:
+    """One page of PAGE_ROWS `rows`, chosen by ?<table>=N (not a number or out of range: the
+    nearest page): {"rows", "first", "last", "count", "previous", "next"}, the last two the
+    URLs of the neighbouring pages ("" at either end), keeping the other parameters."""
+    page = Paginator(rows, PAGE_ROWS).get_page(request.GET.get(table))
+
+    def url(number):
+        query = request.GET.copy()
+        query[table] = number
+        return f"{request.path}?{query.urlencode()}#{table}"
+
+    return {
+        "rows": page.object_list,
+        "first": page.start_index(),
+        "last": page.end_index(),
+        "count": len(rows),
+        "previous": url(page.previous_page_number()) if page.has_previous() else "",
+        "next": url(page.next_page_number()) if page.has_next() else "",
+    }
 
 
 @public

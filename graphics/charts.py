@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 
 PALETTE = ["#1b5e20", "#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#455a64"]
 CHANNEL_COLOURS = {"vertical": "#1565c0", "horizontal": "#2e7d32", "market": "#ef6c00"}
@@ -28,6 +29,26 @@ def _plain(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
+def _top(flows, side: int, limit: int, other: str):
+    """`flows` with the payers (side 0) or payees (side 2) beyond the `limit` - 1 largest
+    merged into one node named `other` % {"n": how many were merged}."""
+    totals = defaultdict(Decimal)
+    for flow in flows:
+        totals[flow[side]] += flow[3]
+    if len(totals) <= limit:
+        return flows
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+    keep = {name for name, _ in ranked[: limit - 1]}
+    label = other % {"n": len(totals) - len(keep)}
+    merged = defaultdict(Decimal)
+    for flow in flows:
+        ends = list(flow[:3])
+        if ends[side] not in keep:
+            ends[side] = label
+        merged[tuple(ends)] += flow[3]
+    return [(*ends, value) for ends, value in merged.items()]
+
+
 def sankey(
     flows,
     *,
@@ -36,17 +57,26 @@ def sankey(
     amount=_plain,
     width: int = 760,
     height: int = 380,
+    limit: int = 12,
+    other: str | None = None,
 ):
     """Money from payers through channels to payees: (payer, channel, payee, amount) rows.
 
     Channels are keys of CHANNEL_COLOURS; `names` gives each node's display name
     (a channel's translated label, say) and `amount` formats a Decimal for the
     node labels and tooltips (formats.numbers.yuan_summary on Chinese pages).
+    At most `limit` payers and `limit` payees are drawn: the largest, and the rest
+    summed into one node labelled `other` % {"n": their number}, "N others" unless
+    given (a national run's
+    thousands of regions would be unreadable slivers), so the chart's size does not
+    grow with the number of regions.
     """
     names = names or {}
     flows = [(a, c, b, Decimal(v)) for a, c, b, v in flows if Decimal(v) > 0]
     if not flows:
         return ""
+    other = other or gettext("%(n)s others")
+    flows = _top(_top(flows, 0, limit, other), 2, limit, other)
     columns = [defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)]
     for payer, channel, payee, value in flows:
         columns[0][payer] += value
@@ -116,7 +146,8 @@ def sankey(
 
 
 def line_chart(series: dict, *, title: str, amount=_plain, width: int = 760, height: int = 260):
-    """`series`: name -> [(date, value)], values cumulative balances.
+    """`series`: name -> [(date, value)], values cumulative balances (a few: one line each;
+    portal.selectors.balances_over_time sums all but the largest into one).
 
     `amount` formats a value for the axis, the end labels and tooltips (it says
     the unit). One date only gives dots and a single date label, not two.

@@ -1,15 +1,17 @@
 """What the pages read: positions, money flows, balances over time, a region's overview."""
 
+from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext
 
 from compensation import accounts, parties
 from compensation.models import RunTransfer, Statement, Valuation
 from compensation.quantities import cny, tonnes
 from compensation.selectors import posted_runs as posted
-from compensation.selectors import posted_transfers
+from compensation.selectors import posted_transfers, run_wide
 from compensation.sinks import sink_report
 from ledger.selectors import balance_series, owner_balances
 from pilots.models import LandUseClass, PlanningVersion, Zone
@@ -48,14 +50,45 @@ def money_flows(run) -> list[tuple[str, str, str, Decimal]]:
     ]
 
 
-def balances_over_time(regions) -> dict[str, list[tuple[date, Decimal]]]:
+def balances_over_time(regions, *, lines: int = 8) -> dict[str, list[tuple[date, Decimal]]]:
     """Each region's CNY balance (all channels) after every posting date, by region name.
 
     {name: [(date, Decimal with 2 places), ...]}; from `ledger.selectors.balance_series`.
+    With more than `lines` regions, the `lines` - 1 with the largest last balance (either
+    sign) keep their line and the others are summed into one, named "N other regions
+    (total)": a chart of thousands of lines cannot be read.
     """
-    owners = {accounts.region_owner(r.code): r.name for r in regions}
-    series = balance_series(commodity=accounts.CNY, owners=owners)
-    return {owners[owner]: points for owner, points in series.items()}
+    owners = {
+        accounts.region_owner(code): name for code, name in regions.values_list("code", "name")
+    }
+    series = {
+        owners[owner]: points
+        for owner, points in balance_series(commodity=accounts.CNY, owners=owners).items()
+    }
+    if len(series) <= lines:
+        return series
+    ranked = sorted(series, key=lambda name: (-abs(series[name][-1][1]), name))
+    rest = ranked[lines - 1 :]
+    label = gettext("%(n)s other regions (total)") % {"n": len(rest)}
+    return {name: series[name] for name in ranked[: lines - 1]} | {
+        label: _summed([series[name] for name in rest])
+    }
+
+
+def _summed(many: list[list[tuple[date, Decimal]]]) -> list[tuple[date, Decimal]]:
+    """The sum of cumulative balance series: at each of their dates, every series' balance
+    then (its last point on or before the date, nothing before its first)."""
+    changes = defaultdict(Decimal)
+    for points in many:
+        before = Decimal(0)
+        for day, balance in points:
+            changes[day] += balance - before
+            before = balance
+    total, summed = Decimal(0), []
+    for day in sorted(changes):
+        total += changes[day]
+        summed.append((day, total))
+    return summed
 
 
 def valuation_breakdown(valuation) -> list[tuple[str, Decimal]]:
@@ -92,6 +125,7 @@ def region_overview(region) -> dict:
         posted_transfers()
         .filter(Q(payer_region=region.code) | Q(payee_region=region.code))
         .select_related("run", "entry")
+        .defer(*run_wide())
         .order_by("-entry__sequence")[:50]
     )
     names = parties.labels([c for t in transfers for c in (t.payer, t.payee)])
@@ -100,6 +134,7 @@ def region_overview(region) -> dict:
     statements = (
         Statement.objects.filter(region=region, status=Statement.Status.ISSUED)
         .select_related("run__programme")
+        .defer("data", *run_wide())
         .order_by("-run__period_end")
     )
     positions = (

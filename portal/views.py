@@ -85,6 +85,7 @@ def dashboard(request, pk: int):
             title=_("Money between regions and channels"),
             names=CHANNEL_LABELS,
             amount=yuan_summary,
+            other=_("%(n)s other regions"),
         )
         if run
         else "",

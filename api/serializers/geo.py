@@ -1,5 +1,6 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from pilots.access import ALL, region_codes_of
@@ -19,6 +20,16 @@ class ZoneSerializer(GeoFeatureModelSerializer):
         model = Zone
         geo_field = "geometry"
         fields = ["id", "region", "kind", "name", "area_km2", "planning_version"]
+
+
+class SimplifiedZoneSerializer(ZoneSerializer):
+    """A zone whose GeoJSON geometry is `shape`, the simplified geometry the view annotates."""
+
+    shape = GeometryField(read_only=True)
+
+    class Meta(ZoneSerializer.Meta):
+        geo_field = "shape"
+        fields = [*ZoneSerializer.Meta.fields, "shape"]
 
 
 class LandCoverSerializer(GeoFeatureModelSerializer):

@@ -114,7 +114,8 @@ class RunViewSet(ScopedReadViewSet):
 class StatementViewSet(ScopedReadViewSet):
     """Issued statements and their download links; operators see their regions' only."""
 
-    queryset = Statement.objects.select_related("region")
+    # Its content (`data`, a national summary statement's is megabytes) is in its files.
+    queryset = Statement.objects.select_related("region").defer("data")
     region_paths = ("region__code",)
     serializer_class = out.StatementSerializer
     pagination_class = ByIdCursor

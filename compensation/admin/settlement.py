@@ -5,6 +5,8 @@ from its transitions table (states.actions_for), and each asks for the reason th
 goes into the run's transition history.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,7 @@ from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
 from compensation.overrides import Overrides
 from compensation.periods import parse_period
+from compensation.selectors import run_wide
 from compensation.settlement import planning, posting, reports, states
 from compensation.tasks import issue_statements
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, role_view
@@ -30,6 +33,12 @@ from pilots.admin_mixins import RegionScopedAdminMixin
 from pilots.models import PilotProgramme, Region
 
 RunStatus = SettlementRun.Status
+REGION_ROWS = 50
+
+
+def _net(channels: dict) -> Decimal:
+    """A region's net CNY over its channels in a run's summary ({channel: {"net": "1.00"}})."""
+    return sum((Decimal(v["net"]) for v in channels.values()), Decimal(0))
 
 
 def _status_label(value: str) -> str:
@@ -51,9 +60,16 @@ class TransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 class ChunkInline(ReadOnlyInlineMixin, admin.TabularInline):
+    """The chunks still pending or failed: what an official follows or acts on. Done chunks
+    are counted in the run's progress (a national run has hundreds)."""
+
     model = RunChunk
     fields = ["channel_label", "number", "status", "finished_at", "error"]
     readonly_fields = fields
+    verbose_name_plural = _("unfinished calculation chunks")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(status=RunChunk.Status.DONE).defer("scope")
 
     @admin.display(description=_("channel"))
     def channel_label(self, chunk):
@@ -159,6 +175,10 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/compensation/settlementrun/change_form.html"
     change_list_template = "admin/compensation/settlementrun/change_list.html"
 
+    def get_queryset(self, request):
+        # The list shows no summary; a run's page reads it once, on first use.
+        return super().get_queryset(request).defer(*run_wide(""))
+
     def get_urls(self):
         return [
             path(
@@ -200,12 +220,28 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("net CNY per region and channel (against the previous period)"))
     def regions(self, run):
+        """The REGION_ROWS regions with the largest net (either sign, all channels), by code;
+        a national run's other regions are in its summary statement and transfers."""
         rows = run.summary.get("regions", {})
         if not rows:
             return "-"
-        names = dict(Region.objects.filter(code__in=rows).values_list("code", "name"))
+        shown = sorted(sorted(rows, key=lambda code: (-abs(_net(rows[code])), code))[:REGION_ROWS])
+        names = dict(Region.objects.filter(code__in=shown).values_list("code", "name"))
+        rest = (
+            format_html(
+                "<p>{}</p>",
+                _(
+                    "The %(shown)s regions with the largest net amounts of %(all)s; every "
+                    "region is in the run's summary statement and its transfers."
+                )
+                % {"shown": len(shown), "all": len(rows)},
+            )
+            if len(shown) < len(rows)
+            else ""
+        )
         return format_html(
-            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            "{}<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            rest,
             _("region"),
             _("channel"),
             _("net"),
@@ -222,8 +258,8 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                         grouped(v["previous"]) if v["previous"] else "-",
                         grouped(v["difference"]) if v["difference"] else "-",
                     )
-                    for code, channels in sorted(rows.items())
-                    for channel, v in sorted(channels.items())
+                    for code in shown
+                    for channel, v in sorted(rows[code].items())
                 ),
             ),
         )
@@ -365,6 +401,9 @@ class RunTransferAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
     search_fields = ["payer", "payee", "payer_region", "payee_region", "key", "description"]
     list_select_related = ["run__programme", "entry"]
     show_full_result_count = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*run_wide())
 
     @admin.display(description=_("amount"), ordering="amount")
     def quantity(self, transfer):

@@ -15,6 +15,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compensation.models import Statement
+from compensation.selectors import run_wide
 from compensation.statements.verify import verify_file
 from config.admin import ReadOnlyAdminMixin, RoleActionsAdminMixin, role_action, role_view
 from pilots.access import can_view_region
@@ -42,6 +43,10 @@ class StatementAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     fields = ["run", "region", "status", "digest", "ledger_hash", "issued_at", "error", "downloads"]
     readonly_fields = fields
     change_list_template = "admin/compensation/statement/change_list.html"
+
+    def get_queryset(self, request):
+        # Neither the run's summary nor the statement's content is shown in the list.
+        return super().get_queryset(request).defer("data", *run_wide())
 
     def get_urls(self):
         return [

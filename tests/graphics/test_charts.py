@@ -29,3 +29,21 @@ def test_a_line_chart_of_one_date_labels_it_once_with_the_unit():
         )
     assert svg.count("2024-12-31<") == 1
     assert "34.65 亿元" in svg
+
+
+def test_a_sankey_of_many_regions_draws_the_largest_and_sums_the_rest():
+    flows = [
+        ("中央财政", "vertical", f"县{n:02d}", Decimal(1000 + n)) for n in range(30)
+    ]  # 30 payees: the 3 largest are 县29, 县28, 县27
+    svg = str(charts.sankey(flows, title="t", limit=4, other="其他 %(n)s 个地区"))
+    assert svg.count("<rect") == 1 + 1 + 4  # one payer, one channel, 3 payees and the rest
+    assert ">县29<" in svg and ">县27<" in svg and ">县26<" not in svg
+    rest = sum(1000 + n for n in range(27))
+    assert f"其他 27 个地区: {rest:,}.00" in svg
+    assert "中央财政: 30,435.00" in svg  # the total is unchanged
+
+
+def test_a_sankey_within_its_limit_draws_every_node():
+    flows = [("中央财政", "vertical", f"县{n}", Decimal(10)) for n in range(3)]
+    svg = str(charts.sankey(flows, title="t", limit=3))
+    assert svg.count("<rect") == 1 + 1 + 3
