@@ -70,6 +70,18 @@ def region_cny(region_code: str, channel: str) -> AccountRef:
     )
 
 
+def region_pass_through(region_code: str) -> AccountRef:
+    """A region's vertical pass-through: what a vertical cascade's tier above pays it and
+    its own tier pays on; zero once it has passed everything on."""
+    return AccountRef(
+        code=f"cny:region:{region_code}:vertical:pass",
+        name=f"{region_code} vertical pass-through",
+        type=Account.Type.LIABILITY,
+        commodity=CNY,
+        owner=region_owner(region_code),
+    )
+
+
 def central_cny(channel: str) -> AccountRef:
     """The higher government that funds vertical transfers and central top-ups."""
     return AccountRef(
@@ -156,6 +168,8 @@ def ref_for(code: str) -> AccountRef:
     match parts:
         case ["cny", "region", region_code, channel] if channel in CHANNELS:
             return region_cny(region_code, channel)
+        case ["cny", "region", region_code, "vertical", "pass"]:
+            return region_pass_through(region_code)
         case ["cny", "central", channel] if channel in CHANNELS:
             return central_cny(channel)
         case ["cny", "agreement", agreement_id, "fund"]:

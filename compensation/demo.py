@@ -15,15 +15,19 @@ from compensation.models import (
     Agreement,
     AgreementParty,
     AgreementRound,
+    AllocationMethod,
     AssessmentRule,
+    CascadeTier,
     CreditHolder,
     CreditProject,
     EcologicalIndex,
     IndexWeight,
+    MethodFactor,
     Methodology,
     MethodologyVersion,
     MonitoringRecord,
     RegionFiscalData,
+    RegionIndicator,
     SettlementRun,
     SinkCoefficient,
     SubsidyTier,
@@ -45,6 +49,11 @@ FISCAL = {
     "330127": ("4100000000.00", "5300000000.00", "412.0", 2, "0.00"),
 }
 EI = {"341000": ("78.40", "79.10"), "330127": ("74.20", "70.60")}
+CASCADE = [
+    # province, its demo region, province fiscal gap, province population, region population
+    ("340000", "341000", "180000000000", "61270000", "1330000"),
+    ("330000", "330127", "60000000000", "66270000", "330000"),
+]
 BASELINE = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
 MEANS_2024 = {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"}
 BASE_METHODOLOGY = "广东省2018年土地利用碳汇系数"
@@ -112,6 +121,7 @@ def load_channel_demo(valuation: Valuation, *, requester, approver) -> bool:
         verification = request_verification(valuation=valuation, by=requester, reason="演示数据")
         approve_verification(verification, by=approver, reason="演示数据")
         _vertical(programme)
+        _cascade(programme)
         _horizontal(programme)
         _market(programme, valuation)
     return True
@@ -152,6 +162,59 @@ def _vertical(programme):
             EcologicalIndex.objects.create(
                 region=region, year=year, value=Decimal(value), source=ILLUSTRATIVE
             )
+
+
+def _cascade(programme):
+    """The next year's vertical money as a cascade, for officials to preview and compare:
+    central → 安徽省, 浙江省 (fiscal gap and population) → 黄山市, 淳安县 (an illustrative
+    provincial method: population and a fixed share, EI reward and deduction).
+    Every method is marked illustrative (示意) and cites ILLUSTRATIVE."""
+    year = YEAR + 1
+    Kind, Share = MethodFactor.Kind, MethodFactor.Basis.SHARE
+    central = _published_method(
+        "中央重点生态功能区转移支付分配办法（示意）",
+        [(Kind.FISCAL_GAP, Share, "0.6"), (Kind.POPULATION, Share, "0.4")],
+        cap=Decimal("4000000000.00"),
+    )
+    top = CascadeTier.objects.create(programme=programme, year=year, level=1, method=central)
+    for province, county, gap, people, county_people in CASCADE:
+        payer = Region.objects.get(code=province)
+        top.recipients.add(payer)
+        method = _published_method(
+            f"{payer.name}重点生态功能区转移支付分配办法（示意）",
+            [(Kind.POPULATION, Share, "0.7"), (Kind.FIXED, Share, "0.3")],
+            issuer=payer,
+            adjustments=[("obvious-worse", "-5"), ("obvious-better", "3")],
+        )
+        tier = CascadeTier.objects.create(
+            programme=programme, year=year, level=2, payer=payer, method=method
+        )
+        recipient = Region.objects.get(code=county)
+        tier.recipients.add(recipient)
+        for region, kind, value in (
+            (payer, Kind.FISCAL_GAP, gap),
+            (payer, Kind.POPULATION, people),
+            (recipient, Kind.POPULATION, county_people),
+        ):
+            RegionIndicator.objects.create(
+                region=region, year=year, kind=kind, value=Decimal(value), source=ILLUSTRATIVE
+            )
+        EcologicalIndex.objects.create(
+            region=recipient, year=year, value=Decimal(EI[county][1]) + 1, source=ILLUSTRATIVE
+        )
+
+
+def _published_method(name, factors, *, cap=None, issuer=None, adjustments=()):
+    method = AllocationMethod.objects.create(
+        name=name, version=1, issuer=issuer, budget_cap=cap, illustrative=True, source=ILLUSTRATIVE
+    )
+    for kind, basis, weight in factors:
+        method.factors.create(kind=kind, basis=basis, weight=Decimal(weight), source=ILLUSTRATIVE)
+    for change, percent in adjustments:
+        method.adjustments.create(change=change, percent=Decimal(percent))
+    method.published = True
+    method.save(update_fields=["published"])
+    return method
 
 
 def _horizontal(programme):

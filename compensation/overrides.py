@@ -33,6 +33,7 @@ class Overrides:
     coefficient_factor  multiplies every subsidy-tier coefficient
     ratios              agreement id -> region code -> (contribution, allocation)
     deficit_cap_share   the carbon rule's share of each deficit
+    cascade_methods     vertical cascade tier id -> allocation method id (a draft may be tried)
     """
 
     carbon_prices: Mapping[str, Decimal] = field(default_factory=dict)
@@ -41,6 +42,7 @@ class Overrides:
     coefficient_factor: Decimal | None = None
     ratios: Mapping[int, Mapping[str, tuple[Decimal, Decimal]]] = field(default_factory=dict)
     deficit_cap_share: Decimal | None = None
+    cascade_methods: Mapping[int, int] = field(default_factory=dict)
 
     def price(self, market: str, on: date) -> PriceUsed:
         if market in self.carbon_prices:
@@ -80,6 +82,13 @@ class Overrides:
                 for code, pair in _object(parties, name).items()
             }
 
+        methods = {
+            _id(tier, f"cascade_methods.{tier}"): _id(method, f"cascade_methods.{tier}")
+            for tier, method in _object(
+                data.get("cascade_methods") or {}, "cascade_methods"
+            ).items()
+        }
+
         def optional(name):
             return _non_negative(data[name], name, name) if data.get(name) is not None else None
 
@@ -90,6 +99,7 @@ class Overrides:
             coefficient_factor=optional("coefficient_factor"),
             ratios=ratios,
             deficit_cap_share=optional("deficit_cap_share"),
+            cascade_methods=methods,
         )
 
 
@@ -103,6 +113,7 @@ COLUMNS = {
     "coefficient_factor": ("compensation.SubsidyTier", "coefficient"),
     "ratios": ("compensation.AgreementParty", "contribution_ratio"),
     "deficit_cap_share": ("compensation.Agreement", "deficit_cap_share"),
+    "cascade_methods": ("compensation.CascadeTier", "method"),
 }
 
 
@@ -110,6 +121,21 @@ def _object(value, name) -> Mapping:
     if not isinstance(value, Mapping):
         raise ChannelInputError(_("%(name)s must be a JSON object.") % {"name": name})
     return value
+
+
+def _id(value, name) -> int:
+    """A row id given as digits (a JSON key) or a positive integer."""
+    text = str(value)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, str | int)
+        or not (text.isascii() and text.isdigit())
+        or int(text) == 0
+    ):
+        raise ChannelInputError(
+            _("%(name)s: a tier or a method is named by its id (digits).") % {"name": name}
+        )
+    return int(text)
 
 
 def _ratio_pair(pair, name) -> tuple[Decimal, Decimal]:

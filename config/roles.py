@@ -28,6 +28,11 @@ EDITS = {
         ("compensation", "subsidytier"): ("add", "change", "delete"),
         ("compensation", "regionfiscaldata"): ("add", "change", "delete"),
         ("compensation", "assessmentrule"): ("add", "change", "delete"),
+        ("compensation", "allocationmethod"): ("add", "change", "delete"),
+        ("compensation", "methodfactor"): ("add", "change", "delete"),
+        ("compensation", "methodadjustment"): ("add", "change", "delete"),
+        ("compensation", "regionindicator"): ("add", "change", "delete"),
+        ("compensation", "cascadetier"): ("add", "change", "delete"),
         ("compensation", "agreement"): ("add", "change"),
         ("compensation", "agreementparty"): ("add", "change", "delete"),
         ("compensation", "agreementround"): ("add", "change", "delete"),
@@ -108,6 +113,8 @@ BUTTONS = {
     "new_methodology_version": ("compensation.add_methodologyversion",),
     # A new year's parameter table, copied from a year's (then edited).
     "copy_parameters": ("compensation.add_verticalparameters",),
+    # A vertical cascade's allocation method: a new draft version copied from one.
+    "new_allocation_method_version": ("compensation.add_allocationmethod",),
     "export_audit_trail": ("auditlog.view_logentry",),
     # Sink verification (碳汇核证): one ecology official requests, another decides.
     "request_sink_verification": ("compensation.request_sinkverification",),

@@ -1,5 +1,5 @@
 """Compensation's admin, one module per concern; Django imports this package to register them."""
 
-from compensation.admin import channels, credits, settlement, sinks, statements, valuation
+from compensation.admin import cascade, channels, credits, settlement, sinks, statements, valuation
 
-__all__ = ["channels", "credits", "settlement", "sinks", "statements", "valuation"]
+__all__ = ["cascade", "channels", "credits", "settlement", "sinks", "statements", "valuation"]

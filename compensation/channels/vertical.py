@@ -10,6 +10,10 @@
 If the allocations exceed the budget they are scaled pro rata so that they
 add up to the budget to the fen (largest remainder). The carbon term claims
 the region's verified tonnes of the year.
+
+A programme-year may instead (or as well) carry a cascade of tiers, central →
+province → prefecture or county, each allocating by its own published method:
+compensation.channels.cascade, one scope per tier, capped within its own scope.
 """
 
 from dataclasses import dataclass, replace
@@ -21,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from compensation import accounts, sinks
+from compensation.allocation import ei_change_class
+from compensation.channels import cascade
 from compensation.channels.base import Pinned, members, pin, price_rows, valuation_rows
 from compensation.exceptions import ChannelInputError, PriceGap
 from compensation.models import (
@@ -41,19 +47,6 @@ from pilots.models import PilotMembership
 
 CHANNEL = "vertical"
 HUNDRED = Decimal(100)
-
-
-def ei_change_class(delta: Decimal) -> str:
-    """The HJ 192-2015 class of a year-on-year change in EI."""
-    Change = AssessmentRule.Change
-    size = abs(delta)
-    if size < 1:
-        return Change.NONE
-    if size < 3:
-        return Change.SLIGHT_BETTER if delta > 0 else Change.SLIGHT_WORSE
-    if size < 8:
-        return Change.OBVIOUS_BETTER if delta > 0 else Change.OBVIOUS_WORSE
-    return Change.LARGE_BETTER if delta > 0 else Change.LARGE_WORSE
 
 
 EI_GRADES = {
@@ -105,7 +98,8 @@ class Context:
 
 
 def prepare(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> Context | None:
-    """The year's parameters with any scenario overrides, or None when nothing is due."""
+    """The year's parameters with any scenario overrides, or None when nothing is due (or
+    the year has a cascade and no single-tier table)."""
     year = period.settled_year
     if not programme.vertical or year is None:
         return None
@@ -114,6 +108,8 @@ def prepare(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> C
         .select_related("carbon_market")
         .first()
     )
+    if parameters is None and cascade.tiers(programme, year).exists():
+        return None
     if parameters is None:
         raise ChannelInputError(
             _("No vertical parameters for %(programme)s in %(year)s: add that year's table.")
@@ -146,10 +142,12 @@ def prepare(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> C
 
 
 def plan(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> list[list[str]]:
-    """Slices of the year's regions, in code order (SETTLEMENT_CHUNK_SIZE each); [] if not due."""
+    """Slices of the year's regions, in code order (SETTLEMENT_CHUNK_SIZE each), then one
+    scope per cascade tier (["tier:<id>"]); [] if not due."""
     context = prepare(programme, period, overrides)
+    tiers = cascade.plan(programme, period.settled_year) if programme.vertical else []
     if context is None:
-        return []
+        return tiers
     codes = list(
         context.parameters.regions.order_by("region__code").values_list("region__code", flat=True)
     )
@@ -159,13 +157,16 @@ def plan(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> list
             % {"year": context.parameters.year}
         )
     size = settings.SETTLEMENT_CHUNK_SIZE
-    return [codes[i : i + size] for i in range(0, len(codes), size)]
+    return [codes[i : i + size] for i in range(0, len(codes), size)] + tiers
 
 
 def compute(
     programme, period: Period, overrides: Overrides, scope: list[str]
 ) -> list[ProposedTransfer]:
-    """Unscaled transfers of the regions with codes `scope` (finish() applies the budget)."""
+    """Unscaled transfers of the regions with codes `scope` (finish() applies the budget),
+    or a cascade tier's transfers, capped (compensation.channels.cascade.compute)."""
+    if cascade.is_tier_scope(scope):
+        return cascade.compute(programme, period.settled_year, overrides, scope)
     context = prepare(programme, period, overrides)
     if context is None:
         return []
@@ -210,11 +211,11 @@ def finish(
     """The budget cap across every region's money transfer: scaled pro rata to the fen
     (largest remainder) when the allocations exceed the budget; a transfer scaled to
     nothing is dropped. Each money transfer's inputs gain budget, allocations_total,
-    scaled and paid."""
+    scaled and paid. A cascade tier's transfers were capped by their tier and stay."""
     context = prepare(programme, period, overrides)
     if context is None:
         return transfers
-    money = [t for t in transfers if t.commodity == accounts.CNY]
+    money = [t for t in transfers if t.commodity == accounts.CNY and not cascade.is_cascade(t)]
     total = sum((t.amount for t in money), Decimal("0.00"))
     scaled = dict(
         zip(
@@ -225,7 +226,7 @@ def finish(
     )
     result = []
     for transfer in transfers:
-        if transfer.commodity != accounts.CNY:
+        if transfer.commodity != accounts.CNY or cascade.is_cascade(transfer):
             result.append(transfer)
             continue
         paid = scaled[transfer.key]
@@ -246,9 +247,12 @@ def inputs(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> di
     year = period.settled_year
     if not programme.vertical or year is None:
         return {}
+    pinned = cascade.inputs(programme, year, overrides)
     parameters = VerticalParameters.objects.filter(programme=programme, year=year)
+    if not parameters.exists() and pinned:
+        return pinned
     fiscal = RegionFiscalData.objects.filter(parameters__in=parameters)
-    pinned = {
+    pinned |= {
         "parameters": pin(
             _("the %(year)s vertical parameters") % {"year": year},
             parameters,

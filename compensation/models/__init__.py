@@ -1,5 +1,12 @@
 """Compensation's models, one module per concern; import them from here."""
 
+from compensation.models.cascade import (
+    AllocationMethod,
+    CascadeTier,
+    MethodAdjustment,
+    MethodFactor,
+    RegionIndicator,
+)
 from compensation.models.horizontal import (
     Agreement,
     AgreementParty,
@@ -42,9 +49,11 @@ __all__ = [
     "Agreement",
     "AgreementParty",
     "AgreementRound",
+    "AllocationMethod",
     "AssessmentRule",
     "CarbonMarket",
     "CarbonPrice",
+    "CascadeTier",
     "CreditBlock",
     "CreditHolder",
     "CreditOperation",
@@ -53,11 +62,14 @@ __all__ = [
     "EmissionInventory",
     "IndexWeight",
     "IssuanceBatch",
+    "MethodAdjustment",
+    "MethodFactor",
     "Methodology",
     "MethodologyVersion",
     "MonitoringRecord",
     "Pollutant",
     "RegionFiscalData",
+    "RegionIndicator",
     "RegionPosition",
     "RunChunk",
     "RunTransfer",

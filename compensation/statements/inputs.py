@@ -44,10 +44,27 @@ LABELS = {
     "carbon_weight": "碳汇权重 carbon weight",
     "carbon_term": "碳汇项 carbon term (元)",
     "allocation": "测算分配额 allocation (元)",
+    "tier": "分级转移层级 cascade tier",
+    "level": "层级 level",
+    "payer": "拨付方 paid by",
+    "method": "分配办法 allocation method",
+    "illustrative": "示意 illustrative",
+    "received": "上级拨入 received from the tier above (元)",
+    "factor:fiscal-gap": "财政收支缺口因素 fiscal gap factor",
+    "factor:red-line-share": "生态保护红线占比因素 red-line share factor",
+    "factor:forest-area": "森林面积因素 forest area factor",
+    "factor:wetland-area": "湿地面积因素 wetland area factor",
+    "factor:population": "人口因素 population factor",
+    "factor:ei": "生态环境状况指数因素 EI factor",
+    "factor:protected-sink": "保护性碳汇因素 protected sink factor",
+    "factor:fixed": "定额因素 fixed amount factor",
     "budget": "预算总额 budget (元)",
     "allocations_total": "分配额合计 allocations total (元)",
     "scaled": "按预算等比例压缩 scaled to budget",
     "paid": "实拨金额 paid (元)",
+    "passed_on": "本级拨付合计 passed on (元)",
+    "unallocated": "留存未拨 kept, not passed on (元)",
+    "shortfall": "预算缺口 shortfall against the method (元)",
     "section": "考核断面 assessment section",
     "K0": "稳定系数 K0",
     "terms": "污染物 pollutants",
@@ -82,6 +99,7 @@ EI_GRADES = {
     "poor": "较差 poor",
     "bad": "差 bad",
 }
+FACTOR_PARTS = {"indicator", "amount"}
 YES_NO = {True: "是 yes", False: "否 no", "true": "是 yes", "false": "否 no"}
 GROUPED = {
     "standard_revenue",
@@ -97,6 +115,10 @@ GROUPED = {
     "budget",
     "allocations_total",
     "paid",
+    "received",
+    "passed_on",
+    "unallocated",
+    "shortfall",
     "stake",
     "central_top_up",
     "fund",
@@ -119,7 +141,7 @@ def _change(value: str) -> str:
 
 
 def _value(key: str, value) -> str:
-    if key in ("standard_met", "scaled", "capped_by_surplus") and value in YES_NO:
+    if key in ("standard_met", "scaled", "capped_by_surplus", "illustrative") and value in YES_NO:
         return YES_NO[value]
     if key == "ei_grade":
         return EI_GRADES.get(value, value)
@@ -130,6 +152,9 @@ def _value(key: str, value) -> str:
             " ".join(f"{k}={v}" for k, v in term.items()) if isinstance(term, dict) else str(term)
             for term in value
         )
+    if key.startswith("factor:") and isinstance(value, dict) and set(value) == FACTOR_PARTS:
+        indicator, amount = grouped(value["indicator"]), grouped(value["amount"])
+        return f"指标 indicator {indicator}，金额 amount {amount} 元"
     if isinstance(value, dict):
         return "，".join(f"{k}: {v}" for k, v in sorted(value.items()))
     if isinstance(value, list):

@@ -1,15 +1,20 @@
 """Admin for the channels and the credit registry, on the demo pilot's channel inputs."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
+from compensation.channels import compute_period, vertical
 from compensation.demo import demo_methodology_version, load_channel_demo
 from compensation.models import (
+    CascadeTier,
     CreditProject,
     IssuanceBatch,
     VerticalParameters,
 )
+from compensation.periods import Period
 from compensation.valuation import valuate
 from config.roles import AUDITOR, ECOLOGY, FINANCE
 from pilots.demo import load_xinan_demo
@@ -27,6 +32,9 @@ MODELS = [
     "creditblock",
     "creditoperation",
     "sinkverification",
+    "allocationmethod",
+    "cascadetier",
+    "regionindicator",
 ]
 
 
@@ -43,6 +51,24 @@ def demo(db):
     assert load_channel_demo(valuation, **officials)
     assert not load_channel_demo(valuation, **officials)
     return programme
+
+
+def test_the_demo_previews_next_year_as_a_cascade(admin_client, demo):
+    transfers = compute_period(vertical.CHANNEL, demo, Period.year(2025))
+
+    # central 4,000,000,000: fiscal gap 0.6 × 180:60 = 1,800,000,000 and 600,000,000;
+    # population 0.4 × 61.27:66.27 = 768,637,290.2618… and 831,362,709.7381… (the fen
+    # left to 浙江省); each province passes all of it to its one demo region
+    assert {(t.payer_account.code, t.payee_account.code): t.amount for t in transfers} == {
+        ("cny:central:vertical", "cny:region:340000:vertical:pass"): Decimal("2568637290.26"),
+        ("cny:central:vertical", "cny:region:330000:vertical:pass"): Decimal("1431362709.74"),
+        ("cny:region:340000:vertical:pass", "cny:region:341000:vertical"): Decimal("2568637290.26"),
+        ("cny:region:330000:vertical:pass", "cny:region:330127:vertical"): Decimal("1431362709.74"),
+    }
+    assert {t.inputs["illustrative"] for t in transfers} == {"true"}
+    tier = CascadeTier.objects.get(programme=demo, year=2025, level=1)
+    page = admin_client.get(reverse("admin:compensation_cascadetier_change", args=[tier.pk]))
+    assert "cny:region:340000:vertical:pass" in page.content.decode()
 
 
 def member_of(group, username):
