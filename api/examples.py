@@ -566,3 +566,46 @@ VERIFICATION_REJECTED = response(
         "decision_reason": "land cover of 341003 not yet updated",
     },
 )
+RECIPIENT = response(
+    "A village collective",
+    {
+        "id": 2,
+        "region": HUANGSHAN,
+        "kind": "village",
+        "code": "V-01",
+        "name": "翡翠村村民委员会",
+        "zones": [],
+        "active": True,
+        "holder_name": "",
+        "bank_account": "",
+    },
+)
+PLAN = response(
+    "A posted plan",
+    {
+        "id": 1,
+        "run": 1,
+        "region": HUANGSHAN,
+        "method": "shares",
+        "status": "posted",
+        "total": "5000.00",
+        "proposed_by": "operator-huangshan",
+        "proposed_at": "2025-01-10T09:00:00+08:00",
+        "reason": "",
+        "decided_by": "finance-checker",
+        "decided_at": "2025-01-12T10:00:00+08:00",
+        "decision_reason": "checked",
+        "entry": 42,
+        "lines": [
+            {
+                "id": 1,
+                "recipient": "V-01",
+                "zone": None,
+                "weight": "1.000000",
+                "amount": "5000.00",
+                "due_date": "2025-03-31",
+                "account": "cny:recipient:2:line:1",
+            }
+        ],
+    },
+)

@@ -8,6 +8,7 @@ from api.views import (
     geo,
     horizontal,
     ledger,
+    passthrough,
     settlement,
     supervision,
     valuation,
@@ -41,6 +42,8 @@ router.register("ledger/balances", ledger.BalanceViewSet, basename="balance")
 router.register("ledger/entries", ledger.EntryViewSet, basename="entry")
 router.register("ledger/postings", ledger.PostingViewSet, basename="posting")
 router.register("alerts", supervision.AlertViewSet, basename="alert")
+router.register("recipients", passthrough.RecipientViewSet, basename="recipient")
+router.register("sub-allocation-plans", passthrough.PlanViewSet, basename="suballocationplan")
 router.register("change-detections", supervision.ChangeDetectionViewSet, basename="changedetection")
 
 urlpatterns = [

@@ -94,7 +94,7 @@ _YEAR = re.compile(
 )
 
 
-def _decimal(text, what, report, row, model_field=None):
+def decimal_cell(text, what, report, row, model_field=None):
     """A finite Decimal from `text`, that fits `model_field` if given; else a problem and None."""
     try:
         value = Decimal(str(text).strip()) if isinstance(text, str | int | float) else None
@@ -180,7 +180,7 @@ def _is_monitoring_header(cells: list[str]) -> bool:
     return {"section", "year", "pollutant"} <= columns.keys() and bool(_value_column(columns))
 
 
-def _text_problem(text, column: str, report, row, model=MonitoringRecord) -> bool:
+def text_problem(text, column: str, report, row, model=MonitoringRecord) -> bool:
     """Whether text for `model`'s `column` is refused: not text, a NUL, longer than it."""
     label = model._meta.get_field(column).verbose_name
     if not isinstance(text, str):
@@ -262,10 +262,10 @@ def import_monitoring(
         section = row["section"]
         if not section:
             report.add(number, _("the section is empty."))
-        elif _text_problem(section, "section", report, number):
+        elif text_problem(section, "section", report, number):
             section = ""
         source = row.get("source") or name
-        if _text_problem(source, "source", report, number):
+        if text_problem(source, "source", report, number):
             source = ""
         year = _year(row["year"], report, number)
         pollutant = POLLUTANT_NAMES.get(row["pollutant"].lower())
@@ -283,7 +283,7 @@ def import_monitoring(
             report.add(number, _("the annual mean is missing."))
         else:
             text = row[value_column]
-            value = _decimal(text, _("annual mean"), report, number)
+            value = decimal_cell(text, _("annual mean"), report, number)
             if value is not None and value < 0:
                 report.add(
                     number,
@@ -375,7 +375,7 @@ def _money(value, what, report, model_field):
     if isinstance(value, bool) or value is None:
         report.add(None, _("%(what)s is missing.") % {"what": what})
         return None
-    amount = _decimal(value, what, report, None, model_field)
+    amount = decimal_cell(value, what, report, None, model_field)
     if amount is not None and amount < 0:
         report.add(
             None,
@@ -403,7 +403,7 @@ def import_agreement(*, programme, name: str, data: bytes) -> Agreement:
     description = document.get("description", "")
     if not title:
         report.add(None, _("the agreement has no name."))
-    elif _text_problem(title, "name", report, None, Agreement):
+    elif text_problem(title, "name", report, None, Agreement):
         title = ""
     elif Agreement.objects.filter(programme=programme, name=title).exists():
         report.add(
@@ -411,7 +411,7 @@ def import_agreement(*, programme, name: str, data: bytes) -> Agreement:
             _("%(programme)s already has an agreement named %(name)s.")
             % {"programme": programme, "name": title},
         )
-    _text_problem(description, "description", report, None, Agreement)
+    text_problem(description, "description", report, None, Agreement)
     rule = document.get("rule")
     if not isinstance(rule, str) or rule not in Agreement.Rule.values:
         report.add(
@@ -471,7 +471,7 @@ def _parties(programme, document, rule, report) -> list[AgreementParty]:
             report.add(None, _("%(key)s needs one ratio per party.") % {"key": key})
             continue
         field = AgreementParty._meta.get_field(key)
-        parsed = [_decimal(v, key, report, None, field) for v in values]
+        parsed = [decimal_cell(v, key, report, None, field) for v in values]
         if None in parsed:
             continue
         problem = ratio_problem(parsed)
@@ -496,7 +496,7 @@ def _parties(programme, document, rule, report) -> list[AgreementParty]:
             continue
         side = item.get("side", default_side)
         section = item.get("section", "")
-        if _text_problem(section, "section", report, None, AgreementParty):
+        if text_problem(section, "section", report, None, AgreementParty):
             continue
         if not isinstance(side, str) or side not in AgreementParty.Side.values:
             report.add(
@@ -532,7 +532,7 @@ def _round(item, report):
     top_up = _money(
         item.get("central_top_up", "0"), _("central top-up"), report, fields["central_top_up"]
     )
-    k0 = _decimal(item["k0"], "k0", report, None) if "k0" in item else None
+    k0 = decimal_cell(item["k0"], "k0", report, None) if "k0" in item else None
     if k0 is not None and not 0 < k0 <= 1:
         report.add(
             None,
@@ -548,8 +548,8 @@ def _round(item, report):
             report.add(None, _("a weight is not an object."))
             continue
         pollutant = POLLUTANT_NAMES.get(str(weight.get("pollutant", "")).lower())
-        k = _decimal(weight.get("weight"), "weight", report, None, weight_fields["weight"])
-        baseline = _decimal(
+        k = decimal_cell(weight.get("weight"), "weight", report, None, weight_fields["weight"])
+        baseline = decimal_cell(
             weight.get("baseline_mg_l"),
             "baseline_mg_l",
             report,
@@ -561,7 +561,7 @@ def _round(item, report):
             continue
         weights.append(IndexWeight(pollutant=pollutant, weight=k, baseline_mg_l=baseline))
     round_name = item.get("name") or f"{start}–{end}"
-    if _text_problem(round_name, "name", report, None, AgreementRound):
+    if text_problem(round_name, "name", report, None, AgreementRound):
         round_name = ""
     round_ = AgreementRound(
         name=round_name,

@@ -9,7 +9,7 @@ pilots.access limits every list, page, download and API to their regions.
 
 from django.utils.translation import gettext_noop
 
-OUR_APPS = ("pilots", "compensation", "ledger", "supervision", "disclosure")
+OUR_APPS = ("pilots", "compensation", "ledger", "supervision", "disclosure", "passthrough")
 
 # Each role's group name, as stored; shown translated (gettext(group.name), config/vendor_apps.py).
 FINANCE = gettext_noop("finance official")
@@ -41,6 +41,10 @@ EDITS = {
         ("compensation", "settlementrun"): ("start", "approve", "post"),
         ("compensation", "statement"): ("verify",),
         ("disclosure", "release"): ("propose", "approve"),
+        ("passthrough", "recipient"): ("add", "change", "view_details"),
+        ("passthrough", "suballocationplan"): ("approve",),
+        ("passthrough", "payment"): ("add",),
+        ("passthrough", "paymentmatch"): ("add",),
     },
     ECOLOGY: {
         ("pilots", "planningversion"): ("add", "change"),
@@ -77,6 +81,12 @@ EDITS = {
         ("compensation", "monitoringrecord"): ("view", "add"),
         ("supervision", "changedetection"): ("view",),
         ("supervision", "alert"): ("view", "acknowledge"),
+        # They pay their region's recipients, so they keep and see their details.
+        ("passthrough", "recipient"): ("view", "add", "change", "view_details"),
+        ("passthrough", "suballocationplan"): ("view", "propose"),
+        ("passthrough", "suballocationline"): ("view",),
+        ("passthrough", "payment"): ("view", "add"),
+        ("passthrough", "paymentmatch"): ("view", "add"),
     },
     AUDITOR: {
         ("compensation", "statement"): ("verify",),
@@ -124,6 +134,14 @@ BUTTONS = {
     # Releasing to the public (信息公开): one official proposes, another approves.
     "propose_release": ("disclosure.propose_release",),
     "approve_release": ("disclosure.approve_release",),
+    # A recipient's holder name and bank account (personal details), on every surface.
+    "see_recipient_details": ("passthrough.view_details_recipient",),
+    # Passing a run's receipts on (分配方案): the region's operator proposes, finance approves.
+    "propose_sub_allocation": ("passthrough.propose_suballocationplan",),
+    "decide_sub_allocation": ("passthrough.approve_suballocationplan",),
+    # Payment evidence (vouchers, bank receipts): entering or importing it, matching it by hand.
+    "record_payments": ("passthrough.add_payment",),
+    "match_payments": ("passthrough.add_paymentmatch",),
 }
 
 

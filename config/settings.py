@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "api",
     "supervision",
     "disclosure",
+    "passthrough",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +114,9 @@ AUDITLOG_INCLUDE_TRACKING_MODELS = (
     },
     "compensation.runtransition",
     "compensation.sinkverification",
+    # Auditors read the trail; a recipient's personal details stay masked in it.
+    {"model": "passthrough.recipient", "mask_fields": ["holder_name", "bank_account"]},
+    "passthrough.suballocationplan",
 )
 
 # Login throttling: after AXES_FAILURE_LIMIT failures for one username from one

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from compensation.quantities import hectares
 from config.roles import may
+from passthrough import obligations
 from pilots.access import can_view_region
 from pilots.geometry import STORAGE_SRID, area_m2
 from pilots.models import Region, Zone
@@ -68,6 +69,8 @@ def describe(alert: Alert) -> str:
             )
             % facts
         )
+    if alert.rule.kind in PASS_THROUGH_TEXTS:
+        return PASS_THROUGH_TEXTS[alert.rule.kind]() % facts
     return (
         _(
             "Permanent basic farmland covers %(area)s ha in planning version %(plan)s, below the "
@@ -75,6 +78,24 @@ def describe(alert: Alert) -> str:
         )
         % facts
     )
+
+
+PASS_THROUGH_TEXTS = {
+    AlertRule.Kind.WITHHELD: lambda: _(
+        "%(amount)s CNY due to %(recipient)s on %(due)s has not been paid (withheld)."
+    ),
+    AlertRule.Kind.PARTIAL: lambda: _(
+        "Of %(amount)s CNY due to %(recipient)s on %(due)s, %(paid)s CNY was paid; "
+        "%(owed)s CNY is outstanding."
+    ),
+    AlertRule.Kind.LATE: lambda: _(
+        "%(amount)s CNY due to %(recipient)s on %(due)s was paid in full only on %(last_paid)s."
+    ),
+    AlertRule.Kind.PAID_ELSEWHERE: lambda: _(
+        "Payment %(reference)s of %(amount)s CNY on %(paid_on)s went to %(payee)s, who is not a "
+        "recipient of the region."
+    ),
+}
 
 
 def acknowledge(*, alert: Alert, user, comment: str) -> Alert:
@@ -213,8 +234,51 @@ def _merged(geometries) -> MultiPolygon:
     return MultiPolygon(*[part for g in geometries for part in g], srid=STORAGE_SRID)
 
 
+def _overdue(kind: str):
+    """A check raising one alert per plan line of `kind` (passthrough.obligations), as of today."""
+
+    def check(rule: AlertRule, region: Region):
+        for line in obligations.overdue(region, on=timezone.localdate()):
+            if line.kind != kind:
+                continue
+            yield Candidate(
+                fingerprint=f"line:{line.line_id}",
+                year=line.due_date.year,
+                measured=line.owed if kind != obligations.LATE else line.amount,
+                facts={
+                    "recipient": line.recipient_code,
+                    "due": line.due_date.isoformat(),
+                    "amount": str(line.amount),
+                    "paid": str(line.paid),
+                    "owed": str(line.owed),
+                    "last_paid": line.last_paid_on.isoformat() if line.last_paid_on else "",
+                },
+            )
+
+    return check
+
+
+def _paid_elsewhere(rule: AlertRule, region: Region):
+    for payment in obligations.paid_elsewhere(region):
+        yield Candidate(
+            fingerprint=f"payment:{payment.pk}",
+            year=payment.paid_on.year,
+            measured=payment.amount,
+            facts={
+                "reference": payment.reference,
+                "paid_on": payment.paid_on.isoformat(),
+                "amount": str(payment.amount),
+                "payee": payment.payee_code or payment.payee_account,
+            },
+        )
+
+
 CHECKS = {
     AlertRule.Kind.ENCROACHMENT: _encroachment,
     AlertRule.Kind.SINK_DECLINE: _sink_decline,
     AlertRule.Kind.FARMLAND_QUOTA: _farmland_quota,
+    AlertRule.Kind.WITHHELD: _overdue(obligations.WITHHELD),
+    AlertRule.Kind.PARTIAL: _overdue(obligations.PARTIAL),
+    AlertRule.Kind.LATE: _overdue(obligations.LATE),
+    AlertRule.Kind.PAID_ELSEWHERE: _paid_elsewhere,
 }

@@ -45,6 +45,10 @@ def _rules(region: Region) -> None:
             0,
         ),
         ("碳汇同比下降超过5%", "sink_decline", "", None, 5),
+        ("补偿资金截留", "withheld", "", None, 0),
+        ("补偿资金未足额支付", "partial", "", None, 0),
+        ("补偿资金逾期支付", "late", "", None, 0),
+        ("补偿资金付给他人", "paid_elsewhere", "", None, 0),
         (
             f"{region.name}永久基本农田保有量",
             "farmland_quota",

@@ -195,6 +195,11 @@ class AlertRule(models.Model):
         ENCROACHMENT = "encroachment", _("developed zone encroaches on a protected kind")
         SINK_DECLINE = "sink_decline", _("protected sink down year on year")
         FARMLAND_QUOTA = "farmland_quota", _("permanent basic farmland below its quota")
+        # Pass-through to recipients (passthrough.obligations), per plan line or payment.
+        WITHHELD = "withheld", _("compensation withheld from a recipient")
+        PARTIAL = "partial", _("compensation partially paid")
+        LATE = "late", _("compensation paid late")
+        PAID_ELSEWHERE = "paid_elsewhere", _("compensation paid to someone else")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)

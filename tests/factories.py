@@ -50,6 +50,7 @@ from disclosure import services as disclosure_services
 from disclosure.models import Release
 from ledger.models import ChainHead
 from ledger.services import EntrySpec, Leg
+from passthrough.models import Recipient
 from pilots.geometry import CHINA_ALBERS, STORAGE_SRID, area_km2, cgcs2000
 from pilots.models import (
     LandCover,
@@ -532,3 +533,29 @@ def release(officials, kind, pilot_programme, *, action=Release.Action.RELEASE, 
         kind=kind, programme=pilot_programme, by=proposer, action=action, **target
     )
     return disclosure_services.approve_release(proposal, by=approver)
+
+
+class RecipientFactory(factory.django.DjangoModelFactory):
+    """A village collective named 村<n>; a household: kind="household", name="" (by code only)."""
+
+    class Meta:
+        model = Recipient
+        skip_postgeneration_save = True
+
+    kind = Recipient.Kind.VILLAGE
+    code = factory.Sequence(lambda n: f"V{n:03d}")
+    name = factory.Sequence(lambda n: f"村{n}")
+
+    @factory.post_generation
+    def zones(self, create, zones):
+        if zones:
+            self.zones.set(zones)
+
+
+def zone_of(plan, x_km: int, width_km: int) -> Zone:
+    """A red-line zone of `plan`, `width_km` km² (width × 1 km) starting `x_km` km east."""
+    return ZoneFactory(
+        planning_version=plan,
+        geometry=albers_rectangle(plan.region, x_km * KM, 0, width_km * KM, KM),
+        area_km2=Decimal(width_km),
+    )

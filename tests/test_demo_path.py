@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from decimal import Decimal
 
 import pytest
 
@@ -24,6 +25,8 @@ from compensation.management.commands.setup_demo import (
     FINANCE_USERS,
     OPERATOR_USER,
 )
+from compensation.quantities import FEN
+from compensation.splitting import largest_remainder
 from tests.conftest import PROJECT_ROOT
 from tests.processes import embedded_env, manage
 
@@ -122,7 +125,7 @@ def test_demo_credentials_log_in(demo_server):
 
 
 def test_demo_supervision_shows_changes_and_alerts_once(demo_server):
-    summary = "Supervision: 2 detected changes and 4 alerts"
+    summary = "Supervision: 2 detected changes and 5 alerts"
     assert summary in demo_server["first"]
     assert summary in demo_server["second"]
     opener, _landed_on, _landing = _log_in(demo_server, "operator-huangshan")
@@ -134,6 +137,26 @@ def test_demo_supervision_shows_changes_and_alerts_once(demo_server):
     assert "ha of ecological red line in planning version 1 is developed land" in page
     assert "The protected sink fell by" in page
     assert "rows: from; columns: to (ha)" in page
+
+
+def test_demo_region_page_shows_the_late_payment_to_a_village(demo_server):
+    passed_on = re.search(r"Pass-through: plan #\d+ passes (\d+\.\d\d) CNY", demo_server["first"])
+    assert passed_on, demo_server["first"]
+    assert "4 payments matched (one paid late" in demo_server["first"]
+    # The plan's fixed shares: 汤口镇 2, V-01, V-02 and V-03 1 each.
+    village_share = largest_remainder(
+        Decimal(passed_on[1]), [Decimal(w) for w in (2, 1, 1, 1)], FEN
+    )[3]
+    opener, _landed_on, _landing = _log_in(demo_server, "operator-huangshan")
+    region_page = demo_server["base"] + "/regions/341000/"
+
+    with opener.open(urllib.request.Request(region_page, headers={"Accept-Language": "en"})) as rsp:
+        page = rsp.read().decode()
+
+    assert (
+        f"{village_share} CNY due to V-03 on 2025-03-31 was paid in full only on 2025-05-12."
+        in page
+    )
 
 
 def test_demo_health_reports_spatialite_and_in_process_celery(demo_server):

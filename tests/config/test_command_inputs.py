@@ -33,6 +33,7 @@ WITHOUT_ARGUMENTS = {
     "setup_demo",
     "setup_supervision_demo",
     "setup_disclosure_demo",
+    "setup_passthrough_demo",
     "verify_ledger",
 }
 # Generated command-line values: what hostile.py generates for any text, numbers written

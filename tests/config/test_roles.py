@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from compensation.models import CarbonPrice
-from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR
+from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,11 @@ def test_operators_view_region_bound_data_add_monitoring_data_and_acknowledge_al
     assert {c for c in codenames if not c.startswith("view_")} == {
         "add_monitoringrecord",
         "acknowledge_alert",
+        "add_recipient",
+        "change_recipient",
+        "propose_suballocationplan",
+        "add_payment",
+        "add_paymentmatch",
     }
     assert not {"view_journalentry", "view_account", "view_valuation", "view_logentry"} & codenames
 
@@ -86,6 +91,15 @@ def _staff(client, role):
     user.groups.add(Group.objects.get(name=role))
     client.force_login(user)
     return user
+
+
+def test_only_those_who_pay_see_recipients_personal_details_and_finance_alone_approves_plans():
+    assert {role for role in ROLES if "view_details_recipient" in _codenames(role)} == {
+        FINANCE,
+        OPERATOR,
+    }
+    assert {role for role in ROLES if "approve_suballocationplan" in _codenames(role)} == {FINANCE}
+    assert {role for role in ROLES if "propose_suballocationplan" in _codenames(role)} == {OPERATOR}
 
 
 def test_an_auditor_reads_the_books_but_cannot_add_a_price(client):

@@ -89,7 +89,8 @@ class Command(BaseCommand):
         )
         self._operator(OPERATOR_USER, region_code="341000")
         self._user(AUDITOR_USER, AUDITOR)
-        # By name, not import: supervision builds on compensation, never the other way round.
+        # By name, not import: pass-through and supervision build on compensation.
+        call_command("setup_passthrough_demo", stdout=self.stdout)
         call_command("setup_supervision_demo", stdout=self.stdout)
         # Likewise by name: the public side (disclosure) sits above compensation.
         call_command("setup_disclosure_demo", stdout=self.stdout)

@@ -1,0 +1,271 @@
+"""Sub-allocation plans (分配方案): passing a posted run's receipts on to recipients.
+
+A region's operator proposes how the region's CNY receipts of one posted run
+are split between its recipients, by area protected (the recipient's zones'
+area, km²), by fixed shares, or by parcel (one line per zone, weighted by its
+area); every line has a due date. The split is exact to the fen by largest
+remainder (compensation.splitting). A finance official who is not the
+proposer approves, which posts one ledger entry: the region's channel accounts
+are debited by what each received in the run, and each line's sub-account
+(passthrough.accounts) is credited by its amount. Or rejects it, with a reason.
+Every surface (admin, API) calls these functions.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compensation import accounts as compensation_accounts
+from compensation.models import RunTransfer, SettlementRun
+from compensation.settlement.states import POSTED
+from compensation.splitting import largest_remainder
+from config.roles import may
+from ledger.commodities import CNY, quantum
+from ledger.services import EntrySpec, Leg, post_entry
+from passthrough import accounts
+from passthrough.exceptions import PlanRefused
+from passthrough.models import Recipient, SubAllocationLine, SubAllocationPlan
+from pilots.access import can_view_region, scoped
+from pilots.models import Region, Zone
+
+Method = SubAllocationPlan.Method
+Status = SubAllocationPlan.Status
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """One line to propose: a recipient, its due date, and per method a share or a parcel.
+
+    `weight` (a positive number) is read by the fixed-shares method only; `zone`
+    (one of the recipient's zones) by the parcel method only.
+    """
+
+    recipient: Recipient
+    due_date: date
+    weight: Decimal | None = None
+    zone: Zone | None = None
+
+
+def receipts(*, run: SettlementRun, region: Region) -> dict[str, Decimal]:
+    """{channel: CNY} the region received in `run` (its channel accounts as payee), fen exact.
+
+    Channels it received nothing through are left out.
+    """
+    codes = {
+        compensation_accounts.region_cny(region.code, channel).code: channel
+        for channel in compensation_accounts.CHANNELS
+    }
+    rows = (
+        RunTransfer.objects.filter(run=run, commodity=CNY, payee__in=codes)
+        .values("payee")
+        .annotate(total=Sum("amount"))
+    )
+    return {
+        codes[row["payee"]]: row["total"].quantize(quantum(CNY)) for row in rows if row["total"]
+    }
+
+
+def _refuse_unless(condition: bool, message: str) -> None:
+    if not condition:
+        raise PlanRefused(message)
+
+
+def _weights(method: str, region: Region, lines: list[LineSpec]) -> list[Decimal]:
+    """Each line's weight under `method`; raises PlanRefused naming the first bad line."""
+    weights = []
+    for line in lines:
+        recipient = line.recipient
+        if method == Method.SHARES:
+            _refuse_unless(
+                line.weight is not None and line.weight > 0,
+                _("Give %(code)s a share greater than 0.") % {"code": recipient.code},
+            )
+            weights.append(Decimal(line.weight))
+        elif method == Method.AREA:
+            area = recipient.zones.filter(region=region, protected=True).aggregate(
+                area=Sum("area_km2")
+            )["area"]
+            _refuse_unless(
+                bool(area),
+                _("%(code)s protects no zone of the region; tie its zones first.")
+                % {"code": recipient.code},
+            )
+            weights.append(area)
+        else:
+            _refuse_unless(
+                line.zone is not None and recipient.zones.filter(pk=line.zone.pk).exists(),
+                _("Name one of %(code)s's own zones as the parcel.") % {"code": recipient.code},
+            )
+            weights.append(line.zone.area_km2)
+    return weights
+
+
+def propose_plan(
+    *,
+    run: SettlementRun,
+    region: Region,
+    method: str,
+    lines: list[LineSpec],
+    by,
+    reason: str = "",
+) -> SubAllocationPlan:
+    """A proposed plan passing `region`'s receipts of posted `run` on to `lines`' recipients.
+
+    Amounts are exact to the fen and add up to the receipts (largest remainder
+    over the weights). Raises PlanRefused (not the region's operator, run not
+    posted, nothing received, a recipient of another region or inactive, a due
+    date before the run's period ends, a bad weight or parcel, a plan for this
+    run and region already waiting or posted); nothing is stored then.
+    """
+    _refuse_unless(
+        bool(by and by.is_active and may(by, "propose_sub_allocation"))
+        and can_view_region(by, region.code),
+        _("Only an operator of %(region)s may propose how its receipts are passed on.")
+        % {"region": region.name},
+    )
+    _refuse_unless(method in Method.values, _("Choose a method of the list."))
+    _refuse_unless(
+        run.status in POSTED,
+        _("Run %(run)s is not posted; only posted receipts are passed on.") % {"run": run.pk},
+    )
+    received = receipts(run=run, region=region)
+    total = sum(received.values(), Decimal("0.00"))
+    _refuse_unless(
+        total > 0,
+        _("%(region)s received no money in run %(run)s.") % {"region": region.name, "run": run.pk},
+    )
+    _refuse_unless(bool(lines), _("A plan needs at least one recipient."))
+    for line in lines:
+        _refuse_unless(
+            line.recipient.region_id == region.pk and line.recipient.active,
+            _("%(code)s is not an active recipient of %(region)s.")
+            % {"code": line.recipient.code, "region": region.name},
+        )
+        _refuse_unless(
+            line.due_date >= run.period_end,
+            _("The due date of %(code)s is before the run's period ends (%(end)s).")
+            % {"code": line.recipient.code, "end": run.period_end},
+        )
+    weights = _weights(method, region, lines)
+    amounts = largest_remainder(total, weights, quantum(CNY))
+    refusal = _("%(region)s already has a plan for run %(run)s waiting or posted.") % {
+        "region": region.name,
+        "run": run.pk,
+    }
+    try:
+        with transaction.atomic():
+            plan = SubAllocationPlan.objects.create(
+                run=run, region=region, method=method, total=total, proposed_by=by, reason=reason
+            )
+            for line, weight, amount in zip(lines, weights, amounts, strict=True):
+                row = SubAllocationLine.objects.create(
+                    plan=plan,
+                    recipient=line.recipient,
+                    zone=line.zone if method == Method.PARCEL else None,
+                    weight=weight,
+                    amount=amount,
+                    due_date=line.due_date,
+                )
+                row.account = accounts.line_cny(line.recipient.pk, row.pk).code
+                row.save(update_fields=["account"])
+    except IntegrityError:
+        raise PlanRefused(refusal) from None
+    return plan
+
+
+def _decide(plan: SubAllocationPlan, *, by, to: str, reason: str) -> SubAllocationPlan:
+    """Lock `plan`, check `by` may decide it, and record the decision (not yet saved)."""
+    _refuse_unless(
+        bool(by and by.is_active and may(by, "decide_sub_allocation")),
+        _("Only a finance official may approve or reject a sub-allocation plan."),
+    )
+    plan = (
+        SubAllocationPlan.objects.select_for_update(of=("self",))
+        .select_related("run", "region")
+        .get(pk=plan.pk)
+    )
+    _refuse_unless(
+        plan.status == Status.PROPOSED,
+        _("Plan %(id)s is %(status)s; only a proposed plan is decided.")
+        % {"id": plan.pk, "status": plan.get_status_display()},
+    )
+    _refuse_unless(
+        plan.proposed_by_id != by.pk,
+        _("%(user)s proposed plan %(id)s and cannot also approve or reject it (maker-checker).")
+        % {"user": by.get_username(), "id": plan.pk},
+    )
+    plan.status = to
+    plan.decided_by = by
+    plan.decided_at = timezone.now()
+    plan.decision_reason = reason
+    return plan
+
+
+def approve_plan(plan: SubAllocationPlan, *, by, reason: str = "") -> SubAllocationPlan:
+    """Approve a proposed plan (a finance official, not its proposer) and post it.
+
+    Posts one entry `passthrough:plan:<id>` dated today: each channel account
+    of the region debited by its receipts, each line's sub-account credited by
+    its amount (lines of 0.00 post nothing). Raises PlanRefused (wrong state,
+    the proposer, no permission, the run's receipts changed since the
+    proposal); nothing is posted or changed then.
+    """
+    with transaction.atomic():
+        plan = _decide(plan, by=by, to=Status.POSTED, reason=reason)
+        received = receipts(run=plan.run, region=plan.region)
+        _refuse_unless(
+            sum(received.values(), Decimal("0.00")) == plan.total,
+            _(
+                "The region's receipts of run %(run)s changed since plan %(id)s was proposed; "
+                "propose it again."
+            )
+            % {"run": plan.run_id, "id": plan.pk},
+        )
+        lines = [line for line in plan.lines.all() if line.amount > 0]
+        sources = [
+            compensation_accounts.region_cny(plan.region.code, channel) for channel in received
+        ]
+        compensation_accounts.open_all(sources)
+        accounts.open_lines(lines)
+        plan.entry = post_entry(
+            spec=EntrySpec(
+                idempotency_key=f"passthrough:plan:{plan.pk}",
+                effective_date=timezone.localdate(),
+                description=f"Sub-allocation plan {plan.pk}: {plan.region.code} passes on "
+                f"{plan.total} CNY of run {plan.run_id}",
+                legs=[
+                    *(
+                        Leg.debit(ref.code, received[channel])
+                        for ref, channel in zip(sources, received, strict=True)
+                    ),
+                    *(Leg.credit(line.account, line.amount) for line in lines),
+                ],
+                cause=f"sub-allocation:{plan.pk}",
+            ),
+            posted_by=by,
+        )
+        plan.save()
+        return plan
+
+
+def reject_plan(plan: SubAllocationPlan, *, by, reason: str) -> SubAllocationPlan:
+    """Reject a proposed plan with a reason; posts nothing. Raises PlanRefused as approve_plan."""
+    _refuse_unless(bool(reason.strip()), _("Say why the plan is rejected."))
+    with transaction.atomic():
+        plan = _decide(plan, by=by, to=Status.REJECTED, reason=reason)
+        plan.save()
+        return plan
+
+
+def plans_visible_to(user) -> QuerySet:
+    """The plans of the regions `user` sees (pilots.access)."""
+    return scoped(
+        SubAllocationPlan.objects.select_related("region", "run", "proposed_by", "decided_by"),
+        user,
+        "region__code",
+    )

@@ -1,0 +1,93 @@
+"""Obligations and alerts: a line withheld, partially paid, paid late, and a payment to someone
+else are each raised once as a supervision alert with the amounts, and shown on the region page.
+
+The plan gives UPSTREAM's 204,349,975.00 CNY to V1, V2, V3 and V4 in equal shares:
+51,087,493.75 each, due 2025-03-31 (past, read today).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from passthrough import payments, plans
+from pilots.models import Region
+from supervision.alerts import describe, evaluate_rules
+from supervision.models import Alert, AlertRule
+from tests.factories import UPSTREAM, RecipientFactory
+
+pytestmark = pytest.mark.usefixtures("english")
+
+DUE = date(2025, 3, 31)
+EACH = Decimal("51087493.75")
+
+
+@pytest.fixture
+def rules(db):
+    return {
+        kind: AlertRule.objects.create(name=f"pass-through {kind}", kind=kind)
+        for kind in ("withheld", "partial", "late", "paid_elsewhere")
+    }
+
+
+@pytest.fixture
+def due_plan(world):
+    """A posted plan whose lines fell due on 2025-03-31."""
+    upstream = Region.objects.get(code=UPSTREAM)
+    villages = [RecipientFactory(region=upstream, code=f"V{n}") for n in (1, 2, 3, 4)]
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="shares",
+        lines=[plans.LineSpec(recipient=v, due_date=DUE, weight=Decimal(1)) for v in villages],
+        by=world["users"]["operator"],
+    )
+    return plans.approve_plan(plan, by=world["users"]["finance"])
+
+
+def _pay(world, reference, paid_on, amount, payee):
+    return payments.record_payment(
+        by=world["users"]["operator"],
+        region=Region.objects.get(code=UPSTREAM),
+        kind="voucher",
+        reference=reference,
+        paid_on=paid_on,
+        amount=Decimal(amount),
+        payee_code=payee,
+        payee_account="",
+    )
+
+
+def test_each_kind_is_raised_once_with_its_amounts_and_shown_on_the_region_page(
+    client, world, rules, due_plan
+):
+    _pay(world, "GK-1", date(2025, 3, 20), EACH, "V1")  # on time: no alert
+    _pay(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
+    _pay(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # late
+    _pay(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")  # nobody of the region
+    upstream = Region.objects.get(code=UPSTREAM)
+
+    raised = evaluate_rules(upstream)
+    again = evaluate_rules(upstream)
+
+    assert again == []
+    assert sorted((a.rule.kind, a.fingerprint.split(":")[0], a.measured) for a in raised) == [
+        ("late", "line", Decimal("51087493.7500")),
+        ("paid_elsewhere", "payment", Decimal("500.0000")),
+        ("partial", "line", Decimal("50087493.7500")),
+        ("withheld", "line", Decimal("51087493.7500")),
+    ]
+    texts = {a.rule.kind: describe(a) for a in Alert.objects.filter(region=upstream)}
+    assert texts == {
+        "withheld": "51087493.75 CNY due to V4 on 2025-03-31 has not been paid (withheld).",
+        "partial": "Of 51087493.75 CNY due to V2 on 2025-03-31, 1000000.00 CNY was paid; "
+        "50087493.75 CNY is outstanding.",
+        "late": "51087493.75 CNY due to V3 on 2025-03-31 was paid in full only on 2025-05-06.",
+        "paid_elsewhere": "Payment GK-4 of 500.00 CNY on 2025-03-01 went to X-99, who is not a "
+        "recipient of the region.",
+    }
+    client.force_login(world["users"]["operator"])
+    page = client.get(reverse("portal:region", args=[UPSTREAM])).content.decode()
+    for text in texts.values():
+        assert text in page

@@ -1,0 +1,280 @@
+"""Sub-allocation plans: the region's operator proposes, a finance official approves, the ledger
+holds one sub-account per line, and every split adds up to the region's receipts to the fen.
+
+The Xin'an run pays UPSTREAM (黄山市) 200,000,000.00 horizontal + 4,341,975.00 vertical +
+8,000.00 market = 204,349,975.00 CNY.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from compensation import accounts as compensation_accounts
+from config.roles import FINANCE, OPERATOR
+from ledger.models import Account
+from passthrough import plans
+from passthrough.exceptions import PlanRefused
+from passthrough.models import SubAllocationPlan
+from pilots.models import OperatorAssignment, Region
+from tests.factories import (
+    UPSTREAM,
+    PlanningVersionFactory,
+    RecipientFactory,
+    UserFactory,
+    zone_of,
+)
+
+pytestmark = pytest.mark.usefixtures("english")
+
+RECEIVED = Decimal("204349975.00")
+DUE = date(2025, 3, 31)
+
+
+@pytest.fixture
+def upstream(world):
+    return Region.objects.get(code=UPSTREAM)
+
+
+@pytest.fixture
+def villages(upstream):
+    return [RecipientFactory(region=upstream, code=f"V{n}") for n in (1, 2, 3)]
+
+
+def _shares(villages, *weights):
+    return [
+        plans.LineSpec(recipient=v, due_date=DUE, weight=Decimal(w))
+        for v, w in zip(villages, weights, strict=True)
+    ]
+
+
+def _propose(world, upstream, villages, *weights):
+    return plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="shares",
+        lines=_shares(villages, *weights),
+        by=world["users"]["operator"],
+    )
+
+
+def _balance(code):
+    return Account.objects.get(code=code).balance
+
+
+def test_receipts_of_a_region_are_what_the_run_paid_it_per_channel(world, upstream):
+    assert plans.receipts(run=world["run"], region=upstream) == {
+        "horizontal": Decimal("200000000.00"),
+        "market": Decimal("8000.00"),
+        "vertical": Decimal("4341975.00"),
+    }
+
+
+def test_equal_shares_split_to_the_fen_by_largest_remainder(world, upstream, villages):
+    plan = _propose(world, upstream, villages, 1, 1, 1)
+
+    assert plan.status == "proposed"
+    assert plan.total == RECEIVED
+    assert [line.amount for line in plan.lines.order_by("id")] == [
+        Decimal("68116658.34"),
+        Decimal("68116658.33"),
+        Decimal("68116658.33"),
+    ]
+    assert plan.entry is None
+
+
+def test_approval_posts_one_entry_with_a_sub_account_per_line(world, upstream, villages):
+    horizontal = compensation_accounts.region_cny(UPSTREAM, "horizontal").code
+    before = _balance(horizontal)
+    plan = _propose(world, upstream, villages, 3, 1, 1)
+
+    plan = plans.approve_plan(plan, by=world["users"]["finance"], reason="checked")
+
+    lines = list(plan.lines.order_by("id"))
+    assert plan.status == "posted"
+    assert plan.entry.idempotency_key == f"passthrough:plan:{plan.pk}"
+    assert [line.amount for line in lines] == [
+        Decimal("122609985.00"),
+        Decimal("40869995.00"),
+        Decimal("40869995.00"),
+    ]
+    for line, village in zip(lines, villages, strict=True):
+        account = Account.objects.get(code=line.account)
+        assert account.code == f"cny:recipient:{village.pk}:line:{line.pk}"
+        assert account.parent.code == f"cny:recipient:{village.pk}"
+        assert account.balance == line.amount
+    assert _balance(horizontal) == before - Decimal("200000000.00")
+    assert _balance(compensation_accounts.region_cny(UPSTREAM, "vertical").code) == Decimal(0)
+
+
+def test_the_proposer_may_not_approve_even_holding_both_roles(world, upstream, villages):
+    both = UserFactory(username="both", group=OPERATOR)
+    both.groups.add(*both.groups.model.objects.filter(name=FINANCE))
+    OperatorAssignment.objects.create(user=both, region=upstream)
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="shares",
+        lines=_shares(villages, 1, 1, 1),
+        by=both,
+    )
+
+    with pytest.raises(PlanRefused, match="maker-checker"):
+        plans.approve_plan(plan, by=both)
+
+    plan.refresh_from_db()
+    assert plan.status == "proposed"
+    assert plan.entry is None
+
+
+def test_the_database_refuses_a_plan_decided_by_its_proposer(world, upstream, villages):
+    plan = _propose(world, upstream, villages, 1, 1, 1)
+
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE passthrough_suballocationplan SET status = 'rejected', "
+            "decided_by_id = proposed_by_id WHERE id = %s",
+            [plan.pk],
+        )
+
+
+def test_an_operator_of_another_region_may_not_propose(world, villages):
+    other = Region.objects.get(code=world["other"])
+    with pytest.raises(PlanRefused, match="Only an operator of"):
+        plans.propose_plan(
+            run=world["run"],
+            region=other,
+            method="shares",
+            lines=_shares(villages, 1, 1, 1),
+            by=world["users"]["operator"],
+        )
+    assert not SubAllocationPlan.objects.exists()
+
+
+def test_a_finance_official_may_not_propose(world, upstream, villages):
+    with pytest.raises(PlanRefused, match="Only an operator of"):
+        plans.propose_plan(
+            run=world["run"],
+            region=upstream,
+            method="shares",
+            lines=_shares(villages, 1, 1, 1),
+            by=world["users"]["finance"],
+        )
+
+
+def test_an_operator_may_not_approve(world, upstream, villages):
+    plan = _propose(world, upstream, villages, 1, 1, 1)
+    with pytest.raises(PlanRefused, match="Only a finance official"):
+        plans.approve_plan(plan, by=world["users"]["operator"])
+
+
+def test_a_second_plan_for_the_same_run_and_region_waits_for_the_first(world, upstream, villages):
+    first = _propose(world, upstream, villages, 1, 1, 1)
+
+    with pytest.raises(PlanRefused, match="already has a plan"):
+        _propose(world, upstream, villages, 2, 1, 1)
+
+    plans.reject_plan(first, by=world["users"]["finance"], reason="shares agreed differently")
+    second = _propose(world, upstream, villages, 2, 1, 1)
+    assert second.lines.count() == 3
+
+
+def test_rejecting_needs_a_reason_and_posts_nothing(world, upstream, villages):
+    plan = _propose(world, upstream, villages, 1, 1, 1)
+    with pytest.raises(PlanRefused, match="Say why"):
+        plans.reject_plan(plan, by=world["users"]["finance"], reason=" ")
+
+    plan = plans.reject_plan(plan, by=world["users"]["finance"], reason="wrong shares")
+
+    assert (plan.status, plan.entry) == ("rejected", None)
+    assert not Account.objects.filter(code__startswith="cny:recipient:").exists()
+
+
+def test_a_due_date_before_the_period_ends_is_refused(world, upstream, villages):
+    lines = [plans.LineSpec(recipient=villages[0], due_date=date(2024, 6, 30), weight=Decimal(1))]
+    with pytest.raises(PlanRefused, match="before the run's period ends"):
+        plans.propose_plan(
+            run=world["run"],
+            region=upstream,
+            method="shares",
+            lines=lines,
+            by=world["users"]["operator"],
+        )
+
+
+def test_by_area_protected_weights_each_recipient_by_its_zones(world, upstream):
+    version = PlanningVersionFactory(region=upstream)
+    small = RecipientFactory(region=upstream, zones=[zone_of(version, 0, 1)])
+    large = RecipientFactory(
+        region=upstream, zones=[zone_of(version, 2, 2), zone_of(version, 5, 1)]
+    )
+
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="area",
+        lines=[plans.LineSpec(recipient=r, due_date=DUE) for r in (small, large)],
+        by=world["users"]["operator"],
+    )
+
+    assert [(line.weight, line.amount) for line in plan.lines.order_by("id")] == [
+        (Decimal("1.000000"), Decimal("51087493.75")),
+        (Decimal("3.000000"), Decimal("153262481.25")),
+    ]
+
+
+def test_by_parcel_pays_each_zone_and_refuses_a_zone_not_the_recipients(world, upstream):
+    version = PlanningVersionFactory(region=upstream)
+    east, west = zone_of(version, 0, 1), zone_of(version, 2, 4)
+    farm = RecipientFactory(region=upstream, kind="forest_farm", name="林场", zones=[east, west])
+    stranger = RecipientFactory(region=upstream)
+    by_parcel = [
+        plans.LineSpec(recipient=farm, due_date=DUE, zone=east),
+        plans.LineSpec(recipient=farm, due_date=DUE, zone=west),
+    ]
+
+    with pytest.raises(PlanRefused, match="own zones"):
+        plans.propose_plan(
+            run=world["run"],
+            region=upstream,
+            method="parcel",
+            lines=[*by_parcel, plans.LineSpec(recipient=stranger, due_date=DUE, zone=east)],
+            by=world["users"]["operator"],
+        )
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="parcel",
+        lines=by_parcel,
+        by=world["users"]["operator"],
+    )
+
+    assert [(line.zone, line.amount) for line in plan.lines.order_by("id")] == [
+        (east, Decimal("40869995.00")),
+        (west, Decimal("163479980.00")),
+    ]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    weights=st.lists(
+        st.decimals(min_value="0.000001", max_value="1000000", places=6), min_size=1, max_size=3
+    )
+)
+def test_any_shares_add_up_to_the_receipts_each_within_a_fen(world, upstream, villages, weights):
+    with transaction.atomic():
+        plan = _propose(world, upstream, villages[: len(weights)], *weights)
+        amounts = [line.amount for line in plan.lines.order_by("id")]
+        transaction.set_rollback(True)
+
+    assert sum(amounts) == RECEIVED
+    total_weight = sum(weights)
+    for amount, weight in zip(amounts, weights, strict=True):
+        assert abs(amount - RECEIVED * weight / total_weight) < Decimal("0.01")
