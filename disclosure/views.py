@@ -20,6 +20,7 @@ from compensation.maps import density_colour, svg_map
 from compensation.models import Agreement, AgreementParty, CreditBlock, CreditOperation
 from compensation.serials import SerialError, parse
 from compensation.statements.content import canonical
+from compensation.statements.inputs import labelled_inputs
 from compensation.statements.verify import verify_file
 from disclosure import selectors, tables
 from disclosure.http import language_of, public
@@ -106,10 +107,15 @@ def run(request, pk: int):
         raise Http404
     content = release.content
     channels = sorted({c for r in content["regions"] for c in r["channels"]})
+    lang = language_of(request)
+    transfers = {
+        channel: [{**t, "inputs": labelled_inputs(t["inputs"], lang)} for t in content[channel]]
+        for channel in ("vertical", "horizontal")
+    }
     return _page(
         request,
         "run.html",
-        {"release": release, "content": content, "channels": channels},
+        {"release": release, "content": content, "channels": channels, "transfers": transfers},
     )
 
 
