@@ -3,6 +3,7 @@ release or withdrawal, with its time, office, kind, target and SHA-256; never a 
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
@@ -31,9 +32,9 @@ class PublicationLogFeed(Feed):
         return f"{item.get_action_display()} · {item.get_kind_display()} · {item.target_label}"
 
     def item_description(self, item: Release):
-        return _("%(office)s, %(time)s UTC. SHA-256 %(sha)s.") % {
+        return _("%(office)s, %(time)s. SHA-256 %(sha)s.") % {
             "office": item.office_display,
-            "time": item.decided_at.isoformat(timespec="seconds"),
+            "time": timezone.localtime(item.decided_at).isoformat(timespec="seconds"),
             "sha": item.sha256,
         }
 

@@ -21,6 +21,7 @@ from compensation.maps import density_colour, svg_map
 from compensation.models import Agreement, AgreementParty, CreditBlock, CreditOperation
 from compensation.serials import SerialError, parse
 from compensation.statements.content import canonical
+from compensation.statements.inputs import labelled_inputs
 from compensation.statements.verify import verify_file
 from disclosure import selectors, tables
 from disclosure.http import language_of, public
@@ -112,6 +113,12 @@ def run(request, pk: int):
         raise Http404
     content = release.content
     channels = sorted({c for r in content["regions"] for c in r["channels"]})
+    lang = language_of(request)
+    pages = {table: _table_page(request, table, content[table]) for table in RUN_TABLES}
+    for channel in ("vertical", "horizontal"):
+        pages[channel]["rows"] = [
+            {**t, "inputs": labelled_inputs(t["inputs"], lang)} for t in pages[channel]["rows"]
+        ]
     return _page(
         request,
         "run.html",
@@ -119,7 +126,7 @@ def run(request, pk: int):
             "release": release,
             "content": content,
             "channels": channels,
-            "pages": {table: _table_page(request, table, content[table]) for table in RUN_TABLES},
+            "pages": pages,
         },
     )
 

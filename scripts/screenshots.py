@@ -62,11 +62,13 @@ def main() -> int:
                     "/supervision/regions/341000/evaluation/2025/",
                     "evaluation.png",
                 )
+                _shoot(browser, base, None, "/public/pilots/1/", "public-pilot.png")
                 browser.close()
         finally:
             server.terminate()
             server.wait(timeout=20)
-    print(f"saved dashboard.png, operator-page.png and evaluation.png in {OUT}")
+    names = "dashboard.png, operator-page.png, evaluation.png and public-pilot.png"
+    print(f"saved {names} in {OUT}")
     return 0
 
 
@@ -82,12 +84,16 @@ def _wait(base):
 
 
 def _shoot(browser, base, username, path, name):
+    """`path` as `username` sees it (anonymously when None: the public pages), full page."""
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page.goto(f"{base}/admin/login/?next={path}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{base}{path}")
+    if username is None:
+        page.goto(f"{base}{path}")
+    else:
+        page.goto(f"{base}/admin/login/?next={path}")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{base}{path}")
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / name), full_page=True)
     page.close()

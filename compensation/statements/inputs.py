@@ -8,9 +8,13 @@ that are codes of a known kind (EI grade, ΔEI class, true/false) are named;
 money and tonnes keep their digits with separators; lists of terms (the water
 quality index's pollutants) print one short line each. A key without a label
 prints as it is, so nothing in the inputs is hidden.
+
+Pages in one language (the public run page) take the same labels and values
+halved by one_language(): labelled_inputs(inputs, "zh-hans") has no English.
 """
 
 import json
+import re
 
 from django.utils import translation
 
@@ -140,6 +144,24 @@ def _change(value: str) -> str:
         return f"{chinese} {change.label}"
 
 
+# Keys whose values _value writes in both languages; other values are names and figures.
+BILINGUAL_VALUES = {
+    "standard_met",
+    "scaled",
+    "capped_by_surplus",
+    "illustrative",
+    "ei_grade",
+    "ei_change",
+}
+
+
+def _term(term: dict) -> str:
+    """One pollutant's term of P, named by the pollutant and DOMAIN.md's symbols:
+    "COD K_i=0.25 C_i=3.1 C_i0=4.0"."""
+    rest = " ".join(f"{k}={v}" for k, v in term.items() if k != "pollutant")
+    return f"{term['pollutant']} {rest}" if "pollutant" in term else rest
+
+
 def _value(key: str, value) -> str:
     if key in ("standard_met", "scaled", "capped_by_surplus", "illustrative") and value in YES_NO:
         return YES_NO[value]
@@ -148,10 +170,7 @@ def _value(key: str, value) -> str:
     if key == "ei_change":
         return _change(value)
     if key == "terms" and isinstance(value, list):
-        return "；".join(
-            " ".join(f"{k}={v}" for k, v in term.items()) if isinstance(term, dict) else str(term)
-            for term in value
-        )
+        return "；".join(_term(term) if isinstance(term, dict) else str(term) for term in value)
     if key.startswith("factor:") and isinstance(value, dict) and set(value) == FACTOR_PARTS:
         indicator, amount = grouped(value["indicator"]), grouped(value["amount"])
         return f"指标 indicator {indicator}，金额 amount {amount} 元"
@@ -164,8 +183,67 @@ def _value(key: str, value) -> str:
     return str(value)
 
 
-def input_lines(inputs: dict) -> list[str]:
-    """One line per input, in the order LABELS gives (unknown keys last, by name)."""
+def _ordered(inputs: dict) -> list[str]:
+    """The inputs' keys in the order LABELS gives (unknown keys last, by name)."""
     order = {key: n for n, key in enumerate(LABELS)}
-    keys = sorted(inputs, key=lambda k: (order.get(k, len(order)), k))
-    return [f"{LABELS.get(key, key)}：{_value(key, inputs[key])}" for key in keys]
+    return sorted(inputs, key=lambda k: (order.get(k, len(order)), k))
+
+
+def input_lines(inputs: dict) -> list[str]:
+    """One bilingual line per input, in the order LABELS gives (unknown keys last, by name)."""
+    return [f"{LABELS.get(key, key)}：{_value(key, inputs[key])}" for key in _ordered(inputs)]
+
+
+# A bilingual label or value: Chinese, then English from the last Chinese character on;
+# a unit in parentheses at the end belongs to both ("标准收支缺口 fiscal gap (元)").
+# A symbol after the Chinese (EI, K0, P) stays with it: "补偿指数 P" is "补偿指数 P" / "P".
+_UNIT = re.compile(r" \(([^)]*)\)$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_SYMBOL = re.compile(r"[A-Z0-9Δ]+")
+_LATIN = re.compile(r"[A-Za-z]")
+UNITS_IN_ENGLISH = {"元": "CNY", "元/tCO2e": "CNY/tCO2e"}
+
+
+def one_language(text: str, language: str) -> str:
+    """The Chinese or the English half of a bilingual label or value of this module.
+
+    one_language("标准收支缺口 fiscal gap (元)", "zh-hans") -> "标准收支缺口（元）"
+    one_language("标准收支缺口 fiscal gap (元)", "en") -> "fiscal gap (CNY)"
+    Text with no Chinese in it is returned as it is, in either language.
+    """
+    unit = _UNIT.search(text)
+    base = text[: unit.start()] if unit else text
+    chinese = [i for i, c in enumerate(base) if _CJK.match(c)]
+    if not chinese:
+        return text
+    zh, en = base[: chinese[-1] + 1].strip(), base[chinese[-1] + 1 :].strip()
+    if not _LATIN.search(en):
+        zh, en = base.strip(), ""
+    elif _SYMBOL.fullmatch(en):
+        zh = base.strip()
+    if language.startswith("zh"):
+        return f"{zh}（{unit.group(1)}）" if unit else zh
+    if unit:
+        return f"{en or zh} ({UNITS_IN_ENGLISH.get(unit.group(1), unit.group(1))})"
+    return en or zh
+
+
+def _value_in(key: str, value, language: str) -> str:
+    """_value in one language: a factor's indicator and amount, or one half of a bilingual
+    value; names and figures as they are."""
+    if key.startswith("factor:") and isinstance(value, dict) and set(value) == FACTOR_PARTS:
+        indicator, amount = grouped(value["indicator"]), grouped(value["amount"])
+        if language.startswith("zh"):
+            return f"指标 {indicator}，金额 {amount} 元"
+        return f"indicator {indicator}, amount {amount} CNY"
+    text = _value(key, value)
+    return one_language(text, language) if key in BILINGUAL_VALUES else text
+
+
+def labelled_inputs(inputs: dict, language: str) -> list[tuple[str, str]]:
+    """(label, value) per input in one language ("zh-hans" or "en"), in input_lines' order:
+    what a page in that language shows where a statement prints both."""
+    return [
+        (one_language(LABELS.get(key, key), language), _value_in(key, inputs[key], language))
+        for key in _ordered(inputs)
+    ]

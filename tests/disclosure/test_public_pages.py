@@ -300,14 +300,16 @@ def test_a_retirement_shows_its_beneficiary_only_where_the_holder_published_it(e
 def test_only_a_named_retirement_can_publish_its_beneficiary(everything):
     sale = CreditOperation.objects.filter(kind=CreditOperation.Kind.SELL)[0]
 
-    with pytest.raises(IntegrityError, match="compensation_published_beneficiary_retired"):
-        with transaction.atomic():
-            CreditOperation.objects.create(
-                kind=CreditOperation.Kind.TRANSFER,
-                batch=sale.batch,
-                first_unit=sale.first_unit,
-                last_unit=sale.first_unit,
-                date=sale.date,
-                beneficiary_published=True,
-                idempotency_key="published-transfer",
-            )
+    with (
+        pytest.raises(IntegrityError, match="compensation_published_beneficiary_retired"),
+        transaction.atomic(),
+    ):
+        CreditOperation.objects.create(
+            kind=CreditOperation.Kind.TRANSFER,
+            batch=sale.batch,
+            first_unit=sale.first_unit,
+            last_unit=sale.first_unit,
+            date=sale.date,
+            beneficiary_published=True,
+            idempotency_key="published-transfer",
+        )
