@@ -73,6 +73,15 @@ def plan(programme, year: int) -> list[list[str]]:
     return [[f"{SCOPE_PREFIX}{pk}"] for pk in tiers(programme, year).values_list("pk", flat=True)]
 
 
+def recipients(programme, year: int) -> set[str]:
+    """Codes of every region a tier of the programme-year pays."""
+    return set(
+        CascadeTier.recipients.through.objects.filter(
+            cascadetier__programme=programme, cascadetier__year=year
+        ).values_list("region__code", flat=True)
+    )
+
+
 def is_tier_scope(scope: list) -> bool:
     return bool(scope) and str(scope[0]).startswith(SCOPE_PREFIX)
 
@@ -101,7 +110,6 @@ def compute(programme, year: int, overrides: Overrides, scope: list) -> list[Pro
         "payer": tier.payer.code if tier.payer else "central",
         "method": str(method),
         "illustrative": str(method.illustrative).lower(),
-        "received": str(received) if received is not None else None,
         "budget": str(result.budget),
         "allocations_total": str(result.wanted),
         "passed_on": str(result.paid),
@@ -109,6 +117,8 @@ def compute(programme, year: int, overrides: Overrides, scope: list) -> list[Pro
         "shortfall": str(max(result.wanted - result.budget, Decimal("0.00"))),
         "scaled": str(result.scaled).lower(),
     }
+    if received is not None:  # the central tier receives from no tier above
+        shared["received"] = str(received)
     indicators = cascade.region_inputs(tier)
     payers = cascade.payers()
     transfers = []

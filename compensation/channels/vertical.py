@@ -156,6 +156,15 @@ def plan(programme, period: Period, overrides: Overrides = NO_OVERRIDES) -> list
             _("The %(year)s vertical parameters list no regions.")
             % {"year": context.parameters.year}
         )
+    both = sorted(set(codes) & cascade.recipients(programme, period.settled_year)) if tiers else []
+    if both:
+        raise ChannelInputError(
+            _(
+                "Paid both by the %(year)s vertical parameters and by its cascade: "
+                "%(codes)s. List each region in one of them."
+            )
+            % {"codes": ", ".join(both), "year": context.parameters.year}
+        )
     size = settings.SETTLEMENT_CHUNK_SIZE
     return [codes[i : i + size] for i in range(0, len(codes), size)] + tiers
 

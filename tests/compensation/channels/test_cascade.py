@@ -21,7 +21,7 @@ from ledger.models import Account
 from ledger.selectors import account_balance
 from pilots.models import Region
 from pilots.regions import load_regions
-from tests.factories import XINAN_PREFIXES, PilotProgrammeFactory, ei
+from tests.factories import XINAN_PREFIXES, PilotProgrammeFactory, ei, parameters
 
 YEAR = 2024
 ANHUI, ZHEJIANG = "340000", "330000"
@@ -123,6 +123,9 @@ def test_two_tiers_exact_to_the_fen(cascade):
         ("cny:region:330000:vertical:pass", "cny:region:330100:vertical"): Decimal("1187830.69"),
         ("cny:region:330000:vertical:pass", "cny:region:330127:vertical"): Decimal("2375661.37"),
     }
+    anhui = next(t for t in transfers if t.payee_region == ANHUI)
+    assert "received" not in anhui.inputs  # the central tier receives from no tier above
+    assert not any("None" in line for line in input_lines(anhui.inputs))
     shexian = next(t for t in transfers if t.payee_region == SHEXIAN)
     assert shexian.inputs["received"] == "6436507.94"
     assert shexian.inputs["budget"] == "6000000.00"
@@ -269,3 +272,11 @@ def test_a_published_method_never_changes(cascade):
     draft = method("草案", [(Kind.FIXED, Rate, "1")], published=False)
     draft.factors.update(weight=Decimal("2"))
     assert draft.factors.get().weight == Decimal("2")
+
+
+def test_a_region_in_both_the_single_tier_table_and_the_cascade_is_refused(cascade):
+    programme, _tiers = cascade
+    parameters(programme, year=YEAR, carbon=False)  # 黄山市 and 淳安县, a cascade recipient
+
+    with pytest.raises(ChannelInputError, match=r"and by its cascade: 330127\. List each"):
+        vertical.plan(programme, Period.year(YEAR))
