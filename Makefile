@@ -44,7 +44,7 @@ lint: $(INSTALLED)
 bench: system-deps-test $(INSTALLED) services
 	$(TEST_ENV) $(PY) -m bench $(BENCH)
 
-# Screenshots of the dashboard and the operator page for docs/, from a fresh embedded demo.
+# Screenshots of the officials' pages and a statement for docs/images/, from a fresh embedded demo.
 screenshots: system-deps-test $(INSTALLED) messages
 	$(PY) scripts/screenshots.py
 

@@ -185,7 +185,10 @@ class RunTransition(models.Model):
         ordering = ["run", "at", "id"]
 
     def __str__(self):
-        return f"{self.run_id}: {self.from_status or '∅'} → {self.to_status}"
+        """ "1: 已批准 → 已记账": the run and its statuses by their labels."""
+        labels = dict(SettlementRun.Status.choices)
+        before = labels.get(self.from_status, self.from_status) or "∅"
+        return f"{self.run_id}: {before} → {labels.get(self.to_status, self.to_status)}"
 
 
 class RunChunk(models.Model):
