@@ -134,7 +134,9 @@ def _parse_lines(text: str, region: Region) -> list[plans.LineSpec]:
 
 class ProposePlanForm(forms.Form):
     run = forms.ModelChoiceField(
-        SettlementRun.objects.filter(status__in=POSTED), label=_("posted run")
+        # A run a posted correction reversed has no receipts left to pass on.
+        SettlementRun.objects.filter(status__in=POSTED).exclude(corrections__status__in=POSTED),
+        label=_("posted run"),
     )
     region = forms.ModelChoiceField(Region.objects.none(), label=_("region"))
     method = forms.ChoiceField(choices=SubAllocationPlan.Method.choices, label=_("method"))

@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compensation import accounts as compensation_accounts
+from compensation.periods import Period
+from compensation.settlement import planning, posting, states
 from config.roles import FINANCE, OPERATOR
-from ledger.models import Account
+from ledger.models import Account, JournalEntry
 from passthrough import plans
 from passthrough.exceptions import PlanRefused
 from passthrough.models import SubAllocationPlan
@@ -191,6 +193,92 @@ def test_rejecting_needs_a_reason_and_posts_nothing(world, upstream, villages):
 
     assert (plan.status, plan.entry) == ("rejected", None)
     assert not Account.objects.filter(code__startswith="cny:recipient:").exists()
+
+
+def _posted_correction(world, maker, checker):
+    """A correction of the world's run, calculated, approved and posted (it reverses the run)."""
+    run = world["run"]
+    correction = planning.start_run(
+        programme=run.programme,
+        period=Period.year(2024),
+        by=maker,
+        kind="correction",
+        corrects=run,
+    )
+    planning.calculate(correction, by=maker, inline=True)
+    states.approve(correction, by=checker)
+    return posting.post(correction, by=checker)
+
+
+def test_a_run_corrected_since_is_not_passed_on_neither_proposed_nor_approved(
+    world, upstream, villages, maker, checker
+):
+    waiting = _propose(world, upstream, villages, 1, 1, 1)
+    correction = _posted_correction(world, maker, checker)
+    refusal = f"corrected by run {correction.pk}"
+
+    with pytest.raises(PlanRefused, match=refusal):
+        plans.approve_plan(waiting, by=world["users"]["finance"])
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.entry) == ("proposed", None)
+    plans.reject_plan(waiting, by=world["users"]["finance"], reason="run corrected")
+    with pytest.raises(PlanRefused, match=refusal):
+        _propose(world, upstream, villages, 1, 1, 1)
+
+    plan = plans.propose_plan(
+        run=correction,
+        region=upstream,
+        method="shares",
+        lines=_shares(villages, 1, 1, 1),
+        by=world["users"]["operator"],
+    )
+    assert plans.approve_plan(plan, by=world["users"]["finance"]).status == "posted"
+
+
+def test_a_correction_of_a_run_passed_on_waits_for_that_plan_to_be_reversed(
+    world, upstream, villages, maker, checker
+):
+    passed = plans.approve_plan(
+        _propose(world, upstream, villages, 1, 1, 1), by=world["users"]["finance"]
+    )
+    correction = _posted_correction(world, maker, checker)
+    refusal = f"already passed on in plan {passed.pk}; that plan must be reversed first"
+
+    with pytest.raises(PlanRefused, match=refusal):
+        plans.propose_plan(
+            run=correction,
+            region=upstream,
+            method="shares",
+            lines=_shares(villages, 1, 1, 1),
+            by=world["users"]["operator"],
+        )
+    assert SubAllocationPlan.objects.filter(run=correction).count() == 0
+
+
+def test_approving_a_corrections_plan_is_refused_once_the_corrected_run_was_passed_on(
+    world, upstream, villages, maker, checker
+):
+    """The corrected run's plan posted while the correction's plan waited (as a race of
+    the two would leave them): the correction's plan must not pass the money on again."""
+    earlier = _propose(world, upstream, villages, 1, 1, 1)
+    correction = _posted_correction(world, maker, checker)
+    plan = plans.propose_plan(
+        run=correction,
+        region=upstream,
+        method="shares",
+        lines=_shares(villages, 1, 1, 1),
+        by=world["users"]["operator"],
+    )
+    SubAllocationPlan.objects.filter(pk=earlier.pk).update(
+        status="posted",
+        decided_by=world["users"]["finance"],
+        entry=JournalEntry.objects.order_by("pk").first(),
+    )
+
+    with pytest.raises(PlanRefused, match="must be reversed first"):
+        plans.approve_plan(plan, by=world["users"]["finance"])
+    plan.refresh_from_db()
+    assert plan.status == "proposed"
 
 
 def test_a_due_date_before_the_period_ends_is_refused(world, upstream, villages):
