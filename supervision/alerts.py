@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from compensation.quantities import hectares
 from config.roles import may
 from passthrough import obligations
+from passthrough.recipients import masked_account
 from pilots.access import can_view_region
 from pilots.geometry import STORAGE_SRID, area_m2
 from pilots.models import Region, Zone
@@ -268,7 +269,8 @@ def _paid_elsewhere(rule: AlertRule, region: Region):
                 "reference": payment.reference,
                 "paid_on": payment.paid_on.isoformat(),
                 "amount": str(payment.amount),
-                "payee": payment.payee_code or payment.payee_account,
+                # Alerts are read by every role and mailed: an account only masked.
+                "payee": payment.payee_code or masked_account(payment.payee_account),
             },
         )
 

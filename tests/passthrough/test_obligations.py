@@ -91,3 +91,29 @@ def test_each_kind_is_raised_once_with_its_amounts_and_shown_on_the_region_page(
     page = client.get(reverse("portal:region", args=[UPSTREAM])).content.decode()
     for text in texts.values():
         assert text in page
+
+
+def test_a_payment_to_an_unknown_account_is_told_by_its_last_four_digits_only(client, world, rules):
+    upstream = Region.objects.get(code=UPSTREAM)
+    payments.record_payment(
+        by=world["users"]["operator"],
+        region=upstream,
+        kind="bank",
+        reference="HD-9",
+        paid_on=date(2025, 3, 1),
+        amount=Decimal("500.00"),
+        payee_code="",
+        payee_account="6222000099998888",
+    )
+
+    (alert,) = evaluate_rules(upstream)
+
+    assert describe(alert) == (
+        "Payment HD-9 of 500.00 CNY on 2025-03-01 went to ************8888, who is not a "
+        "recipient of the region."
+    )
+    assert "6222000099998888" not in str(alert.facts)
+    client.force_login(world["users"]["ecology"])
+    page = client.get(reverse("portal:region", args=[UPSTREAM])).content.decode()
+    assert "************8888" in page
+    assert "6222000099998888" not in page
