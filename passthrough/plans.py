@@ -32,6 +32,7 @@ from passthrough.exceptions import PlanRefused
 from passthrough.models import Recipient, SubAllocationLine, SubAllocationPlan
 from pilots.access import can_view_region, scoped
 from pilots.models import Region, Zone
+from pilots.planning import plans_in_force
 
 Method = SubAllocationPlan.Method
 Status = SubAllocationPlan.Status
@@ -122,8 +123,15 @@ def _lock_chain(run: SettlementRun) -> None:
     list(SettlementRun.objects.select_for_update().filter(pk=first.pk).values_list("pk"))
 
 
-def _weights(method: str, region: Region, lines: list[LineSpec]) -> list[Decimal]:
-    """Each line's weight under `method`; raises PlanRefused naming the first bad line."""
+def _weights(
+    method: str, run: SettlementRun, region: Region, lines: list[LineSpec]
+) -> list[Decimal]:
+    """Each line's weight under `method`; raises PlanRefused naming the first bad line.
+
+    By area, a recipient's zones count in the region's planning version in force
+    when the run's period ends only: the same land is a zone of every version.
+    """
+    plan = plans_in_force([region], run.period_end).get(region.code)
     weights = []
     for line in lines:
         recipient = line.recipient
@@ -134,13 +142,16 @@ def _weights(method: str, region: Region, lines: list[LineSpec]) -> list[Decimal
             )
             weights.append(Decimal(line.weight))
         elif method == Method.AREA:
-            area = recipient.zones.filter(region=region, protected=True).aggregate(
-                area=Sum("area_km2")
-            )["area"]
+            area = recipient.zones.filter(
+                region=region, planning_version=plan, protected=True
+            ).aggregate(area=Sum("area_km2"))["area"]
             _refuse_unless(
                 bool(area),
-                _("%(code)s protects no zone of the region; tie its zones first.")
-                % {"code": recipient.code},
+                _(
+                    "%(code)s protects no zone of the region's planning version in force on "
+                    "%(date)s; tie its zones first."
+                )
+                % {"code": recipient.code, "date": run.period_end},
             )
             weights.append(area)
         else:
@@ -200,7 +211,7 @@ def propose_plan(
             _("The due date of %(code)s is before the run's period ends (%(end)s).")
             % {"code": line.recipient.code, "end": run.period_end},
         )
-    weights = _weights(method, region, lines)
+    weights = _weights(method, run, region, lines)
     amounts = largest_remainder(total, weights, quantum(CNY))
     refusal = _("%(region)s already has a plan for run %(run)s waiting or posted.") % {
         "region": region.name,

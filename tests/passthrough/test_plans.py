@@ -27,6 +27,7 @@ from tests.factories import (
     PlanningVersionFactory,
     RecipientFactory,
     UserFactory,
+    publish,
     zone_of,
 )
 
@@ -299,12 +300,53 @@ def test_by_area_protected_weights_each_recipient_by_its_zones(world, upstream):
     large = RecipientFactory(
         region=upstream, zones=[zone_of(version, 2, 2), zone_of(version, 5, 1)]
     )
+    publish(version)
 
     plan = plans.propose_plan(
         run=world["run"],
         region=upstream,
         method="area",
         lines=[plans.LineSpec(recipient=r, due_date=DUE) for r in (small, large)],
+        by=world["users"]["operator"],
+    )
+
+    assert [(line.weight, line.amount) for line in plan.lines.order_by("id")] == [
+        (Decimal("1.000000"), Decimal("51087493.75")),
+        (Decimal("3.000000"), Decimal("153262481.25")),
+    ]
+
+
+def test_by_area_counts_the_zones_of_the_planning_version_in_force_once(world, upstream):
+    """The same land is a zone of each version: version 1 (2020), version 2 in force when
+    the run's period ends (2024-12-31), version 3 effective later and version 4 unpublished.
+    Only version 2's zones count: 1 km² against 3 km², not 4 against 3."""
+    first = PlanningVersionFactory(region=upstream, version=1)
+    second = PlanningVersionFactory(region=upstream, version=2, effective_from=date(2024, 1, 1))
+    later = PlanningVersionFactory(region=upstream, version=3, effective_from=date(2025, 1, 1))
+    draft = PlanningVersionFactory(region=upstream, version=4, effective_from=date(2024, 6, 1))
+    small = RecipientFactory(
+        region=upstream,
+        zones=[zone_of(v, 0, 1) for v in (first, second, later, draft)],
+    )
+    large = RecipientFactory(region=upstream, zones=[zone_of(second, 2, 3)])
+    gone = RecipientFactory(region=upstream, zones=[zone_of(first, 6, 5)])
+    for version in (first, second, later):
+        publish(version)
+
+    lines = [plans.LineSpec(recipient=r, due_date=DUE) for r in (small, large)]
+    with pytest.raises(PlanRefused, match=f"{gone.code} protects no zone .* on 2024-12-31"):
+        plans.propose_plan(
+            run=world["run"],
+            region=upstream,
+            method="area",
+            lines=[*lines, plans.LineSpec(recipient=gone, due_date=DUE)],
+            by=world["users"]["operator"],
+        )
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="area",
+        lines=lines,
         by=world["users"]["operator"],
     )
 
