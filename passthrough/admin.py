@@ -134,7 +134,9 @@ def _parse_lines(text: str, region: Region) -> list[plans.LineSpec]:
 
 class ProposePlanForm(forms.Form):
     run = forms.ModelChoiceField(
-        SettlementRun.objects.filter(status__in=POSTED), label=_("posted run")
+        # A run a posted correction reversed has no receipts left to pass on.
+        SettlementRun.objects.filter(status__in=POSTED).exclude(corrections__status__in=POSTED),
+        label=_("posted run"),
     )
     region = forms.ModelChoiceField(Region.objects.none(), label=_("region"))
     method = forms.ChoiceField(choices=SubAllocationPlan.Method.choices, label=_("method"))
@@ -321,8 +323,15 @@ class PaymentAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     def matched(self, payment):
         return payment.matched
 
+    def get_fields(self, request, obj=None):
+        """The payee's account is a personal detail: only for those who see recipients'."""
+        fields = list(PaymentForm.Meta.fields)
+        if not recipients.shows_details(request.user):
+            fields.remove("payee_account")
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
-        return PaymentForm.Meta.fields if obj is not None else []
+        return self.get_fields(request, obj) if obj is not None else []
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
@@ -336,7 +345,11 @@ class PaymentAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data[name] for name in PaymentForm.Meta.fields}
+        fields = {
+            name: form.cleaned_data[name]
+            for name in PaymentForm.Meta.fields
+            if name in form.cleaned_data
+        }
         saved = payments.record_payment(by=request.user, **fields)
         obj.pk = saved.pk
 

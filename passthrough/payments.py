@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from compensation.imports import decimal_cell, text_problem
 from compensation.tables import read_table
+from config import failpoints
 from config.roles import may
 from passthrough.exceptions import PassThroughError
 from passthrough.models import Payment, PaymentMatch, SubAllocationLine, SubAllocationPlan
@@ -125,10 +126,47 @@ def _candidates(payment: Payment) -> list[SubAllocationLine]:
     ]
 
 
+def _lock(payments) -> None:
+    """Lock `payments`, then every posted line they may settle, each in pk order.
+
+    All payments before any line, as match_manually (payment, then line) does, so
+    auto_match and match_manually wait for each other rather than deadlock; lines in
+    pk order, so two auto_matches over the same lines queue rather than deadlock.
+    """
+    payees = {}
+    for region, code, account in (
+        Payment.objects.select_for_update()
+        .filter(pk__in=[p.pk for p in payments])
+        .order_by("pk")
+        .values_list("region_id", "payee_code", "payee_account")
+    ):
+        codes, accounts = payees.setdefault(region, (set(), set()))
+        if code:
+            codes.add(code)
+        if account:
+            accounts.add(account)
+    lines = Q(pk__in=[])
+    for region, (codes, accounts) in payees.items():
+        lines |= Q(plan__region=region) & (
+            Q(recipient__code__in=codes) | Q(recipient__bank_account__in=accounts)
+        )
+    list(
+        SubAllocationLine.objects.select_for_update(of=("self",))
+        .filter(lines, plan__status=SubAllocationPlan.Status.POSTED)
+        .order_by("pk")
+        .only("pk")
+    )
+
+
 def auto_match(payments) -> list[PaymentMatch]:
-    """Match each payment where one line only can be meant; returns the matches made."""
+    """Match each payment where one line only can be meant; returns the matches made.
+
+    The payments and the lines they may settle are locked first (_lock), so what is
+    left and owed is read after any concurrent match has committed.
+    """
     made = []
     with transaction.atomic():
+        _lock(payments)
         for payment in (
             payments_with_matched().filter(pk__in=[p.pk for p in payments]).order_by("pk")
         ):
@@ -139,6 +177,7 @@ def auto_match(payments) -> list[PaymentMatch]:
             if left <= 0 or len(candidates) != 1:
                 continue
             line = candidates[0]
+            failpoints.pause("passthrough.auto_match")
             made.append(
                 PaymentMatch.objects.create(
                     payment=payment, line=line, amount=min(left, line.amount - line.paid)

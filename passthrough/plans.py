@@ -32,6 +32,7 @@ from passthrough.exceptions import PlanRefused
 from passthrough.models import Recipient, SubAllocationLine, SubAllocationPlan
 from pilots.access import can_view_region, scoped
 from pilots.models import Region, Zone
+from pilots.planning import plans_in_force
 
 Method = SubAllocationPlan.Method
 Status = SubAllocationPlan.Status
@@ -75,8 +76,62 @@ def _refuse_unless(condition: bool, message: str) -> None:
         raise PlanRefused(message)
 
 
-def _weights(method: str, region: Region, lines: list[LineSpec]) -> list[Decimal]:
-    """Each line's weight under `method`; raises PlanRefused naming the first bad line."""
+def _check_passed_on_once(run: SettlementRun, region: Region) -> None:
+    """Refuse passing on `run`'s receipts when they would be passed on twice.
+
+    A posted correction reverses the run's entries, so a corrected run's receipts
+    are no longer the region's: pass on the correction's instead. A correction's
+    receipts replace those of the runs it corrects (run.corrects, up the chain);
+    if the region already passed one of those on (a posted plan), the same money
+    would go out twice, so that plan must be reversed first.
+    """
+    correction = (
+        run.corrections.filter(status__in=POSTED).order_by("pk").values_list("pk", flat=True)
+    ).first()
+    _refuse_unless(
+        correction is None,
+        _(
+            "Run %(run)s was corrected by run %(correction)s; its receipts were reversed. "
+            "Pass on the receipts of run %(correction)s instead."
+        )
+        % {"run": run.pk, "correction": correction},
+    )
+    earlier = run.corrects
+    while earlier is not None:
+        passed = (
+            SubAllocationPlan.objects.filter(run=earlier, region=region, status=Status.POSTED)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        _refuse_unless(
+            passed is None,
+            _(
+                "Run %(run)s corrects run %(earlier)s, whose receipts %(region)s already "
+                "passed on in plan %(plan)s; that plan must be reversed first."
+            )
+            % {"run": run.pk, "earlier": earlier.pk, "region": region.name, "plan": passed},
+        )
+        earlier = earlier.corrects
+
+
+def _lock_chain(run: SettlementRun) -> None:
+    """Lock the first run of `run`'s chain of corrections: approvals of plans on runs
+    of one chain take turns, so each sees the plans the others posted."""
+    first = run
+    while first.corrects is not None:
+        first = first.corrects
+    list(SettlementRun.objects.select_for_update().filter(pk=first.pk).values_list("pk"))
+
+
+def _weights(
+    method: str, run: SettlementRun, region: Region, lines: list[LineSpec]
+) -> list[Decimal]:
+    """Each line's weight under `method`; raises PlanRefused naming the first bad line.
+
+    By area, a recipient's zones count in the region's planning version in force
+    when the run's period ends only: the same land is a zone of every version.
+    """
+    plan = plans_in_force([region], run.period_end).get(region.code)
     weights = []
     for line in lines:
         recipient = line.recipient
@@ -87,13 +142,16 @@ def _weights(method: str, region: Region, lines: list[LineSpec]) -> list[Decimal
             )
             weights.append(Decimal(line.weight))
         elif method == Method.AREA:
-            area = recipient.zones.filter(region=region, protected=True).aggregate(
-                area=Sum("area_km2")
-            )["area"]
+            area = recipient.zones.filter(
+                region=region, planning_version=plan, protected=True
+            ).aggregate(area=Sum("area_km2"))["area"]
             _refuse_unless(
                 bool(area),
-                _("%(code)s protects no zone of the region; tie its zones first.")
-                % {"code": recipient.code},
+                _(
+                    "%(code)s protects no zone of the region's planning version in force on "
+                    "%(date)s; tie its zones first."
+                )
+                % {"code": recipient.code, "date": run.period_end},
             )
             weights.append(area)
         else:
@@ -118,7 +176,8 @@ def propose_plan(
 
     Amounts are exact to the fen and add up to the receipts (largest remainder
     over the weights). Raises PlanRefused (not the region's operator, run not
-    posted, nothing received, a recipient of another region or inactive, a due
+    posted, corrected by a posted run, a correction of a run whose receipts the
+    region already passed on, nothing received, a recipient of another region or inactive, a due
     date before the run's period ends, a bad weight or parcel, a plan for this
     run and region already waiting or posted); nothing is stored then.
     """
@@ -133,6 +192,7 @@ def propose_plan(
         run.status in POSTED,
         _("Run %(run)s is not posted; only posted receipts are passed on.") % {"run": run.pk},
     )
+    _check_passed_on_once(run, region)
     received = receipts(run=run, region=region)
     total = sum(received.values(), Decimal("0.00"))
     _refuse_unless(
@@ -151,7 +211,7 @@ def propose_plan(
             _("The due date of %(code)s is before the run's period ends (%(end)s).")
             % {"code": line.recipient.code, "end": run.period_end},
         )
-    weights = _weights(method, region, lines)
+    weights = _weights(method, run, region, lines)
     amounts = largest_remainder(total, weights, quantum(CNY))
     refusal = _("%(region)s already has a plan for run %(run)s waiting or posted.") % {
         "region": region.name,
@@ -212,11 +272,14 @@ def approve_plan(plan: SubAllocationPlan, *, by, reason: str = "") -> SubAllocat
     Posts one entry `passthrough:plan:<id>` dated today: each channel account
     of the region debited by its receipts, each line's sub-account credited by
     its amount (lines of 0.00 post nothing). Raises PlanRefused (wrong state,
-    the proposer, no permission, the run's receipts changed since the
-    proposal); nothing is posted or changed then.
+    the proposer, no permission, the run corrected or correcting a run whose
+    receipts were passed on (see _check_passed_on_once), the run's receipts
+    changed since the proposal); nothing is posted or changed then.
     """
     with transaction.atomic():
         plan = _decide(plan, by=by, to=Status.POSTED, reason=reason)
+        _lock_chain(plan.run)
+        _check_passed_on_once(plan.run, plan.region)
         received = receipts(run=plan.run, region=plan.region)
         _refuse_unless(
             sum(received.values(), Decimal("0.00")) == plan.total,

@@ -28,6 +28,11 @@ def shows_details(user) -> bool:
     return may(user, "see_recipient_details")
 
 
+def masked_account(account: str) -> str:
+    """A bank account shown to anyone: its last 4 characters, the rest starred."""
+    return "*" * max(len(account) - 4, 0) + account[-4:]
+
+
 def check_recipient(*, user, region, zones=()) -> None:
     """Refuse a recipient `user` may not keep in `region`, or tied to another region's zones.
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from compensation.quantities import hectares
 from config.roles import may
 from passthrough import obligations
+from passthrough.recipients import masked_account
 from pilots.access import can_view_region
 from pilots.geometry import STORAGE_SRID, area_m2
 from pilots.models import Region, Zone
@@ -235,11 +236,22 @@ def _merged(geometries) -> MultiPolygon:
 
 
 def _overdue(kind: str):
-    """A check raising one alert per plan line of `kind` (passthrough.obligations), as of today."""
+    """A check raising one alert per plan line of `kind` (passthrough.obligations), as of today.
+
+    The rule's threshold is days of grace: withheld and partially paid lines are
+    raised once more than `threshold` days have passed since the due date, lines
+    paid late once the last payment came more than `threshold` days after it
+    (0: any day).
+    """
 
     def check(rule: AlertRule, region: Region):
-        for line in obligations.overdue(region, on=timezone.localdate()):
+        today = timezone.localdate()
+        for line in obligations.overdue(region, on=today):
             if line.kind != kind:
+                continue
+            until = line.last_paid_on if kind == obligations.LATE else today
+            days = (until - line.due_date).days
+            if days <= rule.threshold:
                 continue
             yield Candidate(
                 fingerprint=f"line:{line.line_id}",
@@ -252,6 +264,8 @@ def _overdue(kind: str):
                     "paid": str(line.paid),
                     "owed": str(line.owed),
                     "last_paid": line.last_paid_on.isoformat() if line.last_paid_on else "",
+                    "days": days,
+                    "threshold": plain(rule.threshold),
                 },
             )
 
@@ -259,7 +273,10 @@ def _overdue(kind: str):
 
 
 def _paid_elsewhere(rule: AlertRule, region: Region):
+    """One alert per payment to nobody of the region above `threshold` CNY (元; 0: any)."""
     for payment in obligations.paid_elsewhere(region):
+        if payment.amount <= rule.threshold:
+            continue
         yield Candidate(
             fingerprint=f"payment:{payment.pk}",
             year=payment.paid_on.year,
@@ -268,7 +285,9 @@ def _paid_elsewhere(rule: AlertRule, region: Region):
                 "reference": payment.reference,
                 "paid_on": payment.paid_on.isoformat(),
                 "amount": str(payment.amount),
-                "payee": payment.payee_code or payment.payee_account,
+                # Alerts are read by every role and mailed: an account only masked.
+                "payee": payment.payee_code or masked_account(payment.payee_account),
+                "threshold": plain(rule.threshold),
             },
         )
 

@@ -226,7 +226,10 @@ class AlertRule(models.Model):
         validators=[MinValueValidator(0)],
         help_text=_(
             "Encroachment: smallest area in ha that raises an alert (0: any). "
-            "Sink decline: percent. Farmland quota: the quota in ha."
+            "Sink decline: percent. Farmland quota: the quota in ha. "
+            "Withheld, partially paid: days past the due date allowed; paid late: days late "
+            "allowed (0: none). Paid to someone else: amounts up to this many CNY (元) are "
+            "not raised (0: any)."
         ),
     )
     notify = models.TextField(

@@ -21,6 +21,8 @@ class RecipientViewSet(ScopedReadViewSet):
     serializer_class = out.RecipientSerializer
     pagination_class = Pages
     filterset_fields = {"region__code": ["exact"], "kind": ["exact"], "active": ["exact"]}
+    # Never the personal details: ordering by them would leak them to whom they are hidden.
+    ordering_fields = ["id", "code", "kind", "name"]
 
 
 @extend_schema_view(
@@ -39,3 +41,4 @@ class PlanViewSet(ScopedReadViewSet):
     serializer_class = out.PlanSerializer
     pagination_class = Pages
     filterset_fields = {"region__code": ["exact"], "run": ["exact"], "status": ["exact"]}
+    ordering_fields = ["id", "proposed_at", "total"]

@@ -54,6 +54,7 @@ from compensation.models import (
 from compensation.overrides import Overrides
 from compensation.transfers import ProposedTransfer
 from pilots.models import PlanningVersion, Region, Zone
+from pilots.planning import plans_in_force
 
 CHANNEL = "vertical"
 SCOPE_PREFIX = "tier:"
@@ -430,13 +431,4 @@ class _Cascade:
 
 def _plans(regions, year: int) -> dict[str, PlanningVersion]:
     """Region code -> its latest published plan in force on 31 December of `year`."""
-    plans = {}
-    for plan in (
-        PlanningVersion.objects.filter(
-            region__in=regions, published=True, effective_from__lte=date(year, 12, 31)
-        )
-        .order_by("region__code", "-version")
-        .select_related("region")
-    ):
-        plans.setdefault(plan.region.code, plan)
-    return plans
+    return plans_in_force(regions, date(year, 12, 31))

@@ -47,3 +47,24 @@ def test_an_operator_may_not_create_a_recipient_over_the_read_only_api(client, w
     client.force_login(world["users"]["operator"])
     answer = client.post("/api/v1/recipients/", {"code": "X"}, content_type="application/json")
     assert answer.status_code == 405
+
+
+def test_an_auditor_may_not_order_recipients_by_the_personal_details_hidden_from_them(
+    client, world, households
+):
+    """Ordering by a hidden field would tell its values apart (whose account sorts first)."""
+    RecipientFactory(
+        region=Region.objects.get(code=UPSTREAM),
+        kind="household",
+        code="HH-0002",
+        name="",
+        holder_name="阿丁",
+        bank_account="1000000000000000",
+    )
+    client.force_login(UserFactory(username="reader", group=AUDITOR))
+
+    for field in ("bank_account", "holder_name", "-bank_account", "-holder_name"):
+        listed = client.get("/api/v1/recipients/", {"ordering": field}).json()["results"]
+        assert [r["code"] for r in listed] == ["HH-0001", "V-OTHER", "HH-0002"], field
+    by_code = client.get("/api/v1/recipients/", {"ordering": "code"}).json()["results"]
+    assert [r["code"] for r in by_code] == ["HH-0001", "HH-0002", "V-OTHER"]

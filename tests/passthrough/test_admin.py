@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from config.roles import AUDITOR
+from passthrough import payments
 from passthrough.models import Payment, Recipient, SubAllocationPlan
 from pilots.models import Region
 from tests.factories import UPSTREAM, RecipientFactory, UserFactory
@@ -155,3 +156,28 @@ def test_the_import_page_shows_the_report_of_a_refused_file_and_stores_nothing(c
 def test_an_auditor_may_not_open_the_import_page(client, world):
     client.force_login(UserFactory(username="reader", group=AUDITOR))
     assert client.get(reverse("admin:passthrough_payment_import")).status_code == 403
+
+
+def test_a_payments_account_shows_to_the_operator_and_finance_not_to_an_auditor(client, world):
+    payment = payments.record_payment(
+        by=world["users"]["operator"],
+        region=Region.objects.get(code=UPSTREAM),
+        kind="bank",
+        reference="HD-1",
+        paid_on="2025-03-01",
+        amount=Decimal("5.00"),
+        payee_code="",
+        payee_account="6222000033334444",
+    )
+    page = reverse("admin:passthrough_payment_change", args=[payment.pk])
+    for user, shown in (
+        (world["users"]["operator"], True),
+        (world["users"]["finance"], True),
+        (UserFactory(username="reader", group=AUDITOR), False),
+        (world["users"]["ecology"], False),
+    ):
+        client.force_login(user)
+        answer = client.get(page)
+        assert answer.status_code == 200
+        assert "HD-1" in answer.text
+        assert ("6222000033334444" in answer.text) == shown, user

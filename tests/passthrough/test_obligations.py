@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from passthrough import payments, plans
 from pilots.models import Region
@@ -91,3 +92,57 @@ def test_each_kind_is_raised_once_with_its_amounts_and_shown_on_the_region_page(
     page = client.get(reverse("portal:region", args=[UPSTREAM])).content.decode()
     for text in texts.values():
         assert text in page
+
+
+def test_a_payment_to_an_unknown_account_is_told_by_its_last_four_digits_only(client, world, rules):
+    upstream = Region.objects.get(code=UPSTREAM)
+    payments.record_payment(
+        by=world["users"]["operator"],
+        region=upstream,
+        kind="bank",
+        reference="HD-9",
+        paid_on=date(2025, 3, 1),
+        amount=Decimal("500.00"),
+        payee_code="",
+        payee_account="6222000099998888",
+    )
+
+    (alert,) = evaluate_rules(upstream)
+
+    assert describe(alert) == (
+        "Payment HD-9 of 500.00 CNY on 2025-03-01 went to ************8888, who is not a "
+        "recipient of the region."
+    )
+    assert "6222000099998888" not in str(alert.facts)
+    client.force_login(world["users"]["ecology"])
+    page = client.get(reverse("portal:region", args=[UPSTREAM])).content.decode()
+    assert "************8888" in page
+    assert "6222000099998888" not in page
+
+
+def test_each_rule_raises_only_beyond_its_threshold(world, due_plan):
+    """Withheld and partially paid: days past the due date; late: days late; paid to someone
+    else: CNY. A rule at the measured figure stays quiet, one just below it raises."""
+    _pay(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
+    _pay(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # 36 days late
+    _pay(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")  # nobody of the region
+    _pay(world, "GK-5", date(2025, 3, 1), EACH, "V1")  # on time
+    since_due = (timezone.localdate() - DUE).days
+    figures = {
+        "withheld": Decimal(since_due),
+        "partial": Decimal(since_due),
+        "late": Decimal(36),
+        "paid_elsewhere": Decimal("500.00"),
+    }
+    for kind, figure in figures.items():
+        AlertRule.objects.create(name=f"{kind} at", kind=kind, threshold=figure)
+        AlertRule.objects.create(name=f"{kind} below", kind=kind, threshold=figure - 1)
+
+    raised = evaluate_rules(Region.objects.get(code=UPSTREAM))
+
+    assert sorted(a.rule.name for a in raised) == [
+        "late below",
+        "paid_elsewhere below",
+        "partial below",
+        "withheld below",
+    ]

@@ -11,12 +11,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from config import failpoints
 from config.roles import OPERATOR
 from passthrough import payments, plans
 from passthrough.models import Payment, PaymentMatch
 from passthrough.payments import PaymentRefused
 from pilots.imports import ImportRejected
 from pilots.models import OperatorAssignment, Region
+from tests.conftest import committing, race
 from tests.factories import UPSTREAM, RecipientFactory, UserFactory
 from tests.inputs import ALL_FILES, corpus
 
@@ -84,6 +86,31 @@ def test_vouchers_and_a_receipt_settle_the_households_and_the_village(world, pos
         "HH-2": (Decimal("20000000.00"), Decimal("31087493.75")),
         "V1": (Decimal("102174987.50"), Decimal("0.00")),
     }
+
+
+@committing
+def test_two_payments_recorded_at_once_do_not_both_settle_the_line(world, posted_plan, monkeypatch):
+    """Each pays HH-1 in full: the first settles its line; the second, which waited for the
+    first's locks, finds nothing owed and waits for a hand (a refund or another line)."""
+    monkeypatch.setitem(failpoints.POINTS, "passthrough.auto_match", 0.5)
+    today = timezone.localdate()
+
+    results = race(
+        lambda i: payments.record_payment(
+            by=world["users"]["operator"],
+            region=posted_plan.region,
+            kind="voucher",
+            reference=f"GK-{i}",
+            paid_on=today,
+            amount=Decimal("51087493.75"),
+            payee_code="HH-1",
+            payee_account="",
+        )
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert PaymentMatch.objects.filter(line__recipient__code="HH-1").count() == 1
+    assert _owed(posted_plan)["HH-1"] == (Decimal("51087493.75"), Decimal("0.00"))
 
 
 def test_a_payment_to_nobody_of_the_plan_waits_and_is_matched_by_hand(world, posted_plan):

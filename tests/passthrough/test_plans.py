@@ -14,8 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from compensation import accounts as compensation_accounts
+from compensation.periods import Period
+from compensation.settlement import planning, posting, states
 from config.roles import FINANCE, OPERATOR
-from ledger.models import Account
+from ledger.models import Account, JournalEntry
 from passthrough import plans
 from passthrough.exceptions import PlanRefused
 from passthrough.models import SubAllocationPlan
@@ -25,6 +27,7 @@ from tests.factories import (
     PlanningVersionFactory,
     RecipientFactory,
     UserFactory,
+    publish,
     zone_of,
 )
 
@@ -193,6 +196,92 @@ def test_rejecting_needs_a_reason_and_posts_nothing(world, upstream, villages):
     assert not Account.objects.filter(code__startswith="cny:recipient:").exists()
 
 
+def _posted_correction(world, maker, checker):
+    """A correction of the world's run, calculated, approved and posted (it reverses the run)."""
+    run = world["run"]
+    correction = planning.start_run(
+        programme=run.programme,
+        period=Period.year(2024),
+        by=maker,
+        kind="correction",
+        corrects=run,
+    )
+    planning.calculate(correction, by=maker, inline=True)
+    states.approve(correction, by=checker)
+    return posting.post(correction, by=checker)
+
+
+def test_a_run_corrected_since_is_not_passed_on_neither_proposed_nor_approved(
+    world, upstream, villages, maker, checker
+):
+    waiting = _propose(world, upstream, villages, 1, 1, 1)
+    correction = _posted_correction(world, maker, checker)
+    refusal = f"corrected by run {correction.pk}"
+
+    with pytest.raises(PlanRefused, match=refusal):
+        plans.approve_plan(waiting, by=world["users"]["finance"])
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.entry) == ("proposed", None)
+    plans.reject_plan(waiting, by=world["users"]["finance"], reason="run corrected")
+    with pytest.raises(PlanRefused, match=refusal):
+        _propose(world, upstream, villages, 1, 1, 1)
+
+    plan = plans.propose_plan(
+        run=correction,
+        region=upstream,
+        method="shares",
+        lines=_shares(villages, 1, 1, 1),
+        by=world["users"]["operator"],
+    )
+    assert plans.approve_plan(plan, by=world["users"]["finance"]).status == "posted"
+
+
+def test_a_correction_of_a_run_passed_on_waits_for_that_plan_to_be_reversed(
+    world, upstream, villages, maker, checker
+):
+    passed = plans.approve_plan(
+        _propose(world, upstream, villages, 1, 1, 1), by=world["users"]["finance"]
+    )
+    correction = _posted_correction(world, maker, checker)
+    refusal = f"already passed on in plan {passed.pk}; that plan must be reversed first"
+
+    with pytest.raises(PlanRefused, match=refusal):
+        plans.propose_plan(
+            run=correction,
+            region=upstream,
+            method="shares",
+            lines=_shares(villages, 1, 1, 1),
+            by=world["users"]["operator"],
+        )
+    assert SubAllocationPlan.objects.filter(run=correction).count() == 0
+
+
+def test_approving_a_corrections_plan_is_refused_once_the_corrected_run_was_passed_on(
+    world, upstream, villages, maker, checker
+):
+    """The corrected run's plan posted while the correction's plan waited (as a race of
+    the two would leave them): the correction's plan must not pass the money on again."""
+    earlier = _propose(world, upstream, villages, 1, 1, 1)
+    correction = _posted_correction(world, maker, checker)
+    plan = plans.propose_plan(
+        run=correction,
+        region=upstream,
+        method="shares",
+        lines=_shares(villages, 1, 1, 1),
+        by=world["users"]["operator"],
+    )
+    SubAllocationPlan.objects.filter(pk=earlier.pk).update(
+        status="posted",
+        decided_by=world["users"]["finance"],
+        entry=JournalEntry.objects.order_by("pk").first(),
+    )
+
+    with pytest.raises(PlanRefused, match="must be reversed first"):
+        plans.approve_plan(plan, by=world["users"]["finance"])
+    plan.refresh_from_db()
+    assert plan.status == "proposed"
+
+
 def test_a_due_date_before_the_period_ends_is_refused(world, upstream, villages):
     lines = [plans.LineSpec(recipient=villages[0], due_date=date(2024, 6, 30), weight=Decimal(1))]
     with pytest.raises(PlanRefused, match="before the run's period ends"):
@@ -211,12 +300,53 @@ def test_by_area_protected_weights_each_recipient_by_its_zones(world, upstream):
     large = RecipientFactory(
         region=upstream, zones=[zone_of(version, 2, 2), zone_of(version, 5, 1)]
     )
+    publish(version)
 
     plan = plans.propose_plan(
         run=world["run"],
         region=upstream,
         method="area",
         lines=[plans.LineSpec(recipient=r, due_date=DUE) for r in (small, large)],
+        by=world["users"]["operator"],
+    )
+
+    assert [(line.weight, line.amount) for line in plan.lines.order_by("id")] == [
+        (Decimal("1.000000"), Decimal("51087493.75")),
+        (Decimal("3.000000"), Decimal("153262481.25")),
+    ]
+
+
+def test_by_area_counts_the_zones_of_the_planning_version_in_force_once(world, upstream):
+    """The same land is a zone of each version: version 1 (2020), version 2 in force when
+    the run's period ends (2024-12-31), version 3 effective later and version 4 unpublished.
+    Only version 2's zones count: 1 km² against 3 km², not 4 against 3."""
+    first = PlanningVersionFactory(region=upstream, version=1)
+    second = PlanningVersionFactory(region=upstream, version=2, effective_from=date(2024, 1, 1))
+    later = PlanningVersionFactory(region=upstream, version=3, effective_from=date(2025, 1, 1))
+    draft = PlanningVersionFactory(region=upstream, version=4, effective_from=date(2024, 6, 1))
+    small = RecipientFactory(
+        region=upstream,
+        zones=[zone_of(v, 0, 1) for v in (first, second, later, draft)],
+    )
+    large = RecipientFactory(region=upstream, zones=[zone_of(second, 2, 3)])
+    gone = RecipientFactory(region=upstream, zones=[zone_of(first, 6, 5)])
+    for version in (first, second, later):
+        publish(version)
+
+    lines = [plans.LineSpec(recipient=r, due_date=DUE) for r in (small, large)]
+    with pytest.raises(PlanRefused, match=f"{gone.code} protects no zone .* on 2024-12-31"):
+        plans.propose_plan(
+            run=world["run"],
+            region=upstream,
+            method="area",
+            lines=[*lines, plans.LineSpec(recipient=gone, due_date=DUE)],
+            by=world["users"]["operator"],
+        )
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="area",
+        lines=lines,
         by=world["users"]["operator"],
     )
 
