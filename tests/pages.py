@@ -9,7 +9,7 @@ the URL resolver are the sources.
 import re
 
 from django.contrib import admin
-from django.urls import URLResolver, reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from api.urls import router
 
@@ -80,3 +80,54 @@ def site_pages(patterns, prefix=""):
 def fill(route: str, values: dict) -> str:
     """The URL of a resolver route with each <converter:name> replaced by values[name]."""
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+
+
+def object_urls(model) -> list[str]:
+    """The change and history pages of `model`'s first object ([] without one)."""
+    obj = model._default_manager.order_by("pk").first()
+    if obj is None:
+        return []
+    return [standard_url(model, "change", obj.pk), standard_url(model, "history", obj.pk)]
+
+
+def site_urls(values: dict) -> list[str]:
+    """Every page outside the admin and the API whose URL arguments `values` names
+    ({"code": "341000", "pk": 1, ...}), filled with them."""
+    return [
+        fill(route, values)
+        for route, converters in site_pages(get_resolver().url_patterns)
+        if set(converters) <= set(values)
+    ]
+
+
+def admin_index_urls(client, **headers) -> list[str]:
+    """The admin index, app indexes and changelists the client's user is shown."""
+    index = client.get("/admin/", **headers).context["app_list"]
+    urls = ["/admin/", *(app["app_url"] for app in index)]
+    return urls + [m["admin_url"] for app in index for m in app["models"] if m["admin_url"]]
+
+
+def demo_site_values() -> dict:
+    """URL arguments naming the demo's objects: the first operator's region, the first
+    pilot, the first valuation's year, the zones layer, a PDF."""
+    from compensation.models import Valuation
+    from pilots.models import OperatorAssignment, PilotProgramme
+
+    return {
+        "code": OperatorAssignment.objects.order_by("pk").first().region.code,
+        "pk": PilotProgramme.objects.order_by("pk").first().pk,
+        "year": Valuation.objects.order_by("year").first().year,
+        "layer": "zones",
+        "fmt": "pdf",
+    }
+
+
+def every_admin_url(skip_apps=()) -> list[str]:
+    """The admin index and, for each registered model outside `skip_apps`, its changelist,
+    add page and first object's pages, then every page an admin adds (custom_pages)."""
+    urls = ["/admin/"]
+    for model, _admin in registry():
+        if model._meta.app_label not in skip_apps:
+            urls += [standard_url(model, "changelist"), standard_url(model, "add")]
+            urls += object_urls(model)
+    return urls + [url for label, _name, _view, url in custom_pages() if label not in skip_apps]

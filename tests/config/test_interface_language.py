@@ -35,17 +35,21 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import RequestFactory, TestCase, override_settings
-from django.urls import get_resolver
 from django.utils import translation
 from django.views import defaults
 
-from compensation.models import Statement, Valuation
+from compensation.models import Statement
 from compensation.statements.verify import pdf_text
 from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR, OUR_APPS, SUPERUSER_APPS
-from pilots.models import OperatorAssignment, PilotProgramme
 from supervision.models import Alert
 from tests.conftest import PROJECT_ROOT
-from tests.pages import custom_pages, fill, registry, site_pages, standard_url
+from tests.pages import (
+    admin_index_urls,
+    demo_site_values,
+    every_admin_url,
+    site_urls,
+    standard_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -249,23 +253,10 @@ def _check(client, urls, allowed, found):
             found[page] = sorted(words)
 
 
-def _object_urls(model):
-    obj = model._default_manager.order_by("pk").first()
-    if obj is None:
-        return []
-    return [standard_url(model, "change", obj.pk), standard_url(model, "history", obj.pk)]
-
-
 def test_every_admin_page_of_the_demo_is_in_chinese(client, demo):
     allowed, found = allowed_words(), {}
     client.force_login(get_user_model().objects.get(is_superuser=True))
-    urls = ["/admin/"]
-    for model, _admin in registry():
-        if model._meta.app_label in MAINTENANCE_APPS:
-            continue
-        urls += [standard_url(model, "changelist"), standard_url(model, "add")]
-        urls += _object_urls(model)
-    urls += [url for label, _name, _view, url in custom_pages() if label not in MAINTENANCE_APPS]
+    urls = every_admin_url(skip_apps=MAINTENANCE_APPS)
     _check(client, urls, allowed, found)
     assert len(urls) > 150
     assert found == {}
@@ -276,34 +267,15 @@ def test_every_admin_page_a_role_opens_is_in_chinese(client, demo, role):
     """The index, app indexes and changelists (actions, filters, buttons) as the role sees them."""
     allowed, found = allowed_words(), {}
     client.force_login(_user_of(role))
-    index = client.get("/admin/", **ZH).context["app_list"]
-    urls = ["/admin/", *(app["app_url"] for app in index)]
-    urls += [model["admin_url"] for app in index for model in app["models"] if model["admin_url"]]
-    _check(client, urls, allowed, found)
+    _check(client, admin_index_urls(client, **ZH), allowed, found)
     assert found == {}
-
-
-def _site_values():
-    return {
-        "code": OperatorAssignment.objects.order_by("pk").first().region.code,
-        "pk": PilotProgramme.objects.order_by("pk").first().pk,
-        "year": Valuation.objects.order_by("year").first().year,
-        "layer": "zones",
-        "fmt": "pdf",
-    }
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_outside_the_admin_is_in_chinese(client, demo, role):
     allowed, found = allowed_words(), {}
     client.force_login(_user_of(role))
-    values = _site_values()
-    urls = [
-        fill(route, values)
-        for route, converters in site_pages(get_resolver().url_patterns)
-        if set(converters) <= set(values)
-    ]
-    _check(client, urls, allowed, found)
+    _check(client, site_urls(demo_site_values()), allowed, found)
     assert found == {}
 
 
