@@ -16,8 +16,8 @@ date.
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from ledger.fields import MoneyField
 from pilots.models import Region, Zone
@@ -200,7 +200,11 @@ class SubAllocationPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"#{self.pk} {self.region_id and self.region.code} run {self.run_id}"
+        return pgettext("sub-allocation plan", "#%(pk)s %(region)s, settlement run #%(run)s") % {
+            "pk": self.pk,
+            "region": self.region_id and self.region.code,
+            "run": self.run_id,
+        }
 
 
 class SubAllocationLine(models.Model):
@@ -257,7 +261,11 @@ class SubAllocationLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.recipient.code}: {self.amount} CNY due {self.due_date}"
+        return gettext("%(recipient)s: %(amount)s yuan, due %(date)s") % {
+            "recipient": self.recipient.code,
+            "amount": self.amount,
+            "date": self.due_date,
+        }
 
 
 class Payment(models.Model):
@@ -313,7 +321,11 @@ class Payment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.reference}: {self.amount} CNY"
+        return gettext("%(kind)s %(reference)s: %(amount)s yuan") % {
+            "kind": self.get_kind_display(),
+            "reference": self.reference,
+            "amount": self.amount,
+        }
 
 
 class PaymentMatch(models.Model):
@@ -356,4 +368,8 @@ class PaymentMatch(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.payment.reference} → line {self.line_id}: {self.amount} CNY"
+        return gettext("%(reference)s → line %(line)s: %(amount)s yuan") % {
+            "reference": self.payment.reference,
+            "line": self.line_id,
+            "amount": self.amount,
+        }

@@ -93,6 +93,19 @@ def migrate(database, targets):
         return installed_postgresql(cursor)
 
 
+def _newest_before_catch_up(graph, app: str):
+    """The app's newest migration that needs none of CATCH_UP (None when every one does:
+    an app newer than the catch-up, such as passthrough on compensation 0019)."""
+    catch_up = set(CATCH_UP.items())
+    node = next(node for node in graph.leaf_nodes() if node[0] == app)
+    while node is not None:
+        if not catch_up & set(graph.forwards_plan(node)):
+            return node
+        parents = [p.key for p in graph.node_map[node].parents if p.key[0] == app]
+        node = parents[0] if parents else None
+    return None
+
+
 def test_catch_up_migrations_bring_shipped_triggers_to_the_newest_and_back(history_database):
     """Shipped definitions, then the newest (under which the ledger posts and refuses an
     overdraft), then the shipped ones again."""
@@ -104,7 +117,11 @@ def test_catch_up_migrations_bring_shipped_triggers_to_the_newest_and_back(histo
         for parent in graph.node_map[(app, name)].parents
         if parent.key[0] == app
     ]
-    shipped += [node for node in newest if node[0] not in CATCH_UP]
+    shipped += [
+        node
+        for node in (_newest_before_catch_up(graph, app) for app, _name in newest)
+        if node is not None and node[0] not in CATCH_UP
+    ]
 
     as_shipped = expected("postgresql", before=CATCH_UP)
     assert migrate(history_database, shipped) == as_shipped

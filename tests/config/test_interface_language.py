@@ -68,11 +68,12 @@ LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_./:+][A-Za-z0-9]+)*")
 # Not words: addresses, e-mail addresses, digests, TOTP secrets (base32), masked secrets
 # ("HRzEcW******", a password hash's salt), ISO times, EPSG codes,
 # file names, version labels (v1), codes of capitals and digits (project XAJ001, credit
-# serials CN-TANHUI-XAJ001-2024-001-…).
+# serials CN-TANHUI-XAJ001-2024-001-…, recipients V-03, vouchers GK-2025-0001).
 NOT_WORDS = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[0-9a-f]{16,}\b|\b[A-Z2-7]{26,}\b"
     r"|\d{4}-\d\d-\d\dT[\d:.+Z-]+|\bEPSG:\d+\b|\b[\w.-]+\.(?:geojson|zip|gpkg|csv|xlsx|pdf)\b"
-    r"|\bv\d+\b|\b[A-Z]+\d+[A-Z\d]*(?:-[A-Z\d]+)*\b|\bCN-[A-Z\d-]+\b|\S+\*{3,}"
+    r"|\bv\d+\b|\b[A-Z]+\d+[A-Z\d]*(?:-[A-Z\d]+)*\b|\b[A-Z]+(?:-\d+)+\b|\bCN-[A-Z\d-]+\b"
+    r"|\S+\*{3,}"
 )
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # English words with more than one Chinese sense: translated only with a message context.

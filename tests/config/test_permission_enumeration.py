@@ -27,8 +27,9 @@ from config.roles import (
     roles_that_may,
 )
 from disclosure.services import propose_release
+from passthrough.models import Payment, SubAllocationLine
 from pilots.admin_mixins import RegionScopedAdminMixin
-from pilots.models import ImportBatch, Region
+from pilots.models import ImportBatch, Region, Zone
 from supervision.exchange import LAYERS
 from supervision.models import AlertRule, ChangeDetection
 from tests import access_tally
@@ -296,7 +297,13 @@ def test_an_operator_may_view_only_region_scoped_admins(world):
 
 
 # How a related object an operator's form may offer names its region(s).
-REGION_OF_CHOICE = {Region: "code", Agreement: "parties__region__code"}
+REGION_OF_CHOICE = {
+    Region: "code",
+    Agreement: "parties__region__code",
+    Zone: "region__code",
+    Payment: "region__code",
+    SubAllocationLine: "plan__region__code",
+}
 
 
 def _scoped_admins_the_operator_views():
