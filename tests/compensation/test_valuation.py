@@ -271,3 +271,18 @@ def test_a_published_methodology_cannot_change(guangdong):
     with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
         SinkCoefficient.objects.create(version=guangdong, land_use_code="02", value=Decimal(1))
     assert guangdong.coefficients.get(land_use_code="03").value == Decimal("3.9000")
+
+
+def test_rewriting_a_published_version_with_its_own_values_does_not_reopen_its_coefficients(
+    guangdong,
+):
+    """The version was seeded by a migration; rewriting its row with its own values (which
+    the row guard lets pass) used to make this transaction look like the creating one."""
+    from django.db import DatabaseError, transaction
+
+    guangdong.save()
+    with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
+        SinkCoefficient.objects.create(version=guangdong, land_use_code="02", value=Decimal(1))
+    with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
+        guangdong.coefficients.filter(land_use_code="03").delete()
+    assert guangdong.coefficients.get(land_use_code="03").value == Decimal("3.9000")

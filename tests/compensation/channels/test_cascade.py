@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from compensation.channels import compute_period, vertical
 from compensation.exceptions import ChannelInputError
@@ -21,6 +21,7 @@ from ledger.models import Account
 from ledger.selectors import account_balance
 from pilots.models import Region
 from pilots.regions import load_regions
+from tests.conftest import committing
 from tests.factories import XINAN_PREFIXES, PilotProgrammeFactory, ei, parameters
 
 YEAR = 2024
@@ -272,6 +273,38 @@ def test_a_published_method_never_changes(cascade):
     draft = method("草案", [(Kind.FIXED, Rate, "1")], published=False)
     draft.factors.update(weight=Decimal("2"))
     assert draft.factors.get().weight == Decimal("2")
+
+
+@committing
+def test_rewriting_a_published_method_with_its_own_values_does_not_reopen_its_factors():
+    """A no-op UPDATE of the method row (which the row guard lets pass) used to make the
+    updating transaction look like the creating one, whose factors may still be written."""
+    published = method("已发布", [(Kind.FIXED, Rate, "1")])
+    factor = published.factors.get()
+
+    with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
+        published.save()
+        published.factors.create(kind=Kind.POPULATION, basis=Share, weight=Decimal("1"))
+    with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
+        published.save()
+        factor.delete()
+    with pytest.raises(DatabaseError, match="COMPENSATION_PUBLISHED"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE compensation_allocationmethod SET created_xact = pg_current_xact_id()"
+                " WHERE id = %s",
+                [published.pk],
+            )
+        published.adjustments.create(change="obvious-better", percent=Decimal("5"))
+    assert [(f.kind, f.weight) for f in published.factors.all()] == [(Kind.FIXED, Decimal("1"))]
+    assert not published.adjustments.exists()
+
+    with transaction.atomic():  # a seed or a restore: created, published and filled at once
+        seeded = AllocationMethod.objects.create(
+            name="种子", version=1, source="test", published=True
+        )
+        seeded.factors.create(kind=Kind.FIXED, basis=Rate, weight=Decimal("2"))
+    assert seeded.factors.get().weight == Decimal("2")
 
 
 def test_a_region_in_both_the_single_tier_table_and_the_cascade_is_refused(cascade):
