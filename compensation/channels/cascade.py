@@ -70,8 +70,36 @@ def tiers(programme, year: int):
 
 
 def plan(programme, year: int) -> list[list[str]]:
-    """One scope per tier: ["tier:<id>"]."""
-    return [[f"{SCOPE_PREFIX}{pk}"] for pk in tiers(programme, year).values_list("pk", flat=True)]
+    """One scope per tier: ["tier:<id>"].
+
+    Raises ChannelInputError naming every final recipient (a region a tier pays that
+    pays no tier below) that is not a region of the programme: the money would end in
+    a region the programme does not settle, state or supervise. A province or
+    prefecture that passes its money on need not be one.
+    """
+    found = tiers(programme, year)
+    payers = set(found.exclude(payer=None).values_list("payer_id", flat=True))
+    outside = (
+        Region.objects.filter(cascade_tiers_received__in=found)
+        .exclude(pk__in=payers)
+        .exclude(pilots=programme)
+        .distinct()
+        .order_by("code")
+    )
+    if outside:
+        raise ChannelInputError(
+            _(
+                "The %(year)s cascade pays %(regions)s, which pass nothing on and are not "
+                "regions of %(programme)s. Add them to the programme's regions or take "
+                "them off their tier."
+            )
+            % {
+                "year": year,
+                "regions": ", ".join(str(region) for region in outside),
+                "programme": programme,
+            }
+        )
+    return [[f"{SCOPE_PREFIX}{pk}"] for pk in found.values_list("pk", flat=True)]
 
 
 def recipients(programme, year: int) -> set[str]:

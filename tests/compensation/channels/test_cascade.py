@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 
 from compensation.channels import compute_period, vertical
 from compensation.exceptions import ChannelInputError
@@ -76,7 +77,8 @@ def cascade(db):
     浙江省 (no cap; 1,000,000 each + fiscal gap × 0.5) → 杭州市, 淳安县."""
     load_regions(prefixes=XINAN_PREFIXES)
     programme = PilotProgrammeFactory(
-        name="纵向分级试点", regions=Region.objects.filter(level=Region.Level.COUNTY)
+        name="纵向分级试点",
+        regions=Region.objects.filter(Q(level=Region.Level.COUNTY) | Q(code=HANGZHOU)),
     )
     indicators(Kind.FISCAL_GAP, {ANHUI: "30000000", ZHEJIANG: "10000000"})
     indicators(Kind.POPULATION, {ANHUI: "61000000", ZHEJIANG: "65000000"})
@@ -305,6 +307,19 @@ def test_rewriting_a_published_method_with_its_own_values_does_not_reopen_its_fa
         )
         seeded.factors.create(kind=Kind.FIXED, basis=Rate, weight=Decimal("2"))
     assert seeded.factors.get().weight == Decimal("2")
+
+
+def test_a_final_recipient_outside_the_programme_is_refused(cascade):
+    """Provinces pass their money on and need not be members; 黟县 and 杭州市 keep it."""
+    programme, _tiers = cascade
+    programme.memberships.filter(region__code__in=[YIXIAN, HANGZHOU]).delete()
+
+    with pytest.raises(
+        ChannelInputError,
+        match=r"The 2024 cascade pays 330100 杭州市, 341023 黟县, which pass nothing on and "
+        r"are not regions of 纵向分级试点\.",
+    ):
+        vertical.plan(programme, Period.year(YEAR))
 
 
 def test_a_region_in_both_the_single_tier_table_and_the_cascade_is_refused(cascade):
