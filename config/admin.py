@@ -1,8 +1,9 @@
-"""Admin pieces shared by every app: read-only records, checked autocompletes, role buttons."""
+"""Admin pieces shared by every app: read-only records, checked autocompletes, role buttons,
+and maker-checker acts (one official proposes, another decides)."""
 
 from functools import wraps
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import (
     ImproperlyConfigured,
@@ -10,6 +11,10 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.db import connection
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from config.roles import BUTTONS, may
 
@@ -126,3 +131,90 @@ class CheckedAutocompleteMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MakerCheckerAdminMixin:
+    """An act one official proposes on a page of its own and another decides with the
+    buttons of the record's "Next step" panel (each with its reason).
+
+    URLs ``<app>_<model>_<propose_suffix>`` and ``<app>_<model>_decide``, each behind its button of
+    config.roles.BUTTONS; the list links the proposal page for those who may press it.
+    Set `propose_button`, `decide_button`, `propose_form` (a Form; given ``user=`` when
+    `form_takes_user`), `propose_title`, `proposed_message` (``%(id)s``), `form_id`,
+    `submit_label`, `decide_labels` ({action: label}) and `refused` (the exception types
+    whose message is shown to the user); implement propose(request, cleaned_data) -> the
+    record, decide(record, action, by, reason) and is_open(record).
+    """
+
+    change_form_template = "admin/maker_checker/change_form.html"
+    change_list_template = "admin/maker_checker/change_list.html"
+    propose_suffix = "propose"
+    form_takes_user = False
+    refused: tuple = ()
+
+    def _url(self, suffix: str) -> str:
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_{suffix}"
+
+    def get_urls(self):
+        return [
+            path(
+                f"{self.propose_suffix}/",
+                role_view(self, self.propose_button, self.propose_view),
+                name=self._url(self.propose_suffix),
+            ),
+            path(
+                "<int:object_id>/decide/",
+                role_view(self, self.decide_button, self.decide_view),
+                name=self._url("decide"),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "propose_label": self.propose_title}
+        if may(request.user, self.propose_button):
+            extra["propose_url"] = reverse(f"admin:{self._url(self.propose_suffix)}")
+        return super().changelist_view(request, extra)
+
+    def propose_view(self, request):
+        extra = {"user": request.user} if self.form_takes_user else {}
+        form = self.propose_form(request.POST or None, **extra)
+        if request.method == "POST" and form.is_valid():
+            try:
+                record = self.propose(request, form.cleaned_data)
+            except self.refused as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, self.proposed_message % {"id": record.pk})
+                return redirect(f"admin:{self._url('change')}", record.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.propose_title,
+            "form": form,
+            "opts": self.model._meta,
+            "form_id": self.form_id,
+            "submit_label": self.submit_label,
+        }
+        return TemplateResponse(request, "admin/maker_checker/propose.html", context)
+
+    def decide_view(self, request, object_id):
+        record = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method == "POST":
+            action = request.POST.get("action")
+            if action not in self.decide_labels:
+                raise PermissionDenied
+            try:
+                self.decide(record, action, request.user, request.POST.get("reason", "").strip())
+            except self.refused as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Done."))
+        return redirect(f"admin:{self._url('change')}", record.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        record = self.get_object(request, object_id)
+        buttons = []
+        if record is not None and self.is_open(record) and may(request.user, self.decide_button):
+            buttons = list(self.decide_labels.items())
+        extra = {**(extra_context or {}), "decision_buttons": buttons}
+        return super().change_view(request, object_id, form_url, extra_context=extra)

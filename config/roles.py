@@ -45,6 +45,7 @@ EDITS = {
         ("passthrough", "suballocationplan"): ("approve",),
         ("passthrough", "payment"): ("add",),
         ("passthrough", "paymentmatch"): ("add",),
+        ("ledger", "periodclose"): ("add", "approve"),
     },
     ECOLOGY: {
         ("pilots", "planningversion"): ("add", "change"),
@@ -142,6 +143,10 @@ BUTTONS = {
     # Payment evidence (vouchers, bank receipts): entering or importing it, matching it by hand.
     "record_payments": ("passthrough.add_payment",),
     "match_payments": ("passthrough.add_paymentmatch",),
+    # Closing the books for a period (结账) or reopening them (反结账): one finance official
+    # proposes, another approves.
+    "propose_period_close": ("ledger.add_periodclose",),
+    "decide_period_close": ("ledger.approve_periodclose",),
 }
 
 

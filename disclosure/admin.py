@@ -4,18 +4,13 @@ Releases change only through disclosure.services; an approved release is history
 """
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from compensation.models import Agreement, SettlementRun
 from compensation.selectors import run_wide
-from config.admin import ReadOnlyAdminMixin, role_view
-from config.roles import may
+from config.admin import MakerCheckerAdminMixin, ReadOnlyAdminMixin
 from disclosure import services
 from disclosure.exceptions import ReleaseRefused
 from disclosure.models import Release
@@ -45,7 +40,7 @@ class ProposeReleaseForm(forms.Form):
 
 
 @admin.register(Release)
-class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ReleaseAdmin(MakerCheckerAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "status", "office_label", "decided_at", "sha256"]
     list_filter = ["kind", "action", "status"]
     search_fields = ["programme__name", "sha256", "reason"]
@@ -66,8 +61,15 @@ class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "content",
     ]
     readonly_fields = fields
-    change_form_template = "admin/disclosure/release/change_form.html"
-    change_list_template = "admin/disclosure/release/change_list.html"
+    propose_button = "propose_release"
+    decide_button = "approve_release"
+    propose_form = ProposeReleaseForm
+    propose_title = _("Propose a release")
+    proposed_message = _("Release %(id)s proposed; another official approves it.")
+    form_id = "propose-release"
+    submit_label = _("Propose")
+    decide_labels = {"approve": _("Approve and publish"), "reject": _("Reject")}
+    refused = (ReleaseRefused,)
 
     def get_queryset(self, request):
         # The list shows neither the frozen content nor the run's summary; a release's page
@@ -83,72 +85,16 @@ class ReleaseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def office_label(self, release):
         return release.office_display
 
-    def get_urls(self):
-        return [
-            path(
-                "propose/",
-                role_view(self, "propose_release", self.propose_view),
-                name="disclosure_release_propose",
-            ),
-            path(
-                "<int:release_id>/decide/",
-                role_view(self, "approve_release", self.decide_view),
-                name="disclosure_release_decide",
-            ),
-            *super().get_urls(),
-        ]
-
-    def propose_view(self, request):
+    def propose(self, request, cleaned_data):
         """Propose releasing (or withdrawing) a pilot's data, a posted run or an agreement."""
-        form = ProposeReleaseForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                release = services.propose_release(by=request.user, **form.cleaned_data)
-            except ReleaseRefused as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("Release %(id)s proposed; another official approves it.")
-                    % {"id": release.pk},
-                )
-                return redirect("admin:disclosure_release_change", release.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Propose a release"),
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/disclosure/release/propose.html", context)
+        return services.propose_release(by=request.user, **cleaned_data)
 
-    def decide_view(self, request, release_id):
-        """One button on a release's page: approve (publishes) or reject."""
-        release = get_object_or_404(self.get_queryset(request), pk=release_id)
-        if request.method != "POST":
-            return redirect("admin:disclosure_release_change", release.pk)
-        action = request.POST.get("action")
-        reason = request.POST.get("reason", "")
-        try:
-            if action == "approve":
-                services.approve_release(release, by=request.user)
-            elif action == "reject":
-                services.reject_release(release, by=request.user, reason=reason)
-            else:
-                raise PermissionDenied
-        except ReleaseRefused as exc:
-            messages.error(request, str(exc))
+    def decide(self, record, action, by, reason):
+        """Approve (publishes) or reject (saying why)."""
+        if action == "approve":
+            services.approve_release(record, by=by)
         else:
-            messages.success(request, _("Done."))
-        return redirect("admin:disclosure_release_change", release.pk)
+            services.reject_release(record, by=by, reason=reason)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        release = self.get_object(request, object_id)
-        buttons = []
-        if (
-            release is not None
-            and release.status == Release.Status.PROPOSED
-            and may(request.user, "approve_release")
-        ):
-            buttons = [("approve", _("Approve and publish")), ("reject", _("Reject"))]
-        extra = {**(extra_context or {}), "decision_buttons": buttons}
-        return super().change_view(request, object_id, form_url, extra_context=extra)
+    def is_open(self, record):
+        return record.status == Release.Status.PROPOSED

@@ -1,11 +1,18 @@
-"""Read-only admin for the books: nobody adds, changes or deletes here, not even superusers."""
+"""Read-only admin for the books: nobody adds, changes or deletes here, not even superusers.
 
+Period closes (结账) and reopenings (反结账) are proposed and decided through
+ledger.periods on pages of their own (config.admin.MakerCheckerAdminMixin).
+"""
+
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin
-from ledger.models import Account, JournalEntry, Posting
+from config.admin import MakerCheckerAdminMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from ledger import periods
+from ledger.exceptions import PeriodActRefused
+from ledger.models import Account, JournalEntry, PeriodClose, Posting
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -50,3 +57,56 @@ class PostingAdmin(ReadOnlyAdmin):
     list_filter = ["commodity", "effective_date"]
     search_fields = ["account__code", "entry__idempotency_key"]
     list_select_related = ["entry", "account", "commodity"]
+
+
+class ProposePeriodActForm(forms.Form):
+    action = forms.ChoiceField(label=_("action"), choices=PeriodClose.Action.choices)
+    start = forms.DateField(label=_("first day"), help_text=_("For example 2024-01-01."))
+    end = forms.DateField(label=_("last day"), help_text=_("For example 2024-12-31."))
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to reopen a period."),
+    )
+
+
+@admin.register(PeriodClose)
+class PeriodCloseAdmin(MakerCheckerAdminMixin, ReadOnlyAdmin):
+    list_display = ["__str__", "status", "proposed_by", "decided_by", "decided_at"]
+    list_filter = ["action", "status"]
+    date_hierarchy = "start"
+    fields = [
+        "action",
+        "start",
+        "end",
+        "status",
+        "reason",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = fields
+    list_select_related = ["proposed_by", "decided_by"]
+    propose_button = "propose_period_close"
+    decide_button = "decide_period_close"
+    propose_form = ProposePeriodActForm
+    propose_title = _("Close or reopen a period")
+    proposed_message = _("Act %(id)s proposed; another finance official approves it.")
+    form_id = "propose-period-act"
+    submit_label = _("Propose")
+    decide_labels = {"approve": _("Approve"), "reject": _("Reject")}
+    refused = (PeriodActRefused,)
+
+    def propose(self, request, cleaned_data):
+        return periods.propose(by=request.user, **cleaned_data)
+
+    def decide(self, record, action, by, reason):
+        if action == "approve":
+            periods.approve(record, by=by)
+        else:
+            periods.reject(record, by=by, reason=reason)
+
+    def is_open(self, record):
+        return record.status == PeriodClose.Status.PROPOSED

@@ -4,11 +4,15 @@ Triggers (ledger/sql/) start every refusal with a LEDGER_* code; the same
 codes are used on PostgreSQL and SQLite, so one mapping serves both.
 """
 
+import re
 from contextlib import contextmanager
+from datetime import date
 
 from django.db import DatabaseError, IntegrityError
+from django.utils.translation import gettext as _
 
 from ledger import exceptions
+from ledger.periods import closed_message
 
 _CODES = {
     "LEDGER_UNBALANCED": exceptions.UnbalancedEntry,
@@ -16,7 +20,9 @@ _CODES = {
     "LEDGER_IMMUTABLE": exceptions.ImmutableRecord,
     "LEDGER_INVALID": exceptions.InvalidEntry,
     "LEDGER_CHAIN": exceptions.BrokenChain,
+    "LEDGER_CLOSED": exceptions.PeriodClosed,
 }
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Unique indexes that back an invariant, by a column name in their message.
 _UNIQUE = {
     "reverses_id": (exceptions.AlreadyReversed, "the entry has already been reversed"),
@@ -30,6 +36,8 @@ def translated_database_errors():
         yield
     except DatabaseError as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        if message.startswith("LEDGER_CLOSED"):
+            raise exceptions.PeriodClosed(_closed(message)) from exc
         for code, exception_type in _CODES.items():
             if message.startswith(code):
                 raise exception_type(message.removeprefix(code + ": ")) from exc
@@ -38,3 +46,13 @@ def translated_database_errors():
                 if column in message:
                     raise exception_type(f"Refused by the database: {text}.") from exc
         raise
+
+
+def _closed(message: str) -> str:
+    """The user's-language message for LEDGER_CLOSED; PostgreSQL names the period and the
+    entry's date (ledger/sql/0006_period_close), SQLite does not."""
+
+    days = [date.fromisoformat(found) for found in ISO_DATE.findall(message)]
+    if len(days) == 3:
+        return closed_message(*days)
+    return _("The books are closed for the date of this entry; nothing was posted.")

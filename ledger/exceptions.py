@@ -43,3 +43,11 @@ class InvalidAccount(LedgerError):
 
 class AccountConflict(LedgerError):
     """An account code exists with different attributes."""
+
+
+class PeriodClosed(LedgerError):
+    """An entry is dated in a closed period (结账); date it in an open one or reopen."""
+
+
+class PeriodActRefused(LedgerError):
+    """A period close or reopening cannot be proposed or decided as asked."""

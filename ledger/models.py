@@ -3,7 +3,8 @@
 Invariants the database enforces (see ledger/sql/ and docs/decisions):
 every entry balances per commodity at commit, postings and entries are never
 updated or deleted, an idempotency key posts once, accounts flagged
-non-negative never go negative, and entries form one hash chain.
+non-negative never go negative, entries form one hash chain, and no entry is
+dated in a closed period (PeriodClose).
 """
 
 from django.conf import settings
@@ -239,3 +240,85 @@ class ChainHead(models.Model):
 
     def __str__(self):
         return f"#{self.last_sequence} {self.last_hash}"
+
+
+class PeriodClose(models.Model):
+    """Closing (结账) or reopening (反结账) the books for the dates `start` to `end`.
+
+    One finance official proposes, another approves or rejects (maker-checker). A
+    period is closed while its latest approved act is a close; the database then
+    refuses every journal entry dated in it (ledger/sql/0006_period_close.*.sql:
+    LEDGER_CLOSED). Reopening is an act of its own, proposed with a reason and
+    approved; decided acts are never changed or deleted.
+    """
+
+    class Action(models.TextChoices):
+        CLOSE = "close", _("close the period")
+        REOPEN = "reopen", _("reopen the period")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PROPOSED
+    )
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+    reason = models.TextField(_("reason"), blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("proposed by")
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved or rejected by"),
+    )
+    decided_at = models.DateTimeField(_("approved or rejected at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period close")
+        verbose_name_plural = _("period closes")
+        ordering = ["-start", "-id"]
+        permissions = [("approve_periodclose", _("Can approve or reject period closes"))]
+        indexes = [models.Index(fields=["start", "end"], name="ledger_periodclose_dates")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lte=models.F("end")),
+                name="ledger_periodclose_start_before_end",
+                violation_error_message=_("A period's first day comes before its last day."),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(decided_by=models.F("proposed_by")),
+                name="ledger_periodclose_maker_is_not_checker",
+                violation_error_message=_(
+                    "The official who proposed the act cannot also decide it (maker-checker)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="proposed", decided_by__isnull=True, decided_at=None)
+                | (
+                    models.Q(status__in=["approved", "rejected"])
+                    & models.Q(decided_by__isnull=False, decided_at__isnull=False)
+                ),
+                name="ledger_periodclose_decided_by_someone",
+                violation_error_message=_("A decided act names who decided it and when."),
+            ),
+            models.UniqueConstraint(
+                fields=["start", "end"],
+                condition=models.Q(status="proposed"),
+                name="ledger_periodclose_one_open_proposal",
+                violation_error_message=_(
+                    "An act on this period is already proposed; decide it first."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.start}–{self.end}"

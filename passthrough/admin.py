@@ -12,16 +12,15 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from compensation.models import SettlementRun
 from compensation.settlement.states import POSTED
-from config.admin import ReadOnlyAdminMixin, role_view
-from config.roles import may
+from config.admin import MakerCheckerAdminMixin, ReadOnlyAdminMixin, role_view
 from passthrough import payments, plans, recipients
 from passthrough.exceptions import PassThroughError
 from passthrough.models import (
@@ -165,7 +164,9 @@ class ProposePlanForm(forms.Form):
 
 
 @admin.register(SubAllocationPlan)
-class SubAllocationPlanAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class SubAllocationPlanAdmin(
+    MakerCheckerAdminMixin, RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = ["__str__", "method", "status", "total", "proposed_by", "decided_by"]
     list_filter = ["status", "method", "region"]
     fields = [
@@ -184,75 +185,28 @@ class SubAllocationPlanAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.M
     ]
     readonly_fields = fields
     inlines = [LineInline]
-    change_form_template = "admin/passthrough/suballocationplan/change_form.html"
-    change_list_template = "admin/passthrough/suballocationplan/change_list.html"
+    propose_button = "propose_sub_allocation"
+    decide_button = "decide_sub_allocation"
+    propose_form = ProposePlanForm
+    form_takes_user = True
+    propose_title = _("Propose a sub-allocation plan")
+    proposed_message = _("Plan %(id)s proposed; a finance official approves it.")
+    form_id = "propose-plan"
+    submit_label = _("Propose the plan")
+    decide_labels = {"approve": _("Approve and post"), "reject": _("Reject")}
+    refused = (PassThroughError,)
 
-    def get_urls(self):
-        return [
-            path(
-                "propose/",
-                role_view(self, "propose_sub_allocation", self.propose_view),
-                name="passthrough_suballocationplan_propose",
-            ),
-            path(
-                "<int:plan_id>/decide/",
-                role_view(self, "decide_sub_allocation", self.decide_view),
-                name="passthrough_suballocationplan_decide",
-            ),
-            *super().get_urls(),
-        ]
+    def propose(self, request, cleaned_data):
+        """How a posted run's receipts of one of the user's regions are passed on."""
+        return plans.propose_plan(by=request.user, **cleaned_data)
 
-    def propose_view(self, request):
-        """Propose how a posted run's receipts of one of the user's regions are passed on."""
-        form = ProposePlanForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            try:
-                plan = plans.propose_plan(by=request.user, **form.cleaned_data)
-            except PassThroughError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("Plan %(id)s proposed; a finance official approves it.") % {"id": plan.pk},
-                )
-                return redirect("admin:passthrough_suballocationplan_change", plan.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Propose a sub-allocation plan"),
-            "form": form,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(
-            request, "admin/passthrough/suballocationplan/propose.html", context
-        )
+    def decide(self, record, action, by, reason):
+        """Approve (posts the plan) or reject (with a reason)."""
+        decide = plans.approve_plan if action == "approve" else plans.reject_plan
+        decide(record, by=by, reason=reason)
 
-    def decide_view(self, request, plan_id):
-        """One button on a plan's page: approve (posts it) or reject (with a reason)."""
-        plan = get_object_or_404(self.get_queryset(request), pk=plan_id)
-        if request.method != "POST":
-            return redirect("admin:passthrough_suballocationplan_change", plan.pk)
-        decide = {"approve": plans.approve_plan, "reject": plans.reject_plan}.get(
-            request.POST.get("action")
-        )
-        if decide is None:
-            raise PermissionDenied
-        try:
-            decide(plan, by=request.user, reason=request.POST.get("reason", "").strip())
-        except PassThroughError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Done."))
-        return redirect("admin:passthrough_suballocationplan_change", plan.pk)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        plan = self.get_object(request, object_id)
-        buttons = []
-        if plan.status == SubAllocationPlan.Status.PROPOSED and may(
-            request.user, "decide_sub_allocation"
-        ):
-            buttons = [("approve", _("Approve and post")), ("reject", _("Reject"))]
-        extra = {**(extra_context or {}), "decision_buttons": buttons}
-        return super().change_view(request, object_id, form_url, extra_context=extra)
+    def is_open(self, record):
+        return record.status == SubAllocationPlan.Status.PROPOSED
 
 
 class PaymentForm(forms.ModelForm):

@@ -3,7 +3,8 @@
 Posting books every transfer under `run:<id>:<channel>:<key>` in one
 transaction, behind an advisory lock and the run's row lock: a retry, a
 duplicate click or two workers racing post each transfer once, and the
-second caller gets the posted run back.
+second caller gets the posted run back. A run dated in a closed period (结账,
+ledger.periods) is refused before it is queued and again when it posts.
 """
 
 from celery import signature
@@ -17,6 +18,8 @@ from compensation.settlement.locks import RUN_LOCKS, advisory_lock
 from compensation.settlement.rows import proposed
 from compensation.settlement.states import POSTED, RunKind, RunStatus, SettlementError, transition
 from config import failpoints
+from ledger import periods
+from ledger.exceptions import PeriodClosed
 from ledger.models import JournalEntry
 from ledger.services import reverse_entry
 
@@ -40,22 +43,30 @@ def post(run: SettlementRun, *, by=None, reason: str = "") -> SettlementRun:
                 % {"run": run.pk, "status": run.get_status_display()}
             )
         failpoints.pause("settlement.post")
-        effective = run.period_end
-        if run.kind == RunKind.CORRECTION:
-            effective = timezone.localdate()
-            _reverse(run.corrects, by_run=run, on=effective, by=by)
-        rows = list(run.transfers.order_by("channel", "key"))
-        entries = book_transfers(
-            [proposed(row) for row in rows],
-            key_prefix=run.key_prefix,
-            effective_date=effective,
-            cause=f"settlement-run:{run.pk}",
-            posted_by=by,
-        )
+        effective = effective_date(run)
+        try:
+            if run.kind == RunKind.CORRECTION:
+                _reverse(run.corrects, by_run=run, on=effective, by=by)
+            rows = list(run.transfers.order_by("channel", "key"))
+            entries = book_transfers(
+                [proposed(row) for row in rows],
+                key_prefix=run.key_prefix,
+                effective_date=effective,
+                cause=f"settlement-run:{run.pk}",
+                posted_by=by,
+            )
+        except PeriodClosed as exc:
+            raise SettlementError(str(exc)) from exc
         _link_entries(rows, entries)
         run.posted_at = timezone.now()
         transition(run, RunStatus.POSTED, by=by, reason=reason)
         return run
+
+
+def effective_date(run: SettlementRun):
+    """The date a run's entries carry: its period's last day; a correction's, the day it
+    posts (its reversals too)."""
+    return timezone.localdate() if run.kind == RunKind.CORRECTION else run.period_end
 
 
 def _link_entries(rows: list[RunTransfer], entries) -> None:
@@ -84,6 +95,10 @@ def post_or_queue(run: SettlementRun, *, by, reason: str = "") -> tuple[Settleme
     SettlementError: (run, False)."""
     if run.status != RunStatus.APPROVED:
         return post(run, by=by, reason=reason), False
+    try:
+        periods.check_open(effective_date(run))
+    except PeriodClosed as exc:
+        raise SettlementError(str(exc)) from exc
     run_id, user_id = run.pk, getattr(by, "pk", None)
     transaction.on_commit(
         lambda: signature("compensation.post_run", args=(run_id, user_id, reason)).apply_async()

@@ -7,9 +7,12 @@ invariants through its seal check, and this exercises them for real.
 import json
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from ledger.exceptions import LedgerError
+from ledger.models import PeriodClose
 from ledger.services import EntrySpec, Leg, open_account, post_entries, post_entry, reverse_entry
 from ledger.verification import verify_ledger
 
@@ -74,6 +77,32 @@ def unbalanced_seal():
 
 
 attempt("seal unbalanced", unbalanced_seal)
+
+
+def closed_period():
+    """January 2026 closed (maker-checker), then an entry dated in it; a later one passes."""
+    users = get_user_model().objects
+    maker, checker = users.create(username="maker"), users.create(username="checker")
+    PeriodClose.objects.create(
+        action="close",
+        status="approved",
+        start=date(2026, 1, 1),
+        end=date(2026, 1, 31),
+        proposed_by=maker,
+        decided_by=checker,
+        decided_at=timezone.now(),
+    )
+    attempt(
+        "decided close edited", lambda: raw("UPDATE ledger_periodclose SET status = 'rejected'")
+    )
+    attempt("closed period", lambda: post_entry(spec=spec("late", "region", "fund", "1.00")))
+    feb = EntrySpec(
+        "feb", date(2026, 2, 1), "t", [Leg.debit("fund", "1.00"), Leg.credit("equity", "1.00")]
+    )
+    attempt("open period", lambda: post_entry(spec=feb))
+
+
+closed_period()
 outcome["balances"] = dict(
     connection.cursor()
     .execute("SELECT code, balance_minor FROM ledger_account ORDER BY code")

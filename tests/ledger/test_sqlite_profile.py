@@ -22,8 +22,9 @@ def outcome(tmp_path_factory):
 
 def test_posting_reversal_and_idempotency_work(outcome):
     assert outcome["repeat returns first"] is True
-    assert outcome["balances"] == {"equity": -10000, "fund": 8000, "region": 2000}
+    assert outcome["balances"] == {"equity": -10100, "fund": 8100, "region": 2000}
     assert outcome["verified"] is True
+    assert outcome["open period"] == "accepted"
 
 
 @pytest.mark.parametrize(
@@ -35,6 +36,8 @@ def test_posting_reversal_and_idempotency_work(outcome):
         ("edit balance", "LEDGER_IMMUTABLE"),
         ("flip non-negative", "LEDGER_IMMUTABLE"),
         ("seal unbalanced", "LEDGER_UNBALANCED"),
+        ("closed period", "PeriodClosed"),
+        ("decided close edited", "LEDGER_IMMUTABLE"),
     ],
 )
 def test_attacks_are_refused(outcome, attack, refusal):
