@@ -46,6 +46,7 @@ EDITS = {
         ("passthrough", "payment"): ("add",),
         ("passthrough", "paymentmatch"): ("add",),
         ("ledger", "periodclose"): ("add", "approve"),
+        ("ledger", "balanceassertion"): ("add",),
     },
     ECOLOGY: {
         ("pilots", "planningversion"): ("add", "change"),
@@ -147,6 +148,8 @@ BUTTONS = {
     # proposes, another approves.
     "propose_period_close": ("ledger.add_periodclose",),
     "decide_period_close": ("ledger.approve_periodclose",),
+    # An account's balance from a bank or treasury statement, which verify_ledger checks.
+    "assert_balance": ("ledger.add_balanceassertion",),
 }
 
 

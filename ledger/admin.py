@@ -1,7 +1,8 @@
 """Read-only admin for the books: nobody adds, changes or deletes here, not even superusers.
 
 Period closes (结账) and reopenings (反结账) are proposed and decided through
-ledger.periods on pages of their own (config.admin.MakerCheckerAdminMixin).
+ledger.periods on pages of their own (config.admin.MakerCheckerAdminMixin); balances from
+bank or treasury statements are added through ledger.assertions and never changed.
 """
 
 from django import forms
@@ -9,10 +10,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from config.admin import MakerCheckerAdminMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
-from ledger import periods
-from ledger.exceptions import PeriodActRefused
-from ledger.models import Account, JournalEntry, PeriodClose, Posting
+from config.admin import (
+    CheckedAutocompleteMixin,
+    MakerCheckerAdminMixin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInlineMixin,
+)
+from ledger import assertions, periods
+from ledger.exceptions import BalanceAssertionRefused, PeriodActRefused
+from ledger.models import Account, BalanceAssertion, JournalEntry, PeriodClose, Posting
+from ledger.selectors import account_balance
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -110,3 +117,65 @@ class PeriodCloseAdmin(MakerCheckerAdminMixin, ReadOnlyAdmin):
 
     def is_open(self, record):
         return record.status == PeriodClose.Status.PROPOSED
+
+
+class BalanceAssertionForm(forms.ModelForm):
+    class Meta:
+        model = BalanceAssertion
+        fields = ["account", "as_of", "expected", "source"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                assertions.check(by=self.user, **cleaned)
+            except BalanceAssertionRefused as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return cleaned
+
+
+@admin.register(BalanceAssertion)
+class BalanceAssertionAdmin(CheckedAutocompleteMixin, admin.ModelAdmin):
+    """Added once through ledger.assertions (which checks role, places and the day), then
+    history: nobody changes or deletes one."""
+
+    form = BalanceAssertionForm
+    list_display = ["account", "as_of", "expected", "books", "holds", "source", "entered_by"]
+    list_filter = ["as_of"]
+    search_fields = ["account__code", "account__name", "source"]
+    list_select_related = ["account__commodity", "entered_by"]
+    autocomplete_fields = ["account"]
+    readonly_fields = ["entered_by", "entered_at"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class WithUser(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return WithUser
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Stored by ledger.assertions, which checks again (the form checked with it)."""
+        fields = {name: form.cleaned_data[name] for name in BalanceAssertionForm.Meta.fields}
+        stored = assertions.record(by=request.user, **fields)
+        obj.pk, obj.entered_by, obj.entered_at = stored.pk, stored.entered_by, stored.entered_at
+
+    @admin.display(description=_("balance in the books"))
+    def books(self, assertion):
+        return account_balance(account=assertion.account, as_of=assertion.as_of)
+
+    @admin.display(description=_("holds"), boolean=True)
+    def holds(self, assertion):
+        return self.books(assertion) == assertion.expected

@@ -51,3 +51,7 @@ class PeriodClosed(LedgerError):
 
 class PeriodActRefused(LedgerError):
     """A period close or reopening cannot be proposed or decided as asked."""
+
+
+class BalanceAssertionRefused(LedgerError):
+    """A balance assertion cannot be recorded as given (role, places, a duplicate day)."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ledger.amounts import from_minor
+from ledger.fields import AmountField
 
 GENESIS_HASH = "0" * 64
 
@@ -322,3 +323,45 @@ class PeriodClose(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.start}–{self.end}"
+
+
+class BalanceAssertion(models.Model):
+    """An account's balance at the end of a day as a source outside the books gives it
+    (a bank or treasury statement): verify_ledger reports each the postings do not give.
+
+    `expected` is on the account's normal side, as account balances are shown, in the
+    account's commodity and places (ledger.assertions checks them).
+    """
+
+    account = models.ForeignKey(
+        Account,
+        models.PROTECT,
+        related_name="balance_assertions",
+        verbose_name=pgettext_lazy("ledger", "account"),
+    )
+    as_of = models.DateField(_("balance at the end of"))
+    expected = AmountField(_("expected balance"))
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        help_text=_("Where the balance comes from: the bank or treasury statement and its date."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("balance assertion")
+        verbose_name_plural = _("balance assertions")
+        ordering = ["-as_of", "account__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "as_of"],
+                name="ledger_balanceassertion_one_per_day",
+                violation_error_message=_("This account already has a balance for that day."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.account.code} {self.as_of} {self.expected}"

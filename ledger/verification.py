@@ -1,4 +1,5 @@
-"""Recompute the hash chain and the stored balances from the postings themselves."""
+"""Recompute the hash chain and the stored balances from the postings themselves, and check
+the balances that sources outside the books assert (ledger.assertions)."""
 
 from dataclasses import dataclass, field
 
@@ -6,6 +7,7 @@ from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
+from ledger import assertions
 from ledger.hashing import chain_hash, content_digest
 from ledger.models import GENESIS_HASH, Account, ChainHead, JournalEntry, Posting
 
@@ -27,10 +29,17 @@ class LedgerVerification:
     last_hash: str = GENESIS_HASH
     first_break: ChainBreak | None = None
     balance_mismatches: list[tuple[str, int, int]] = field(default_factory=list)
+    assertion_failures: list[assertions.AssertionFailure] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """The books are intact: the chain holds and every stored balance is its postings'."""
         return self.first_break is None and not self.balance_mismatches
+
+    @property
+    def assertions_hold(self) -> bool:
+        """Every balance asserted from outside the books is the books' balance that day."""
+        return not self.assertion_failures
 
 
 def verify_ledger() -> LedgerVerification:
@@ -63,6 +72,7 @@ def _verify() -> LedgerVerification:
         .order_by("code")
         .values_list("code", "balance_minor", "computed")
     )
+    result.assertion_failures = assertions.failures()
     return result
 
 

@@ -6,7 +6,8 @@ from ledger.verification import verify_ledger
 class Command(BaseCommand):
     help = (
         "Recompute the ledger's hash chain and account balances from the postings; "
-        "report the first broken entry. Exits non-zero when anything differs."
+        "report the first broken entry, and every balance asserted from a bank or treasury "
+        "statement that the postings do not give. Exits non-zero when anything differs."
     )
 
     def handle(self, *args, **options):
@@ -21,13 +22,20 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"Account {code}: stored balance {stored} minor units, postings sum to {computed}"
             )
+        for failure in result.assertion_failures:
+            self.stderr.write(f"Balance assertion failed: {failure}")
         if not result.ok:
             raise CommandError(
                 f"Ledger verification failed after {result.entries_checked} intact entries."
             )
+        if not result.assertions_hold:
+            raise CommandError(
+                f"The ledger is intact, but {len(result.assertion_failures)} asserted balance(s) "
+                "differ from the books."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Ledger intact: {result.entries_checked} entries, chain head {result.last_hash}, "
-                "every account balance matches its postings."
+                "every account balance matches its postings, every asserted balance holds."
             )
         )

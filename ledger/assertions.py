@@ -1,0 +1,113 @@
+"""Balance assertions (余额核对): an account's balance at the end of a day as a source
+outside the books gives it, such as a bank statement or the treasury's account statement.
+
+    check(account, as_of, expected, source, by)  -> None, or raises
+    record(account, as_of, expected, source, by) -> BalanceAssertion
+    failures()                                   -> [AssertionFailure], by account and day
+
+`expected` is a Decimal on the account's normal side (as account balances are shown), in
+the account's commodity with at most its places (ledger.commodities.PLACES). The balance
+the books give is the sum of the account's postings dated up to and including `as_of`.
+Who may record one is config.roles (BUTTON assert_balance). verify_ledger reports every
+failure; the verify_ledger command exits non-zero on one.
+
+Errors: BalanceAssertionRefused, with a message in the user's language.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery, Sum
+from django.utils.translation import gettext as _
+
+from config.roles import may
+from ledger.amounts import from_minor, to_minor
+from ledger.exceptions import BalanceAssertionRefused, InvalidAmount
+from ledger.models import Account, BalanceAssertion, Posting
+
+
+@dataclass(frozen=True)
+class AssertionFailure:
+    account: str
+    as_of: date
+    expected: Decimal
+    found: Decimal
+    source: str
+
+    def __str__(self):
+        return _(
+            "%(account)s at the end of %(day)s: %(source)s gives %(expected)s, the books "
+            "give %(found)s."
+        ) % {
+            "account": self.account,
+            "day": self.as_of.isoformat(),
+            "source": self.source,
+            "expected": self.expected,
+            "found": self.found,
+        }
+
+
+def check(*, account: Account, as_of: date, expected, source: str, by) -> None:
+    """Raise BalanceAssertionRefused unless `by` may record this assertion as given: the
+    role may not, the source is blank, or the amount has more places than the account's
+    commodity."""
+    if not (by and by.is_active and may(by, "assert_balance")):
+        raise BalanceAssertionRefused(_("Your role may not record balances."))
+    if not source.strip():
+        raise BalanceAssertionRefused(_("Say where the balance comes from."))
+    places = account.commodity.decimal_places
+    try:
+        to_minor(expected, decimal_places=places)
+    except InvalidAmount:
+        raise BalanceAssertionRefused(
+            _("%(account)s is kept in %(commodity)s to %(places)d decimal places.")
+            % {"account": account.code, "commodity": account.commodity_id, "places": places}
+        ) from None
+
+
+def record(*, account: Account, as_of: date, expected, source: str, by) -> BalanceAssertion:
+    """Store that `account`'s balance at the end of `as_of` is `expected`, per `source`.
+
+    Raises BalanceAssertionRefused as check() does, or when the account already has a
+    balance for that day; nothing is stored then.
+    """
+    check(account=account, as_of=as_of, expected=expected, source=source, by=by)
+    try:
+        with transaction.atomic():
+            return BalanceAssertion.objects.create(
+                account=account,
+                as_of=as_of,
+                expected=expected,
+                source=source.strip(),
+                entered_by=by,
+            )
+    except IntegrityError:
+        raise BalanceAssertionRefused(
+            _("This account already has a balance for that day.")
+        ) from None
+
+
+def failures() -> list[AssertionFailure]:
+    """Every assertion the postings do not give, by account code and day (one query)."""
+    posted = (
+        Posting.objects.filter(account=OuterRef("account"), effective_date__lte=OuterRef("as_of"))
+        .values("account")
+        .annotate(total=Sum("amount_minor"))
+        .values("total")
+    )
+    rows = (
+        BalanceAssertion.objects.select_related("account__commodity")
+        .annotate(found_minor=Subquery(posted))
+        .order_by("account__code", "as_of")
+    )
+    found = []
+    for row in rows:
+        account = row.account
+        places = account.commodity.decimal_places
+        balance = from_minor(account.sign * (row.found_minor or 0), decimal_places=places)
+        if balance != row.expected:
+            expected = row.expected.quantize(Decimal(1).scaleb(-places))
+            found.append(AssertionFailure(account.code, row.as_of, expected, balance, row.source))
+    return found
