@@ -96,8 +96,10 @@ def demo_methodology_version() -> MethodologyVersion:
             scheme=base.scheme,
             unit=base.unit,
             valid_from=base.valid_from,
-            citation=f"{base.citation} Demo extension ({ILLUSTRATIVE}): 02 takes the "
-            "grassland figure, 05-10 the built-up one.",
+            citation="以广东省 2018 年土地利用碳汇系数表（吨二氧化碳/公顷/年）为基础：林地 3.9、"
+            "湿地 0.6、草地 0.2、耕地 -0.1、建设用地 -0.6；水域（11）不在表中，取湿地系数，"
+            "未利用地（12）取 0，二者均为待核实的假设。演示扩展（"
+            f"{ILLUSTRATIVE}）：02 取草地系数，05–10 取建设用地系数。",
         )
         SinkCoefficient.objects.bulk_create(
             SinkCoefficient(version=version, land_use_code=code, value=value)
@@ -222,7 +224,7 @@ def _horizontal(programme):
         programme=programme,
         name="新安江流域上下游横向生态补偿协议（演示）",
         rule=Agreement.Rule.WATER_QUALITY,
-        description="Template of the Xin'an River agreement; amounts and means are illustrative.",
+        description="以新安江流域上下游横向生态补偿协议为模板；金额与手段均为示意。",
     )
     AgreementParty.objects.create(
         agreement=agreement,

@@ -18,15 +18,24 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_http_methods
 
 from compensation.maps import density_colour, svg_map
-from compensation.models import Agreement, AgreementParty, CreditBlock, CreditOperation
+from compensation.models import (
+    Agreement,
+    AgreementParty,
+    CreditBlock,
+    CreditOperation,
+    MethodologyVersion,
+)
 from compensation.serials import SerialError, parse
 from compensation.statements.content import canonical
-from compensation.statements.inputs import labelled_inputs
+from compensation.statements.inputs import labelled_inputs, one_language
 from compensation.statements.verify import verify_file
 from disclosure import selectors, tables
 from disclosure.http import language_of, public
 from disclosure.models import Release
+from formats.numbers import yuan
 from pilots.models import Region
+
+Unit = MethodologyVersion.Unit
 
 Kind = Release.Kind
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -92,12 +101,21 @@ def pilot(request, pk: int):
     others = [
         r for r in selectors.current_releases() if r.programme_id == pk and r.kind != Kind.PILOT
     ]
+    valuation, lang = release.content.get("valuation"), language_of(request)
     return _page(
         request,
         "pilot.html",
         {
             "release": release,
             "content": release.content,
+            # Bilingual names stored as "中文 English" read in the page's language.
+            "names": valuation
+            and {
+                "methodology": one_language(valuation["methodology"], lang),
+                "unit": Unit(valuation["unit"]).label if valuation["unit"] in Unit else "",
+                "market": one_language(valuation["price"]["market_name"], lang),
+                "price": yuan(Decimal(valuation["price"]["price"])),
+            },
             "map": _position_map(release.content),
             "others": others,
             "regions": _table_page(request, "regions", release.content["regions"]),
