@@ -1,11 +1,11 @@
-"""A national vertical cascade (central → 31 provinces → 2,844 counties) beside a single tier.
+"""A national vertical cascade (central → provinces → 2,844 counties) beside a single tier.
 
 Two synthetic pilots over the same 2,844 counties (bench.settle_national.counties):
 the single-tier vertical table (every county paid by central, EI assessment), and a
-cascade whose central tier pays 31 provinces by fiscal gap and population and whose
-31 provincial tiers pass it on by population, a fixed share and EI. Each is
-calculated inline (one process: the cascade's 32 chunks each recompute the central
-tier) and posted; the single tier is the baseline of the same run.
+cascade whose central tier pays the provinces holding those counties (29 of the 31) by
+fiscal gap and population and whose provincial tiers pass it on by population, a fixed
+share and EI. Each is calculated inline (one process: the cascade's chunk per tier each
+recompute the central tier) and posted; the single tier is the baseline of the same run.
 """
 
 from datetime import date
@@ -177,11 +177,13 @@ def _cascade(programme, provinces, regions):
         ],
         assessed=True,
     )
-    top = CascadeTier.objects.create(programme=programme, year=YEAR, level=1, method=central)
-    top.recipients.set(provinces.values())
     by_province = {}
     for region in regions:
         by_province.setdefault(int(region.code[:2]), []).append(region)
+    # Central pays the provinces that pass money on to counties of the pilot: a province
+    # without any would keep it, and planning refuses a final recipient outside the pilot.
+    top = CascadeTier.objects.create(programme=programme, year=YEAR, level=1, method=central)
+    top.recipients.set(p for number, p in provinces.items() if number in by_province)
     indicators = []
     for number, province in provinces.items():
         if number in by_province:

@@ -234,13 +234,13 @@ class _Cascade:
 
     def __init__(self, programme, year: int, overrides: Overrides):
         self.programme, self.year, self.overrides = programme, year, overrides
-        self._tiers = {t.pk: t for t in tiers(programme, year).select_related("payer", "method")}
-        self._recipients: dict[int, list[Region]] = {pk: [] for pk in self._tiers}
-        through = CascadeTier.recipients.through.objects.filter(
-            cascadetier__in=list(self._tiers)
-        ).select_related("region")
-        for row in through.order_by("region__code"):
-            self._recipients[row.cascadetier_id].append(row.region)
+        self._tiers = {
+            t.pk: t
+            for t in tiers(programme, year)
+            .select_related("payer", "method")
+            .defer("payer__geometry")
+        }
+        self._recipients: dict[int, list[Region]] = {}
         self._allocations: dict[int, TierAllocation] = {}
         self._inputs: dict[int, dict[str, RegionInputs]] = {}
         self._methods = self._read_methods()
@@ -256,13 +256,26 @@ class _Cascade:
     def method(self, tier: CascadeTier) -> AllocationMethod:
         return self._methods[self.overrides.cascade_methods.get(tier.pk, tier.method_id)][0]
 
+    def recipients(self, tier_pk: int) -> list[Region]:
+        """The tier's recipients by code, read when first asked: a chunk computes one tier
+        and the tiers above it, never every tier's recipients. Boundaries are not read
+        (loading every region's per chunk was a third of a national cascade's calculation,
+        bench/cascade.py profiled 2026-12-01)."""
+        if tier_pk not in self._recipients:
+            self._recipients[tier_pk] = list(
+                Region.objects.filter(cascade_tiers_received=tier_pk)
+                .defer("geometry")
+                .order_by("code")
+            )
+        return self._recipients[tier_pk]
+
     def payers(self) -> set[str]:
         return {t.payer.code for t in self._tiers.values() if t.payer is not None}
 
     def parent(self, tier: CascadeTier) -> CascadeTier:
         for other in self._tiers.values():
             if other.level == tier.level - 1 and any(
-                r.pk == tier.payer_id for r in self._recipients[other.pk]
+                r.pk == tier.payer_id for r in self.recipients(other.pk)
             ):
                 return other
         raise ChannelInputError(
@@ -302,7 +315,7 @@ class _Cascade:
             )
         if not factors:
             problems.append(_("%(method)s has no factors.") % {"method": method})
-        if not self._recipients[tier.pk]:
+        if not self.recipients(tier.pk):
             problems.append(_("%(tier)s lists no recipients.") % {"tier": tier})
         received = self.received(tier)
         if received is None and method.budget_cap is None:
@@ -330,7 +343,7 @@ class _Cascade:
         _method, factors, adjustments = self._methods[
             self.overrides.cascade_methods.get(tier.pk, tier.method_id)
         ]
-        regions = self._recipients[tier.pk]
+        regions = self.recipients(tier.pk)
         kinds = {f.kind for f in factors}
         table = self._table(regions, kinds & FROM_TABLE)
         ei = self._ei(regions) if Kind.EI in kinds or adjustments else {}
