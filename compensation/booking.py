@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from compensation import accounts
-from compensation.exceptions import TonnesUnavailable
+from compensation.exceptions import BooksClosed, TonnesUnavailable
 from compensation.sinks import shortfalls
 from compensation.transfers import ProposedTransfer
-from ledger.exceptions import NegativeBalance
+from ledger.exceptions import NegativeBalance, PeriodClosed
 from ledger.models import JournalEntry
 from ledger.services import EntrySpec, Leg, post_entries
 
@@ -70,3 +70,5 @@ def book_transfers(
             raise TonnesUnavailable(
                 _("Sink tonnes were claimed concurrently: %(detail)s") % {"detail": exc}
             ) from exc
+        except PeriodClosed as exc:
+            raise BooksClosed(str(exc)) from exc

@@ -17,6 +17,11 @@ class ChannelInputError(CompensationError):
     """A channel's inputs are missing or inconsistent; the message names each problem."""
 
 
+class BooksClosed(CompensationError):
+    """The ledger is closed (结账) for the date of what would be booked; the message names
+    the period and what to do (ledger.periods)."""
+
+
 class TonnesUnavailable(CompensationError):
     """A channel claims sink tonnes that are not available (already paid for, or never verified)."""
 

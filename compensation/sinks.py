@@ -19,12 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compensation import accounts
-from compensation.exceptions import ChannelInputError, TonnesUnavailable, VerificationRefused
+from compensation.exceptions import (
+    BooksClosed,
+    ChannelInputError,
+    TonnesUnavailable,
+    VerificationRefused,
+)
 from compensation.models import SinkVerification, Valuation
 from compensation.quantities import tonnes
 from compensation.transfers import ProposedTransfer
 from config.roles import may
-from ledger.exceptions import NegativeBalance
+from ledger.exceptions import NegativeBalance, PeriodClosed
 from ledger.models import Account
 from ledger.selectors import account_balance
 from ledger.services import EntrySpec, Leg, post_entries
@@ -103,6 +108,8 @@ def verify_sink(*, valuation: Valuation, posted_by=None, region_codes=None):
                 )
                 % {"id": valuation.pk}
             ) from None
+        except PeriodClosed as exc:
+            raise BooksClosed(str(exc)) from exc
 
 
 def _require(user, button: str, message: str) -> None:

@@ -26,6 +26,7 @@ from compensation.settlement.states import POSTED
 from compensation.splitting import largest_remainder
 from config.roles import may
 from ledger.commodities import CNY, quantum
+from ledger.exceptions import PeriodClosed
 from ledger.services import EntrySpec, Leg, post_entry
 from passthrough import accounts
 from passthrough.exceptions import PlanRefused
@@ -295,23 +296,26 @@ def approve_plan(plan: SubAllocationPlan, *, by, reason: str = "") -> SubAllocat
         ]
         compensation_accounts.open_all(sources)
         accounts.open_lines(lines)
-        plan.entry = post_entry(
-            spec=EntrySpec(
-                idempotency_key=f"passthrough:plan:{plan.pk}",
-                effective_date=timezone.localdate(),
-                description=f"Sub-allocation plan {plan.pk}: {plan.region.code} passes on "
-                f"{plan.total} CNY of run {plan.run_id}",
-                legs=[
-                    *(
-                        Leg.debit(ref.code, received[channel])
-                        for ref, channel in zip(sources, received, strict=True)
-                    ),
-                    *(Leg.credit(line.account, line.amount) for line in lines),
-                ],
-                cause=f"sub-allocation:{plan.pk}",
-            ),
-            posted_by=by,
-        )
+        try:
+            plan.entry = post_entry(
+                spec=EntrySpec(
+                    idempotency_key=f"passthrough:plan:{plan.pk}",
+                    effective_date=timezone.localdate(),
+                    description=f"Sub-allocation plan {plan.pk}: {plan.region.code} passes on "
+                    f"{plan.total} CNY of run {plan.run_id}",
+                    legs=[
+                        *(
+                            Leg.debit(ref.code, received[channel])
+                            for ref, channel in zip(sources, received, strict=True)
+                        ),
+                        *(Leg.credit(line.account, line.amount) for line in lines),
+                    ],
+                    cause=f"sub-allocation:{plan.pk}",
+                ),
+                posted_by=by,
+            )
+        except PeriodClosed as exc:
+            raise PlanRefused(str(exc)) from exc
         plan.save()
         return plan
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compensation.booking import book_transfers
+from compensation.exceptions import BooksClosed
 from compensation.models import RunTransfer, SettlementRun
 from compensation.settlement.locks import RUN_LOCKS, advisory_lock
 from compensation.settlement.rows import proposed
@@ -55,7 +56,7 @@ def post(run: SettlementRun, *, by=None, reason: str = "") -> SettlementRun:
                 cause=f"settlement-run:{run.pk}",
                 posted_by=by,
             )
-        except PeriodClosed as exc:
+        except (PeriodClosed, BooksClosed) as exc:
             raise SettlementError(str(exc)) from exc
         _link_entries(rows, entries)
         run.posted_at = timezone.now()

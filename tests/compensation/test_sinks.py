@@ -17,9 +17,15 @@ from django.utils import translation
 
 from compensation import sinks
 from compensation.booking import book_transfers
-from compensation.exceptions import ChannelInputError, TonnesUnavailable, VerificationRefused
+from compensation.exceptions import (
+    BooksClosed,
+    ChannelInputError,
+    TonnesUnavailable,
+    VerificationRefused,
+)
 from compensation.models import SinkVerification
 from config.roles import AUDITOR, ECOLOGY, FINANCE, OPERATOR
+from ledger import periods
 from ledger.models import JournalEntry
 from pilots.models import OperatorAssignment, Region
 from tests.conftest import committing
@@ -78,6 +84,26 @@ def test_a_request_posts_nothing_until_another_official_approves_it(requested, c
     assert set(JournalEntry.objects.values_list("posted_by__username", flat=True)) == {
         "ecology-checker"
     }
+
+
+def test_approving_into_a_closed_period_is_refused_naming_it_and_nothing_changes(
+    requested, checker, client
+):
+    """The tonnes are dated the valuation's day; the books are closed for it (结账)."""
+    day = requested.valuation.created_at.date()
+    closer, approver = official(FINANCE, "fin-maker"), official(FINANCE, "fin-checker")
+    periods.approve(periods.propose(action="close", start=day, end=day, by=closer), by=approver)
+
+    with translation.override("en"), pytest.raises(BooksClosed, match=f"closed for {day}"):
+        sinks.approve_verification(requested, by=checker, reason="checked")
+    client.force_login(checker)
+    decide = reverse("admin:compensation_sinkverification_decide", args=[requested.pk])
+    page = client.post(decide, {"action": "approve", "reason": "checked"}, follow=True)
+    assert page.status_code == 200
+    assert "已结账" in page.content.decode()
+    requested.refresh_from_db()
+    assert (requested.status, verified_now()) == ("requested", NOTHING)
+    assert not JournalEntry.objects.filter(cause__startswith="valuation:").exists()
 
 
 def test_the_requester_cannot_approve_and_nothing_is_stored(requested, maker):

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from compensation import accounts as compensation_accounts
 from compensation.periods import Period
 from compensation.settlement import planning, posting, states
 from config.roles import FINANCE, OPERATOR
+from ledger import periods
 from ledger.models import Account, JournalEntry
 from passthrough import plans
 from passthrough.exceptions import PlanRefused
@@ -172,6 +174,20 @@ def test_an_operator_may_not_approve(world, upstream, villages):
     plan = _propose(world, upstream, villages, 1, 1, 1)
     with pytest.raises(PlanRefused, match="Only a finance official"):
         plans.approve_plan(plan, by=world["users"]["operator"])
+
+
+def test_approving_on_a_closed_day_is_refused_naming_the_period(world, upstream, villages):
+    """The plan posts on the day it is approved; the books are closed for it (结账)."""
+    plan = _propose(world, upstream, villages, 1, 1, 1)
+    today = timezone.localdate()
+    closer = UserFactory(username="closer", group=FINANCE)
+    act = periods.propose(action="close", start=today, end=today, by=closer)
+    periods.approve(act, by=world["users"]["finance"])
+
+    with pytest.raises(PlanRefused, match=f"closed for {today}"):
+        plans.approve_plan(plan, by=world["users"]["finance"])
+    plan.refresh_from_db()
+    assert (plan.status, plan.entry) == ("proposed", None)
 
 
 def test_a_second_plan_for_the_same_run_and_region_waits_for_the_first(world, upstream, villages):
