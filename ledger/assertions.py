@@ -4,6 +4,7 @@ outside the books gives it, such as a bank statement or the treasury's account s
     check(account, as_of, expected, source, by)  -> None, or raises
     record(account, as_of, expected, source, by) -> BalanceAssertion
     failures()                                   -> [AssertionFailure], by account and day
+    with_books_balance(qs) / books_balance(row)  -> the books' balance on each day, one query
 
 `expected` is a Decimal on the account's normal side (as account balances are shown), in
 the account's commodity with at most its places (ledger.commodities.PLACES). The balance
@@ -19,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from config.roles import may
@@ -89,24 +90,34 @@ def record(*, account: Account, as_of: date, expected, source: str, by) -> Balan
         ) from None
 
 
-def failures() -> list[AssertionFailure]:
-    """Every assertion the postings do not give, by account code and day (one query)."""
+def with_books_balance(assertions: QuerySet) -> QuerySet:
+    """`assertions` annotated with `found_minor`: the sum of the account's postings dated up
+    to and including the assertion's day, in minor units, debit positive (None: none)."""
     posted = (
         Posting.objects.filter(account=OuterRef("account"), effective_date__lte=OuterRef("as_of"))
         .values("account")
         .annotate(total=Sum("amount_minor"))
         .values("total")
     )
-    rows = (
-        BalanceAssertion.objects.select_related("account__commodity")
-        .annotate(found_minor=Subquery(posted))
-        .order_by("account__code", "as_of")
+    return assertions.select_related("account__commodity").annotate(found_minor=Subquery(posted))
+
+
+def books_balance(row: BalanceAssertion) -> Decimal:
+    """The books' balance on the account's normal side for a row of with_books_balance()."""
+    account = row.account
+    return from_minor(
+        account.sign * (row.found_minor or 0), decimal_places=account.commodity.decimal_places
     )
+
+
+def failures() -> list[AssertionFailure]:
+    """Every assertion the postings do not give, by account code and day (one query)."""
+    rows = with_books_balance(BalanceAssertion.objects.order_by("account__code", "as_of"))
     found = []
     for row in rows:
         account = row.account
         places = account.commodity.decimal_places
-        balance = from_minor(account.sign * (row.found_minor or 0), decimal_places=places)
+        balance = books_balance(row)
         if balance != row.expected:
             expected = row.expected.quantize(Decimal(1).scaleb(-places))
             found.append(AssertionFailure(account.code, row.as_of, expected, balance, row.source))

@@ -20,7 +20,6 @@ _CODES = {
     "LEDGER_IMMUTABLE": exceptions.ImmutableRecord,
     "LEDGER_INVALID": exceptions.InvalidEntry,
     "LEDGER_CHAIN": exceptions.BrokenChain,
-    "LEDGER_CLOSED": exceptions.PeriodClosed,
 }
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Unique indexes that back an invariant, by a column name in their message.
@@ -51,7 +50,6 @@ def translated_database_errors():
 def _closed(message: str) -> str:
     """The user's-language message for LEDGER_CLOSED; PostgreSQL names the period and the
     entry's date (ledger/sql/0006_period_close), SQLite does not."""
-
     days = [date.fromisoformat(found) for found in ISO_DATE.findall(message)]
     if len(days) == 3:
         return closed_message(*days)

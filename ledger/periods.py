@@ -21,7 +21,6 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from config.roles import may
@@ -33,7 +32,7 @@ Action, Status = PeriodClose.Action, PeriodClose.Status
 
 
 def _day(value: date) -> str:
-    return date_format(value, "Y-m-d")
+    return value.isoformat()
 
 
 def closed_periods(start: date | None = None, end: date | None = None) -> list[PeriodClose]:
@@ -50,6 +49,11 @@ def closed_periods(start: date | None = None, end: date | None = None) -> list[P
     return sorted(
         (act for act in latest.values() if act.action == Action.CLOSE), key=lambda a: a.start
     )
+
+
+def _closed_exactly(start: date, end: date) -> bool:
+    """Whether a close in force has exactly these dates (what a reopening names)."""
+    return any(c.start == start and c.end == end for c in closed_periods(start, end))
 
 
 def closed_period_of(day: date) -> PeriodClose | None:
@@ -91,7 +95,7 @@ def propose(*, action: str, start: date, end: date, by, reason: str = "") -> Per
     if action == Action.REOPEN:
         if not reason.strip():
             raise PeriodActRefused(_("Say why the period is reopened."))
-        if not any(c.start == start and c.end == end for c in closed_periods(start, end)):
+        if not _closed_exactly(start, end):
             raise PeriodActRefused(
                 _("%(start)s to %(end)s is not a closed period; name a close in force.")
                 % {"start": _day(start), "end": _day(end)}
@@ -135,9 +139,7 @@ def approve(act: PeriodClose, *, by) -> PeriodClose:
         act = _decide(act, by)
         if act.action == Action.CLOSE and closed_periods(act.start, act.end):
             raise PeriodActRefused(_("Part of this period was closed meanwhile."))
-        if act.action == Action.REOPEN and not any(
-            c.start == act.start and c.end == act.end for c in closed_periods(act.start, act.end)
-        ):
+        if act.action == Action.REOPEN and not _closed_exactly(act.start, act.end):
             raise PeriodActRefused(_("The period was reopened meanwhile."))
         act.status = Status.APPROVED
         act.save()
