@@ -609,3 +609,80 @@ PLAN = response(
         ],
     },
 )
+PAYMENT = response(
+    "A treasury payment voucher",
+    {
+        "id": 1,
+        "region": HUANGSHAN,
+        "kind": "voucher",
+        "reference": "GK-2025-0001",
+        "paid_on": "2025-03-20",
+        "amount": "5000.00",
+        "matched": "5000.00",
+        "payee_code": "V-01",
+        "payee_account": "",
+        "source": "vouchers-2025q1.xlsx",
+        "entered_by": "operator-huangshan",
+        "entered_at": "2025-03-21T09:00:00+08:00",
+    },
+)
+MATCH = response(
+    "A voucher matched automatically",
+    {
+        "id": 1,
+        "region": HUANGSHAN,
+        "payment": 1,
+        "reference": "GK-2025-0001",
+        "line": 1,
+        "recipient": "V-01",
+        "amount": "5000.00",
+        "matched_by": None,
+        "matched_at": "2025-03-21T09:00:00+08:00",
+    },
+)
+OBLIGATION = response(
+    "A line paid in part after its due date",
+    {
+        "id": 1,
+        "region": HUANGSHAN,
+        "plan": 1,
+        "recipient": "V-01",
+        "account": "cny:recipient:2:line:1",
+        "due_date": "2025-03-31",
+        "amount": "5000.00",
+        "paid": "3000.00",
+        "owed": "2000.00",
+        "last_paid_on": "2025-03-20",
+        "status": "partial",
+    },
+)
+PERIOD_CLOSE = response(
+    "The year 2024 closed",
+    {
+        "id": 1,
+        "action": "close",
+        "status": "approved",
+        "start": "2024-01-01",
+        "end": "2024-12-31",
+        "reason": "2024 年度结账",
+        "proposed_by": "finance-maker",
+        "proposed_at": "2025-01-15T09:00:00+08:00",
+        "decided_by": "finance-checker",
+        "decided_at": "2025-01-16T10:00:00+08:00",
+    },
+)
+BALANCE_ASSERTION = response(
+    "A bank statement balance that holds",
+    {
+        "id": 1,
+        "account": f"cny:region:{HUANGSHAN}:horizontal",
+        "commodity": "CNY",
+        "as_of": "2024-12-31",
+        "expected": "5000.00",
+        "found": "5000.00",
+        "holds": True,
+        "source": "开户行对账单 2024-12-31",
+        "entered_by": "finance-maker",
+        "entered_at": "2025-01-05T09:00:00+08:00",
+    },
+)

@@ -41,9 +41,16 @@ router.register("ledger/accounts", ledger.AccountViewSet, basename="account")
 router.register("ledger/balances", ledger.BalanceViewSet, basename="balance")
 router.register("ledger/entries", ledger.EntryViewSet, basename="entry")
 router.register("ledger/postings", ledger.PostingViewSet, basename="posting")
+router.register("ledger/period-closes", ledger.PeriodCloseViewSet, basename="periodclose")
+router.register(
+    "ledger/balance-assertions", ledger.BalanceAssertionViewSet, basename="balanceassertion"
+)
 router.register("alerts", supervision.AlertViewSet, basename="alert")
 router.register("recipients", passthrough.RecipientViewSet, basename="recipient")
 router.register("sub-allocation-plans", passthrough.PlanViewSet, basename="suballocationplan")
+router.register("payments", passthrough.PaymentViewSet, basename="payment")
+router.register("payment-matches", passthrough.MatchViewSet, basename="paymentmatch")
+router.register("obligations", passthrough.ObligationViewSet, basename="obligation")
 router.register("change-detections", supervision.ChangeDetectionViewSet, basename="changedetection")
 
 urlpatterns = [

@@ -5,6 +5,8 @@ COPY fires the table's triggers as INSERT does and is several times faster for t
 geometries as hex EWKB; the ledger keeps its own binary COPY (ledger/storage.py).
 """
 
+from contextlib import contextmanager
+
 from django.contrib.gis.db.models import GeometryField
 from django.db import connection
 
@@ -16,13 +18,7 @@ def insert(model, rows, each=lambda: None) -> None:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
     geometries = {f.attname for f in fields if isinstance(f, GeometryField)}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
-    with (
-        connection.wrap_database_errors,
-        connection.cursor() as cursor,
-        cursor.copy(statement) as copy,
-    ):
+    with _copy(model, fields) as copy:
         for row in rows:
             copy.write_row(
                 [
@@ -32,6 +28,33 @@ def insert(model, rows, each=lambda: None) -> None:
                 ]
             )
             each()
+
+
+def insert_values(model, names: list[str], rows) -> None:
+    """Store `rows`, tuples of values for the fields `names` (attnames, no geometry) of
+    `model`, without making a model instance of each: the columns not named take their
+    database defaults, so name every NOT NULL one (auto_now_add fields too)."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(**dict(zip(names, row, strict=True))) for row in rows), batch_size=1000
+        )
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    with _copy(model, fields) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+@contextmanager
+def _copy(model, fields):
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    statement = f"COPY {model._meta.db_table} ({columns}) FROM STDIN"
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        yield copy
 
 
 def _hex_ewkb(geometry) -> str | None:

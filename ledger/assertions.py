@@ -5,6 +5,7 @@ outside the books gives it, such as a bank statement or the treasury's account s
     record(account, as_of, expected, source, by) -> BalanceAssertion
     failures()                                   -> [AssertionFailure], by account and day
     with_books_balance(qs) / books_balance(row)  -> the books' balance on each day, one query
+    expected_balance(row)                        -> the expected balance in the account's places
 
 `expected` is a Decimal on the account's normal side (as account balances are shown), in
 the account's commodity with at most its places (ledger.commodities.PLACES). The balance
@@ -110,15 +111,21 @@ def books_balance(row: BalanceAssertion) -> Decimal:
     )
 
 
+def expected_balance(row: BalanceAssertion) -> Decimal:
+    """The row's expected balance with its account's commodity's places (CNY: 2)."""
+    return row.expected.quantize(Decimal(1).scaleb(-row.account.commodity.decimal_places))
+
+
 def failures() -> list[AssertionFailure]:
     """Every assertion the postings do not give, by account code and day (one query)."""
     rows = with_books_balance(BalanceAssertion.objects.order_by("account__code", "as_of"))
     found = []
     for row in rows:
-        account = row.account
-        places = account.commodity.decimal_places
         balance = books_balance(row)
         if balance != row.expected:
-            expected = row.expected.quantize(Decimal(1).scaleb(-places))
-            found.append(AssertionFailure(account.code, row.as_of, expected, balance, row.source))
+            found.append(
+                AssertionFailure(
+                    row.account.code, row.as_of, expected_balance(row), balance, row.source
+                )
+            )
     return found

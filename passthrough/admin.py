@@ -339,7 +339,7 @@ class PaymentAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
                 messages.success(
                     request,
                     _("Imported %(count)d payment(s); %(matched)d matched automatically.")
-                    % {"count": len(imported.payments), "matched": len(imported.matches)},
+                    % {"count": len(imported.payments), "matched": imported.matched},
                 )
                 return redirect("admin:passthrough_payment_changelist")
         context = {

@@ -8,7 +8,8 @@ passed is
     partially paid  some, not all, paid
     late            all paid, the last of it after the due date
 
-and a payment of the region whose payee (code or account) is none of the
+and otherwise paid; a line not yet due is open until paid in full (status()). A
+payment of the region whose payee (code or account) is none of the
 region's recipients was paid to someone else (挪用). supervision.alerts raises
 each once per line or payment.
 """
@@ -17,12 +18,15 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
 
 from passthrough.models import Payment, PaymentMatch, Recipient
 from passthrough.payments import lines_with_paid
 
 WITHHELD, PARTIAL, LATE = "withheld", "partial", "late"
+# A line not yet due and not paid in full, and a line paid in full by its due date.
+OPEN, PAID = "open", "paid"
+STATUSES = (OPEN, PAID, WITHHELD, PARTIAL, LATE)
 
 
 @dataclass(frozen=True)
@@ -42,29 +46,38 @@ class Overdue:
         return self.amount - self.paid
 
 
-def overdue(region, *, on: date) -> list[Overdue]:
-    """The region's lines due before `on` that are withheld, partially paid or paid late."""
+def obligations() -> QuerySet:
+    """Lines of posted plans with `paid` (Σ matches, CNY, 2 places) and `last_paid_on` (the
+    latest matched payment's date, None for none), oldest due first."""
     last_paid = (
         PaymentMatch.objects.filter(line=OuterRef("pk"))
         .values("line")
         .annotate(last=Max("payment__paid_on"))
         .values("last")
     )
+    return lines_with_paid().annotate(last_paid_on=Subquery(last_paid)).order_by("due_date", "pk")
+
+
+def status(line, *, on: date) -> str:
+    """One of STATUSES for a row of obligations() read on the date `on`.
+
+    Due before `on`: withheld (nothing paid), partial (some), late (all, the last of it
+    after the due date) or paid. Not yet due: open until paid in full, then paid.
+    """
+    if line.paid >= line.amount:
+        late = line.amount > 0 and line.due_date < on and line.last_paid_on > line.due_date
+        return LATE if late else PAID
+    if line.due_date >= on:
+        return OPEN
+    return WITHHELD if line.paid == 0 else PARTIAL
+
+
+def overdue(region, *, on: date) -> list[Overdue]:
+    """The region's lines due before `on` that are withheld, partially paid or paid late."""
     found = []
-    lines = (
-        lines_with_paid()
-        .filter(plan__region=region, due_date__lt=on, amount__gt=0)
-        .annotate(last_paid_on=Subquery(last_paid))
-        .order_by("due_date", "pk")
-    )
-    for line in lines:
-        if line.paid == 0:
-            kind = WITHHELD
-        elif line.paid < line.amount:
-            kind = PARTIAL
-        elif line.last_paid_on > line.due_date:
-            kind = LATE
-        else:
+    for line in obligations().filter(plan__region=region, due_date__lt=on, amount__gt=0):
+        kind = status(line, on=on)
+        if kind == PAID:
             continue
         found.append(
             Overdue(

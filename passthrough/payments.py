@@ -22,14 +22,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compensation.imports import decimal_cell, text_problem
 from compensation.tables import read_table
-from config import failpoints
+from config import bulk, failpoints
 from config.roles import may
+from ledger.fields import MoneyField
 from passthrough.exceptions import PassThroughError
 from passthrough.models import Payment, PaymentMatch, SubAllocationLine, SubAllocationPlan
 from pilots.access import can_view_region, scoped
@@ -37,6 +39,7 @@ from pilots.imports import ImportRejected, ImportReport
 from pilots.readers import FileRejected
 
 ZERO = Decimal("0.00")
+MONEY = MoneyField()
 # Header names of each column, as they read after NFKC, lower-casing and without spaces.
 COLUMN_NAMES = {
     "kind": "kind",
@@ -81,7 +84,7 @@ def _paid(field: str):
             .values("total")
         ),
         Value(ZERO),
-        output_field=DecimalField(max_digits=16, decimal_places=2),
+        output_field=MONEY,
     )
 
 
@@ -90,6 +93,7 @@ def lines_with_paid() -> QuerySet:
     return (
         SubAllocationLine.objects.filter(plan__status=SubAllocationPlan.Status.POSTED)
         .annotate(paid=_paid("line"))
+        .annotate(owed=ExpressionWrapper(F("amount") - F("paid"), output_field=MONEY))
         .select_related("plan", "recipient")
     )
 
@@ -110,80 +114,120 @@ def _require(user, region) -> None:
         raise PaymentRefused(_("You may record payments of your own regions only."))
 
 
-def _candidates(payment: Payment) -> list[SubAllocationLine]:
-    """Lines still owed that `payment` may settle: its region's, to its payee, oldest due first."""
-    payee = Q()
-    if payment.payee_code:
-        payee |= Q(recipient__code=payment.payee_code)
-    if payment.payee_account:
-        payee |= Q(recipient__bank_account=payment.payee_account)
-    return [
-        line
-        for line in lines_with_paid()
-        .filter(payee, plan__region=payment.region_id)
-        .order_by("due_date", "pk")
-        if line.amount > line.paid
-    ]
+MATCH_COLUMNS = ["payment_id", "line_id", "amount", "matched_at"]
+CHUNK = 10_000  # ids per IN list: within SQLite's bound on parameters of one statement
 
 
-def _lock(payments) -> None:
-    """Lock `payments`, then every posted line they may settle, each in pk order.
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
 
-    All payments before any line, as match_manually (payment, then line) does, so
-    auto_match and match_manually wait for each other rather than deadlock; lines in
-    pk order, so two auto_matches over the same lines queue rather than deadlock.
-    """
-    payees = {}
-    for region, code, account in (
-        Payment.objects.select_for_update()
-        .filter(pk__in=[p.pk for p in payments])
-        .order_by("pk")
-        .values_list("region_id", "payee_code", "payee_account")
-    ):
-        codes, accounts = payees.setdefault(region, (set(), set()))
+
+def _payees(rows) -> Q:
+    """Lines of posted plans of these payments' regions whose recipient's code or account is
+    a payee of one of them (a superset: a code of one region may match in another); for
+    more payees than CHUNK, every posted line of the regions."""
+    regions, codes, accounts = set(), set(), set()
+    for _pk, region, code, account, _left in rows:
+        regions.add(region)
         if code:
             codes.add(code)
         if account:
             accounts.add(account)
-    lines = Q(pk__in=[])
-    for region, (codes, accounts) in payees.items():
-        lines |= Q(plan__region=region) & (
-            Q(recipient__code__in=codes) | Q(recipient__bank_account__in=accounts)
+    lines = Q(plan__status=SubAllocationPlan.Status.POSTED, plan__region__in=regions)
+    if len(codes) + len(accounts) > CHUNK:
+        return lines
+    return lines & (Q(recipient__code__in=codes) | Q(recipient__bank_account__in=accounts))
+
+
+def _lock_and_read(ids: list[int]):
+    """Lock the payments `ids`, then every posted line they may settle, each in pk order;
+    then read what each payment has left and what each line is owed.
+
+    All payments before any line, as match_manually (payment, then line) does, so
+    auto_match and match_manually wait for each other rather than deadlock; lines in
+    pk order, so two auto_matches over the same lines queue rather than deadlock. The
+    figures are read after the locks, in statements of their own, so they include any
+    concurrent match committed meanwhile.
+
+    Returns the payments as (pk, region id, payee code, payee account, left), in pk
+    order, and the lines as {(region id, "code" or "account", value): [[owed, due date,
+    pk], ...]}, each list oldest due first.
+    """
+    for chunk in _chunks(ids):
+        list(
+            Payment.objects.select_for_update()
+            .filter(pk__in=chunk)
+            .order_by("pk")
+            .values_list("pk")
         )
+    rows = []
+    for chunk in _chunks(ids):
+        read = payments_with_matched().filter(pk__in=chunk).order_by("pk")
+        for pk, region, code, account, amount, matched in read.values_list(
+            "pk", "region_id", "payee_code", "payee_account", "amount", "matched"
+        ):
+            rows.append((pk, region, code, account, amount - matched))
+    if not rows:
+        return rows, {}
+    lines = _payees(rows)
     list(
         SubAllocationLine.objects.select_for_update(of=("self",))
-        .filter(lines, plan__status=SubAllocationPlan.Status.POSTED)
+        .filter(lines)
         .order_by("pk")
-        .only("pk")
+        .values_list("pk")
     )
+    by_payee = {}
+    read = lines_with_paid().filter(lines).order_by("due_date", "pk")
+    for pk, region, due, owed, code, account in read.values_list(
+        "pk", "plan__region_id", "due_date", "owed", "recipient__code", "recipient__bank_account"
+    ):
+        line = [owed, due, pk]
+        by_payee.setdefault((region, "code", code), []).append(line)
+        if account:
+            by_payee.setdefault((region, "account", account), []).append(line)
+    return rows, by_payee
 
 
-def auto_match(payments) -> list[PaymentMatch]:
-    """Match each payment where one line only can be meant; returns the matches made.
+def auto_match(payments) -> int:
+    """Match each payment where one line only can be meant; returns how many matches it made.
 
-    The payments and the lines they may settle are locked first (_lock), so what is
-    left and owed is read after any concurrent match has committed.
+    In pk order, each payment's candidates are the lines of its region's posted plans
+    whose recipient is its payee (by code, or by account) and still owed, oldest due
+    first; of several, those owed exactly what the payment has left. One candidate:
+    the payment settles min(left, owed) of it, and the next payment sees the line
+    owed that much less. The payments and lines are locked first (_lock_and_read);
+    the matches are stored together (config.bulk: COPY on PostgreSQL).
     """
-    made = []
     with transaction.atomic():
-        _lock(payments)
-        for payment in (
-            payments_with_matched().filter(pk__in=[p.pk for p in payments]).order_by("pk")
-        ):
-            left = payment.amount - payment.matched
-            candidates = _candidates(payment)
+        rows, by_payee = _lock_and_read(sorted({p.pk for p in payments}))
+        made, now = [], timezone.now()
+        for pk, region, code, account, left in rows:
+            if left <= 0:
+                continue
+            found = by_payee.get((region, "code", code), []) if code else []
+            if account:
+                found = found + by_payee.get((region, "account", account), [])
+            candidates = sorted({id(c): c for c in found if c[0] > 0}.values(), key=_due_first)
             if len(candidates) > 1:
-                candidates = [c for c in candidates if c.amount - c.paid == left]
-            if left <= 0 or len(candidates) != 1:
+                candidates = [c for c in candidates if c[0] == left]
+            if len(candidates) != 1:
                 continue
             line = candidates[0]
+            amount = min(left, line[0])
+            line[0] -= amount
+            made.append((pk, line[2], amount, now))
+        if made:
             failpoints.pause("passthrough.auto_match")
-            made.append(
-                PaymentMatch.objects.create(
-                    payment=payment, line=line, amount=min(left, line.amount - line.paid)
-                )
+            bulk.insert_values(
+                PaymentMatch, ["payment_id", "line_id", "amount", "matched_at"], made
             )
-    return made
+        return len(made)
+
+
+def _due_first(line):
+    _owed, due, pk = line
+    return due, pk
 
 
 def check_match(*, payment: Payment, line: SubAllocationLine | None, amount, by) -> None:
@@ -249,7 +293,7 @@ def record_payment(*, by, region, **fields) -> Payment:
 @dataclass
 class Imported:
     payments: list[Payment]
-    matches: list[PaymentMatch]
+    matched: int  # how many matches auto_match made
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -272,7 +316,7 @@ def import_payments(*, by, region, name: str, data: bytes, sheet: str = "") -> I
     fen), payee_code (收款人编码) and/or payee_account (收款账号). Rows counted
     from 1 below the header. Raises PaymentRefused (user or region) or
     ImportRejected (report per row); nothing is stored then. Returns the
-    payments and the matches made automatically.
+    payments and how many matches were made automatically.
     """
     _require(by, region)
     report = ImportReport(item="row")
@@ -363,7 +407,7 @@ def import_payments(*, by, region, name: str, data: bytes, sheet: str = "") -> I
     try:
         with transaction.atomic():
             stored = Payment.objects.bulk_create(payments)
-            return Imported(payments=stored, matches=auto_match(stored))
+            return Imported(payments=stored, matched=auto_match(stored))
     except (IntegrityError, ValidationError):
         report.add(None, _("Another import stored some of these references first; try again."))
         raise ImportRejected(report) from None

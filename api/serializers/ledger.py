@@ -1,7 +1,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ledger.models import Account, JournalEntry, Posting
+from ledger import assertions
+from ledger.models import Account, BalanceAssertion, JournalEntry, PeriodClose, Posting
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"})
@@ -91,3 +92,65 @@ class OwnerBalancesSerializer(serializers.Serializer):
     commodity = serializers.CharField()
     as_of = serializers.DateField(allow_null=True)
     balances = BalanceSerializer(many=True)
+
+
+class PeriodCloseSerializer(serializers.ModelSerializer):
+    """A close (结账) or reopening (反结账) of the dates start to end, its maker and checker."""
+
+    proposed_by = serializers.CharField(source="proposed_by.username", read_only=True)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = PeriodClose
+        fields = [
+            "id",
+            "action",
+            "status",
+            "start",
+            "end",
+            "reason",
+            "proposed_by",
+            "proposed_at",
+            "decided_by",
+            "decided_at",
+        ]
+
+
+class BalanceAssertionSerializer(serializers.ModelSerializer):
+    """An account's balance at the end of `as_of` as `source` gives it (`expected`) and as the
+    books give it (`found`), both on the account's normal side in its commodity's places."""
+
+    account = serializers.CharField(source="account.code", read_only=True)
+    commodity = serializers.CharField(source="account.commodity_id", read_only=True)
+    expected = serializers.SerializerMethodField()
+    found = serializers.SerializerMethodField()
+    holds = serializers.SerializerMethodField()
+    entered_by = serializers.CharField(source="entered_by.username", read_only=True)
+
+    class Meta:
+        model = BalanceAssertion
+        fields = [
+            "id",
+            "account",
+            "commodity",
+            "as_of",
+            "expected",
+            "found",
+            "holds",
+            "source",
+            "entered_by",
+            "entered_at",
+        ]
+
+    @extend_schema_field(DecimalText)
+    def get_expected(self, row) -> str:
+        return str(assertions.expected_balance(row))
+
+    @extend_schema_field(DecimalText)
+    def get_found(self, row) -> str:
+        return str(assertions.books_balance(row))
+
+    def get_holds(self, row) -> bool:
+        return assertions.books_balance(row) == row.expected

@@ -1,8 +1,18 @@
-"""Recipients and sub-allocation plans as the API shows them (read-only)."""
+"""Recipients, sub-allocation plans, payment evidence, matches and obligations as the API
+shows them (read-only)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from passthrough.models import Recipient, SubAllocationLine, SubAllocationPlan
+from api.serializers.ledger import decimal_like
+from passthrough import obligations
+from passthrough.models import (
+    Payment,
+    PaymentMatch,
+    Recipient,
+    SubAllocationLine,
+    SubAllocationPlan,
+)
 from passthrough.recipients import PERSONAL_FIELDS, shows_details
 
 
@@ -67,3 +77,92 @@ class PlanSerializer(serializers.ModelSerializer):
             "entry",
             "lines",
         ]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    """Payment evidence with `matched` (Σ of its matches, CNY); payee_account only for callers
+    who may see recipients' personal details, absent for everyone else."""
+
+    region = serializers.CharField(source="region.code", read_only=True)
+    matched = decimal_like(Payment._meta.get_field("amount"))
+    entered_by = serializers.CharField(source="entered_by.username", read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "region",
+            "kind",
+            "reference",
+            "paid_on",
+            "amount",
+            "matched",
+            "payee_code",
+            "payee_account",
+            "source",
+            "entered_by",
+            "entered_at",
+        ]
+
+    def to_representation(self, instance):
+        shown = super().to_representation(instance)
+        if not shows_details(self.context["request"].user):
+            shown.pop("payee_account")
+        return shown
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    """The part of a payment that settles one plan line; matched_by is null when automatic."""
+
+    region = serializers.CharField(source="payment.region.code", read_only=True)
+    reference = serializers.CharField(source="payment.reference", read_only=True)
+    recipient = serializers.CharField(source="line.recipient.code", read_only=True)
+    matched_by = serializers.CharField(
+        source="matched_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = PaymentMatch
+        fields = [
+            "id",
+            "region",
+            "payment",
+            "reference",
+            "line",
+            "recipient",
+            "amount",
+            "matched_by",
+            "matched_at",
+        ]
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    """A posted plan line as an obligation read on `on`: amount, paid and owed (CNY), the last
+    payment's date and the status (passthrough.obligations.STATUSES)."""
+
+    region = serializers.CharField(source="plan.region.code", read_only=True)
+    recipient = serializers.CharField(source="recipient.code", read_only=True)
+    paid = decimal_like(SubAllocationLine._meta.get_field("amount"))
+    owed = decimal_like(SubAllocationLine._meta.get_field("amount"))
+    last_paid_on = serializers.DateField(read_only=True, allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SubAllocationLine
+        fields = [
+            "id",
+            "region",
+            "plan",
+            "recipient",
+            "account",
+            "due_date",
+            "amount",
+            "paid",
+            "owed",
+            "last_paid_on",
+            "status",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=obligations.STATUSES))
+    def get_status(self, line) -> str:
+        return obligations.status(line, on=self.context["on"])

@@ -16,7 +16,8 @@ from api.filters import StrictFilters, StrictFilterSet, WholeFilter
 from api.pagination import BySequenceCursor, Pages, PostingCursor
 from api.serializers import ledger as out
 from api.views.base import ACCOUNT_CODE_IN_PATH, ScopedReadViewSet
-from ledger.models import Account, JournalEntry, Posting
+from ledger.assertions import with_books_balance
+from ledger.models import Account, BalanceAssertion, JournalEntry, PeriodClose, Posting
 from ledger.selectors import account_balance, owner_balances
 
 AS_OF = OpenApiParameter(
@@ -136,3 +137,35 @@ class PostingViewSet(ScopedReadViewSet):
     pagination_class = PostingCursor
     filter_backends = [StrictFilters]  # cursor pages keep their own order
     filterset_class = PostingFilter
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.PERIOD_CLOSE]),
+    retrieve=extend_schema(examples=[examples.PERIOD_CLOSE]),
+)
+class PeriodCloseViewSet(ScopedReadViewSet):
+    """Closes (结账) and reopenings (反结账) of periods, proposed and decided (officials)."""
+
+    queryset = PeriodClose.objects.select_related("proposed_by", "decided_by").order_by(
+        "-start", "-id"
+    )
+    serializer_class = out.PeriodCloseSerializer
+    pagination_class = Pages
+    filterset_fields = {"action": ["exact"], "status": ["exact"], "start": ["gte", "lte"]}
+    ordering_fields = ["id", "start", "proposed_at"]
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.BALANCE_ASSERTION]),
+    retrieve=extend_schema(examples=[examples.BALANCE_ASSERTION]),
+)
+class BalanceAssertionViewSet(ScopedReadViewSet):
+    """Balance assertions (余额核对) with the books' balance on the same day (officials)."""
+
+    queryset = with_books_balance(
+        BalanceAssertion.objects.select_related("entered_by").order_by("-as_of", "account__code")
+    )
+    serializer_class = out.BalanceAssertionSerializer
+    pagination_class = Pages
+    filterset_fields = {"account__code": ["exact"], "as_of": ["gte", "lte"]}
+    ordering_fields = ["id", "as_of"]

@@ -1,12 +1,19 @@
-"""Recipients and sub-allocation plans, read-only, scoped to the caller's regions."""
+"""Recipients, sub-allocation plans, payment evidence, matches and obligations, read-only,
+scoped to the caller's regions."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
 
 from api import examples
+from api.filters import StrictFilterSet
 from api.pagination import Pages
 from api.serializers import passthrough as out
 from api.views.base import ScopedReadViewSet
-from passthrough.models import Recipient, SubAllocationPlan
+from passthrough.models import PaymentMatch, Recipient, SubAllocationLine, SubAllocationPlan
+from passthrough.obligations import obligations
+from passthrough.payments import payments_with_matched
 
 
 @extend_schema_view(
@@ -42,3 +49,81 @@ class PlanViewSet(ScopedReadViewSet):
     pagination_class = Pages
     filterset_fields = {"region__code": ["exact"], "run": ["exact"], "status": ["exact"]}
     ordering_fields = ["id", "proposed_at", "total"]
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.PAYMENT]),
+    retrieve=extend_schema(examples=[examples.PAYMENT]),
+)
+class PaymentViewSet(ScopedReadViewSet):
+    """Payment evidence (支付凭证): treasury vouchers and bank receipts, with what is matched."""
+
+    queryset = payments_with_matched().select_related("entered_by").order_by("-paid_on", "-id")
+    region_paths = ("region__code",)
+    serializer_class = out.PaymentSerializer
+    pagination_class = Pages
+    filterset_fields = {
+        "region__code": ["exact"],
+        "kind": ["exact"],
+        "reference": ["exact"],
+        "paid_on": ["gte", "lte"],
+    }
+    ordering_fields = ["id", "paid_on", "amount"]
+
+
+@extend_schema_view(
+    list=extend_schema(examples=[examples.MATCH]),
+    retrieve=extend_schema(examples=[examples.MATCH]),
+)
+class MatchViewSet(ScopedReadViewSet):
+    """Payment matches (核销): the part of a payment that settles one plan line."""
+
+    queryset = PaymentMatch.objects.select_related(
+        "payment__region", "line__recipient", "matched_by"
+    ).order_by("-id")
+    region_paths = ("payment__region__code",)
+    serializer_class = out.MatchSerializer
+    pagination_class = Pages
+    filterset_fields = {"payment__region__code": ["exact"], "payment": ["exact"], "line": ["exact"]}
+    ordering_fields = ["id", "matched_at", "amount"]
+
+
+class OnSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, default=None)
+
+
+ON = OpenApiParameter(
+    "on", str, description="Read the statuses on this date (YYYY-MM-DD); today without it."
+)
+
+
+class ObligationFilter(StrictFilterSet):
+    region = filters.CharFilter(field_name="plan__region__code")
+    recipient = filters.CharFilter(field_name="recipient__code")
+    due_date = filters.DateFromToRangeFilter()
+
+    class Meta:
+        model = SubAllocationLine
+        fields = ["region", "plan", "recipient", "due_date"]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[ON], examples=[examples.OBLIGATION]),
+    retrieve=extend_schema(parameters=[ON], examples=[examples.OBLIGATION]),
+)
+class ObligationViewSet(ScopedReadViewSet):
+    """Obligations (应付未付): each posted plan line with what is paid and owed, and its status
+    on a date (open, paid, withheld, partial or late; passthrough.obligations)."""
+
+    queryset = obligations()
+    region_paths = ("plan__region__code",)
+    serializer_class = out.ObligationSerializer
+    pagination_class = Pages
+    filterset_class = ObligationFilter
+    ordering_fields = ["id", "due_date", "amount"]
+
+    def get_serializer_context(self):
+        query = OnSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        on = query.validated_data["on"] or timezone.localdate()
+        return {**super().get_serializer_context(), "on": on}

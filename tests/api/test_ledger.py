@@ -1,9 +1,15 @@
-"""The books through the API: balances as of a date, entries and postings by cursor."""
+"""The books through the API: balances as of a date, entries and postings by cursor, period
+closes and balance assertions."""
+
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
-from config.roles import AUDITOR
-from ledger.models import JournalEntry
+from config.roles import AUDITOR, FINANCE
+from ledger import assertions, periods
+from ledger.models import Account, JournalEntry
+from ledger.selectors import account_balance
 from tests.factories import UserFactory
 
 OWNER = "region:341000"
@@ -59,3 +65,38 @@ def test_postings_of_one_account(api, auditor):
     assert [(row["account"], row["amount"], row["effective_date"]) for row in rows] == [
         (CLAIMED, "900.000", "2024-06-01")
     ]
+
+
+def test_officials_read_period_closes_and_balance_assertions_with_the_books_balance(api, world):
+    finance, checker = world["users"]["finance"], UserFactory(username="fin2", group=FINANCE)
+    periods.approve(
+        periods.propose(action="close", start=date(2023, 1, 1), end=date(2023, 12, 31), by=finance),
+        by=checker,
+    )
+    account = Account.objects.filter(postings__isnull=False).order_by("code").first()
+    books = account_balance(account=account, as_of=date(2030, 1, 1))
+    assertions.record(
+        account=account, as_of=date(2030, 1, 1), expected=books, source="对账单", by=finance
+    )
+    assertions.record(
+        account=account,
+        as_of=date(2030, 1, 2),
+        expected=books + Decimal("0.01"),
+        source="对账单",
+        by=finance,
+    )
+    api.force_authenticate(world["users"]["auditor"])
+
+    closes = api.get("/api/v1/ledger/period-closes/").json()["results"]
+    asserted = api.get("/api/v1/ledger/balance-assertions/", {"ordering": "as_of"}).json()
+
+    assert [(c["action"], c["status"], c["start"], c["end"], c["decided_by"]) for c in closes] == [
+        ("close", "approved", "2023-01-01", "2023-12-31", "fin2")
+    ]
+    assert [(a["account"], a["expected"], a["found"], a["holds"]) for a in asserted["results"]] == [
+        (account.code, str(books), str(books), True),
+        (account.code, str(books + Decimal("0.01")), str(books), False),
+    ]
+    api.force_authenticate(world["users"]["operator"])
+    assert api.get("/api/v1/ledger/period-closes/").status_code == 403
+    assert api.get("/api/v1/ledger/balance-assertions/").status_code == 403

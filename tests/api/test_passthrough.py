@@ -1,9 +1,15 @@
-"""Recipients and sub-allocation plans over the API: the operator's region only, personal details
-only for those who pay, another region's recipient "not found"."""
+"""Recipients, plans, payment evidence, matches and obligations over the API: the operator's
+region only, personal details (holder, account) only for those who pay, another region's row
+"not found"."""
+
+from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from config.roles import AUDITOR
+from passthrough import payments, plans
+from passthrough.models import Payment
 from pilots.models import Region
 from tests.factories import UPSTREAM, RecipientFactory, UserFactory
 
@@ -68,3 +74,106 @@ def test_an_auditor_may_not_order_recipients_by_the_personal_details_hidden_from
         assert [r["code"] for r in listed] == ["HH-0001", "V-OTHER", "HH-0002"], field
     by_code = client.get("/api/v1/recipients/", {"ordering": "code"}).json()["results"]
     assert [r["code"] for r in by_code] == ["HH-0001", "HH-0002", "V-OTHER"]
+
+
+DUE = date(2025, 3, 31)
+EACH = Decimal("51087493.75")  # UPSTREAM's 204,349,975.00 CNY in four equal shares
+
+
+@pytest.fixture
+def paid_in_part(world):
+    """A posted plan of UPSTREAM's receipts to V1–V4 due 2025-03-31; V1 paid on time, V2 in
+    part, V3 late, V4 nothing; one voucher of DOWNSTREAM, which the operator never sees."""
+    upstream = Region.objects.get(code=UPSTREAM)
+    villages = [RecipientFactory(region=upstream, code=f"V{n}") for n in (1, 2, 3, 4)]
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="shares",
+        lines=[plans.LineSpec(recipient=v, due_date=DUE, weight=Decimal(1)) for v in villages],
+        by=world["users"]["operator"],
+    )
+    plans.approve_plan(plan, by=world["users"]["finance"])
+    for reference, paid_on, amount, payee in (
+        ("GK-1", date(2025, 3, 20), EACH, "V1"),
+        ("GK-2", date(2025, 3, 25), Decimal("1000000.00"), "V2"),
+        ("GK-3", date(2025, 5, 6), EACH, "V3"),
+    ):
+        payments.record_payment(
+            by=world["users"]["operator"],
+            region=upstream,
+            kind="voucher",
+            reference=reference,
+            paid_on=paid_on,
+            amount=amount,
+            payee_code=payee,
+            payee_account="6222000011110000" if payee == "V1" else "",
+        )
+    payments.record_payment(
+        by=world["users"]["finance"],
+        region=Region.objects.get(code=world["other"]),
+        kind="bank",
+        reference="HD-OTHER",
+        paid_on=date(2025, 3, 1),
+        amount=Decimal("10.00"),
+        payee_code="X",
+        payee_account="",
+    )
+    return plan
+
+
+def test_the_operator_reads_their_regions_payments_matches_and_obligations(
+    client, world, paid_in_part
+):
+    client.force_login(world["users"]["operator"])
+
+    vouchers = client.get("/api/v1/payments/", {"ordering": "paid_on"}).json()["results"]
+    matches = client.get("/api/v1/payment-matches/", {"ordering": "id"}).json()["results"]
+    owed = client.get("/api/v1/obligations/", {"on": "2025-06-30"}).json()["results"]
+
+    assert [(p["reference"], p["amount"], p["matched"], p["payee_account"]) for p in vouchers] == [
+        ("GK-1", "51087493.75", "51087493.75", "6222000011110000"),
+        ("GK-2", "1000000.00", "1000000.00", ""),
+        ("GK-3", "51087493.75", "51087493.75", ""),
+    ]
+    assert [(m["reference"], m["recipient"], m["amount"], m["matched_by"]) for m in matches] == [
+        ("GK-1", "V1", "51087493.75", None),
+        ("GK-2", "V2", "1000000.00", None),
+        ("GK-3", "V3", "51087493.75", None),
+    ]
+    assert [(o["recipient"], o["paid"], o["owed"], o["status"]) for o in owed] == [
+        ("V1", "51087493.75", "0.00", "paid"),
+        ("V2", "1000000.00", "50087493.75", "partial"),
+        ("V3", "51087493.75", "0.00", "late"),
+        ("V4", "0.00", "51087493.75", "withheld"),
+    ]
+    assert sum(Decimal(o["owed"]) + Decimal(o["paid"]) for o in owed) == paid_in_part.total
+    other = Payment.objects.get(reference="HD-OTHER")
+    assert client.get(f"/api/v1/payments/{other.pk}/").status_code == 404
+
+
+def test_obligations_before_the_due_date_are_open_and_a_bad_date_is_a_field_error(
+    client, world, paid_in_part
+):
+    client.force_login(world["users"]["operator"])
+
+    early = client.get("/api/v1/obligations/", {"on": "2025-03-26", "recipient": "V2"})
+    bad = client.get("/api/v1/obligations/", {"on": "2025-02-30"})
+
+    assert [(o["status"], o["last_paid_on"]) for o in early.json()["results"]] == [
+        ("open", "2025-03-25")
+    ]
+    assert bad.status_code == 400
+    assert "on" in str(bad.json())
+
+
+def test_an_auditor_reads_every_regions_payments_without_the_payees_account(
+    client, world, paid_in_part
+):
+    client.force_login(UserFactory(username="reader", group=AUDITOR))
+
+    vouchers = client.get("/api/v1/payments/").json()["results"]
+
+    assert sorted(p["reference"] for p in vouchers) == ["GK-1", "GK-2", "GK-3", "HD-OTHER"]
+    assert all("payee_account" not in p for p in vouchers)
+    assert "6222000011110000" not in client.get("/api/v1/payments/").content.decode()

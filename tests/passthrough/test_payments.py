@@ -76,7 +76,10 @@ def test_vouchers_and_a_receipt_settle_the_households_and_the_village(world, pos
         ),
     )
 
-    assert [(m.payment.reference, m.line.recipient.code, m.amount) for m in imported.matches] == [
+    matches = PaymentMatch.objects.filter(payment__in=imported.payments).order_by("payment_id")
+    assert imported.matched == 3
+    assert all(m.matched_by is None and m.matched_at is not None for m in matches)
+    assert [(m.payment.reference, m.line.recipient.code, m.amount) for m in matches] == [
         ("GK-001", "HH-1", Decimal("51087493.75")),
         ("YH-001", "HH-2", Decimal("20000000.00")),
         ("GK-002", "V1", Decimal("102174987.50")),
