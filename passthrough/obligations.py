@@ -93,6 +93,31 @@ def overdue(region, *, on: date) -> list[Overdue]:
     return found
 
 
+@dataclass(frozen=True)
+class RecipientTotals:
+    """What one recipient's lines of posted plans total (CNY): due, paid and still owed."""
+
+    recipient: Recipient
+    due: Decimal
+    paid: Decimal
+
+    @property
+    def owed(self) -> Decimal:
+        return self.due - self.paid
+
+
+def by_recipient(region) -> list[RecipientTotals]:
+    """The region's recipients with posted lines, by code, each with its totals (one query)."""
+    totals = {}
+    for line in obligations().filter(plan__region=region):
+        due, paid = totals.get(line.recipient, (Decimal(0), Decimal(0)))
+        totals[line.recipient] = (due + line.amount, paid + line.paid)
+    return [
+        RecipientTotals(recipient, due, paid)
+        for recipient, (due, paid) in sorted(totals.items(), key=lambda item: item[0].code)
+    ]
+
+
 def paid_elsewhere(region) -> list[Payment]:
     """The region's payments whose payee is none of its recipients (by code or account)."""
     recipients = Recipient.objects.filter(region=region)

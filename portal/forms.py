@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from compensation.models import Agreement
@@ -39,3 +40,48 @@ class MonitoringUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
+FORMAT_CHOICES = [("pdf", "PDF"), ("csv", "CSV"), ("xlsx", "XLSX")]
+
+
+def _day(**kwargs) -> forms.DateField:
+    """A date as the browser's date picker sends it (YYYY-MM-DD)."""
+    return forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
+    )
+
+
+class ReportForm(forms.Form):
+    """A pass-through report's date (as of) and file format, from the query string."""
+
+    as_of = _day(
+        label=_("as of"),
+        required=False,
+        help_text=_("Read as the books and evidence stood at the end of this day; today if empty."),
+    )
+    format = forms.ChoiceField(label=_("format"), choices=FORMAT_CHOICES)
+
+    def clean_as_of(self):
+        today = timezone.localdate()
+        as_of = self.cleaned_data["as_of"] or today
+        if as_of > today:
+            raise forms.ValidationError(
+                _("Give today or an earlier day: a later one is not known yet.")
+            )
+        return as_of
+
+
+class ReconciliationForm(ReportForm):
+    """A reconciliation's period (first and last day) besides its date and format."""
+
+    start = _day(label=_("first day"))
+    end = _day(label=_("last day"))
+    field_order = ["start", "end", "as_of", "format"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError(_("A period's first day comes before its last day."))
+        return cleaned

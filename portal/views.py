@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,15 +19,25 @@ from compensation.models import Agreement
 from formats.numbers import yuan_summary
 from graphics import charts
 from graphics.charts import CHANNEL_COLOURS
+from passthrough import obligations, reports
+from passthrough.models import Recipient
 from pilots.access import region_codes_of, region_or_404, sees_every_region
 from pilots.imports import ImportRejected
 from pilots.models import PilotProgramme, Region
 from pilots.styles import ZONE_COLOURS
 from pilots.synthetic import synthetic_codes
 from portal import selectors
-from portal.forms import MonitoringUploadForm
+from portal.forms import MonitoringUploadForm, ReconciliationForm, ReportForm
 from supervision.selectors import supervision_overview
 
+# Who reads a region's pass-through reports: the view permission on plan lines (officials,
+# auditors, the region's operators; config.roles), then the region (pilots.access).
+REPORTS_NEED = "passthrough.view_suballocationline"
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 SURPLUS, DEFICIT, NEUTRAL = "#2e7d32", "#c62828", "#bdbdbd"
 POSITION_LEGEND = [
     (gettext_lazy("surplus (protector)"), SURPLUS),
@@ -136,8 +147,73 @@ def region_page(request, code: str):
         and request.user.has_perm("compensation.add_monitoringrecord"),
         **overview,
         **supervision_overview(region, request.user),
+        **_pass_through(request.user, region),
     }
     return render(request, "portal/region.html", context)
+
+
+def _pass_through(user, region) -> dict:
+    """The region's recipients with what they were due, paid and owed, for those who see it."""
+    if not user.has_perm(REPORTS_NEED):
+        return {"pass_through": None}
+    today = timezone.localdate()
+    return {
+        "pass_through": obligations.by_recipient(region),
+        "report_formats": list(REPORT_TYPES),
+        "reconciliation_form": ReconciliationForm(
+            initial={"format": "pdf", "start": today.replace(month=1, day=1), "end": today},
+            auto_id="reconciliation_%s",
+        ),
+    }
+
+
+def _report_response(content: dict, fmt: str) -> HttpResponse:
+    response = HttpResponse(reports.render(content, fmt), content_type=REPORT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=reports.file_name(content, fmt)
+    )
+    return response
+
+
+@login_required
+def reconciliation(request, code: str):
+    """The region's reconciliation for a period (booked vs evidenced) as PDF, CSV or XLSX;
+    a bad period or date is answered 400 with the form and what is wrong."""
+    region = region_or_404(request.user, code)
+    if not request.user.has_perm(REPORTS_NEED):
+        raise Http404
+    form = ReconciliationForm(request.GET or None)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/report_form.html",
+            {"region": region, "form": form, "title": _("Reconciliation report")},
+            status=400 if request.GET else 200,
+        )
+    data = form.cleaned_data
+    content = reports.reconciliation_content(
+        region, start=data["start"], end=data["end"], as_of=data["as_of"]
+    )
+    return _report_response(content, data["format"])
+
+
+@login_required
+def recipient_statement(request, code: str, pk: int):
+    """One recipient's statement (due, paid, outstanding) as PDF, CSV or XLSX."""
+    region = region_or_404(request.user, code)
+    if not request.user.has_perm(REPORTS_NEED):
+        raise Http404
+    recipient = get_object_or_404(Recipient, pk=pk, region=region)
+    form = ReportForm(request.GET or None)
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/report_form.html",
+            {"region": region, "form": form, "title": _("Recipient statement")},
+            status=400 if request.GET else 200,
+        )
+    content = reports.recipient_content(recipient, as_of=form.cleaned_data["as_of"])
+    return _report_response(content, form.cleaned_data["format"])
 
 
 @login_required

@@ -33,7 +33,7 @@ from pilots.models import ImportBatch, Region, Zone
 from supervision.exchange import LAYERS
 from supervision.models import AlertRule, ChangeDetection
 from tests import access_tally
-from tests.factories import add_cover, albers_rectangle, sink_decline_alert
+from tests.factories import RecipientFactory, add_cover, albers_rectangle, sink_decline_alert
 from tests.pages import api_routes, custom_pages, fill, registry, site_pages, standard_url
 
 pytestmark = pytest.mark.django_db
@@ -407,8 +407,16 @@ def test_an_operators_autocompletes_and_choices_offer_only_their_regions(client,
 
 
 def test_every_page_naming_another_region_answers_an_operator_404(client, world):
-    """Pages, reports and downloads by region code (the URL resolver's, not a hand list)."""
-    values = {"code": world["other"], "year": "2024", "layer": next(iter(LAYERS)), "fmt": "pdf"}
+    """Pages, reports and downloads by region code (the URL resolver's, not a hand list); a
+    row id in the path (a recipient's) is one of the other region's."""
+    stranger = RecipientFactory(region=Region.objects.get(code=world["other"]), code="V-OTHER")
+    values = {
+        "code": world["other"],
+        "year": "2024",
+        "layer": next(iter(LAYERS)),
+        "fmt": "pdf",
+        "pk": stranger.pk,
+    }
     c = _client(client, world, "operator")
     tried, wrong = 0, []
     for route, converters in site_pages(get_resolver().url_patterns):
