@@ -596,6 +596,10 @@ PLAN = response(
         "decided_at": "2025-01-12T10:00:00+08:00",
         "decision_reason": "checked",
         "entry": 42,
+        "reversed_by": None,
+        "reversed_at": None,
+        "reversal_reason": "",
+        "reversal": None,
         "lines": [
             {
                 "id": 1,

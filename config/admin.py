@@ -143,7 +143,8 @@ class MakerCheckerAdminMixin:
     `form_takes_user`), `propose_title`, `proposed_message` (``%(id)s``), `form_id`,
     `submit_label`, `decide_labels` ({action: label}) and `refused` (the exception types
     whose message is shown to the user); implement propose(request, cleaned_data) -> the
-    record, decide(record, action, by, reason) and is_open(record).
+    record, decide(record, action, by, reason) and is_open(record), or open_actions(record)
+    when the actions offered depend on the record's state.
     """
 
     change_form_template = "admin/maker_checker/change_form.html"
@@ -211,10 +212,14 @@ class MakerCheckerAdminMixin:
                 messages.success(request, _("Done."))
         return redirect(f"admin:{self._url('change')}", record.pk)
 
+    def open_actions(self, record) -> list[str]:
+        """The actions of decide_labels offered on `record`: all of them while it is open."""
+        return list(self.decide_labels) if self.is_open(record) else []
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         record = self.get_object(request, object_id)
         buttons = []
-        if record is not None and self.is_open(record) and may(request.user, self.decide_button):
-            buttons = list(self.decide_labels.items())
+        if record is not None and may(request.user, self.decide_button):
+            buttons = [(action, self.decide_labels[action]) for action in self.open_actions(record)]
         extra = {**(extra_context or {}), "decision_buttons": buttons}
         return super().change_view(request, object_id, form_url, extra_context=extra)

@@ -182,6 +182,10 @@ class SubAllocationPlanAdmin(
         "decided_at",
         "decision_reason",
         "entry",
+        "reversed_by",
+        "reversed_at",
+        "reversal_reason",
+        "reversal",
     ]
     readonly_fields = fields
     inlines = [LineInline]
@@ -193,7 +197,11 @@ class SubAllocationPlanAdmin(
     proposed_message = _("Plan %(id)s proposed; a finance official approves it.")
     form_id = "propose-plan"
     submit_label = _("Propose the plan")
-    decide_labels = {"approve": _("Approve and post"), "reject": _("Reject")}
+    decide_labels = {
+        "approve": _("Approve and post"),
+        "reject": _("Reject"),
+        "reverse": _("Reverse the posted plan"),
+    }
     refused = (PassThroughError,)
 
     def propose(self, request, cleaned_data):
@@ -201,12 +209,20 @@ class SubAllocationPlanAdmin(
         return plans.propose_plan(by=request.user, **cleaned_data)
 
     def decide(self, record, action, by, reason):
-        """Approve (posts the plan) or reject (with a reason)."""
-        decide = plans.approve_plan if action == "approve" else plans.reject_plan
+        """Approve (posts the plan), reject (with a reason) or reverse a posted plan."""
+        decide = {
+            "approve": plans.approve_plan,
+            "reject": plans.reject_plan,
+            "reverse": plans.reverse_plan,
+        }[action]
         decide(record, by=by, reason=reason)
 
-    def is_open(self, record):
-        return record.status == SubAllocationPlan.Status.PROPOSED
+    def open_actions(self, record):
+        """A proposed plan is approved or rejected; a posted one may be reversed."""
+        return {
+            SubAllocationPlan.Status.PROPOSED: ["approve", "reject"],
+            SubAllocationPlan.Status.POSTED: ["reverse"],
+        }.get(record.status, [])
 
 
 class PaymentForm(forms.ModelForm):

@@ -114,6 +114,7 @@ class SubAllocationPlan(models.Model):
         PROPOSED = "proposed", _("proposed")
         POSTED = "posted", _("approved and posted")
         REJECTED = "rejected", _("rejected")
+        REVERSED = "reversed", _("reversed")
 
     run = models.ForeignKey(
         "compensation.SettlementRun",
@@ -152,6 +153,24 @@ class SubAllocationPlan(models.Model):
         related_name="+",
         verbose_name=_("ledger entry"),
     )
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversed by"),
+    )
+    reversed_at = models.DateTimeField(_("reversed at"), null=True, blank=True)
+    reversal_reason = models.TextField(_("reason for the reversal"), blank=True)
+    reversal = models.ForeignKey(
+        "ledger.JournalEntry",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reversing entry"),
+    )
 
     class Meta:
         verbose_name = _("sub-allocation plan")
@@ -178,11 +197,28 @@ class SubAllocationPlan(models.Model):
                 ),
             ),
             models.CheckConstraint(
-                condition=models.Q(status="posted", entry__isnull=False)
-                | (~models.Q(status="posted") & models.Q(entry__isnull=True)),
+                condition=models.Q(status__in=["posted", "reversed"], entry__isnull=False)
+                | (~models.Q(status__in=["posted", "reversed"]) & models.Q(entry__isnull=True)),
                 name="passthrough_plan_posted_has_entry",
                 violation_error_message=_(
-                    "A posted plan names its ledger entry; any other plan has none."
+                    "A posted or reversed plan names its ledger entry; any other plan has none."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status="reversed",
+                    reversal__isnull=False,
+                    reversed_by__isnull=False,
+                    reversed_at__isnull=False,
+                )
+                | (
+                    ~models.Q(status="reversed")
+                    & models.Q(reversal__isnull=True, reversed_by__isnull=True, reversed_at=None)
+                ),
+                name="passthrough_plan_reversed_has_reversal",
+                violation_error_message=_(
+                    "A reversed plan names its reversing entry, who reversed it and when; "
+                    "any other plan none."
                 ),
             ),
             models.CheckConstraint(

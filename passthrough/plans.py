@@ -8,7 +8,9 @@ remainder (compensation.splitting). A finance official who is not the
 proposer approves, which posts one ledger entry: the region's channel accounts
 are debited by what each received in the run, and each line's sub-account
 (passthrough.accounts) is credited by its amount. Or rejects it, with a reason.
-Every surface (admin, API) calls these functions.
+A finance official may reverse a posted plan none of whose lines is paid
+(reverse_plan), after which the receipts may be passed on again. Every
+surface (admin, API) calls these functions.
 """
 
 from dataclasses import dataclass
@@ -27,10 +29,10 @@ from compensation.splitting import largest_remainder
 from config.roles import may
 from ledger.commodities import CNY, quantum
 from ledger.exceptions import PeriodClosed
-from ledger.services import EntrySpec, Leg, post_entry
+from ledger.services import EntrySpec, Leg, post_entry, reverse_entry
 from passthrough import accounts
 from passthrough.exceptions import PlanRefused
-from passthrough.models import Recipient, SubAllocationLine, SubAllocationPlan
+from passthrough.models import PaymentMatch, Recipient, SubAllocationLine, SubAllocationPlan
 from pilots.access import can_view_region, scoped
 from pilots.models import Region, Zone
 from pilots.planning import plans_in_force
@@ -325,6 +327,66 @@ def reject_plan(plan: SubAllocationPlan, *, by, reason: str) -> SubAllocationPla
     _refuse_unless(bool(reason.strip()), _("Say why the plan is rejected."))
     with transaction.atomic():
         plan = _decide(plan, by=by, to=Status.REJECTED, reason=reason)
+        plan.save()
+        return plan
+
+
+def reverse_plan(plan: SubAllocationPlan, *, by, reason: str) -> SubAllocationPlan:
+    """Reverse a posted plan (a finance official, with a reason).
+
+    Posts the mirror image of the plan's entry (`passthrough:plan:<id>:reversal`, dated
+    today): the region's channel accounts hold the run's receipts again and the lines'
+    sub-accounts are back to what they were, so the lines are owed nothing
+    (passthrough.obligations reads posted plans only). The plan becomes reversed, and
+    the run's receipts, or a correction's, may be passed on in a new plan. Raises
+    PlanRefused (no permission, no reason, not posted, payments matched to its lines:
+    money paid out is not undone by an entry, the books closed for today); nothing is
+    posted or changed then.
+    """
+    _refuse_unless(
+        bool(by and by.is_active and may(by, "decide_sub_allocation")),
+        _("Only a finance official may reverse a sub-allocation plan."),
+    )
+    _refuse_unless(bool(reason.strip()), _("Say why the plan is reversed."))
+    with transaction.atomic():
+        plan = (
+            SubAllocationPlan.objects.select_for_update(of=("self",))
+            .select_related("entry", "region")
+            .get(pk=plan.pk)
+        )
+        _refuse_unless(
+            plan.status == Status.POSTED,
+            _("Plan %(id)s is %(status)s; only a posted plan is reversed.")
+            % {"id": plan.pk, "status": plan.get_status_display()},
+        )
+        # Lines locked as matching locks them, then their matches read: a match made
+        # meanwhile has committed, and one to come finds the plan reversed.
+        list(SubAllocationLine.objects.select_for_update().filter(plan=plan).values_list("pk"))
+        paid = sorted(
+            set(PaymentMatch.objects.filter(line__plan=plan).values_list("line_id", flat=True))
+        )
+        _refuse_unless(
+            not paid,
+            _(
+                "Payments are matched to lines %(lines)s of plan %(id)s: money paid out is not "
+                "undone by reversing the plan."
+            )
+            % {"lines": ", ".join(map(str, paid)), "id": plan.pk},
+        )
+        try:
+            plan.reversal = reverse_entry(
+                entry=plan.entry,
+                idempotency_key=f"passthrough:plan:{plan.pk}:reversal",
+                posted_by=by,
+                effective_date=timezone.localdate(),
+                description=f"Reversal of sub-allocation plan {plan.pk}: {reason.strip()}"[:500],
+            )
+        except PeriodClosed as exc:
+            raise PlanRefused(str(exc)) from exc
+        plan.status = Status.REVERSED
+        plan.reversed_by = by
+        plan.reversed_at = timezone.now()
+        plan.reversal_reason = reason.strip()
         plan.save()
         return plan
 

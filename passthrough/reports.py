@@ -6,7 +6,8 @@
     render(content, fmt)                          -> bytes of "csv" | "xlsx" | "pdf"
 
 A report is read as it stood at the end of `as_of` (Beijing time, settings.TIME_ZONE):
-plans posted, payments entered and matches made after it are not counted, and each
+plans posted, payments entered and matches made after it are not counted, a plan
+reversed after it still is (passthrough.plans.reverse_plan), and each
 line's status is passthrough.obligations.status on `as_of`. Plans, payments and
 matches are never changed once stored, so the same arguments give the same content
 and the same digest whenever the report is made again. Content is plain JSON, amounts
@@ -100,12 +101,14 @@ def _cutoff(as_of: date) -> datetime:
 
 
 def _lines(lines_filter: Q, as_of: date) -> list[dict]:
-    """Lines of plans posted by the end of `as_of`, each with what matches made by then paid."""
+    """Lines of plans posted by the end of `as_of` and not reversed by then, each with what
+    matches made by then paid."""
     cutoff = _cutoff(as_of)
     rows = list(
         SubAllocationLine.objects.filter(
             lines_filter,
-            plan__status=SubAllocationPlan.Status.POSTED,
+            Q(plan__status=SubAllocationPlan.Status.POSTED)
+            | Q(plan__status=SubAllocationPlan.Status.REVERSED, plan__reversed_at__gte=cutoff),
             plan__decided_at__lt=cutoff,
         )
         .select_related("plan__entry", "recipient")

@@ -57,6 +57,9 @@ class PlanSerializer(serializers.ModelSerializer):
     decided_by = serializers.CharField(
         source="decided_by.username", read_only=True, allow_null=True, default=None
     )
+    reversed_by = serializers.CharField(
+        source="reversed_by.username", read_only=True, allow_null=True, default=None
+    )
     lines = LineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -75,6 +78,10 @@ class PlanSerializer(serializers.ModelSerializer):
             "decided_at",
             "decision_reason",
             "entry",
+            "reversed_by",
+            "reversed_at",
+            "reversal_reason",
+            "reversal",
             "lines",
         ]
 

@@ -40,7 +40,9 @@ class PlanViewSet(ScopedReadViewSet):
     """Sub-allocation plans (分配方案) with their lines: amounts, due dates, sub-accounts."""
 
     queryset = (
-        SubAllocationPlan.objects.select_related("region", "proposed_by", "decided_by")
+        SubAllocationPlan.objects.select_related(
+            "region", "proposed_by", "decided_by", "reversed_by"
+        )
         .prefetch_related("lines__recipient")
         .order_by("-id")
     )

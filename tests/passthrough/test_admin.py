@@ -129,6 +129,15 @@ def test_the_operator_proposes_and_finance_approves_through_the_admin(client, wo
     plan.refresh_from_db()
     assert plan.status == "posted"
     assert plan.decided_by == world["users"]["finance"]
+    page = client.get(reverse("admin:passthrough_suballocationplan_change", args=[plan.pk]))
+    assert "Reverse the posted plan" in page.text and "Approve and post" not in page.text
+
+    refused = client.post(decide, {"action": "reverse", "reason": ""}, follow=True)
+    assert "Say why the plan is reversed." in refused.text
+    client.post(decide, {"action": "reverse", "reason": "V2's share was keyed wrong"})
+
+    plan.refresh_from_db()
+    assert (plan.status, plan.reversal_reason) == ("reversed", "V2's share was keyed wrong")
 
 
 def test_the_import_page_shows_the_report_of_a_refused_file_and_stores_nothing(client, world):

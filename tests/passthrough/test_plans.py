@@ -20,7 +20,7 @@ from compensation.settlement import planning, posting, states
 from config.roles import FINANCE, OPERATOR
 from ledger import periods
 from ledger.models import Account, JournalEntry
-from passthrough import plans
+from passthrough import obligations, payments, plans
 from passthrough.exceptions import PlanRefused
 from passthrough.models import SubAllocationPlan
 from pilots.models import OperatorAssignment, Region
@@ -424,3 +424,78 @@ def test_any_shares_add_up_to_the_receipts_each_within_a_fen(world, upstream, vi
     total_weight = sum(weights)
     for amount, weight in zip(amounts, weights, strict=True):
         assert abs(amount - RECEIVED * weight / total_weight) < Decimal("0.01")
+
+
+def test_reversing_a_posted_plan_gives_the_receipts_back_and_frees_the_run(
+    world, upstream, villages
+):
+    horizontal = compensation_accounts.region_cny(UPSTREAM, "horizontal").code
+    before = _balance(horizontal)
+    plan = plans.approve_plan(
+        _propose(world, upstream, villages, 3, 1, 1), by=world["users"]["finance"]
+    )
+    checker = UserFactory(username="fin-2", group=FINANCE)
+
+    reversed_plan = plans.reverse_plan(plan, by=checker, reason="wrong shares")
+
+    assert (reversed_plan.status, reversed_plan.reversed_by) == ("reversed", checker)
+    assert reversed_plan.reversal.reverses == plan.entry
+    assert reversed_plan.reversal.idempotency_key == f"passthrough:plan:{plan.pk}:reversal"
+    assert _balance(horizontal) == before
+    assert [_balance(line.account) for line in plan.lines.order_by("id")] == [Decimal(0)] * 3
+    assert not obligations.obligations().filter(plan=plan).exists()
+    again = plans.approve_plan(
+        _propose(world, upstream, villages, 1, 1, 1), by=world["users"]["finance"]
+    )
+    assert again.total == RECEIVED
+
+
+def test_a_plan_with_paid_lines_is_not_reversed_and_nothing_changes(world, upstream, villages):
+    plan = plans.approve_plan(
+        _propose(world, upstream, villages, 1, 1, 1), by=world["users"]["finance"]
+    )
+    paid_line = plan.lines.get(recipient__code="V2")
+    payments.record_payment(
+        by=world["users"]["operator"],
+        region=upstream,
+        kind="voucher",
+        reference="GK-1",
+        paid_on=DUE,
+        amount=Decimal("100.00"),
+        payee_code="V2",
+        payee_account="",
+    )
+    entries = JournalEntry.objects.count()
+
+    with pytest.raises(PlanRefused, match=f"matched to lines {paid_line.pk} of plan {plan.pk}"):
+        plans.reverse_plan(plan, by=world["users"]["finance"], reason="wrong")
+    with pytest.raises(PlanRefused, match="Say why"):
+        plans.reverse_plan(plan, by=world["users"]["finance"], reason=" ")
+    with pytest.raises(PlanRefused, match="Only a finance official"):
+        plans.reverse_plan(plan, by=world["users"]["operator"], reason="wrong")
+
+    plan.refresh_from_db()
+    assert (plan.status, plan.reversal, JournalEntry.objects.count()) == ("posted", None, entries)
+
+
+def test_once_the_corrected_runs_plan_is_reversed_the_correction_is_passed_on(
+    world, upstream, villages, maker, checker
+):
+    passed = plans.approve_plan(
+        _propose(world, upstream, villages, 1, 1, 1), by=world["users"]["finance"]
+    )
+    correction = _posted_correction(world, maker, checker)
+
+    plans.reverse_plan(passed, by=world["users"]["finance"], reason="run corrected")
+    plan = plans.propose_plan(
+        run=correction,
+        region=upstream,
+        method="shares",
+        lines=_shares(villages, 1, 1, 1),
+        by=world["users"]["operator"],
+    )
+    posted = plans.approve_plan(plan, by=UserFactory(username="fin-2", group=FINANCE))
+
+    assert posted.total == sum(plans.receipts(run=correction, region=upstream).values())
+    for channel in ("horizontal", "vertical", "market"):
+        assert _balance(compensation_accounts.region_cny(UPSTREAM, channel).code) == Decimal(0)

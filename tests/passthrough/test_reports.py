@@ -188,3 +188,28 @@ def test_another_regions_reports_are_not_found_and_bad_dates_are_told(client, wo
     assert "A period&#x27;s first day comes before its last day." in backwards.content.decode()
     assert "Enter a valid date." in no_date.content.decode()
     assert "docx" in no_format.content.decode()
+
+
+def test_a_plan_reversed_later_is_still_in_a_report_made_for_an_earlier_day(world):
+    upstream = Region.objects.get(code=UPSTREAM)
+    villages = [RecipientFactory(region=upstream, code=f"V{n}") for n in (1, 2)]
+    plan = plans.approve_plan(
+        plans.propose_plan(
+            run=world["run"],
+            region=upstream,
+            method="shares",
+            lines=[plans.LineSpec(recipient=v, due_date=DUE, weight=Decimal(1)) for v in villages],
+            by=world["users"]["operator"],
+        ),
+        by=world["users"]["finance"],
+    )
+    SubAllocationPlan.objects.filter(pk=plan.pk).update(decided_at=ENTERED)
+    plans.reverse_plan(plan, by=world["users"]["finance"], reason="keyed twice")
+    period = {"start": date(2025, 1, 1), "end": date(2025, 12, 31)}
+
+    then = reports.reconciliation_content(upstream, **period, as_of=date(2025, 6, 30))
+    now = reports.reconciliation_content(upstream, **period, as_of=timezone.localdate())
+
+    assert then["totals"]["booked"] == "204349975.00"
+    assert [x["status"] for x in then["booked"]] == ["withheld", "withheld"]
+    assert (now["booked"], now["totals"]["booked"]) == ([], "0.00")
