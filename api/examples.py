@@ -587,6 +587,7 @@ PLAN = response(
         "run": 1,
         "region": HUANGSHAN,
         "method": "shares",
+        "rule": None,
         "status": "posted",
         "total": "5000.00",
         "proposed_by": "operator-huangshan",

@@ -40,6 +40,25 @@ def role_action(button: str, *, description: str):
     return decorate
 
 
+class DraftOnlyInline(admin.TabularInline):
+    """Rows of a record that is edited while a draft: once the record is `published`, its
+    rows are shown and no longer added, changed or deleted."""
+
+    extra = 0
+
+    def _editable(self, obj):
+        return obj is None or not obj.published
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
+
 class RoleActionsAdminMixin:
     """Offers each action only to users who may press its button; an action naming none is
     offered to nobody (Django's own delete_selected keeps its delete permission)."""

@@ -45,6 +45,8 @@ EDITS = {
         ("passthrough", "suballocationplan"): ("approve",),
         ("passthrough", "payment"): ("add",),
         ("passthrough", "paymentmatch"): ("add",),
+        ("passthrough", "localrule"): ("add", "change"),
+        ("passthrough", "localruleshare"): ("add", "change", "delete"),
         ("ledger", "periodclose"): ("add", "approve"),
         ("ledger", "balanceassertion"): ("add",),
     },
@@ -89,6 +91,9 @@ EDITS = {
         ("passthrough", "suballocationline"): ("view",),
         ("passthrough", "payment"): ("view", "add"),
         ("passthrough", "paymentmatch"): ("view", "add"),
+        # They propose plans by their region's published local rules.
+        ("passthrough", "localrule"): ("view",),
+        ("passthrough", "localruleshare"): ("view",),
     },
     AUDITOR: {
         ("compensation", "statement"): ("verify",),
@@ -154,9 +159,12 @@ BUTTONS = {
 
 
 def may(user, button: str) -> bool:
-    """Whether `user` may press `button` (a key of BUTTONS; KeyError for an undeclared one)."""
+    """Whether `user`, an active account, may press `button` (a key of BUTTONS; KeyError for
+    an undeclared one). Services ask this of whoever acts, as every surface does."""
     needed = BUTTONS[button]
-    return bool(user and user.is_authenticated and any(user.has_perm(p) for p in needed))
+    return bool(
+        user and user.is_authenticated and user.is_active and any(user.has_perm(p) for p in needed)
+    )
 
 
 def roles_that_may(button: str) -> set[str]:

@@ -22,7 +22,7 @@ Kind, Action, Status = Release.Kind, Release.Action, Release.Status
 
 
 def _require(user, button: str, message: str) -> None:
-    if not (user and user.is_active and may(user, button)):
+    if not may(user, button):
         raise ReleaseRefused(message)
 
 

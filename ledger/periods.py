@@ -79,7 +79,7 @@ def closed_message(start: date, end: date, day: date) -> str:
 
 
 def _require(user, button: str, message: str) -> None:
-    if not (user and user.is_active and may(user, button)):
+    if not may(user, button):
         raise PeriodActRefused(message)
 
 

@@ -20,10 +20,18 @@ from django.utils.translation import gettext_lazy as _
 
 from compensation.models import SettlementRun
 from compensation.settlement.states import POSTED
-from config.admin import MakerCheckerAdminMixin, ReadOnlyAdminMixin, role_view
+from config.admin import (
+    CheckedAutocompleteMixin,
+    DraftOnlyInline,
+    MakerCheckerAdminMixin,
+    ReadOnlyAdminMixin,
+    role_view,
+)
 from passthrough import payments, plans, recipients
 from passthrough.exceptions import PassThroughError
 from passthrough.models import (
+    LocalRule,
+    LocalRuleShare,
     Payment,
     PaymentMatch,
     Recipient,
@@ -131,6 +139,30 @@ def _parse_lines(text: str, region: Region) -> list[plans.LineSpec]:
     return specs
 
 
+class ShareInline(DraftOnlyInline):
+    model = LocalRuleShare
+    fields = ["kind", "weight"]
+
+
+@admin.register(LocalRule)
+class LocalRuleAdmin(CheckedAutocompleteMixin, RegionScopedAdminMixin, admin.ModelAdmin):
+    """A draft is edited freely; published by ticking "published", it is what plans cite and
+    is no longer edited: a new version is a new rule with the next version number."""
+
+    list_display = ["__str__", "region", "basis", "published"]
+    list_filter = ["published", "region"]
+    search_fields = ["name", "source"]
+    autocomplete_fields = ["region"]
+    fields = ["region", "name", "version", "source", "basis", "published"]
+    inlines = [ShareInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return list(self.fields) if obj is not None and obj.published else []
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or not obj.published) and super().has_delete_permission(request, obj)
+
+
 class ProposePlanForm(forms.Form):
     run = forms.ModelChoiceField(
         # A run a posted correction reversed has no receipts left to pass on.
@@ -139,6 +171,12 @@ class ProposePlanForm(forms.Form):
     )
     region = forms.ModelChoiceField(Region.objects.none(), label=_("region"))
     method = forms.ChoiceField(choices=SubAllocationPlan.Method.choices, label=_("method"))
+    rule = forms.ModelChoiceField(
+        LocalRule.objects.none(),
+        required=False,
+        label=_("local rule"),
+        help_text=_("By a published local rule: which one (its version is kept with the plan)."),
+    )
     lines = forms.CharField(
         label=_("lines"),
         max_length=200_000,
@@ -155,6 +193,9 @@ class ProposePlanForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = scoped(Region.objects.all(), user, "code")
+        self.fields["rule"].queryset = scoped(
+            LocalRule.objects.filter(published=True), user, "region__code"
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -174,6 +215,7 @@ class SubAllocationPlanAdmin(
         "region",
         "method",
         "status",
+        "rule",
         "total",
         "proposed_by",
         "proposed_at",

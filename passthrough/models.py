@@ -102,6 +102,87 @@ class Recipient(models.Model):
         return f"{self.region_id and self.region.code} {self.code} {self.name}".strip()
 
 
+class LocalRule(models.Model):
+    """A region's own rule for passing its receipts on (分配办法), one version of it: each
+    recipient kind's share of the whole, and within a kind, by area protected or equally.
+
+    Edited while a draft; once published it is what plans cite and is no longer edited
+    (a new version is a new row). passthrough.plans applies it.
+    """
+
+    class Basis(models.TextChoices):
+        AREA = "area", _("by area protected")
+        EQUAL = "equal", _("in equal parts")
+
+    region = models.ForeignKey(
+        Region, models.PROTECT, related_name="local_rules", verbose_name=_("region")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("The document that sets the rule: its title, number and date."),
+    )
+    basis = models.CharField(
+        _("within a kind"),
+        max_length=8,
+        choices=Basis.choices,
+        default=Basis.AREA,
+        help_text=_("How a kind's part is split between its recipients in a plan."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    class Meta:
+        verbose_name = _("local allocation rule")
+        verbose_name_plural = _("local allocation rules")
+        ordering = ["region", "name", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name", "version"],
+                name="passthrough_localrule_version_once",
+                violation_error_message=_("This rule already has this version."),
+            ),
+        ]
+
+    def __str__(self):
+        return pgettext("local rule", "%(name)s, version %(version)s") % {
+            "name": self.name,
+            "version": self.version,
+        }
+
+
+class LocalRuleShare(models.Model):
+    """One recipient kind's share under a local rule (a weight; the kinds' weights need not
+    add up to 1 or 100: each kind gets its weight over the sum)."""
+
+    rule = models.ForeignKey(
+        LocalRule, models.CASCADE, related_name="shares", verbose_name=_("local rule")
+    )
+    kind = models.CharField(_("recipient kind"), max_length=12, choices=Recipient.Kind.choices)
+    weight = models.DecimalField(_("weight"), max_digits=12, decimal_places=6)
+
+    class Meta:
+        verbose_name = _("kind's share")
+        verbose_name_plural = _("kinds' shares")
+        ordering = ["rule", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rule", "kind"],
+                name="passthrough_localruleshare_kind_once",
+                violation_error_message=_("A kind appears once in a rule."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0),
+                name="passthrough_localruleshare_weight_positive",
+                violation_error_message=_("A kind's weight is greater than 0."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.weight}"
+
+
 class SubAllocationPlan(models.Model):
     """How a region passes one posted run's CNY receipts on to its recipients (分配方案)."""
 
@@ -109,6 +190,7 @@ class SubAllocationPlan(models.Model):
         AREA = "area", _("by area protected")
         SHARES = "shares", _("by fixed shares")
         PARCEL = "parcel", _("by parcel")
+        RULE = "rule", _("by a published local rule")
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("proposed")
@@ -130,6 +212,15 @@ class SubAllocationPlan(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
     )
     total = MoneyField(_("total (CNY)"), help_text=_("The region's CNY receipts of the run."))
+    rule = models.ForeignKey(
+        LocalRule,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        verbose_name=_("local rule"),
+        help_text=_("By a local rule: the published version the plan applied."),
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.PROTECT, related_name="+", verbose_name=_("proposed by")
     )
@@ -223,6 +314,14 @@ class SubAllocationPlan(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(total__gt=0), name="passthrough_plan_total_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(method="rule", rule__isnull=False)
+                | (~models.Q(method="rule") & models.Q(rule__isnull=True)),
+                name="passthrough_plan_rule_names_its_rule",
+                violation_error_message=_(
+                    "A plan by a local rule names the rule; any other plan none."
+                ),
             ),
             # One plan waiting or posted per run and region; a rejected one may be redone.
             models.UniqueConstraint(

@@ -118,6 +118,47 @@ def by_recipient(region) -> list[RecipientTotals]:
     ]
 
 
+@dataclass(frozen=True)
+class YearSummary:
+    """A region's lines of posted plans due in one year, read on a date: CNY due and paid,
+    and how many lines are in each of STATUSES."""
+
+    year: int
+    due: Decimal
+    paid: Decimal
+    lines: dict[str, int]
+
+    @property
+    def owed(self) -> Decimal:
+        return self.due - self.paid
+
+    @property
+    def count(self) -> int:
+        return sum(self.lines.values())
+
+
+def due_in_year(region, year: int, *, on: date) -> YearSummary:
+    """What the region's posted plans made due to its recipients in `year` (one query)."""
+    due, paid, lines = Decimal("0.00"), Decimal("0.00"), dict.fromkeys(STATUSES, 0)
+    for line in obligations().filter(plan__region=region, due_date__year=year):
+        due += line.amount
+        paid += line.paid
+        lines[status(line, on=on)] += 1
+    return YearSummary(year, due, paid, lines)
+
+
+def due_years(region) -> set[int]:
+    """The years in which the region's posted plans have lines due."""
+    return {
+        day.year
+        for day in obligations()
+        .filter(plan__region=region)
+        .order_by()
+        .values_list("due_date", flat=True)
+        .distinct()
+    }
+
+
 def paid_elsewhere(region) -> list[Payment]:
     """The region's payments whose payee is none of its recipients (by code or account)."""
     recipients = Recipient.objects.filter(region=region)

@@ -108,9 +108,7 @@ def payments_visible_to(user) -> QuerySet:
 
 
 def _require(user, region) -> None:
-    if not (user and user.is_active and may(user, "record_payments")) or not can_view_region(
-        user, region.code
-    ):
+    if not may(user, "record_payments") or not can_view_region(user, region.code):
         raise PaymentRefused(_("You may record payments of your own regions only."))
 
 
@@ -237,9 +235,7 @@ def check_match(*, payment: Payment, line: SubAllocationLine | None, amount, by)
     not posted, amount not above 0 or above what the payment has left or the
     line is owed).
     """
-    if not (by and by.is_active and may(by, "match_payments")) or not can_view_region(
-        by, payment.region.code
-    ):
+    if not may(by, "match_payments") or not can_view_region(by, payment.region.code):
         raise PaymentRefused(_("You may match payments of your own regions only."))
     payment = payments_with_matched().get(pk=payment.pk)
     line = lines_with_paid().filter(pk=getattr(line, "pk", None)).first()

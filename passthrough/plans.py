@@ -2,10 +2,12 @@
 
 A region's operator proposes how the region's CNY receipts of one posted run
 are split between its recipients, by area protected (the recipient's zones'
-area, km²), by fixed shares, or by parcel (one line per zone, weighted by its
-area); every line has a due date. The split is exact to the fen by largest
-remainder (compensation.splitting). A finance official who is not the
-proposer approves, which posts one ledger entry: the region's channel accounts
+area, km²), by fixed shares, by parcel (one line per zone, weighted by its
+area), or by a published local rule of the region (each recipient kind's share,
+then by area or equally within the kind); every line has a due date. The
+split is exact to the fen by largest remainder (compensation.splitting). A
+finance official who is not the proposer approves, which posts one ledger
+entry: the region's channel accounts
 are debited by what each received in the run, and each line's sub-account
 (passthrough.accounts) is credited by its amount. Or rejects it, with a reason.
 A finance official may reverse a posted plan none of whose lines is paid
@@ -32,7 +34,13 @@ from ledger.exceptions import PeriodClosed
 from ledger.services import EntrySpec, Leg, post_entry, reverse_entry
 from passthrough import accounts
 from passthrough.exceptions import PlanRefused
-from passthrough.models import PaymentMatch, Recipient, SubAllocationLine, SubAllocationPlan
+from passthrough.models import (
+    LocalRule,
+    PaymentMatch,
+    Recipient,
+    SubAllocationLine,
+    SubAllocationPlan,
+)
 from pilots.access import can_view_region, scoped
 from pilots.models import Region, Zone
 from pilots.planning import plans_in_force
@@ -126,15 +134,31 @@ def _lock_chain(run: SettlementRun) -> None:
     list(SettlementRun.objects.select_for_update().filter(pk=first.pk).values_list("pk"))
 
 
+def _area(recipient: Recipient, region: Region, run: SettlementRun) -> Decimal:
+    """Km² of the recipient's protected zones in the region's planning version in force when
+    the run's period ends (the same land is a zone of every version); refused if none."""
+    plan = plans_in_force([region], run.period_end).get(region.code)
+    area = recipient.zones.filter(region=region, planning_version=plan, protected=True).aggregate(
+        area=Sum("area_km2")
+    )["area"]
+    _refuse_unless(
+        bool(area),
+        _(
+            "%(code)s protects no zone of the region's planning version in force on "
+            "%(date)s; tie its zones first."
+        )
+        % {"code": recipient.code, "date": run.period_end},
+    )
+    return area
+
+
 def _weights(
-    method: str, run: SettlementRun, region: Region, lines: list[LineSpec]
+    method: str, run: SettlementRun, region: Region, lines: list[LineSpec], rule=None
 ) -> list[Decimal]:
     """Each line's weight under `method`; raises PlanRefused naming the first bad line.
 
-    By area, a recipient's zones count in the region's planning version in force
-    when the run's period ends only: the same land is a zone of every version.
+    By a local rule, the weight within the recipient's kind (area protected, or 1).
     """
-    plan = plans_in_force([region], run.period_end).get(region.code)
     weights = []
     for line in lines:
         recipient = line.recipient
@@ -144,19 +168,10 @@ def _weights(
                 _("Give %(code)s a share greater than 0.") % {"code": recipient.code},
             )
             weights.append(Decimal(line.weight))
-        elif method == Method.AREA:
-            area = recipient.zones.filter(
-                region=region, planning_version=plan, protected=True
-            ).aggregate(area=Sum("area_km2"))["area"]
-            _refuse_unless(
-                bool(area),
-                _(
-                    "%(code)s protects no zone of the region's planning version in force on "
-                    "%(date)s; tie its zones first."
-                )
-                % {"code": recipient.code, "date": run.period_end},
-            )
-            weights.append(area)
+        elif method == Method.AREA or (method == Method.RULE and rule.basis == "area"):
+            weights.append(_area(recipient, region, run))
+        elif method == Method.RULE:
+            weights.append(Decimal(1))
         else:
             _refuse_unless(
                 line.zone is not None and recipient.zones.filter(pk=line.zone.pk).exists(),
@@ -164,6 +179,36 @@ def _weights(
             )
             weights.append(line.zone.area_km2)
     return weights
+
+
+def _by_rule(total: Decimal, rule: LocalRule, lines: list[LineSpec], weights) -> list[Decimal]:
+    """Split `total` first between the kinds of the plan's recipients by the rule's weights
+    (kinds the plan has none of take no part), then each kind's part between its lines by
+    `weights`; both by largest remainder, so each kind's part and the whole are exact to
+    the fen. Raises PlanRefused for a recipient whose kind the rule gives no share."""
+    shares = dict(rule.shares.values_list("kind", "weight"))
+    kinds = []
+    for line in lines:
+        kind = line.recipient.kind
+        _refuse_unless(
+            kind in shares,
+            _("Rule %(rule)s gives no share to %(kind)s, the kind of %(code)s.")
+            % {
+                "rule": rule,
+                "kind": line.recipient.get_kind_display(),
+                "code": line.recipient.code,
+            },
+        )
+        if kind not in kinds:
+            kinds.append(kind)
+    parts = largest_remainder(total, [shares[k] for k in kinds], quantum(CNY))
+    amounts = [Decimal("0.00")] * len(lines)
+    for kind, part in zip(kinds, parts, strict=True):
+        members = [i for i, line in enumerate(lines) if line.recipient.kind == kind]
+        split = largest_remainder(part, [weights[i] for i in members], quantum(CNY))
+        for i, amount in zip(members, split, strict=True):
+            amounts[i] = amount
+    return amounts
 
 
 def propose_plan(
@@ -174,23 +219,32 @@ def propose_plan(
     lines: list[LineSpec],
     by,
     reason: str = "",
+    rule: LocalRule | None = None,
 ) -> SubAllocationPlan:
     """A proposed plan passing `region`'s receipts of posted `run` on to `lines`' recipients.
 
     Amounts are exact to the fen and add up to the receipts (largest remainder
-    over the weights). Raises PlanRefused (not the region's operator, run not
-    posted, corrected by a posted run, a correction of a run whose receipts the
-    region already passed on, nothing received, a recipient of another region or inactive, a due
+    over the weights; by a local rule, `rule`, a published rule of the region,
+    first between kinds, then within each: _by_rule). Raises PlanRefused (not the
+    region's operator, run not posted, corrected by a posted run, a correction of
+    a run whose receipts the region already passed on, nothing received, a
+    recipient of another region or inactive, a kind the rule gives no share, a due
     date before the run's period ends, a bad weight or parcel, a plan for this
     run and region already waiting or posted); nothing is stored then.
     """
     _refuse_unless(
-        bool(by and by.is_active and may(by, "propose_sub_allocation"))
-        and can_view_region(by, region.code),
+        may(by, "propose_sub_allocation") and can_view_region(by, region.code),
         _("Only an operator of %(region)s may propose how its receipts are passed on.")
         % {"region": region.name},
     )
     _refuse_unless(method in Method.values, _("Choose a method of the list."))
+    if method == Method.RULE:
+        _refuse_unless(
+            rule is not None and rule.region_id == region.pk and rule.published,
+            _("Choose a published local rule of %(region)s.") % {"region": region.name},
+        )
+    else:
+        rule = None
     _refuse_unless(
         run.status in POSTED,
         _("Run %(run)s is not posted; only posted receipts are passed on.") % {"run": run.pk},
@@ -214,8 +268,11 @@ def propose_plan(
             _("The due date of %(code)s is before the run's period ends (%(end)s).")
             % {"code": line.recipient.code, "end": run.period_end},
         )
-    weights = _weights(method, run, region, lines)
-    amounts = largest_remainder(total, weights, quantum(CNY))
+    weights = _weights(method, run, region, lines, rule)
+    if method == Method.RULE:
+        amounts = _by_rule(total, rule, lines, weights)
+    else:
+        amounts = largest_remainder(total, weights, quantum(CNY))
     refusal = _("%(region)s already has a plan for run %(run)s waiting or posted.") % {
         "region": region.name,
         "run": run.pk,
@@ -223,7 +280,13 @@ def propose_plan(
     try:
         with transaction.atomic():
             plan = SubAllocationPlan.objects.create(
-                run=run, region=region, method=method, total=total, proposed_by=by, reason=reason
+                run=run,
+                region=region,
+                method=method,
+                rule=rule,
+                total=total,
+                proposed_by=by,
+                reason=reason,
             )
             for line, weight, amount in zip(lines, weights, amounts, strict=True):
                 row = SubAllocationLine.objects.create(
@@ -244,7 +307,7 @@ def propose_plan(
 def _decide(plan: SubAllocationPlan, *, by, to: str, reason: str) -> SubAllocationPlan:
     """Lock `plan`, check `by` may decide it, and record the decision (not yet saved)."""
     _refuse_unless(
-        bool(by and by.is_active and may(by, "decide_sub_allocation")),
+        may(by, "decide_sub_allocation"),
         _("Only a finance official may approve or reject a sub-allocation plan."),
     )
     plan = (
@@ -344,7 +407,7 @@ def reverse_plan(plan: SubAllocationPlan, *, by, reason: str) -> SubAllocationPl
     posted or changed then.
     """
     _refuse_unless(
-        bool(by and by.is_active and may(by, "decide_sub_allocation")),
+        may(by, "decide_sub_allocation"),
         _("Only a finance official may reverse a sub-allocation plan."),
     )
     _refuse_unless(bool(reason.strip()), _("Say why the plan is reversed."))

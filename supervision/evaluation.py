@@ -3,7 +3,8 @@
 Addition (增汇): the protected sink and its increment. Subtraction (减排):
 emissions and their change. Then the net position and its trend, how much of
 the region each protected kind covers, what changed and what was alerted,
-and the compensation the region received and paid by channel.
+and the compensation the region received and paid by channel, and what its
+plans passed on to recipients fell due in the year: paid, outstanding, late.
 """
 
 from collections import defaultdict
@@ -11,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from compensation.accounts import CHANNELS
 from compensation.models import EmissionInventory, RegionPosition
 from compensation.quantities import cny, hectares
 from compensation.selectors import RegionMoney, posted_transfers, region_channel_money
+from passthrough import obligations
 from pilots.geometry import area_km2
 from pilots.models import PilotMembership, PlanningVersion, Region, Zone
 from supervision.models import Alert, ChangeDetection
@@ -37,6 +41,8 @@ class Evaluation:
     detections: list[ChangeDetection]
     alerts: list[Alert]
     compensation: list[tuple[str, Decimal, Decimal]]  # channel, received, paid
+    # Lines of sub-allocation plans due this year, read today (passthrough.obligations).
+    pass_through: obligations.YearSummary
 
     @property
     def increment(self) -> Decimal | None:
@@ -93,6 +99,7 @@ def evaluate(*, region: Region, year: int) -> Evaluation:
             .order_by("raised_at")
         ),
         compensation=_compensation(region, year),
+        pass_through=obligations.due_in_year(region, year, on=timezone.localdate()),
     )
 
 

@@ -1,6 +1,7 @@
 """What a region's page shows of supervision: its alerts, with maps, and its report years."""
 
 from config.roles import may
+from passthrough import obligations
 from supervision.alerts import describe
 from supervision.evaluation import positions_by_year
 from supervision.exchange import LAYERS
@@ -28,8 +29,9 @@ def supervision_overview(region, user) -> dict:
 
 
 def report_years(region) -> list[int]:
-    """Years with a valuation position or a detected change, latest first."""
-    years = set(positions_by_year(region))
+    """Years with a valuation position, a detected change or pass-through lines due, latest
+    first."""
+    years = set(positions_by_year(region)) | obligations.due_years(region)
     for detection in ChangeDetection.objects.filter(region=region).select_related("after_version"):
         years.add(detection.year)
     return sorted(years, reverse=True)

@@ -76,6 +76,21 @@ def _require_postgis(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _language_restored():
+    """A request through the test client leaves the language its LocaleMiddleware chose
+    active in the thread (nothing deactivates it): every test ends in the language it
+    began in, so an English request cannot make a later test's pages English."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    yield
+    if language:
+        translation.activate(language)
+    else:
+        translation.deactivate_all()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Files a test makes (statements) go to its own temporary directory, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"

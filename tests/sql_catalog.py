@@ -13,7 +13,7 @@ import re
 
 from config.sqlfiles import ROOT, statements
 
-APPS = ("ledger", "compensation", "pilots", "supervision", "disclosure")
+APPS = ("ledger", "compensation", "pilots", "supervision", "disclosure", "passthrough")
 
 FUNCTION = re.compile(r"CREATE (?:OR REPLACE )?FUNCTION (\w+)\(\)(.*?)\$\$(.*)\$\$", re.S)
 TRIGGER = re.compile(r"CREATE (?:CONSTRAINT )?TRIGGER (\w+)\s.*?\sON (\w+)\s", re.S)

@@ -69,6 +69,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "run",
             "region",
             "method",
+            "rule",
             "status",
             "total",
             "proposed_by",

@@ -18,32 +18,21 @@ from compensation.models import (
     MethodFactor,
     RegionIndicator,
 )
-from config.admin import CheckedAutocompleteMixin, RoleActionsAdminMixin, role_action
+from config.admin import (
+    CheckedAutocompleteMixin,
+    DraftOnlyInline,
+    RoleActionsAdminMixin,
+    role_action,
+)
 from pilots.admin_mixins import RegionScopedAdminMixin
 
 
-class _DraftOnlyInline(admin.TabularInline):
-    extra = 0
-
-    def _editable(self, obj):
-        return obj is None or not obj.published
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
-
-
-class FactorInline(_DraftOnlyInline):
+class FactorInline(DraftOnlyInline):
     model = MethodFactor
     fields = ["kind", "basis", "weight", "source"]
 
 
-class AdjustmentInline(_DraftOnlyInline):
+class AdjustmentInline(DraftOnlyInline):
     model = MethodAdjustment
     fields = ["change", "percent"]
 

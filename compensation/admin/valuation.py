@@ -22,6 +22,7 @@ from compensation.models import (
 )
 from config.admin import (
     CheckedAutocompleteMixin,
+    DraftOnlyInline,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
     RoleActionsAdminMixin,
@@ -51,22 +52,9 @@ class MethodologyAdmin(admin.ModelAdmin):
     inlines = [VersionInline]
 
 
-class CoefficientInline(admin.TabularInline):
+class CoefficientInline(DraftOnlyInline):
     model = SinkCoefficient
     fields = ["land_use_code", "value"]
-    extra = 0
-
-    def _editable(self, obj):
-        return obj is None or not obj.published
-
-    def has_add_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self._editable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(MethodologyVersion)

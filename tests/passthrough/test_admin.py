@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from config.roles import AUDITOR
 from passthrough import payments
-from passthrough.models import Payment, Recipient, SubAllocationPlan
+from passthrough.models import LocalRule, LocalRuleShare, Payment, Recipient, SubAllocationPlan
 from pilots.models import Region
 from tests.factories import UPSTREAM, RecipientFactory, UserFactory
 
@@ -190,3 +190,34 @@ def test_a_payments_account_shows_to_the_operator_and_finance_not_to_an_auditor(
         assert answer.status_code == 200
         assert "HD-1" in answer.text
         assert ("6222000033334444" in answer.text) == shown, user
+
+
+def test_a_plan_proposed_by_a_published_rule_which_the_admin_no_longer_edits(client, world):
+    upstream = Region.objects.get(code=UPSTREAM)
+    RecipientFactory(region=upstream, code="V1")
+    RecipientFactory(region=upstream, code="V2")
+    rule = LocalRule.objects.create(
+        region=upstream, name="分配办法", source="黄政办〔2024〕12号", basis="equal", published=True
+    )
+    LocalRuleShare.objects.create(rule=rule, kind="village", weight=Decimal(1))
+    client.force_login(world["users"]["operator"])
+
+    client.post(
+        reverse("admin:passthrough_suballocationplan_propose"),
+        {
+            "run": world["run"].pk,
+            "region": upstream.pk,
+            "method": "rule",
+            "rule": rule.pk,
+            "lines": "V1; 2025-03-31\nV2; 2025-03-31",
+        },
+    )
+
+    plan = SubAllocationPlan.objects.get()
+    assert (plan.rule, [line.amount for line in plan.lines.order_by("id")]) == (
+        rule,
+        [Decimal("102174987.50"), Decimal("102174987.50")],
+    )
+    client.force_login(world["users"]["finance"])
+    page = client.get(reverse("admin:passthrough_localrule_change", args=[rule.pk])).text
+    assert 'name="name"' not in page and "黄政办〔2024〕12号" in page

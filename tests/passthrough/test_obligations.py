@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from passthrough import payments, plans
+from passthrough import obligations, payments, plans
 from pilots.models import Region
 from supervision.alerts import describe, evaluate_rules
 from supervision.models import Alert, AlertRule
@@ -146,3 +146,29 @@ def test_each_rule_raises_only_beyond_its_threshold(world, due_plan):
         "partial below",
         "withheld below",
     ]
+
+
+def test_the_evaluation_of_the_due_year_shows_what_was_paid_and_what_is_late(
+    client, world, due_plan
+):
+    _pay(world, "GK-1", date(2025, 3, 20), EACH, "V1")  # on time
+    _pay(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
+    _pay(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # late
+    upstream = Region.objects.get(code=UPSTREAM)
+
+    summary = obligations.due_in_year(upstream, 2025, on=timezone.localdate())
+    client.force_login(world["users"]["operator"])
+    region_page = client.get(reverse("portal:region", args=[UPSTREAM])).content.decode()
+    page = client.get(reverse("supervision:evaluation", args=[UPSTREAM, 2025])).content.decode()
+
+    assert (summary.due, summary.paid, summary.owed) == (
+        Decimal("204349975.00"),
+        Decimal("103174987.50"),
+        Decimal("101174987.50"),
+    )
+    assert summary.lines == {"open": 0, "paid": 1, "withheld": 1, "partial": 1, "late": 1}
+    assert reverse("supervision:evaluation", args=[UPSTREAM, 2025]) in region_page
+    assert "Passed on to recipients, due in 2025 (CNY)" in page
+    for figure in ("204,349,975.00", "103,174,987.50", "101,174,987.50"):
+        assert figure in page
+    assert obligations.due_in_year(upstream, 2024, on=timezone.localdate()).count == 0

@@ -9,6 +9,7 @@ UPSTREAM (黄山市) receives 204,349,975.00 CNY in the Xin'an run; the plan giv
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from config import failpoints
@@ -223,3 +224,53 @@ def test_one_bad_row_refuses_the_file_naming_row_2(huangshan, clerk, case):
     assert any(p.feature == 2 and words in p.message for p in problems), problems
     assert not Payment.objects.exists()
     assert not PaymentMatch.objects.exists()
+
+
+def test_the_database_keeps_matches_within_the_payment_and_the_line_and_never_changes_one(
+    world, posted_plan
+):
+    """passthrough/sql/0006: a writer that bypasses the service is refused; nothing stays."""
+    operator = world["users"]["operator"]
+    payment = payments.record_payment(
+        by=operator,
+        region=posted_plan.region,
+        kind="voucher",
+        reference="GK-X",
+        paid_on=timezone.localdate(),
+        amount=Decimal("1000.00"),
+        payee_code="NOBODY",
+        payee_account="",
+    )
+    hh1, hh2 = (posted_plan.lines.get(recipient__code=c) for c in ("HH-1", "HH-2"))
+    insert = (
+        "INSERT INTO passthrough_paymentmatch (payment_id, line_id, amount, matched_at) "
+        "VALUES (%s, %s, %s, now())"
+    )
+
+    with (
+        pytest.raises(IntegrityError, match=f"payment {payment.pk} of 1000.00 is matched"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(insert, [payment.pk, hh1.pk, Decimal("600.00")])
+        cursor.execute(insert, [payment.pk, hh2.pk, Decimal("400.01")])
+    big = payments.record_payment(
+        by=operator,
+        region=posted_plan.region,
+        kind="voucher",
+        reference="GK-Y",
+        paid_on=timezone.localdate(),
+        amount=Decimal("99999999.00"),
+        payee_code="NOBODY",
+        payee_account="",
+    )
+    with (
+        pytest.raises(IntegrityError, match=f"line {hh1.pk} of 51087493.75 is matched"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(insert, [big.pk, hh1.pk, Decimal("51087493.76")])
+    match = payments.match_manually(payment=payment, line=hh1, amount=Decimal("10.00"), by=operator)
+    with pytest.raises(IntegrityError, match="a match is never changed"), transaction.atomic():
+        PaymentMatch.objects.filter(pk=match.pk).update(amount=Decimal("5.00"))
+    assert list(PaymentMatch.objects.values_list("amount", flat=True)) == [Decimal("10.00")]

@@ -22,7 +22,7 @@ from ledger import periods
 from ledger.models import Account, JournalEntry
 from passthrough import obligations, payments, plans
 from passthrough.exceptions import PlanRefused
-from passthrough.models import SubAllocationPlan
+from passthrough.models import LocalRule, LocalRuleShare, SubAllocationPlan
 from pilots.models import OperatorAssignment, Region
 from tests.factories import (
     UPSTREAM,
@@ -499,3 +499,72 @@ def test_once_the_corrected_runs_plan_is_reversed_the_correction_is_passed_on(
     assert posted.total == sum(plans.receipts(run=correction, region=upstream).values())
     for channel in ("horizontal", "vertical", "market"):
         assert _balance(compensation_accounts.region_cny(UPSTREAM, channel).code) == Decimal(0)
+
+
+@pytest.fixture
+def rule(upstream):
+    """黄山市's rule: 乡镇 2, 村集体 5, 农户 3, equal parts within a kind."""
+    published = LocalRule.objects.create(
+        region=upstream, name="分配办法", source="黄政办〔2024〕12号", basis="equal", published=True
+    )
+    for kind, weight in (("township", 2), ("village", 5), ("household", 3)):
+        LocalRuleShare.objects.create(rule=published, kind=kind, weight=Decimal(weight))
+    return published
+
+
+def test_by_a_local_rule_each_kind_gets_its_share_then_equal_parts_to_the_fen(
+    world, upstream, villages, rule
+):
+    township = RecipientFactory(region=upstream, kind="township", code="T1", name="汤口镇")
+    households = [
+        RecipientFactory(region=upstream, kind="household", code=f"H{n}", name="") for n in (1, 2)
+    ]
+    recipients = [township, *villages, *households]
+
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="rule",
+        rule=rule,
+        lines=[plans.LineSpec(recipient=r, due_date=DUE) for r in recipients],
+        by=world["users"]["operator"],
+    )
+
+    amounts = {line.recipient.code: line.amount for line in plan.lines.all()}
+    assert amounts == {
+        "T1": Decimal("40869995.00"),
+        "V1": Decimal("34058329.17"),
+        "V2": Decimal("34058329.17"),
+        "V3": Decimal("34058329.16"),
+        "H1": Decimal("30652496.25"),
+        "H2": Decimal("30652496.25"),
+    }
+    assert sum(amounts.values()) == RECEIVED
+    assert plan.rule == rule
+
+
+def test_a_rule_unpublished_of_another_region_or_silent_on_a_kind_is_refused(
+    world, upstream, villages, rule
+):
+    other = LocalRule.objects.create(
+        region=Region.objects.get(code=world["other"]), name="办法", source="x", published=True
+    )
+    draft = LocalRule.objects.create(region=upstream, name="草案", source="x")
+    cooperative = RecipientFactory(region=upstream, kind="cooperative", code="C1", name="合作社")
+
+    def propose(chosen, recipients):
+        return plans.propose_plan(
+            run=world["run"],
+            region=upstream,
+            method="rule",
+            rule=chosen,
+            lines=[plans.LineSpec(recipient=r, due_date=DUE) for r in recipients],
+            by=world["users"]["operator"],
+        )
+
+    for chosen in (None, other, draft):
+        with pytest.raises(PlanRefused, match="Choose a published local rule of"):
+            propose(chosen, villages)
+    with pytest.raises(PlanRefused, match="gives no share to cooperative, the kind of C1"):
+        propose(rule, [*villages, cooperative])
+    assert not SubAllocationPlan.objects.exists()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from compensation.statements.content import digest_of
+from config import bulk
 from passthrough import payments, plans, reports
 from passthrough.models import Payment, PaymentMatch, Recipient, SubAllocationPlan
 from pilots.models import Region
@@ -59,7 +60,14 @@ def paid_in_part(world):
     _pay(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")
     SubAllocationPlan.objects.filter(pk=plan.pk).update(decided_at=ENTERED)
     Payment.objects.update(entered_at=ENTERED)
-    PaymentMatch.objects.update(matched_at=ENTERED)
+    # A match is never changed (passthrough/sql/0006): made again, as on that day.
+    made = list(PaymentMatch.objects.values_list("payment_id", "line_id", "amount"))
+    PaymentMatch.objects.all().delete()
+    bulk.insert_values(
+        PaymentMatch,
+        ["payment_id", "line_id", "amount", "matched_at"],
+        [(*match, ENTERED) for match in made],
+    )
     return plan
 
 
