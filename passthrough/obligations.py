@@ -15,10 +15,11 @@ each once per line or payment.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from passthrough.models import Payment, PaymentMatch, Recipient
 from passthrough.payments import lines_with_paid
@@ -46,16 +47,27 @@ class Overdue:
         return self.amount - self.paid
 
 
-def obligations() -> QuerySet:
+def obligations(on: date | None = None) -> QuerySet:
     """Lines of posted plans with `paid` (Σ matches, CNY, 2 places) and `last_paid_on` (the
-    latest matched payment's date, None for none), oldest due first."""
+    latest matched payment's date, None for none), oldest due first.
+
+    With `on`, as they stood on that day: lines of plans approved by its end, and only
+    payments paid by then counted (so status(line, on=on) is the status on that day).
+    """
+    matches = PaymentMatch.objects.all()
+    if on is not None:
+        matches = matches.filter(payment__paid_on__lte=on)
     last_paid = (
-        PaymentMatch.objects.filter(line=OuterRef("pk"))
+        matches.filter(line=OuterRef("pk"))
         .values("line")
         .annotate(last=Max("payment__paid_on"))
         .values("last")
     )
-    return lines_with_paid().annotate(last_paid_on=Subquery(last_paid)).order_by("due_date", "pk")
+    lines = lines_with_paid(matches).annotate(last_paid_on=Subquery(last_paid))
+    if on is not None:
+        end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
+        lines = lines.filter(plan__decided_at__lt=end)
+    return lines.order_by("due_date", "pk")
 
 
 def status(line, *, on: date) -> str:

@@ -74,11 +74,13 @@ class PaymentRefused(PassThroughError):
     """A payment or a match is refused: wrong region or user, more than is left, not posted."""
 
 
-def _paid(field: str):
-    """Σ matched amount of the row's matches (0.00 for none), as a subquery on `field`."""
+def _paid(field: str, matches=None):
+    """Σ matched amount of the row's `matches` (all by default; 0.00 for none), as a
+    subquery on `field`."""
+    matches = PaymentMatch.objects.all() if matches is None else matches
     return Coalesce(
         Subquery(
-            PaymentMatch.objects.filter(**{field: OuterRef("pk")})
+            matches.filter(**{field: OuterRef("pk")})
             .values(field)
             .annotate(total=Sum("amount"))
             .values("total")
@@ -88,11 +90,12 @@ def _paid(field: str):
     )
 
 
-def lines_with_paid() -> QuerySet:
-    """Lines of posted plans, each with `paid` (Σ matches, CNY) and `owed` (amount − paid)."""
+def lines_with_paid(matches=None) -> QuerySet:
+    """Lines of posted plans, each with `paid` (Σ of its `matches`, all by default; CNY) and
+    `owed` (amount − paid)."""
     return (
         SubAllocationLine.objects.filter(plan__status=SubAllocationPlan.Status.POSTED)
-        .annotate(paid=_paid("line"))
+        .annotate(paid=_paid("line", matches))
         .annotate(owed=ExpressionWrapper(F("amount") - F("paid"), output_field=MONEY))
         .select_related("plan", "recipient")
     )

@@ -9,14 +9,17 @@ A report is read as it stood at the end of `as_of` (Beijing time, settings.TIME_
 plans posted, payments entered and matches made after it are not counted, a plan
 reversed after it still is (passthrough.plans.reverse_plan), and each
 line's status is passthrough.obligations.status on `as_of`. Plans, payments and
-matches are never changed once stored, so the same arguments give the same content
-and the same digest whenever the report is made again. Content is plain JSON, amounts
+matches are never changed once stored, so once `as_of` is over, the same arguments give
+the same content and the same digest whenever the report is made again (a report for
+today may still change until midnight). Content is plain JSON, amounts
 as strings in CNY to the fen (ledger.commodities.PLACES); its SHA-256 (`digest_of`, as
 for settlement statements) is printed on every file, with each plan's ledger entry
 (sequence and chain hash), so a reader can tie the report to the books.
 
-Personal details are not in the content: a household is its code, a payee account its
-last four characters (passthrough.recipients.masked_account). Labels are Chinese first
+The content holds codes, not names (names are printed beside the codes when a file is
+made, render()), and no personal details: a household is its code, a payee account its
+last four characters (passthrough.recipients.masked_account). Text cells that a
+spreadsheet would read as a formula are written as text. Labels are Chinese first
 with the English after them, as on settlement statements.
 """
 
@@ -44,6 +47,7 @@ from passthrough.models import (
     SubAllocationPlan,
 )
 from passthrough.recipients import masked_account
+from pilots.models import Region
 
 RECIPIENT_FORMAT = "tanhui-recipient-statement/1"
 RECONCILIATION_FORMAT = "tanhui-reconciliation/1"
@@ -130,7 +134,6 @@ def _lines(lines_filter: Q, as_of: date) -> list[dict]:
                 "entry": row.plan.entry.sequence,
                 "entry_hash": row.plan.entry.hash,
                 "recipient": row.recipient.code,
-                "recipient_name": row.recipient.name,
                 "due_date": row.due_date.isoformat(),
                 "amount": _money(row.amount),
                 "paid": _money(row.paid),
@@ -155,7 +158,7 @@ def _matches(match_filter: Q, as_of: date) -> list[dict]:
         for reference, kind, paid_on, line, amount, by in PaymentMatch.objects.filter(
             match_filter, matched_at__lt=cutoff, payment__entered_at__lt=cutoff
         )
-        .order_by("payment__paid_on", "payment__reference", "line_id")
+        .order_by("payment__paid_on", "payment__reference", "payment_id", "line_id")
         .values_list(
             "payment__reference",
             "payment__kind",
@@ -179,12 +182,8 @@ def recipient_content(recipient, *, as_of: date) -> dict:
     return {
         "format": RECIPIENT_FORMAT,
         "as_of": as_of.isoformat(),
-        "region": {"code": region.code, "name": region.name},
-        "recipient": {
-            "code": recipient.code,
-            "kind": recipient.kind,
-            "name": recipient.name,
-        },
+        "region": {"code": region.code},
+        "recipient": {"code": recipient.code},
         "lines": lines,
         "matches": _matches(Q(line__recipient=recipient), as_of),
         "totals": {
@@ -227,7 +226,7 @@ def reconciliation_content(region, *, start: date, end: date, as_of: date) -> di
     return {
         "format": RECONCILIATION_FORMAT,
         "as_of": as_of.isoformat(),
-        "region": {"code": region.code, "name": region.name},
+        "region": {"code": region.code},
         "period": {"start": start.isoformat(), "end": end.isoformat()},
         "booked": booked,
         "evidence": evidence,
@@ -253,19 +252,42 @@ def file_name(content: dict, fmt: str) -> str:
 
 
 def render(content: dict, fmt: str) -> bytes:
-    """The report as `fmt` ("csv": UTF-8 with BOM; "xlsx"; "pdf": A4); the digest in each."""
+    """The report as `fmt` ("csv": UTF-8 with BOM; "xlsx"; "pdf": A4); the digest in each.
+
+    The names printed beside the codes (region, recipients, kinds) are read when the file
+    is made, as settlement statements label their codes: the digest covers the codes and
+    figures, which never change, not the names, which officials may correct.
+    """
     digest = digest_of(content)
-    return {"csv": _csv, "xlsx": _xlsx, "pdf": _pdf}[fmt](content, digest)
+    names = _names(content)
+    return {"csv": _csv, "xlsx": _xlsx, "pdf": _pdf}[fmt](content, digest, names)
 
 
-def _line_row(line) -> list:
+def _names(content: dict) -> dict:
+    """{"region": its name, "recipients": {code: "name（kind，code）"}} for the report's codes."""
+    code = content["region"]["code"]
+    region = Region.objects.get(code=code)
+    with translation.override("zh-hans"):
+        recipients = {
+            r.code: f"{r.name or r.code}（{r.get_kind_display()}，{r.code}）"
+            for r in Recipient.objects.filter(region=region)
+        }
+    return {"region": f"{region.name}（{code}）", "recipients": recipients}
+
+
+def _text(value):
+    """A cell a spreadsheet must not read as a formula (=, +, -, @, tab or CR first): as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _line_row(line, names) -> list:
     return [
         line["line"],
         line["plan"],
         line["entry"],
-        f"{line['recipient_name']}（{line['recipient']}）"
-        if line["recipient_name"]
-        else line["recipient"],
+        names["recipients"].get(line["recipient"], line["recipient"]),
         line["due_date"],
         line["amount"],
         line["paid"],
@@ -297,13 +319,16 @@ def _evidence_row(payment) -> list:
     ]
 
 
-def _sections(content: dict) -> list[tuple[str, list[str], list[list]]]:
+def _sections(content: dict, names: dict) -> list[tuple[str, list[str], list[list]]]:
     """(title, columns, rows) of each table of the report, in print order."""
     matches = ("核销 Matches", MATCH_COLUMNS, [_match_row(m) for m in content["matches"]])
     if content["format"] == RECIPIENT_FORMAT:
-        return [("应付 Due", LINE_COLUMNS, [_line_row(x) for x in content["lines"]]), matches]
+        return [
+            ("应付 Due", LINE_COLUMNS, [_line_row(x, names) for x in content["lines"]]),
+            matches,
+        ]
     return [
-        ("账面应付 Booked", LINE_COLUMNS, [_line_row(x) for x in content["booked"]]),
+        ("账面应付 Booked", LINE_COLUMNS, [_line_row(x, names) for x in content["booked"]]),
         ("支付凭证 Evidence", EVIDENCE_COLUMNS, [_evidence_row(p) for p in content["evidence"]]),
         matches,
     ]
@@ -328,15 +353,11 @@ def _title(content: dict) -> str:
     return "生态补偿资金核对报告 Reconciliation report"
 
 
-def _facts(content: dict) -> list[tuple[str, str]]:
-    region = content["region"]
-    facts = [("地区 Region", f"{region['name']}（{region['code']}）")]
+def _facts(content: dict, names: dict) -> list[tuple[str, str]]:
+    facts = [("地区 Region", names["region"])]
     if content["format"] == RECIPIENT_FORMAT:
-        recipient = content["recipient"]
-        name = recipient["name"] or recipient["code"]
-        with translation.override("zh-hans"):
-            kind = str(Recipient.Kind(recipient["kind"]).label)
-        facts.append(("受偿主体 Recipient", f"{name}（{kind}，{recipient['code']}）"))
+        code = content["recipient"]["code"]
+        facts.append(("受偿主体 Recipient", names["recipients"].get(code, code)))
     else:
         period = content["period"]
         facts.append(("期间 Period", f"{period['start']} – {period['end']}"))
@@ -344,17 +365,17 @@ def _facts(content: dict) -> list[tuple[str, str]]:
     return facts
 
 
-def _csv(content: dict, digest: str) -> bytes:
+def _csv(content: dict, digest: str, names: dict) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_title(content)])
-    for label, value in _facts(content):
-        writer.writerow([label, value])
-    for title, columns, rows in _sections(content):
+    for label, value in _facts(content, names):
+        writer.writerow([label, _text(value)])
+    for title, columns, rows in _sections(content, names):
         writer.writerow([])
         writer.writerow([title])
         writer.writerow(columns)
-        writer.writerows(rows)
+        writer.writerows([_text(cell) for cell in row] for row in rows)
     writer.writerow([])
     for key, value in content["totals"].items():
         writer.writerow([TOTAL_NAMES[key], value])
@@ -362,22 +383,22 @@ def _csv(content: dict, digest: str) -> bytes:
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
-def _xlsx(content: dict, digest: str) -> bytes:
+def _xlsx(content: dict, digest: str, names: dict) -> bytes:
     workbook = Workbook()
     bold = Font(bold=True)
     first = workbook.active
-    for index, (title, columns, rows) in enumerate(_sections(content)):
+    for index, (title, columns, rows) in enumerate(_sections(content, names)):
         sheet = first if index == 0 else workbook.create_sheet()
         sheet.title = title
         sheet.append(columns)
         for row in rows:
-            sheet.append([_typed(columns[i], value) for i, value in enumerate(row)])
+            sheet.append([_text(_typed(columns[i], value)) for i, value in enumerate(row)])
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
     check = workbook.create_sheet("核验 Verification")
-    for label, value in _facts(content):
-        check.append([label, value])
+    for label, value in _facts(content, names):
+        check.append([label, _text(value)])
     for key, value in content["totals"].items():
         check.append([TOTAL_NAMES[key], Decimal(value)])
         check.cell(check.max_row, 2).number_format = "#,##0.00"
@@ -397,7 +418,7 @@ def _typed(column: str, value):
     return value
 
 
-def _pdf(content: dict, digest: str) -> bytes:
+def _pdf(content: dict, digest: str, names: dict) -> bytes:
     from weasyprint import HTML
 
     with translation.override("zh-hans"):
@@ -405,7 +426,7 @@ def _pdf(content: dict, digest: str) -> bytes:
             "passthrough/report.html",
             {
                 "title": _title(content),
-                "facts": _facts(content),
+                "facts": _facts(content, names),
                 "sections": [
                     {
                         "title": title,
@@ -418,7 +439,7 @@ def _pdf(content: dict, digest: str) -> bytes:
                             for row in rows
                         ],
                     }
-                    for title, columns, rows in _sections(content)
+                    for title, columns, rows in _sections(content, names)
                 ],
                 "totals": [
                     (TOTAL_NAMES[k], grouped(v), capital_yuan(Decimal(v)))

@@ -24,6 +24,8 @@ from pilots.models import PilotMembership, PlanningVersion, Region, Zone
 from supervision.models import Alert, ChangeDetection
 
 PERCENT = Decimal("0.01")
+# The years an evaluation is made for (pages and links outside them are "not found").
+YEARS = range(2000, 2101)
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from config.roles import may
 from passthrough import obligations
 from supervision.alerts import describe
-from supervision.evaluation import positions_by_year
+from supervision.evaluation import YEARS, positions_by_year
 from supervision.exchange import LAYERS
 from supervision.maps import change_map
 from supervision.models import Alert, ChangeDetection
@@ -34,4 +34,4 @@ def report_years(region) -> list[int]:
     years = set(positions_by_year(region)) | obligations.due_years(region)
     for detection in ChangeDetection.objects.filter(region=region).select_related("after_version"):
         years.add(detection.year)
-    return sorted(years, reverse=True)
+    return sorted((year for year in years if year in YEARS), reverse=True)

@@ -20,17 +20,16 @@ from pilots.access import can_view_region, region_or_404
 from pilots.synthetic import synthetic_codes
 from supervision import exchange
 from supervision.alerts import acknowledge, describe
-from supervision.evaluation import evaluate
+from supervision.evaluation import YEARS, evaluate
 from supervision.exceptions import AcknowledgementRefused
 from supervision.maps import change_map
 from supervision.models import Alert
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 logger = logging.getLogger(__name__)
 
 
 def _context(request, code: str, year: int) -> dict:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if year not in YEARS:
         raise Http404
     region = region_or_404(request.user, code)
     report = evaluate(region=region, year=year)

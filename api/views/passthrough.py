@@ -7,13 +7,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 
 from api import examples
-from api.filters import StrictFilterSet
+from api.filters import StrictFilterSet, WholeFilter
 from api.pagination import Pages
 from api.serializers import passthrough as out
 from api.views.base import ScopedReadViewSet
 from passthrough.models import PaymentMatch, Recipient, SubAllocationLine, SubAllocationPlan
 from passthrough.obligations import obligations
 from passthrough.payments import payments_with_matched
+from pilots.access import scoped
 
 
 @extend_schema_view(
@@ -73,6 +74,17 @@ class PaymentViewSet(ScopedReadViewSet):
     ordering_fields = ["id", "paid_on", "amount"]
 
 
+class MatchFilter(StrictFilterSet):
+    region = filters.CharFilter(field_name="payment__region__code")
+    # Ids as numbers, not choices of every row: another region's id answers like none.
+    payment = WholeFilter(field_name="payment_id")
+    line = WholeFilter(field_name="line_id")
+
+    class Meta:
+        model = PaymentMatch
+        fields = ["region", "payment", "line"]
+
+
 @extend_schema_view(
     list=extend_schema(examples=[examples.MATCH]),
     retrieve=extend_schema(examples=[examples.MATCH]),
@@ -86,7 +98,7 @@ class MatchViewSet(ScopedReadViewSet):
     region_paths = ("payment__region__code",)
     serializer_class = out.MatchSerializer
     pagination_class = Pages
-    filterset_fields = {"payment__region__code": ["exact"], "payment": ["exact"], "line": ["exact"]}
+    filterset_class = MatchFilter
     ordering_fields = ["id", "matched_at", "amount"]
 
 
@@ -101,6 +113,8 @@ ON = OpenApiParameter(
 
 class ObligationFilter(StrictFilterSet):
     region = filters.CharFilter(field_name="plan__region__code")
+    # Ids as numbers, not choices of every row: another region's id answers like none.
+    plan = WholeFilter(field_name="plan_id")
     recipient = filters.CharFilter(field_name="recipient__code")
     due_date = filters.DateFromToRangeFilter()
 
@@ -115,7 +129,8 @@ class ObligationFilter(StrictFilterSet):
 )
 class ObligationViewSet(ScopedReadViewSet):
     """Obligations (应付未付): each posted plan line with what is paid and owed, and its status
-    on a date (open, paid, withheld, partial or late; passthrough.obligations)."""
+    on a date (open, paid, withheld, partial or late; passthrough.obligations), as they stood
+    that day: plans approved and payments paid by then."""
 
     queryset = obligations()
     region_paths = ("plan__region__code",)
@@ -124,8 +139,14 @@ class ObligationViewSet(ScopedReadViewSet):
     filterset_class = ObligationFilter
     ordering_fields = ["id", "due_date", "amount"]
 
-    def get_serializer_context(self):
+    def _on(self):
         query = OnSerializer(data=self.request.query_params)
         query.is_valid(raise_exception=True)
-        on = query.validated_data["on"] or timezone.localdate()
-        return {**super().get_serializer_context(), "on": on}
+        return query.validated_data["on"] or timezone.localdate()
+
+    def get_queryset(self):
+        rows = obligations(on=self._on()).select_related("plan__region")
+        return scoped(rows, self.request.user, *self.region_paths)
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "on": self._on()}

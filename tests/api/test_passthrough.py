@@ -2,14 +2,14 @@
 region only, personal details (holder, account) only for those who pay, another region's row
 "not found"."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
 from config.roles import AUDITOR
 from passthrough import payments, plans
-from passthrough.models import Payment
+from passthrough.models import Payment, SubAllocationPlan
 from pilots.models import Region
 from tests.factories import UPSTREAM, RecipientFactory, UserFactory
 
@@ -77,6 +77,7 @@ def test_an_auditor_may_not_order_recipients_by_the_personal_details_hidden_from
 
 
 DUE = date(2025, 3, 31)
+APPROVED = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 EACH = Decimal("51087493.75")  # UPSTREAM's 204,349,975.00 CNY in four equal shares
 
 
@@ -94,6 +95,7 @@ def paid_in_part(world):
         by=world["users"]["operator"],
     )
     plans.approve_plan(plan, by=world["users"]["finance"])
+    SubAllocationPlan.objects.filter(pk=plan.pk).update(decided_at=APPROVED)
     for reference, paid_on, amount, payee in (
         ("GK-1", date(2025, 3, 20), EACH, "V1"),
         ("GK-2", date(2025, 3, 25), Decimal("1000000.00"), "V2"),
@@ -152,17 +154,27 @@ def test_the_operator_reads_their_regions_payments_matches_and_obligations(
     assert client.get(f"/api/v1/payments/{other.pk}/").status_code == 404
 
 
-def test_obligations_before_the_due_date_are_open_and_a_bad_date_is_a_field_error(
+def test_obligations_read_as_they_stood_on_a_date_and_a_bad_date_is_a_field_error(
     client, world, paid_in_part
 ):
     client.force_login(world["users"]["operator"])
 
     early = client.get("/api/v1/obligations/", {"on": "2025-03-26", "recipient": "V2"})
+    april = client.get("/api/v1/obligations/", {"on": "2025-04-15"}).json()["results"]
+    before_the_plan = client.get("/api/v1/obligations/", {"on": "2025-02-28"}).json()
     bad = client.get("/api/v1/obligations/", {"on": "2025-02-30"})
 
     assert [(o["status"], o["last_paid_on"]) for o in early.json()["results"]] == [
         ("open", "2025-03-25")
     ]
+    # On 2025-04-15 V3 had been paid nothing yet (its voucher is of 2025-05-06).
+    assert [(o["recipient"], o["paid"], o["status"]) for o in april] == [
+        ("V1", "51087493.75", "paid"),
+        ("V2", "1000000.00", "partial"),
+        ("V3", "0.00", "withheld"),
+        ("V4", "0.00", "withheld"),
+    ]
+    assert before_the_plan["results"] == []
     assert bad.status_code == 400
     assert "on" in str(bad.json())
 

@@ -221,3 +221,21 @@ def test_a_plan_reversed_later_is_still_in_a_report_made_for_an_earlier_day(worl
     assert then["totals"]["booked"] == "204349975.00"
     assert [x["status"] for x in then["booked"]] == ["withheld", "withheld"]
     assert (now["booked"], now["totals"]["booked"]) == ([], "0.00")
+
+
+def test_names_are_printed_not_digested_and_a_formula_is_written_as_text(world, paid_in_part):
+    region = Region.objects.get(code=UPSTREAM)
+    period = {"start": date(2025, 1, 1), "end": date(2025, 12, 31), "as_of": date(2025, 6, 30)}
+    before = reports.reconciliation_content(region, **period)
+    Recipient.objects.filter(code="V1").update(name="翠村村委会")
+    Payment.objects.filter(reference="GK-4").update(reference='=HYPERLINK("http://x","y")')
+
+    renamed = reports.reconciliation_content(region, **period)
+    table = reports.render(renamed, "csv").decode("utf-8-sig")
+    sheet = load_workbook(io.BytesIO(reports.render(renamed, "xlsx")))["支付凭证 Evidence"]
+
+    assert digest_of(renamed["booked"]) == digest_of(before["booked"])
+    assert "翠村村委会（村集体，V1）" in table
+    assert """'=HYPERLINK(""http://x"",""y"")""" in table
+    cell = next(c for c in sheet["A"] if "HYPERLINK" in str(c.value))
+    assert (cell.data_type, cell.value) == ("s", '\'=HYPERLINK("http://x","y")')
