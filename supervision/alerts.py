@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from compensation.quantities import hectares
 from config.roles import may
+from formats.numbers import grouped
 from passthrough import obligations
 from passthrough.recipients import masked_account
 from pilots.access import can_view_region
@@ -54,9 +55,14 @@ def evaluate_rules(region: Region) -> list[Alert]:
     return raised
 
 
+# Facts that are amounts, areas or tonnes: shown grouped by thousands, their places kept.
+FIGURES = {"amount", "paid", "owed", "area", "before", "after", "quota"}
+
+
 def describe(alert: Alert) -> str:
-    """The alert in the reader's language, from the facts stored with it."""
-    facts = alert.facts
+    """The alert in the reader's language, from the facts stored with it; amounts, areas
+    and tonnes grouped by thousands (693,084,000.00), as every page prints them."""
+    facts = {k: grouped(v) if k in FIGURES else v for k, v in alert.facts.items()}
     if alert.rule.kind == AlertRule.Kind.ENCROACHMENT:
         return _(
             "%(area)s ha of %(kind)s in planning version %(before)s is developed land in "

@@ -143,7 +143,7 @@ def test_demo_region_page_shows_the_late_payment_to_a_village(demo_server):
     passed_on = re.search(r"Pass-through: plan #\d+ passes (\d+\.\d\d) CNY", demo_server["first"])
     assert passed_on, demo_server["first"]
     assert "4 payments matched (one paid late" in demo_server["first"]
-    # The plan's fixed shares: 汤口镇 2, V-01, V-02 and V-03 1 each.
+    # The city's local rule: 乡镇 2, 村集体 3 in equal parts, so 汤口镇 2, V-01, V-02, V-03 1 each.
     village_share = largest_remainder(
         Decimal(passed_on[1]), [Decimal(w) for w in (2, 1, 1, 1)], FEN
     )[3]
@@ -154,7 +154,7 @@ def test_demo_region_page_shows_the_late_payment_to_a_village(demo_server):
         page = rsp.read().decode()
 
     assert (
-        f"{village_share} CNY due to V-03 on 2025-03-31 was paid in full only on 2025-05-12."
+        f"{village_share:,} CNY due to V-03 on 2025-03-31 was paid in full only on 2025-05-12."
         in page
     )
 

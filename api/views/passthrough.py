@@ -33,6 +33,15 @@ class RecipientViewSet(ScopedReadViewSet):
     ordering_fields = ["id", "code", "kind", "name"]
 
 
+class PlanFilter(StrictFilterSet):
+    # A run's id as a number, not a choice of every run: a run never seen answers like none.
+    run = WholeFilter(field_name="run_id")
+
+    class Meta:
+        model = SubAllocationPlan
+        fields = {"region__code": ["exact"], "run": ["exact"], "status": ["exact"]}
+
+
 @extend_schema_view(
     list=extend_schema(examples=[examples.PLAN]),
     retrieve=extend_schema(examples=[examples.PLAN]),
@@ -50,7 +59,7 @@ class PlanViewSet(ScopedReadViewSet):
     region_paths = ("region__code",)
     serializer_class = out.PlanSerializer
     pagination_class = Pages
-    filterset_fields = {"region__code": ["exact"], "run": ["exact"], "status": ["exact"]}
+    filterset_class = PlanFilter
     ordering_fields = ["id", "proposed_at", "total"]
 
 

@@ -189,3 +189,22 @@ def test_an_auditor_reads_every_regions_payments_without_the_payees_account(
     assert sorted(p["reference"] for p in vouchers) == ["GK-1", "GK-2", "GK-3", "HD-OTHER"]
     assert all("payee_account" not in p for p in vouchers)
     assert "6222000011110000" not in client.get("/api/v1/payments/").content.decode()
+
+
+def test_filtering_by_an_id_tells_nothing_of_rows_the_caller_does_not_see(
+    client, world, paid_in_part
+):
+    """Another region's payment, or a run id that does not exist, answer as any id with no
+    rows of the caller's: an empty list, not a 400 that would tell them apart."""
+    client.force_login(world["users"]["operator"])
+    other = Payment.objects.get(reference="HD-OTHER")
+
+    answers = [
+        client.get("/api/v1/payment-matches/", {"payment": other.pk}),
+        client.get("/api/v1/payment-matches/", {"payment": 999999}),
+        client.get("/api/v1/sub-allocation-plans/", {"run": 999999}),
+        client.get("/api/v1/obligations/", {"plan": 999999}),
+    ]
+
+    assert [(a.status_code, a.json()["results"]) for a in answers] == [(200, [])] * 4
+    assert client.get("/api/v1/payment-matches/", {"payment": "x"}).status_code == 400

@@ -81,10 +81,10 @@ def test_each_kind_is_raised_once_with_its_amounts_and_shown_on_the_region_page(
     ]
     texts = {a.rule.kind: describe(a) for a in Alert.objects.filter(region=upstream)}
     assert texts == {
-        "withheld": "51087493.75 CNY due to V4 on 2025-03-31 has not been paid (withheld).",
-        "partial": "Of 51087493.75 CNY due to V2 on 2025-03-31, 1000000.00 CNY was paid; "
-        "50087493.75 CNY is outstanding.",
-        "late": "51087493.75 CNY due to V3 on 2025-03-31 was paid in full only on 2025-05-06.",
+        "withheld": "51,087,493.75 CNY due to V4 on 2025-03-31 has not been paid (withheld).",
+        "partial": "Of 51,087,493.75 CNY due to V2 on 2025-03-31, 1,000,000.00 CNY was paid; "
+        "50,087,493.75 CNY is outstanding.",
+        "late": "51,087,493.75 CNY due to V3 on 2025-03-31 was paid in full only on 2025-05-06.",
         "paid_elsewhere": "Payment GK-4 of 500.00 CNY on 2025-03-01 went to X-99, who is not a "
         "recipient of the region.",
     }
