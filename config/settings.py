@@ -288,13 +288,15 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Tanhui")
 # (its pages for them answered 500 for an unknown device, before asking who is asking).
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
-# Alert notifications (supervision). Outside production they are printed, never sent.
+# Alert notifications (supervision). Outside production they are written to files in
+# EMAIL_FILE_PATH (one .log file per connection), never sent.
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    else "django.core.mail.backends.filebased.EmailBackend",
 )
+EMAIL_FILE_PATH = Path(env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail")))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "tanhui@localhost")

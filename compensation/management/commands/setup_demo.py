@@ -103,6 +103,8 @@ class Command(BaseCommand):
             f"  {AUDITOR_USER:<20} 审计 auditor (reads and verifies, changes nothing)\n"
             "The public pages need no login: http://127.0.0.1:8000/public/"
         )
+        if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+            self.stdout.write(f"Alert e-mails are written to {settings.EMAIL_FILE_PATH}, not sent.")
 
     def _finance_official(self, username):
         return self._user(username, FINANCE)
