@@ -15,7 +15,7 @@ each once per line or payment.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
@@ -47,6 +47,12 @@ class Overdue:
         return self.amount - self.paid
 
 
+def end_of(day: date) -> datetime:
+    """The last instant of `day`, Beijing time (settings.TIME_ZONE): "by the end of `day`"
+    is `<= end_of(day)` (defined for every date, date.max too)."""
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
 def obligations(on: date | None = None) -> QuerySet:
     """Lines of posted plans with `paid` (Σ matches, CNY, 2 places) and `last_paid_on` (the
     latest matched payment's date, None for none), oldest due first.
@@ -65,8 +71,7 @@ def obligations(on: date | None = None) -> QuerySet:
     )
     lines = lines_with_paid(matches).annotate(last_paid_on=Subquery(last_paid))
     if on is not None:
-        end = timezone.make_aware(datetime.combine(on + timedelta(days=1), time.min))
-        lines = lines.filter(plan__decided_at__lt=end)
+        lines = lines.filter(plan__decided_at__lte=end_of(on))
     return lines.order_by("due_date", "pk")
 
 
@@ -161,14 +166,7 @@ def due_in_year(region, year: int, *, on: date) -> YearSummary:
 
 def due_years(region) -> set[int]:
     """The years in which the region's posted plans have lines due."""
-    return {
-        day.year
-        for day in obligations()
-        .filter(plan__region=region)
-        .order_by()
-        .values_list("due_date", flat=True)
-        .distinct()
-    }
+    return {day.year for day in obligations().filter(plan__region=region).dates("due_date", "year")}
 
 
 def paid_elsewhere(region) -> list[Payment]:

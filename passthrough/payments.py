@@ -220,9 +220,7 @@ def auto_match(payments) -> int:
             made.append((pk, line[2], amount, now))
         if made:
             failpoints.pause("passthrough.auto_match")
-            bulk.insert_values(
-                PaymentMatch, ["payment_id", "line_id", "amount", "matched_at"], made
-            )
+            bulk.insert_values(PaymentMatch, MATCH_COLUMNS, made)
         return len(made)
 
 

@@ -26,12 +26,12 @@ with the English after them, as on settlement statements.
 import csv
 import io
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -99,28 +99,23 @@ def _money(value) -> str:
     return str(Decimal(value).quantize(CENT))
 
 
-def _cutoff(as_of: date) -> datetime:
-    """The first instant after `as_of`, Beijing time."""
-    return timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
-
-
 def _lines(lines_filter: Q, as_of: date) -> list[dict]:
     """Lines of plans posted by the end of `as_of` and not reversed by then, each with what
     matches made by then paid."""
-    cutoff = _cutoff(as_of)
+    end = obligations.end_of(as_of)
     rows = list(
         SubAllocationLine.objects.filter(
             lines_filter,
             Q(plan__status=SubAllocationPlan.Status.POSTED)
-            | Q(plan__status=SubAllocationPlan.Status.REVERSED, plan__reversed_at__gte=cutoff),
-            plan__decided_at__lt=cutoff,
+            | Q(plan__status=SubAllocationPlan.Status.REVERSED, plan__reversed_at__gt=end),
+            plan__decided_at__lte=end,
         )
         .select_related("plan__entry", "recipient")
         .order_by("due_date", "pk")
     )
     paid, last = defaultdict(lambda: ZERO), {}
     for line_id, amount, paid_on in PaymentMatch.objects.filter(
-        line__in=[r.pk for r in rows], matched_at__lt=cutoff, payment__entered_at__lt=cutoff
+        line__in=[r.pk for r in rows], matched_at__lte=end, payment__entered_at__lte=end
     ).values_list("line_id", "amount", "payment__paid_on"):
         paid[line_id] += amount
         last[line_id] = max(last.get(line_id, paid_on), paid_on)
@@ -145,7 +140,7 @@ def _lines(lines_filter: Q, as_of: date) -> list[dict]:
 
 
 def _matches(match_filter: Q, as_of: date) -> list[dict]:
-    cutoff = _cutoff(as_of)
+    end = obligations.end_of(as_of)
     return [
         {
             "reference": reference,
@@ -156,7 +151,7 @@ def _matches(match_filter: Q, as_of: date) -> list[dict]:
             "manual": by is not None,
         }
         for reference, kind, paid_on, line, amount, by in PaymentMatch.objects.filter(
-            match_filter, matched_at__lt=cutoff, payment__entered_at__lt=cutoff
+            match_filter, matched_at__lte=end, payment__entered_at__lte=end
         )
         .order_by("payment__paid_on", "payment__reference", "payment_id", "line_id")
         .values_list(
@@ -198,16 +193,16 @@ def reconciliation_content(region, *, start: date, end: date, as_of: date) -> di
     """`region`'s reconciliation for `start`–`end` at the end of `as_of`: the lines due in
     the period (booked) and the payments made in it (evidenced), each with what is matched
     and what is not, the matches between them, and the totals. CNY, 2 places, strings."""
-    cutoff = _cutoff(as_of)
+    day_end = obligations.end_of(as_of)
     booked = _lines(Q(plan__region=region, due_date__range=(start, end)), as_of)
     payments = list(
         Payment.objects.filter(
-            region=region, paid_on__range=(start, end), entered_at__lt=cutoff
+            region=region, paid_on__range=(start, end), entered_at__lte=day_end
         ).order_by("paid_on", "reference", "pk")
     )
     matched = defaultdict(lambda: ZERO)
     for payment_id, amount in PaymentMatch.objects.filter(
-        payment__in=payments, matched_at__lt=cutoff
+        payment__in=payments, matched_at__lte=day_end
     ).values_list("payment_id", "amount"):
         matched[payment_id] += amount
     evidence = [

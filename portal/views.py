@@ -167,7 +167,17 @@ def _pass_through(user, region) -> dict:
     }
 
 
-def _report_response(content: dict, fmt: str) -> HttpResponse:
+def _report(request, region, form, title, content_of) -> HttpResponse:
+    """The report `content_of(cleaned data)` as the file its form asks for; a bad form is
+    answered 400 with the form and what is wrong (200 when nothing was asked yet)."""
+    if not form.is_valid():
+        return render(
+            request,
+            "portal/report_form.html",
+            {"region": region, "form": form, "title": title},
+            status=400 if request.GET else 200,
+        )
+    content, fmt = content_of(form.cleaned_data), form.cleaned_data["format"]
     response = HttpResponse(reports.render(content, fmt), content_type=REPORT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=reports.file_name(content, fmt)
@@ -175,45 +185,41 @@ def _report_response(content: dict, fmt: str) -> HttpResponse:
     return response
 
 
-@login_required
-def reconciliation(request, code: str):
-    """The region's reconciliation for a period (booked vs evidenced) as PDF, CSV or XLSX;
-    a bad period or date is answered 400 with the form and what is wrong."""
+def _report_region(request, code: str):
+    """The region `code`, if the user may read its pass-through reports; else not found."""
     region = region_or_404(request.user, code)
     if not request.user.has_perm(REPORTS_NEED):
         raise Http404
-    form = ReconciliationForm(request.GET or None)
-    if not form.is_valid():
-        return render(
-            request,
-            "portal/report_form.html",
-            {"region": region, "form": form, "title": _("Reconciliation report")},
-            status=400 if request.GET else 200,
-        )
-    data = form.cleaned_data
-    content = reports.reconciliation_content(
-        region, start=data["start"], end=data["end"], as_of=data["as_of"]
+    return region
+
+
+@login_required
+def reconciliation(request, code: str):
+    """The region's reconciliation for a period (booked vs evidenced) as PDF, CSV or XLSX."""
+    region = _report_region(request, code)
+    return _report(
+        request,
+        region,
+        ReconciliationForm(request.GET or None),
+        _("Reconciliation report"),
+        lambda data: reports.reconciliation_content(
+            region, start=data["start"], end=data["end"], as_of=data["as_of"]
+        ),
     )
-    return _report_response(content, data["format"])
 
 
 @login_required
 def recipient_statement(request, code: str, pk: int):
     """One recipient's statement (due, paid, outstanding) as PDF, CSV or XLSX."""
-    region = region_or_404(request.user, code)
-    if not request.user.has_perm(REPORTS_NEED):
-        raise Http404
+    region = _report_region(request, code)
     recipient = get_object_or_404(Recipient, pk=pk, region=region)
-    form = ReportForm(request.GET or None)
-    if not form.is_valid():
-        return render(
-            request,
-            "portal/report_form.html",
-            {"region": region, "form": form, "title": _("Recipient statement")},
-            status=400 if request.GET else 200,
-        )
-    content = reports.recipient_content(recipient, as_of=form.cleaned_data["as_of"])
-    return _report_response(content, form.cleaned_data["format"])
+    return _report(
+        request,
+        region,
+        ReportForm(request.GET or None),
+        _("Recipient statement"),
+        lambda data: reports.recipient_content(recipient, as_of=data["as_of"]),
+    )
 
 
 @login_required

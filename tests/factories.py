@@ -50,6 +50,7 @@ from disclosure import services as disclosure_services
 from disclosure.models import Release
 from ledger.models import ChainHead
 from ledger.services import EntrySpec, Leg
+from passthrough import payments, plans
 from passthrough.models import Recipient
 from pilots.geometry import CHINA_ALBERS, STORAGE_SRID, area_km2, cgcs2000
 from pilots.models import (
@@ -550,6 +551,39 @@ class RecipientFactory(factory.django.DjangoModelFactory):
     def zones(self, create, zones):
         if zones:
             self.zones.set(zones)
+
+
+PASS_THROUGH_DUE = date(2025, 3, 31)
+
+
+def villages_plan(world, codes=("V1", "V2", "V3", "V4"), due=PASS_THROUGH_DUE):
+    """UPSTREAM's receipts of the world's run (204,349,975.00 CNY) passed on to new village
+    collectives `codes` in equal shares, due `due`: proposed by the operator, approved and
+    posted by the finance official; returns the posted plan."""
+    upstream = Region.objects.get(code=UPSTREAM)
+    villages = [RecipientFactory(region=upstream, code=code) for code in codes]
+    plan = plans.propose_plan(
+        run=world["run"],
+        region=upstream,
+        method="shares",
+        lines=[plans.LineSpec(recipient=v, due_date=due, weight=Decimal(1)) for v in villages],
+        by=world["users"]["operator"],
+    )
+    return plans.approve_plan(plan, by=world["users"]["finance"])
+
+
+def voucher(world, reference, paid_on, amount, payee, *, account="", region=UPSTREAM):
+    """A treasury voucher of `region` recorded by the world's operator (matched if it can be)."""
+    return payments.record_payment(
+        by=world["users"]["operator"],
+        region=Region.objects.get(code=region),
+        kind="voucher",
+        reference=reference,
+        paid_on=paid_on,
+        amount=Decimal(amount),
+        payee_code=payee,
+        payee_account=account,
+    )
 
 
 def zone_of(plan, x_km: int, width_km: int) -> Zone:

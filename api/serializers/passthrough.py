@@ -16,11 +16,26 @@ from passthrough.models import (
 from passthrough.recipients import PERSONAL_FIELDS, shows_details
 
 
-class RecipientSerializer(serializers.ModelSerializer):
+class PersonalDetailsHidden:
+    """Leaves out the fields `personal_fields` for callers who may not see recipients'
+    personal details (passthrough.recipients.shows_details): absent, not blanked."""
+
+    personal_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        shown = super().to_representation(instance)
+        if not shows_details(self.context["request"].user):
+            for name in self.personal_fields:
+                shown.pop(name)
+        return shown
+
+
+class RecipientSerializer(PersonalDetailsHidden, serializers.ModelSerializer):
     """A recipient; holder_name and bank_account only for callers who may see personal details
     (`see_recipient_details`), absent for everyone else."""
 
     region = serializers.CharField(source="region.code", read_only=True)
+    personal_fields = PERSONAL_FIELDS
 
     class Meta:
         model = Recipient
@@ -34,13 +49,6 @@ class RecipientSerializer(serializers.ModelSerializer):
             "active",
             *PERSONAL_FIELDS,
         ]
-
-    def to_representation(self, instance):
-        shown = super().to_representation(instance)
-        if not shows_details(self.context["request"].user):
-            for name in PERSONAL_FIELDS:
-                shown.pop(name)
-        return shown
 
 
 class LineSerializer(serializers.ModelSerializer):
@@ -87,13 +95,14 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(PersonalDetailsHidden, serializers.ModelSerializer):
     """Payment evidence with `matched` (Σ of its matches, CNY); payee_account only for callers
     who may see recipients' personal details, absent for everyone else."""
 
     region = serializers.CharField(source="region.code", read_only=True)
     matched = decimal_like(Payment._meta.get_field("amount"))
     entered_by = serializers.CharField(source="entered_by.username", read_only=True)
+    personal_fields = ("payee_account",)
 
     class Meta:
         model = Payment
@@ -111,12 +120,6 @@ class PaymentSerializer(serializers.ModelSerializer):
             "entered_by",
             "entered_at",
         ]
-
-    def to_representation(self, instance):
-        shown = super().to_representation(instance)
-        if not shows_details(self.context["request"].user):
-            shown.pop("payee_account")
-        return shown
 
 
 class MatchSerializer(serializers.ModelSerializer):

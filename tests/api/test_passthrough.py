@@ -8,10 +8,10 @@ from decimal import Decimal
 import pytest
 
 from config.roles import AUDITOR
-from passthrough import payments, plans
+from passthrough import payments
 from passthrough.models import Payment, SubAllocationPlan
 from pilots.models import Region
-from tests.factories import UPSTREAM, RecipientFactory, UserFactory
+from tests.factories import UPSTREAM, RecipientFactory, UserFactory, villages_plan, voucher
 
 
 @pytest.fixture
@@ -76,7 +76,6 @@ def test_an_auditor_may_not_order_recipients_by_the_personal_details_hidden_from
     assert [r["code"] for r in by_code] == ["HH-0001", "HH-0002", "V-OTHER"]
 
 
-DUE = date(2025, 3, 31)
 APPROVED = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 EACH = Decimal("51087493.75")  # UPSTREAM's 204,349,975.00 CNY in four equal shares
 
@@ -85,32 +84,11 @@ EACH = Decimal("51087493.75")  # UPSTREAM's 204,349,975.00 CNY in four equal sha
 def paid_in_part(world):
     """A posted plan of UPSTREAM's receipts to V1–V4 due 2025-03-31; V1 paid on time, V2 in
     part, V3 late, V4 nothing; one voucher of DOWNSTREAM, which the operator never sees."""
-    upstream = Region.objects.get(code=UPSTREAM)
-    villages = [RecipientFactory(region=upstream, code=f"V{n}") for n in (1, 2, 3, 4)]
-    plan = plans.propose_plan(
-        run=world["run"],
-        region=upstream,
-        method="shares",
-        lines=[plans.LineSpec(recipient=v, due_date=DUE, weight=Decimal(1)) for v in villages],
-        by=world["users"]["operator"],
-    )
-    plans.approve_plan(plan, by=world["users"]["finance"])
+    plan = villages_plan(world)
     SubAllocationPlan.objects.filter(pk=plan.pk).update(decided_at=APPROVED)
-    for reference, paid_on, amount, payee in (
-        ("GK-1", date(2025, 3, 20), EACH, "V1"),
-        ("GK-2", date(2025, 3, 25), Decimal("1000000.00"), "V2"),
-        ("GK-3", date(2025, 5, 6), EACH, "V3"),
-    ):
-        payments.record_payment(
-            by=world["users"]["operator"],
-            region=upstream,
-            kind="voucher",
-            reference=reference,
-            paid_on=paid_on,
-            amount=amount,
-            payee_code=payee,
-            payee_account="6222000011110000" if payee == "V1" else "",
-        )
+    voucher(world, "GK-1", date(2025, 3, 20), EACH, "V1", account="6222000011110000")
+    voucher(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")
+    voucher(world, "GK-3", date(2025, 5, 6), EACH, "V3")
     payments.record_payment(
         by=world["users"]["finance"],
         region=Region.objects.get(code=world["other"]),
@@ -175,6 +153,9 @@ def test_obligations_read_as_they_stood_on_a_date_and_a_bad_date_is_a_field_erro
         ("V4", "0.00", "withheld"),
     ]
     assert before_the_plan["results"] == []
+    # The last day there is: read as the books stand now, not an overflow past it.
+    last_day = client.get("/api/v1/obligations/", {"on": "9999-12-31"}).json()["results"]
+    assert [o["status"] for o in last_day] == ["paid", "partial", "late", "withheld"]
     assert bad.status_code == 400
     assert "on" in str(bad.json())
 

@@ -12,15 +12,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from passthrough import obligations, payments, plans
+from passthrough import obligations, payments
 from pilots.models import Region
 from supervision.alerts import describe, evaluate_rules
 from supervision.models import Alert, AlertRule
-from tests.factories import UPSTREAM, RecipientFactory
+from tests.factories import PASS_THROUGH_DUE, UPSTREAM, villages_plan, voucher
 
 pytestmark = pytest.mark.usefixtures("english")
 
-DUE = date(2025, 3, 31)
+DUE = PASS_THROUGH_DUE
 EACH = Decimal("51087493.75")
 
 
@@ -35,38 +35,16 @@ def rules(db):
 @pytest.fixture
 def due_plan(world):
     """A posted plan whose lines fell due on 2025-03-31."""
-    upstream = Region.objects.get(code=UPSTREAM)
-    villages = [RecipientFactory(region=upstream, code=f"V{n}") for n in (1, 2, 3, 4)]
-    plan = plans.propose_plan(
-        run=world["run"],
-        region=upstream,
-        method="shares",
-        lines=[plans.LineSpec(recipient=v, due_date=DUE, weight=Decimal(1)) for v in villages],
-        by=world["users"]["operator"],
-    )
-    return plans.approve_plan(plan, by=world["users"]["finance"])
-
-
-def _pay(world, reference, paid_on, amount, payee):
-    return payments.record_payment(
-        by=world["users"]["operator"],
-        region=Region.objects.get(code=UPSTREAM),
-        kind="voucher",
-        reference=reference,
-        paid_on=paid_on,
-        amount=Decimal(amount),
-        payee_code=payee,
-        payee_account="",
-    )
+    return villages_plan(world)
 
 
 def test_each_kind_is_raised_once_with_its_amounts_and_shown_on_the_region_page(
     client, world, rules, due_plan
 ):
-    _pay(world, "GK-1", date(2025, 3, 20), EACH, "V1")  # on time: no alert
-    _pay(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
-    _pay(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # late
-    _pay(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")  # nobody of the region
+    voucher(world, "GK-1", date(2025, 3, 20), EACH, "V1")  # on time: no alert
+    voucher(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
+    voucher(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # late
+    voucher(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")  # nobody of the region
     upstream = Region.objects.get(code=UPSTREAM)
 
     raised = evaluate_rules(upstream)
@@ -123,10 +101,10 @@ def test_a_payment_to_an_unknown_account_is_told_by_its_last_four_digits_only(cl
 def test_each_rule_raises_only_beyond_its_threshold(world, due_plan):
     """Withheld and partially paid: days past the due date; late: days late; paid to someone
     else: CNY. A rule at the measured figure stays quiet, one just below it raises."""
-    _pay(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
-    _pay(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # 36 days late
-    _pay(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")  # nobody of the region
-    _pay(world, "GK-5", date(2025, 3, 1), EACH, "V1")  # on time
+    voucher(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
+    voucher(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # 36 days late
+    voucher(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")  # nobody of the region
+    voucher(world, "GK-5", date(2025, 3, 1), EACH, "V1")  # on time
     since_due = (timezone.localdate() - DUE).days
     figures = {
         "withheld": Decimal(since_due),
@@ -151,9 +129,9 @@ def test_each_rule_raises_only_beyond_its_threshold(world, due_plan):
 def test_the_evaluation_of_the_due_year_shows_what_was_paid_and_what_is_late(
     client, world, due_plan
 ):
-    _pay(world, "GK-1", date(2025, 3, 20), EACH, "V1")  # on time
-    _pay(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
-    _pay(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # late
+    voucher(world, "GK-1", date(2025, 3, 20), EACH, "V1")  # on time
+    voucher(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")  # partial
+    voucher(world, "GK-3", date(2025, 5, 6), EACH, "V3")  # late
     upstream = Region.objects.get(code=UPSTREAM)
 
     summary = obligations.due_in_year(upstream, 2025, on=timezone.localdate())

@@ -18,56 +18,30 @@ from openpyxl import load_workbook
 
 from compensation.statements.content import digest_of
 from config import bulk
-from passthrough import payments, plans, reports
+from passthrough import plans, reports
 from passthrough.models import Payment, PaymentMatch, Recipient, SubAllocationPlan
+from passthrough.payments import MATCH_COLUMNS
 from pilots.models import Region
-from tests.factories import UPSTREAM, RecipientFactory
+from tests.factories import UPSTREAM, RecipientFactory, villages_plan, voucher
 
-DUE = date(2025, 3, 31)
 EACH = Decimal("51087493.75")
 ENTERED = timezone.make_aware(datetime(2025, 5, 10, 9, 0))
-
-
-def _pay(world, reference, paid_on, amount, payee):
-    return payments.record_payment(
-        by=world["users"]["operator"],
-        region=Region.objects.get(code=UPSTREAM),
-        kind="voucher",
-        reference=reference,
-        paid_on=paid_on,
-        amount=Decimal(amount),
-        payee_code=payee,
-        payee_account="",
-    )
 
 
 @pytest.fixture
 def paid_in_part(world):
     """The plan and its four vouchers, all stored (as if) on 2025-05-10."""
-    upstream = Region.objects.get(code=UPSTREAM)
-    villages = [RecipientFactory(region=upstream, code=f"V{n}") for n in (1, 2, 3, 4)]
-    plan = plans.propose_plan(
-        run=world["run"],
-        region=upstream,
-        method="shares",
-        lines=[plans.LineSpec(recipient=v, due_date=DUE, weight=Decimal(1)) for v in villages],
-        by=world["users"]["operator"],
-    )
-    plan = plans.approve_plan(plan, by=world["users"]["finance"])
-    _pay(world, "GK-1", date(2025, 3, 20), EACH, "V1")
-    _pay(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")
-    _pay(world, "GK-3", date(2025, 5, 6), EACH, "V3")
-    _pay(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")
+    plan = villages_plan(world)
+    voucher(world, "GK-1", date(2025, 3, 20), EACH, "V1")
+    voucher(world, "GK-2", date(2025, 3, 25), "1000000.00", "V2")
+    voucher(world, "GK-3", date(2025, 5, 6), EACH, "V3")
+    voucher(world, "GK-4", date(2025, 3, 1), "500.00", "X-99")
     SubAllocationPlan.objects.filter(pk=plan.pk).update(decided_at=ENTERED)
     Payment.objects.update(entered_at=ENTERED)
     # A match is never changed (passthrough/sql/0006): made again, as on that day.
     made = list(PaymentMatch.objects.values_list("payment_id", "line_id", "amount"))
     PaymentMatch.objects.all().delete()
-    bulk.insert_values(
-        PaymentMatch,
-        ["payment_id", "line_id", "amount", "matched_at"],
-        [(*match, ENTERED) for match in made],
-    )
+    bulk.insert_values(PaymentMatch, MATCH_COLUMNS, [(*match, ENTERED) for match in made])
     return plan
 
 
@@ -126,7 +100,7 @@ def test_made_again_for_the_same_date_it_has_the_same_digest_whatever_came_later
     period = {"start": date(2025, 1, 1), "end": date(2025, 12, 31)}
     before = reports.reconciliation_content(region, **period, as_of=date(2025, 6, 30))
 
-    _pay(world, "GK-5", date(2025, 6, 1), "2000000.00", "V2")  # entered today
+    voucher(world, "GK-5", date(2025, 6, 1), "2000000.00", "V2")  # entered today
     again = reports.reconciliation_content(region, **period, as_of=date(2025, 6, 30))
     today = reports.reconciliation_content(region, **period, as_of=timezone.localdate())
 
@@ -200,17 +174,7 @@ def test_another_regions_reports_are_not_found_and_bad_dates_are_told(client, wo
 
 def test_a_plan_reversed_later_is_still_in_a_report_made_for_an_earlier_day(world):
     upstream = Region.objects.get(code=UPSTREAM)
-    villages = [RecipientFactory(region=upstream, code=f"V{n}") for n in (1, 2)]
-    plan = plans.approve_plan(
-        plans.propose_plan(
-            run=world["run"],
-            region=upstream,
-            method="shares",
-            lines=[plans.LineSpec(recipient=v, due_date=DUE, weight=Decimal(1)) for v in villages],
-            by=world["users"]["operator"],
-        ),
-        by=world["users"]["finance"],
-    )
+    plan = villages_plan(world, codes=("V1", "V2"))
     SubAllocationPlan.objects.filter(pk=plan.pk).update(decided_at=ENTERED)
     plans.reverse_plan(plan, by=world["users"]["finance"], reason="keyed twice")
     period = {"start": date(2025, 1, 1), "end": date(2025, 12, 31)}
