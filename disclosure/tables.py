@@ -12,6 +12,7 @@ import json
 from openpyxl import Workbook
 
 from disclosure.models import Release
+from formats import cells
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -169,6 +170,8 @@ def render(columns: list, rows: list, fmt: str, *, title: str) -> bytes:
     """The table as `fmt` (a key of FORMATS): UTF-8 CSV with BOM, one-sheet XLSX, or JSON
     (a list of objects keyed by column)."""
     rows = [[_cell(v) for v in row] for row in rows]
+    if fmt in ("csv", "xlsx"):
+        rows = [cells.row(row) for row in rows]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

@@ -36,6 +36,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from compensation.statements.content import digest_of
+from formats import cells
 from formats.numbers import capital_yuan, grouped
 from ledger.commodities import CNY, PLACES
 from passthrough import obligations
@@ -270,13 +271,6 @@ def _names(content: dict) -> dict:
     return {"region": f"{region.name}（{code}）", "recipients": recipients}
 
 
-def _text(value):
-    """A cell a spreadsheet must not read as a formula (=, +, -, @, tab or CR first): as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _line_row(line, names) -> list:
     return [
         line["line"],
@@ -365,12 +359,12 @@ def _csv(content: dict, digest: str, names: dict) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([_title(content)])
     for label, value in _facts(content, names):
-        writer.writerow([label, _text(value)])
+        writer.writerow([label, cells.cell(value)])
     for title, columns, rows in _sections(content, names):
         writer.writerow([])
         writer.writerow([title])
         writer.writerow(columns)
-        writer.writerows([_text(cell) for cell in row] for row in rows)
+        writer.writerows(cells.row(values) for values in rows)
     writer.writerow([])
     for key, value in content["totals"].items():
         writer.writerow([TOTAL_NAMES[key], value])
@@ -387,13 +381,13 @@ def _xlsx(content: dict, digest: str, names: dict) -> bytes:
         sheet.title = title
         sheet.append(columns)
         for row in rows:
-            sheet.append([_text(_typed(columns[i], value)) for i, value in enumerate(row)])
+            sheet.append([cells.cell(_typed(columns[i], value)) for i, value in enumerate(row)])
         for cell in sheet[1]:
             cell.font = bold
         sheet.freeze_panes = "A2"
     check = workbook.create_sheet("核验 Verification")
     for label, value in _facts(content, names):
-        check.append([label, _text(value)])
+        check.append([label, cells.cell(value)])
     for key, value in content["totals"].items():
         check.append([TOTAL_NAMES[key], Decimal(value)])
         check.cell(check.max_row, 2).number_format = "#,##0.00"

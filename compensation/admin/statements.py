@@ -18,6 +18,7 @@ from compensation.models import Statement
 from compensation.selectors import run_wide
 from compensation.statements.verify import verify_file
 from config.admin import ReadOnlyAdminMixin, RoleActionsAdminMixin, role_action, role_view
+from formats import cells
 from pilots.access import can_view_region
 from pilots.admin_mixins import RegionScopedAdminMixin
 
@@ -126,15 +127,17 @@ class AuditTrailAdmin(RoleActionsAdminMixin, LogEntryAdmin):
             yield "\ufeff" + writer.writerow(header)
             for entry in queryset.select_related("actor", "content_type").order_by("timestamp"):
                 yield writer.writerow(
-                    [
-                        entry.timestamp.isoformat(),
-                        entry.actor.get_username() if entry.actor_id else "",
-                        entry.get_action_display(),
-                        f"{entry.content_type.app_label}.{entry.content_type.model}",
-                        entry.object_pk,
-                        entry.object_repr,
-                        json.dumps(entry.changes_dict, ensure_ascii=False, default=str),
-                    ]
+                    cells.row(
+                        [
+                            entry.timestamp.isoformat(),
+                            entry.actor.get_username() if entry.actor_id else "",
+                            entry.get_action_display(),
+                            f"{entry.content_type.app_label}.{entry.content_type.model}",
+                            entry.object_pk,
+                            entry.object_repr,
+                            json.dumps(entry.changes_dict, ensure_ascii=False, default=str),
+                        ]
+                    )
                 )
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

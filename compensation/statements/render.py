@@ -24,6 +24,7 @@ from qrcode.image.svg import SvgPathImage
 from compensation.accounts import CNY
 from compensation.models import SettlementRun
 from compensation.statements.inputs import input_lines
+from formats import cells
 from formats.numbers import capital_yuan
 
 SettlementStatus = SettlementRun.Status
@@ -89,20 +90,22 @@ def csv_bytes(content: dict, digest: str) -> bytes:
         writer.writerow(REGION_COLUMNS)
         for t in content["transfers"]:
             writer.writerow(
-                [
-                    "transfer",
-                    run_id,
-                    code,
-                    t["entry"],
-                    t["channel"],
-                    t["direction"],
-                    t["account"],
-                    t["counterparty"],
-                    t["commodity"],
-                    t["amount"],
-                    t["description"],
-                    _inputs(t["inputs"]),
-                ]
+                cells.row(
+                    [
+                        "transfer",
+                        run_id,
+                        code,
+                        t["entry"],
+                        t["channel"],
+                        t["direction"],
+                        t["account"],
+                        t["counterparty"],
+                        t["commodity"],
+                        t["amount"],
+                        t["description"],
+                        _inputs(t["inputs"]),
+                    ]
+                )
             )
         writer.writerow(["digest", run_id, code, "", "", "", "", "", "", "", digest, ledger_hash])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
@@ -132,17 +135,19 @@ def xlsx_bytes(content: dict, digest: str) -> bytes:
         sheet.append(REGION_COLUMNS[3:])
         for t in content["transfers"]:
             sheet.append(
-                [
-                    t["entry"],
-                    CHANNEL_NAMES[t["channel"]],
-                    DIRECTIONS[t["direction"]],
-                    t["account"],
-                    t["counterparty"],
-                    t["commodity"],
-                    Decimal(t["amount"]),
-                    t["description"],
-                    _inputs(t["inputs"]),
-                ]
+                cells.row(
+                    [
+                        t["entry"],
+                        CHANNEL_NAMES[t["channel"]],
+                        DIRECTIONS[t["direction"]],
+                        t["account"],
+                        t["counterparty"],
+                        t["commodity"],
+                        Decimal(t["amount"]),
+                        t["description"],
+                        _inputs(t["inputs"]),
+                    ]
+                )
             )
         money_columns = "G"
     for cell in sheet[1]:

@@ -195,3 +195,20 @@ def test_a_render_batch_issues_its_statements_and_a_retried_batch_changes_nothin
     assert dict(run.statements.values_list("pk", "digest")) == first
     run.refresh_from_db()
     assert run.status == "statements"
+
+
+def test_a_name_that_would_run_as_a_formula_is_text_in_the_csv_and_the_workbook(
+    pilot, maker, checker
+):
+    pilot.agreements.update(name='=HYPERLINK("http://x","y")')
+    run = issue_statements(posted_run(pilot, maker, checker), by=checker, inline=True)
+    upstream = statement(run, UPSTREAM)
+
+    data = upstream.csv.read()
+    table = data.decode("utf-8-sig")
+    sheet = load_workbook(io.BytesIO(upstream.xlsx.read()))["转移 Transfers"]
+
+    assert """'=HYPERLINK(""http://x"",""y"")""" in table
+    descriptions = [c.value for c in sheet["H"][1:] if "HYPERLINK" in str(c.value)]
+    assert descriptions and all(d.startswith("'=HYPERLINK(") for d in descriptions)
+    assert verify_file("x.csv", data).matches
