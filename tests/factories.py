@@ -293,21 +293,32 @@ SECTION = "街口"  # the Xin'an monitoring section at the provincial border
 BASELINE = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}  # mg/L
 
 
-def xinan_agreement(programme, *, top_up="0", k0="0.90", start_year=2024) -> Agreement:
+def xinan_agreement(
+    programme,
+    *,
+    top_up="0",
+    k0="0.90",
+    start_year=2024,
+    name="新安江流域横向生态补偿",
+    upstream=UPSTREAM,
+    downstream=DOWNSTREAM,
+    section=SECTION,
+) -> Agreement:
     """The Xin'an water-quality agreement: a three-year round of STAKE CNY, four pollutants
-    weighted 0.25 each against BASELINE, stability coefficient k0, central top-up (CNY)."""
+    weighted 0.25 each against BASELINE, stability coefficient k0, central top-up (CNY);
+    another boundary of the same shape with name, upstream, downstream and section."""
     agreement = Agreement.objects.create(
-        programme=programme, name="新安江流域横向生态补偿", rule=Agreement.Rule.WATER_QUALITY
+        programme=programme, name=name, rule=Agreement.Rule.WATER_QUALITY
     )
     AgreementParty.objects.create(
         agreement=agreement,
-        region=Region.objects.get(code=UPSTREAM),
+        region=Region.objects.get(code=upstream),
         side=AgreementParty.Side.UPSTREAM,
-        section=SECTION,
+        section=section,
     )
     AgreementParty.objects.create(
         agreement=agreement,
-        region=Region.objects.get(code=DOWNSTREAM),
+        region=Region.objects.get(code=downstream),
         side=AgreementParty.Side.DOWNSTREAM,
     )
     round_ = AgreementRound.objects.create(
@@ -338,11 +349,16 @@ class MonitoringRecordFactory(factory.django.DjangoModelFactory):
     source = "test"
 
 
-def monitor(agreement, year, values, unit="mg/L") -> None:
+def monitor(agreement, year, values, unit="mg/L", section=SECTION) -> None:
     """The annual means (pollutant → value in `unit`) of the agreement's section in `year`."""
     for pollutant, value in values.items():
         MonitoringRecordFactory(
-            agreement=agreement, year=year, pollutant=pollutant, value=Decimal(value), unit=unit
+            agreement=agreement,
+            year=year,
+            pollutant=pollutant,
+            value=Decimal(value),
+            unit=unit,
+            section=section,
         )
 
 

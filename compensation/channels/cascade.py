@@ -20,7 +20,11 @@ as `unallocated` in the inputs, and a budget below what the method wants as `sho
 Indicators: fiscal gap, forest and wetland area, population from RegionIndicator; EI
 and ΔEI from EcologicalIndex; red-line share from the region's published plan in force
 on 31 December (red-line zones' km² / the region's km²); protected sink from the
-programme-year's current valuation (no position: 0); a fixed amount counts 1 per region.
+programme-year's current valuation (no position: 0), and its increase over the previous
+year's (max(0, this year − last year), both valuations needed); water quality from the
+share of the region's assessment sections meeting the standard (P ≤ 1, each section of a
+water-quality agreement in which it is upstream, assessed by horizontal.assess, the one
+owner of P); a fixed amount counts 1 per region.
 A regular run uses published methods only; a scenario may replace a tier's method
 (Overrides.cascade_methods) by a draft, to compare before it is published.
 """
@@ -40,13 +44,19 @@ from compensation.allocation import (
     ei_change_class,
 )
 from compensation.channels.base import Pinned, pin, valuation_rows
+from compensation.channels.horizontal import assess
 from compensation.exceptions import ChannelInputError
 from compensation.models import (
+    Agreement,
+    AgreementParty,
+    AgreementRound,
     AllocationMethod,
     CascadeTier,
     EcologicalIndex,
+    IndexWeight,
     MethodAdjustment,
     MethodFactor,
+    MonitoringRecord,
     RegionIndicator,
     RegionPosition,
     Valuation,
@@ -60,6 +70,7 @@ CHANNEL = "vertical"
 SCOPE_PREFIX = "tier:"
 Kind = MethodFactor.Kind
 FROM_TABLE = {k.value for k in RegionIndicator.Kind}
+SHARE_PLACES = Decimal("0.0001")
 
 
 def tiers(programme, year: int):
@@ -173,6 +184,8 @@ def compute(programme, year: int, overrides: Overrides, scope: list) -> list[Pro
             "allocation": str(line.wanted),
             "paid": str(line.paid),
         }
+        if line.code in cascade.sections and Kind.WATER_QUALITY in line.contributions:
+            inputs["water_quality_sections"] = cascade.sections[line.code]
         if line.adjustment_percent or indicators[line.code].ei_change:
             inputs.update(
                 ei_change=indicators[line.code].ei_change,
@@ -207,7 +220,8 @@ def inputs(programme, year: int, overrides: Overrides) -> dict[str, Pinned]:
     )
     recipients = Region.objects.filter(cascade_tiers_received__in=found).distinct()
     plans = _plans(recipients, year)
-    return {
+    kinds = set(MethodFactor.objects.filter(method__in=method_ids).values_list("kind", flat=True))
+    pinned = {
         "cascade": pin(
             _("the %(year)s vertical cascade and its methods") % {"year": year},
             found,
@@ -227,6 +241,24 @@ def inputs(programme, year: int, overrides: Overrides) -> dict[str, Pinned]:
             *valuation_rows(programme, year),
         ),
     }
+    if Kind.SINK_INCREMENT in kinds:
+        pinned["cascade_sink_before"] = pin(
+            _("the %(year)s valuation") % {"year": year - 1},
+            *valuation_rows(programme, year - 1),
+        )
+    if Kind.WATER_QUALITY in kinds:
+        agreements = Agreement.objects.filter(
+            programme=programme, rule=Agreement.Rule.WATER_QUALITY
+        )
+        pinned["cascade_water_quality"] = pin(
+            _("the %(year)s water-quality assessments") % {"year": year},
+            agreements,
+            AgreementParty.objects.filter(agreement__in=agreements),
+            AgreementRound.objects.filter(agreement__in=agreements),
+            IndexWeight.objects.filter(round__agreement__in=agreements),
+            MonitoringRecord.objects.filter(agreement__in=agreements, year=year),
+        )
+    return pinned
 
 
 class _Cascade:
@@ -243,6 +275,8 @@ class _Cascade:
         self._recipients: dict[int, list[Region]] = {}
         self._allocations: dict[int, TierAllocation] = {}
         self._inputs: dict[int, dict[str, RegionInputs]] = {}
+        # Region code -> its assessment sections' P, for the water-quality factor's inputs.
+        self.sections: dict[str, list[dict]] = {}
         self._methods = self._read_methods()
 
     def tier(self, pk: int) -> CascadeTier:
@@ -348,7 +382,10 @@ class _Cascade:
         table = self._table(regions, kinds & FROM_TABLE)
         ei = self._ei(regions) if Kind.EI in kinds or adjustments else {}
         red_line = self._red_line(regions, problems) if Kind.RED_LINE_SHARE in kinds else {}
-        sink = self._sink([r.code for r in regions]) if Kind.PROTECTED_SINK in kinds else {}
+        codes = [r.code for r in regions]
+        sink = self._sink(codes, self.year) if Kind.PROTECTED_SINK in kinds else {}
+        increment = self._sink_increment(codes, problems) if Kind.SINK_INCREMENT in kinds else {}
+        water = self._water_quality(regions, problems) if Kind.WATER_QUALITY in kinds else {}
         result = {}
         for region in regions:
             values = {}
@@ -372,6 +409,11 @@ class _Cascade:
                     values[kind] = red_line.get(region.code, Decimal(0))
                 elif kind == Kind.PROTECTED_SINK:
                     values[kind] = sink.get(region.code, Decimal(0))
+                elif kind == Kind.SINK_INCREMENT:
+                    values[kind] = increment.get(region.code, Decimal(0))
+                elif kind == Kind.WATER_QUALITY:
+                    if region.code in water:
+                        values[kind] = water[region.code]
                 else:
                     values[kind] = Decimal(1)
             change = ""
@@ -457,10 +499,10 @@ class _Cascade:
             if r.code in plans and r.area_km2
         }
 
-    def _sink(self, codes) -> dict[str, Decimal]:
-        valuation = Valuation.objects.filter(
-            programme=self.programme, year=self.year, current=True
-        ).first()
+    def _sink(self, codes, year: int) -> dict[str, Decimal]:
+        """Region code -> protected sink (tCO2e) of the programme's current valuation of
+        `year`; regions without a positive position are left out (0)."""
+        valuation = _valuation(self.programme, year)
         if valuation is None:
             return {}
         return dict(
@@ -468,6 +510,80 @@ class _Cascade:
                 valuation=valuation, region__code__in=codes, sink_tco2e__gt=0
             ).values_list("region__code", "sink_tco2e")
         )
+
+    def _sink_increment(self, codes, problems) -> dict[str, Decimal]:
+        """Region code -> max(0, protected sink of the year − of the year before) in tCO2e,
+        from the programme's current valuations of both years (each needed: without one
+        the increase is unknown, not zero)."""
+        missing = [y for y in (self.year - 1, self.year) if _valuation(self.programme, y) is None]
+        for year in missing:
+            problems.append(
+                _(
+                    "No current valuation of %(programme)s for %(year)s gives the protected "
+                    "sink increase."
+                )
+                % {"programme": self.programme, "year": year}
+            )
+        if missing:
+            return {}
+        now, before = self._sink(codes, self.year), self._sink(codes, self.year - 1)
+        return {
+            code: max(now.get(code, Decimal(0)) - before.get(code, Decimal(0)), Decimal(0))
+            for code in codes
+        }
+
+    def _water_quality(self, regions, problems) -> dict[str, Decimal]:
+        """Region code -> the share of its assessment sections meeting the standard in the
+        year (P ≤ 1, to 4 places): the sections of the programme's water-quality agreements
+        in which the region is the upstream (protecting) party, each assessed as the
+        horizontal channel assesses it (horizontal.assess). The sections and their P are
+        kept in self.sections for the transfer's inputs; a region with no section, or a
+        section whose P cannot be computed, is a problem naming it."""
+        codes = {r.code for r in regions}
+        agreements = (
+            Agreement.objects.filter(
+                programme=self.programme,
+                rule=Agreement.Rule.WATER_QUALITY,
+                parties__side=AgreementParty.Side.UPSTREAM,
+                parties__region__code__in=codes,
+            )
+            .distinct()
+            .order_by("name", "pk")
+            .prefetch_related("parties__region")
+        )
+        found: dict[str, list] = {}
+        for agreement in agreements:
+            parties = list(agreement.parties.all())
+            missing: list = []
+            assessment = assess(agreement, parties, self.year, missing)
+            problems.extend(f"{agreement}: {problem}" for problem in missing)
+            for party in parties:
+                if party.side == AgreementParty.Side.UPSTREAM and party.region.code in codes:
+                    found.setdefault(party.region.code, []).append(assessment)
+        shares = {}
+        for region in regions:
+            assessments = found.get(region.code)
+            if assessments is None:
+                problems.append(
+                    _(
+                        "%(region)s protects no assessment section of a water-quality "
+                        "agreement of %(programme)s: its water quality in %(year)s is not known."
+                    )
+                    % {"region": region, "programme": self.programme, "year": self.year}
+                )
+                continue
+            if None in assessments:  # a section without its P: named above
+                continue
+            met = sum(1 for a in assessments if a.met)
+            shares[region.code] = (Decimal(met) / len(assessments)).quantize(SHARE_PLACES)
+            self.sections[region.code] = [
+                {"section": a.section, "P": a.inputs()["P"], "met": a.met} for a in assessments
+            ]
+        return shares
+
+
+def _valuation(programme, year: int) -> Valuation | None:
+    return Valuation.objects.filter(programme=programme, year=year, current=True).first()
 
 
 def _plans(regions, year: int) -> dict[str, PlanningVersion]:

@@ -20,6 +20,7 @@ carbon
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Context, Decimal
 
@@ -47,6 +48,7 @@ from pilots.models import PilotMembership
 
 CHANNEL = "horizontal"
 ONE = Decimal(1)
+P_PLACES = Decimal("0.0001")
 _WIDE = Context(prec=50)
 Side = AgreementParty.Side
 
@@ -194,12 +196,56 @@ def _money(
     )
 
 
-def _water_quality(agreement, parties, year, problems, overrides):
+@dataclass(frozen=True)
+class Assessment:
+    """A water-quality agreement's assessment for a year at its boundary section.
+
+    terms: (IndexWeight, measured C_i in mg/L) per pollutant of the round; p: the
+    compensation index P = K0 × Σ K_i × C_i / C_i0 (exact, 50 digits); met: P ≤ 1.
+    """
+
+    round: AgreementRound
+    section: str
+    terms: list
+    p: Decimal
+
+    @property
+    def met(self) -> bool:
+        return self.p <= ONE
+
+    def inputs(self) -> dict:
+        """The round, K0, each pollutant's K_i, C_i and C_i0, and P to 4 places."""
+        return {
+            "round": self.round.name,
+            "section": self.section,
+            "K0": str(self.round.stability_coefficient),
+            "terms": [
+                {
+                    "pollutant": weight.pollutant,
+                    "K_i": str(weight.weight),
+                    "C_i": str(measured),
+                    "C_i0": str(weight.baseline_mg_l),
+                }
+                for weight, measured in self.terms
+            ],
+            "P": str(self.p.quantize(P_PLACES)),
+        }
+
+
+def assess(agreement, parties, year: int, problems: list) -> Assessment | None:
+    """The water-quality assessment of `agreement` (rule water-quality) in `year`, or None
+    with each missing input appended to `problems`: a round covering the year with K0 and
+    pollutant weights, one upstream and one downstream party, a named section, and the
+    year's annual mean of every weighted pollutant there (MonitoringRecord).
+
+    The one place P is computed: the horizontal transfer and the vertical cascade's
+    water-quality factor (compensation.channels.cascade) both read it.
+    """
     round_ = _round(agreement, year, problems)
     upstream = _one(parties, Side.UPSTREAM, problems)
     downstream = _one(parties, Side.DOWNSTREAM, problems)
     if round_ is None or upstream is None or downstream is None:
-        return []
+        return None
     if round_.stability_coefficient is None:
         problems.append(_("round %(round)s has no stability coefficient K0.") % {"round": round_})
     weights = list(round_.weights.all())
@@ -209,7 +255,7 @@ def _water_quality(agreement, parties, year, problems, overrides):
     if not section:
         problems.append(_("no monitoring section is named for the boundary."))
     if problems:
-        return []
+        return None
     records = {
         r.pollutant: r
         for r in MonitoringRecord.objects.filter(agreement=agreement, year=year, section=section)
@@ -220,25 +266,26 @@ def _water_quality(agreement, parties, year, problems, overrides):
             _("no %(year)s annual mean at %(section)s for %(pollutants)s.")
             % {"year": year, "section": section, "pollutants": ", ".join(missing)}
         )
+        return None
+    terms = [(w, records[w.pollutant].mg_l) for w in weights]
+    p = water_quality_index(
+        k0=round_.stability_coefficient,
+        terms=[(w.weight, measured, w.baseline_mg_l) for w, measured in terms],
+    )
+    return Assessment(round=round_, section=section, terms=terms, p=p)
+
+
+def _water_quality(agreement, parties, year, problems, overrides):
+    assessment = assess(agreement, parties, year, problems)
+    if assessment is None:
         return []
-    terms = [(w.weight, records[w.pollutant].mg_l, w.baseline_mg_l) for w in weights]
-    p = water_quality_index(k0=round_.stability_coefficient, terms=terms)
-    met = p <= ONE
+    upstream = _one(parties, Side.UPSTREAM, problems)
+    downstream = _one(parties, Side.DOWNSTREAM, problems)
+    round_ = assessment.round
+    met = assessment.met
     inputs = {
         "year": year,
-        "round": round_.name,
-        "section": section,
-        "K0": str(round_.stability_coefficient),
-        "terms": [
-            {
-                "pollutant": w.pollutant,
-                "K_i": str(w.weight),
-                "C_i": str(records[w.pollutant].mg_l),
-                "C_i0": str(w.baseline_mg_l),
-            }
-            for w in weights
-        ],
-        "P": str(p.quantize(Decimal("0.0001"))),
+        **assessment.inputs(),
         "standard_met": met,
         "stake": str(round_.amount),
     }

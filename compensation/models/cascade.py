@@ -81,6 +81,14 @@ class MethodFactor(models.Model):
         POPULATION = "population", _("population")
         EI = "ei", _("ecological index EI")
         PROTECTED_SINK = "protected-sink", _("protected sink (tCO2e)")
+        SINK_INCREMENT = (
+            "sink-increment",
+            _("protected sink increase over the previous year (tCO2e)"),
+        )
+        WATER_QUALITY = (
+            "water-quality",
+            _("share of assessment sections meeting the standard (P ≤ 1)"),
+        )
         FIXED = "fixed", _("fixed amount per region")
 
     class Basis(models.TextChoices):

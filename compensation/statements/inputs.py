@@ -61,6 +61,9 @@ LABELS = {
     "factor:population": "人口因素 population factor",
     "factor:ei": "生态环境状况指数因素 EI factor",
     "factor:protected-sink": "保护性碳汇因素 protected sink factor",
+    "factor:sink-increment": "碳汇增量因素 sink increase factor",
+    "factor:water-quality": "断面水质达标因素 water-quality factor",
+    "water_quality_sections": "考核断面 assessment sections",
     "factor:fixed": "定额因素 fixed amount factor",
     "budget": "预算总额 budget (元)",
     "allocations_total": "分配额合计 allocations total (元)",
@@ -162,6 +165,16 @@ def _term(term: dict) -> str:
     return f"{term['pollutant']} {rest}" if "pollutant" in term else rest
 
 
+def _section(section, language: str = "") -> str:
+    """One assessment section: "街口 P=0.8712 达标 met" (one language: "达标" or "met")."""
+    if not isinstance(section, dict) or not {"section", "P", "met"} <= set(section):
+        return str(section)
+    verdict = "达标 met" if section["met"] else "未达标 not met"
+    if language:
+        verdict = one_language(verdict, language)
+    return f"{section['section']} P={section['P']} {verdict}"
+
+
 def _value(key: str, value) -> str:
     if key in ("standard_met", "scaled", "capped_by_surplus", "illustrative") and value in YES_NO:
         return YES_NO[value]
@@ -174,6 +187,8 @@ def _value(key: str, value) -> str:
     if key.startswith("factor:") and isinstance(value, dict) and set(value) == FACTOR_PARTS:
         indicator, amount = grouped(value["indicator"]), grouped(value["amount"])
         return f"指标 indicator {indicator}，金额 amount {amount} 元"
+    if key == "water_quality_sections" and isinstance(value, list):
+        return "；".join(_section(section) for section in value)
     if isinstance(value, dict):
         return "，".join(f"{k}: {v}" for k, v in sorted(value.items()))
     if isinstance(value, list):
@@ -236,6 +251,9 @@ def _value_in(key: str, value, language: str) -> str:
         if language.startswith("zh"):
             return f"指标 {indicator}，金额 {amount} 元"
         return f"indicator {indicator}, amount {amount} CNY"
+    if key == "water_quality_sections" and isinstance(value, list):
+        separator = "；" if language.startswith("zh") else "; "
+        return separator.join(_section(section, language) for section in value)
     text = _value(key, value)
     return one_language(text, language) if key in BILINGUAL_VALUES else text
 

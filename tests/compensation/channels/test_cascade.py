@@ -17,13 +17,22 @@ from compensation.models import (
 )
 from compensation.periods import Period
 from compensation.settlement import planning, posting, reports, states
-from compensation.statements.inputs import input_lines
+from compensation.statements.inputs import input_lines, labelled_inputs
 from ledger.models import Account
 from ledger.selectors import account_balance
 from pilots.models import Region
 from pilots.regions import load_regions
 from tests.conftest import committing
-from tests.factories import XINAN_PREFIXES, PilotProgrammeFactory, ei, parameters
+from tests.factories import (
+    BASELINE,
+    XINAN_PREFIXES,
+    PilotProgrammeFactory,
+    ei,
+    make_valuation,
+    monitor,
+    parameters,
+    xinan_agreement,
+)
 
 YEAR = 2024
 ANHUI, ZHEJIANG = "340000", "330000"
@@ -328,3 +337,107 @@ def test_a_region_in_both_the_single_tier_table_and_the_cascade_is_refused(casca
 
     with pytest.raises(ChannelInputError, match=r"and by its cascade: 330127\. List each"):
         vertical.plan(programme, Period.year(YEAR))
+
+
+MET = BASELINE  # C_i = C_i0: P = 0.90 × 0.25 × 4 = 0.9000
+NOT_MET = {"CODMn": "2.328", "NH3-N": "0.1068", "TN": "1.38", "TP": "0.0252"}  # 1.2 × C_i0
+
+
+def boundary(programme, upstream, section, values):
+    """A water-quality agreement with `upstream` protecting `section` (杭州市 downstream),
+    its 2024 annual means `values` there."""
+    agreement = xinan_agreement(
+        programme,
+        name=f"{section}断面考核",
+        upstream=upstream,
+        downstream=HANGZHOU,
+        section=section,
+    )
+    monitor(agreement, YEAR, values, section=section)
+    return agreement
+
+
+def test_water_quality_shares_the_budget_by_sections_meeting_the_standard(cascade, maker):
+    """安徽省 shares 6,000,000 by the share of each county's sections with P ≤ 1."""
+    programme, tiers = cascade
+    quality = method("安徽省水质考核办法", [(Kind.WATER_QUALITY, Share, "1")], cap="6000000.00")
+    CascadeTier.objects.filter(pk=tiers[ANHUI].pk).update(method=quality)
+    boundary(programme, SHEXIAN, "歙县甲", MET)
+    boundary(programme, SHEXIAN, "歙县乙", NOT_MET)
+    boundary(programme, XIUNING, "休宁", MET)
+    boundary(programme, YIXIAN, "黟县", NOT_MET)
+
+    run = planning.start_and_calculate(
+        programme=programme, period=Period.year(YEAR), by=maker, inline=True
+    )
+
+    assert run.status == SettlementRun.Status.CALCULATED, run.error
+    paid = {t.payee_region: t for t in run.transfers.filter(payer_region=ANHUI)}
+    # shares 0.5 (one of two sections), 1, 0: 6,000,000 × 0.5 / 1.5 and × 1 / 1.5
+    assert {code: t.amount for code, t in paid.items()} == {
+        SHEXIAN: Decimal("2000000.00"),
+        XIUNING: Decimal("4000000.00"),
+    }
+    shexian = paid[SHEXIAN].inputs
+    assert shexian["factor:water-quality"] == {"indicator": "0.5000", "amount": "2000000.00"}
+    assert shexian["water_quality_sections"] == [
+        {"section": "歙县乙", "P": "1.0800", "met": False},
+        {"section": "歙县甲", "P": "0.9000", "met": True},
+    ]
+    assert (
+        "考核断面 assessment sections：歙县乙 P=1.0800 未达标 not met；歙县甲 P=0.9000 达标 met"
+        in input_lines(shexian)
+    )
+    assert ("考核断面", "歙县乙 P=1.0800 未达标；歙县甲 P=0.9000 达标") in labelled_inputs(
+        shexian, "zh-hans"
+    )
+    pinned = run.pinned_inputs[vertical.CHANNEL]["cascade_water_quality"]["ids"]
+    assert len(pinned["compensation.monitoringrecord"]) == 16  # 4 sections × 4 pollutants
+
+
+def test_a_county_without_an_assessment_section_is_named(cascade):
+    programme, tiers = cascade
+    quality = method("安徽省水质考核办法", [(Kind.WATER_QUALITY, Share, "1")], cap="6000000.00")
+    CascadeTier.objects.filter(pk=tiers[ANHUI].pk).update(method=quality)
+    boundary(programme, SHEXIAN, "歙县甲", MET)
+    boundary(programme, XIUNING, "休宁", MET)
+    without_data = boundary(programme, YIXIAN, "黟县", NOT_MET)
+    without_data.monitoring.filter(pollutant="TP").delete()
+
+    with pytest.raises(ChannelInputError) as refused:
+        compute_period(vertical.CHANNEL, programme, Period.year(YEAR))
+
+    assert "no 2024 annual mean at 黟县 for TP" in str(refused.value)
+    without_data.monitoring.all().delete()
+    without_data.parties.all().delete()
+    with pytest.raises(ChannelInputError, match="341023 黟县 protects no assessment section"):
+        compute_period(vertical.CHANNEL, programme, Period.year(YEAR))
+
+
+def test_sink_increment_shares_the_budget_by_each_county_s_increase(cascade):
+    """A decline counts 0, not a deduction; both years' valuations are needed."""
+    programme, tiers = cascade
+    growth = method("安徽省碳汇增量办法", [(Kind.SINK_INCREMENT, Share, "1")], cap="6000000.00")
+    CascadeTier.objects.filter(pk=tiers[ANHUI].pk).update(method=growth)
+    make_valuation(
+        programme, YEAR, {SHEXIAN: ("160", "0"), XIUNING: ("70", "0"), YIXIAN: ("70", "0")}
+    )
+
+    with pytest.raises(ChannelInputError, match="for 2023 gives the protected sink increase"):
+        compute_period(vertical.CHANNEL, programme, Period.year(YEAR))
+
+    make_valuation(
+        programme, YEAR - 1, {SHEXIAN: ("100", "0"), XIUNING: ("50", "0"), YIXIAN: ("80", "0")}
+    )
+    transfers = compute_period(vertical.CHANNEL, programme, Period.year(YEAR))
+
+    paid = {t.payee_region: t for t in transfers if t.payer_region == ANHUI}
+    # increases 60, 20 and 0 (80 → 70 is a decline): 6,000,000 × 60/80 and × 20/80
+    assert {code: t.amount for code, t in paid.items()} == {
+        SHEXIAN: Decimal("4500000.00"),
+        XIUNING: Decimal("1500000.00"),
+    }
+    assert paid[SHEXIAN].inputs["factor:sink-increment"] == {
+        "indicator": "60.000",
+        "amount": "4500000.00",
+    }
