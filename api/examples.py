@@ -157,6 +157,47 @@ POSITION = response(
         "role": "protector",
     },
 )
+ALLOCATION_METHOD = response(
+    "A province's illustrative method",
+    {
+        "id": 2,
+        "name": "安徽省重点生态功能区转移支付分配办法（示意）",
+        "version": 1,
+        "issuer": "340000",
+        "budget_cap": "60000000.00",
+        "illustrative": True,
+        "source": "演示用示意数值，非官方统计",
+        "published": True,
+        "factors": [
+            {"kind": "red-line-share", "basis": "share", "weight": "0.600000", "source": ""},
+            {"kind": "water-quality", "basis": "share", "weight": "0.400000", "source": ""},
+        ],
+        "adjustments": [{"change": "slight-worse", "percent": "-10.00"}],
+    },
+)
+CASCADE_TIER = response(
+    "安徽省 passes its share on to its counties",
+    {
+        "id": 2,
+        "programme": 1,
+        "year": 2025,
+        "level": 2,
+        "payer": "340000",
+        "method": 2,
+        "recipients": [HUANGSHAN],
+    },
+)
+REGION_INDICATOR = response(
+    "A fiscal gap with its source",
+    {
+        "id": 7,
+        "region": HUANGSHAN,
+        "year": 2025,
+        "kind": "fiscal-gap",
+        "value": "1250000000.0000",
+        "source": "安徽省财政厅 2025 年标准收支测算",
+    },
+)
 AGREEMENT = response(
     "Xin'an agreement",
     {

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from api.views import (
     auth,
+    cascade,
     credits,
     geo,
     horizontal,
@@ -28,6 +29,9 @@ router.register("valuations", valuation.ValuationViewSet, basename="valuation")
 router.register(
     "sink-verifications", valuation.SinkVerificationViewSet, basename="sinkverification"
 )
+router.register("allocation-methods", cascade.AllocationMethodViewSet, basename="allocationmethod")
+router.register("cascade-tiers", cascade.CascadeTierViewSet, basename="cascadetier")
+router.register("region-indicators", cascade.RegionIndicatorViewSet, basename="regionindicator")
 router.register("agreements", horizontal.AgreementViewSet, basename="agreement")
 router.register("monitoring", horizontal.MonitoringViewSet, basename="monitoring")
 router.register("runs", settlement.RunViewSet, basename="run")

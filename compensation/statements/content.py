@@ -134,16 +134,26 @@ def region_content(run: SettlementRun, region) -> dict:
 
 
 def _money_balances(region_code: str, before: dict, after: dict) -> dict:
-    """Opening and closing CNY of the region's account in each channel and in all three
-    (decimal strings), from balances by account code before and after the run."""
+    """Opening and closing CNY of the region's account in each channel, of its vertical
+    pass-through account when it has one, and in all of them (decimal strings), from
+    balances by account code before and after the run."""
     channels = {}
     for channel in accounts.CHANNELS:
         account = accounts.region_cny(region_code, channel).code
         opening, closing = before.get(account, ZERO), after.get(account, ZERO)
         channels[channel] = {"opening": str(opening), "closing": str(closing)}
-    opening = sum((Decimal(c["opening"]) for c in channels.values()), ZERO)
-    closing = sum((Decimal(c["closing"]) for c in channels.values()), ZERO)
-    return {"opening": str(opening), "closing": str(closing), "channels": channels}
+    held = dict(channels)
+    result = {"channels": channels}
+    # A region that pays a tier of the vertical cascade holds what it received and has not
+    # passed on on its pass-through account: shown (and counted) only where it has one, so
+    # other regions' statements are as they were.
+    passing = accounts.region_pass_through(region_code).code
+    if passing in before or passing in after:
+        opening, closing = before.get(passing, ZERO), after.get(passing, ZERO)
+        result["pass_through"] = held["pass"] = {"opening": str(opening), "closing": str(closing)}
+    opening = sum((Decimal(c["opening"]) for c in held.values()), ZERO)
+    closing = sum((Decimal(c["closing"]) for c in held.values()), ZERO)
+    return {"opening": str(opening), "closing": str(closing), **result}
 
 
 def _tonnes(after: dict) -> list[dict]:

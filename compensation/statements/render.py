@@ -23,7 +23,7 @@ from qrcode.image.svg import SvgPathImage
 
 from compensation.accounts import CNY
 from compensation.models import SettlementRun
-from compensation.statements.inputs import input_lines
+from compensation.statements.inputs import LABELS, input_lines
 from formats import cells
 from formats.numbers import capital_yuan
 
@@ -158,6 +158,9 @@ def xlsx_bytes(content: dict, digest: str) -> bytes:
             cell.number_format = "#,##0.00"
     if content["region"] is not None:
         _tonnes_sheet(workbook.create_sheet("碳汇 Tonnes"), content["tonnes"], bold)
+        tables = allocation_tables(content, {})
+        if tables:
+            _allocation_sheet(workbook.create_sheet("分配表 Allocation"), tables, bold)
     check = workbook.create_sheet("核验 Verification")
     for label, value in (
         ("结算 run", content["run"]["id"]),
@@ -194,6 +197,36 @@ def _tonnes_sheet(sheet, tonnes, bold):
     for cell in sheet[1]:
         cell.font = bold
     sheet.freeze_panes = "A2"
+
+
+def _allocation_sheet(sheet, tables, bold):
+    """One block per cascade tier the region pays: method and facts, then a row per recipient."""
+    for table in tables:
+        sheet.append(
+            [f"分级转移分配表 第 {table['level']} 级 cascade allocation, level {table['level']}"]
+        )
+        sheet.cell(sheet.max_row, 1).font = bold
+        sheet.append(["分配办法 method", cells.cell(table["method"])])
+        for label, value in table["facts"]:
+            sheet.append([label, Decimal(value)])
+            sheet.cell(sheet.max_row, 2).number_format = "#,##0.00"
+        sheet.append(
+            [
+                "地区 region",
+                *table["factors"],
+                LABELS["assessment_adjustment"],
+                LABELS["allocation"],
+                LABELS["paid"],
+            ]
+        )
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for row in table["rows"]:
+            values = [*row["amounts"], row["adjustment"], row["allocation"], row["paid"]]
+            sheet.append([row["region"], *(Decimal(v) if v else None for v in values)])
+            for cell in sheet[sheet.max_row][1:]:
+                cell.number_format = "#,##0.00"
+        sheet.append([])
 
 
 def statement_number(content: dict) -> str:
@@ -267,6 +300,7 @@ def pdf_bytes(content: dict, digest: str, names: dict | None = None) -> bytes:
                 "channels": CHANNEL_NAMES,
                 "directions": DIRECTIONS,
                 "by_channel": _by_channel(content, names),
+                "allocations": allocation_tables(content, names),
                 "totals": _totals(content),
                 "regions": _region_rows(content, names),
             },
@@ -324,3 +358,58 @@ def _by_channel(content: dict, names: dict):
         if rows:
             grouped.append((label, rows))
     return grouped
+
+
+def allocation_tables(content: dict, names: dict) -> list[dict]:
+    """The vertical cascade tiers a region's statement shows it paying, one table each.
+
+    A province (or prefecture) that passes its vertical money on to its counties gets, per
+    tier it pays, what a provincial finance bureau's 分配表 holds: the method, budget,
+    what it received and passed on, what it kept and the shortfall against its method,
+    and one row per recipient with each factor's amount (CNY), the ΔEI adjustment, the
+    method's allocation and what was paid. Read from the transfers' inputs only, so the
+    content and its digest are unchanged; [] for any other statement.
+    """
+    if content["region"] is None:
+        return []
+    tiers: dict = {}
+    for t in content["transfers"]:
+        inputs = t["inputs"]
+        if t["channel"] != "vertical" or t["direction"] != "paid" or "tier" not in inputs:
+            continue
+        tiers.setdefault(inputs["tier"], []).append(
+            {**inputs, "name": names.get(t["counterparty"], "")}
+        )
+    tables = []
+    for rows in tiers.values():
+        first = rows[0]
+        kinds = sorted(
+            {k.removeprefix("factor:") for r in rows for k in r if k.startswith("factor:")}
+        )
+        tables.append(
+            {
+                "level": first["level"],
+                "method": first["method"],
+                "illustrative": first.get("illustrative") == "true",
+                "facts": [
+                    (LABELS[key], first[key])
+                    for key in ("budget", "received", "passed_on", "unallocated", "shortfall")
+                    if key in first
+                ],
+                "factors": [LABELS.get(f"factor:{kind}", kind) for kind in kinds],
+                "rows": [
+                    {
+                        "region": r["region"],
+                        "name": r["name"],
+                        "amounts": [
+                            r.get(f"factor:{kind}", {}).get("amount", "") for kind in kinds
+                        ],
+                        "adjustment": r.get("assessment_adjustment", ""),
+                        "allocation": r["allocation"],
+                        "paid": r["paid"],
+                    }
+                    for r in sorted(rows, key=lambda r: r["region"])
+                ],
+            }
+        )
+    return sorted(tables, key=lambda table: table["level"])

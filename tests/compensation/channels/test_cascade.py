@@ -1,10 +1,12 @@
 """The vertical cascade: central → 安徽省, 浙江省 → their counties, each tier by its own method."""
 
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from openpyxl import load_workbook
 
 from compensation.channels import compute_period, vertical
 from compensation.exceptions import ChannelInputError
@@ -14,10 +16,13 @@ from compensation.models import (
     MethodFactor,
     RegionIndicator,
     SettlementRun,
+    Statement,
 )
 from compensation.periods import Period
 from compensation.settlement import planning, posting, reports, states
 from compensation.statements.inputs import input_lines, labelled_inputs
+from compensation.statements.issue import issue_statements, render
+from compensation.statements.verify import pdf_text
 from ledger.models import Account
 from ledger.selectors import account_balance
 from pilots.models import Region
@@ -441,3 +446,33 @@ def test_sink_increment_shares_the_budget_by_each_county_s_increase(cascade):
         "indicator": "60.000",
         "amount": "4500000.00",
     }
+
+
+def test_a_province_s_statement_shows_what_it_kept_and_its_allocation_table(
+    cascade, maker, checker
+):
+    programme, _tiers = cascade
+    run = planning.start_and_calculate(
+        programme=programme, period=Period.year(YEAR), by=maker, inline=True
+    )
+    states.approve(run, by=checker, reason="checked")
+    run = issue_statements(posting.post(run, by=checker), by=checker)
+
+    rendered = render(Statement.objects.get(run=run, region__code=ANHUI))
+
+    balances = rendered.content["balances"]
+    assert balances["pass_through"] == {"opening": "0.00", "closing": "436507.94"}
+    assert balances["closing"] == "436507.94"  # it holds only what it kept
+    text = " ".join(pdf_text(rendered.files["pdf"]).split())
+    assert "纵向转拨账户 vertical pass-through 0.00 436,507.94" in text
+    assert "分级转移分配表（第 2 级）" in text
+    assert "歙县（341021） 3,130,434.78 — 3,130,434.78 3,130,434.78" in text
+    assert "预算总额 budget (元)：6,000,000.00" in text
+    sheet = load_workbook(io.BytesIO(rendered.files["xlsx"]))["分配表 Allocation"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert [SHEXIAN, Decimal("3130434.78"), None, Decimal("3130434.78"), Decimal("3130434.78")] in [
+        [Decimal(str(v)) if isinstance(v, float | int) else v for v in row] for row in rows
+    ]
+    county = render(Statement.objects.get(run=run, region__code=SHEXIAN))
+    assert "pass_through" not in county.content["balances"]
+    assert "分配表 Allocation" not in load_workbook(io.BytesIO(county.files["xlsx"])).sheetnames
