@@ -25,7 +25,7 @@ from pilots.models import (
     Zone,
 )
 from pilots.styles import ZONE_COLOURS
-from pilots.widgets import OfflineMapWidget
+from pilots.widgets import OfflineMapWidget, ReadOnlyMapWidget
 
 SYNTHETIC_PARCELS = _(
     "Synthetic demo data: parcels marked so were generated for the demo inside the real "
@@ -60,13 +60,34 @@ class MapAdmin(GISModelAdmin):
 
 
 class ReadOnlyGeometryMixin:
-    """Show the geometry on the map, but never accept a changed one from the form."""
+    """Show the geometry on the offline map, read-only, to everyone who may see the row.
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if "geometry" in form.base_fields:
-            form.base_fields["geometry"].disabled = True
-        return form
+    The form never carries the geometry (it arrives by import): `geometry` is shown
+    through `geometry_map`, a read-only field, so a view-only user (an auditor, an
+    operator, or anyone on a frozen row) sees the map too, not Django's dump of its
+    coordinates.
+    """
+
+    def get_fields(self, request, obj=None):
+        return [
+            "geometry_map" if name == "geometry" else name
+            for name in super().get_fields(request, obj)
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "geometry_map"]
+
+    @admin.display(description=_("geometry"))
+    def geometry_map(self, obj):
+        geometry = getattr(obj, "geometry", None)
+        if geometry is None:
+            return "—"
+        widget = ReadOnlyMapWidget(attrs={"geom_type": geometry.geom_type.upper()})
+        return widget.render("geometry", geometry, attrs={"id": "id_geometry"})
+
+    @property
+    def media(self):
+        return super().media + ReadOnlyMapWidget().media
 
 
 @admin.register(Region)

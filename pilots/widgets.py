@@ -15,3 +15,11 @@ class OfflineMapWidget(OpenLayersWidget):
         extend = False
         css = {"all": ("vendor/ol-7.2.2/ol.css", "gis/css/ol3.css")}
         js = ("vendor/ol-7.2.2/ol.js", "gis/js/OLMapWidget.js")
+
+
+class ReadOnlyMapWidget(OfflineMapWidget):
+    """The offline map of a geometry that is shown, not edited: no drawing or moving of
+    vertices, and no form value (its text area has no name), for rows whose geometry
+    arrives by import (pilots.admin.ReadOnlyGeometryMixin)."""
+
+    template_name = "gis/offline-map-readonly.html"

@@ -3,9 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from config.roles import AUDITOR, ECOLOGY
 from pilots.demo import PROGRAMME_NAME, load_xinan_demo
 from pilots.imports import ImportRejected, import_zones
 from pilots.models import ImportBatch, LandCover, PilotProgramme, Region, Zone
+from tests.factories import UserFactory
 from tests.inputs import corpus
 
 
@@ -32,16 +34,24 @@ def test_every_changelist_renders(admin_client, demo, model):
     assert response.status_code == 200
 
 
-def test_maps_use_vendored_openlayers_and_no_remote_tiles(admin_client, demo):
-    region = Region.objects.get(code="341000")
+@pytest.mark.parametrize("role", [None, AUDITOR, ECOLOGY])
+@pytest.mark.parametrize("model", [Region, Zone, LandCover])
+def test_every_geometry_is_a_read_only_offline_map_for_every_reader(client, demo, model, role):
+    """Not Django's dump of the coordinates, which view-only readers were given."""
+    user = UserFactory(username="reader", group=role, is_superuser=role is None)
+    client.force_login(user)
+    row = model.objects.order_by("pk").first()
 
-    page = admin_client.get(reverse("admin:pilots_region_change", args=[region.pk])).content
-    page = page.decode()
+    page = client.get(reverse(f"admin:pilots_{model._meta.model_name}_change", args=[row.pk]))
 
-    assert "/static/vendor/ol-7.2.2/ol.js" in page
-    assert "cdn.jsdelivr.net" not in page
-    assert "ol.source.OSM" not in page and "earthdata" not in page
-    assert "new MapWidget(options)" in page
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "/static/vendor/ol-7.2.2/ol.js" in html
+    assert "cdn.jsdelivr.net" not in html
+    assert "ol.source.OSM" not in html and "earthdata" not in html
+    assert "= new MapWidget({" in html and ".removeInteraction(" in html
+    assert "SRID=4490;MULTIPOLYGON" not in html  # the coordinates are the map's, not text
+    assert 'name="geometry"' not in html  # shown, never posted back
 
 
 def test_hostile_zone_names_are_shown_escaped(admin_client, plan):
