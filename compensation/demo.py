@@ -49,10 +49,19 @@ FISCAL = {
     "330127": ("4100000000.00", "5300000000.00", "412.0", 2, "0.00"),
 }
 EI = {"341000": ("78.40", "79.10"), "330127": ("74.20", "70.60")}
+# The order of the published figures: the central key-ecological-function-area transfer
+# was 1,091亿元 in 2023 for about 800 counties (DOMAIN.md §3), some 1.3亿元 a county.
+# The demo's central budget for its two regions (a city of seven counties and one
+# county) is 6亿元, which the allocations exceed, so the cap binds as it does nationally.
+VERTICAL_BUDGET = Decimal("600000000.00")
+# The 2025 cascade: central 60亿元 to the two provinces; each passes at most its cap to
+# its demo region (the rest would go to its other counties, which the demo leaves out).
+CENTRAL_CAP = Decimal("6000000000.00")
 CASCADE = [
-    # province, its demo region, province fiscal gap, province population, region population
-    ("340000", "341000", "180000000000", "61270000", "1330000"),
-    ("330000", "330127", "60000000000", "66270000", "330000"),
+    # province, its demo region, province fiscal gap, province population, region
+    # population, the province's cap for the demo region (CNY)
+    ("340000", "341000", "180000000000", "61270000", "1330000", "550000000.00"),
+    ("330000", "330127", "60000000000", "66270000", "330000", "80000000.00"),
 ]
 BASELINE = {"CODMn": "1.94", "NH3-N": "0.089", "TN": "1.15", "TP": "0.021"}
 MEANS_2024 = {"CODMn": "1.80", "NH3-N": "0.080", "TN": "1.20", "TP": "0.018"}
@@ -133,7 +142,7 @@ def _vertical(programme):
     table = VerticalParameters.objects.create(
         programme=programme,
         year=YEAR,
-        budget=Decimal("4000000000.00"),
+        budget=VERTICAL_BUDGET,
         prohibited_subsidy_per_km2=Decimal("20000.00"),
         prohibited_subsidy_per_area=Decimal("5000000.00"),
         source=ILLUSTRATIVE,
@@ -176,15 +185,16 @@ def _cascade(programme):
     central = _published_method(
         "中央重点生态功能区转移支付分配办法（示意）",
         [(Kind.FISCAL_GAP, Share, "0.6"), (Kind.POPULATION, Share, "0.4")],
-        cap=Decimal("4000000000.00"),
+        cap=CENTRAL_CAP,
     )
     top = CascadeTier.objects.create(programme=programme, year=year, level=1, method=central)
-    for province, county, gap, people, county_people in CASCADE:
+    for province, county, gap, people, county_people, cap in CASCADE:
         payer = Region.objects.get(code=province)
         top.recipients.add(payer)
         method = _published_method(
             f"{payer.name}重点生态功能区转移支付分配办法（示意）",
             [(Kind.POPULATION, Share, "0.7"), (Kind.FIXED, Share, "0.3")],
+            cap=Decimal(cap),
             issuer=payer,
             adjustments=[("obvious-worse", "-5"), ("obvious-better", "3")],
         )

@@ -56,15 +56,20 @@ def demo(db):
 def test_the_demo_previews_next_year_as_a_cascade(admin_client, demo):
     transfers = compute_period(vertical.CHANNEL, demo, Period.year(2025))
 
-    # central 4,000,000,000: fiscal gap 0.6 × 180:60 = 1,800,000,000 and 600,000,000;
-    # population 0.4 × 61.27:66.27 = 768,637,290.2618… and 831,362,709.7381… (the fen
-    # left to 浙江省); each province passes all of it to its one demo region
-    assert {(t.payer_account.code, t.payee_account.code): t.amount for t in transfers} == {
-        ("cny:central:vertical", "cny:region:340000:vertical:pass"): Decimal("2568637290.26"),
-        ("cny:central:vertical", "cny:region:330000:vertical:pass"): Decimal("1431362709.74"),
-        ("cny:region:340000:vertical:pass", "cny:region:341000:vertical"): Decimal("2568637290.26"),
-        ("cny:region:330000:vertical:pass", "cny:region:330127:vertical"): Decimal("1431362709.74"),
+    # central 6,000,000,000: fiscal gap 0.6 × 180:60 = 2,700,000,000 and 900,000,000;
+    # population 0.4 × 61.27:66.27 = 1,152,955,935.3928… and 1,247,044,064.6071… (the fen
+    # left to 浙江省); each province passes its cap to its one demo region and keeps the
+    # rest for the counties the demo leaves out
+    transfers = {(t.payer_account.code, t.payee_account.code): t for t in transfers}
+    assert {key: t.amount for key, t in transfers.items()} == {
+        ("cny:central:vertical", "cny:region:340000:vertical:pass"): Decimal("3852955935.39"),
+        ("cny:central:vertical", "cny:region:330000:vertical:pass"): Decimal("2147044064.61"),
+        ("cny:region:340000:vertical:pass", "cny:region:341000:vertical"): Decimal("550000000.00"),
+        ("cny:region:330000:vertical:pass", "cny:region:330127:vertical"): Decimal("80000000.00"),
     }
+    huangshan = transfers[("cny:region:340000:vertical:pass", "cny:region:341000:vertical")]
+    assert huangshan.inputs["unallocated"] == "3302955935.39"
+    transfers = list(transfers.values())
     assert {t.inputs["illustrative"] for t in transfers} == {"true"}
     tier = CascadeTier.objects.get(programme=demo, year=2025, level=1)
     page = admin_client.get(reverse("admin:compensation_cascadetier_change", args=[tier.pk]))
