@@ -11,7 +11,10 @@ Listed in settings.INSTALLED_APPS in place of the apps' own configurations:
   language (model and field verbose names).
 
 - django.contrib.auth's admin lists groups by their stored names, the English role names
-  of config.roles: the group list and the user form show them translated.
+  of config.roles: the group list and the user form show them translated. Permissions are
+  stored with English names ("Can add zone", made by migrate from the model's raw name):
+  the group and user forms label each in the reader's language (permission_label), and
+  offer only those of our apps and the audit trail, the permissions a role can hold.
 
 The strings these apps translate themselves, or that config/vendor_strings.py gives our
 catalogue, are left as they are.
@@ -30,6 +33,39 @@ from django_otp.plugins.otp_totp.apps import DefaultConfig as StockTOTPConfig
 SUMMARY_FIELDS = 5
 
 
+# Django's default permissions, by the action their codename starts with.
+DEFAULT_PERMISSIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    """ "app | model | action" in the reader's language: a default permission from its
+    codename and the model's verbose name, one of ours (Meta.permissions, marked for
+    translation) by its stored name through the catalogue."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and action in DEFAULT_PERMISSIONS and model_name == content_type.model:
+        name = DEFAULT_PERMISSIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return f"{content_type} | {name}"
+
+
+def _permission_field(field):
+    from config.roles import ALSO_VIEWED, OUR_APPS
+
+    field.queryset = field.queryset.filter(
+        content_type__app_label__in=[*OUR_APPS, *{app for app, _perm in ALSO_VIEWED}]
+    )
+    field.label_from_instance = permission_label
+    return field
+
+
 class AuthConfig(StockAuthConfig):
     def ready(self):
         super().ready()
@@ -44,11 +80,17 @@ class AuthConfig(StockAuthConfig):
             def role(self, group):
                 return gettext(group.name)
 
+            def formfield_for_manytomany(self, db_field, request, **kwargs):
+                field = super().formfield_for_manytomany(db_field, request, **kwargs)
+                return _permission_field(field) if db_field.name == "permissions" else field
+
         class RoleUserAdmin(UserAdmin):
             def formfield_for_manytomany(self, db_field, request, **kwargs):
                 field = super().formfield_for_manytomany(db_field, request, **kwargs)
                 if db_field.name == "groups":
                     field.label_from_instance = lambda group: gettext(group.name)
+                if db_field.name == "user_permissions":
+                    field = _permission_field(field)
                 return field
 
         for model, model_admin in (
