@@ -15,9 +15,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from compensation import parties
 from compensation.accounts import CHANNEL_LABELS
 from compensation.exceptions import CompensationError
 from compensation.models import RunChunk, RunTransfer, RunTransition, SettlementRun
@@ -25,6 +27,7 @@ from compensation.overrides import Overrides
 from compensation.periods import parse_period
 from compensation.selectors import run_wide
 from compensation.settlement import planning, posting, reports, states
+from compensation.statements.inputs import labelled_inputs
 from compensation.tasks import issue_statements
 from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, role_view
 from config.roles import may
@@ -379,24 +382,24 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(RunTransfer)
 class RunTransferAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A run's transfers as an official reads them: channel by its name, payer and payee by
+    theirs (黄山市, 中央财政) with the account code after, amounts with their unit and
+    separators, formula inputs as labelled lines in the reader's language."""
+
     region_paths = ("payer_region", "payee_region")
-    list_display = ["run", "channel", "payer", "payee", "quantity", "commodity", "entry"]
+    list_display = ["run", "channel", "payer_party", "payee_party", "quantity", "entry_number"]
     fields = [
         "run",
         "chunk",
         "channel",
         "key",
-        "payer",
-        "payee",
-        "payer_region",
-        "payee_region",
-        "commodity",
+        "payer_party",
+        "payee_party",
         "quantity",
-        "description",
-        "inputs",
-        "entry",
+        "formula_inputs",
+        "entry_number",
     ]
-    readonly_fields = ["quantity"]
+    readonly_fields = ["payer_party", "payee_party", "quantity", "formula_inputs", "entry_number"]
     list_filter = ["channel", "commodity", "run"]
     search_fields = ["payer", "payee", "payer_region", "payee_region", "key", "description"]
     list_select_related = ["run__programme", "entry"]
@@ -405,7 +408,40 @@ class RunTransferAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
     def get_queryset(self, request):
         return super().get_queryset(request).defer(*run_wide())
 
+    def get_changelist_instance(self, request):
+        """Names every payer and payee of the page with one query per kind of party."""
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        names = parties.labels([code for t in rows for code in (t.payer, t.payee)])
+        for transfer in rows:
+            transfer.party_names = names
+        return changelist
+
+    def _party(self, transfer, code):
+        names = getattr(transfer, "party_names", None)
+        if names is None:
+            names = transfer.party_names = parties.labels([transfer.payer, transfer.payee])
+        name = names.get(code, code)
+        return code if name == code else format_html("{}<br><small>{}</small>", name, code)
+
+    @admin.display(description=_("payer"), ordering="payer")
+    def payer_party(self, transfer):
+        return self._party(transfer, transfer.payer)
+
+    @admin.display(description=_("payee"), ordering="payee")
+    def payee_party(self, transfer):
+        return self._party(transfer, transfer.payee)
+
     @admin.display(description=_("amount"), ordering="amount")
     def quantity(self, transfer):
-        """The amount with its commodity's places (RunTransfer.from_db), not the column's 3."""
-        return transfer.amount
+        """The amount with its commodity's places (RunTransfer.from_db) and unit, grouped."""
+        return quantity(transfer.amount, transfer.commodity)
+
+    @admin.display(description=_("ledger entry"), ordering="entry__sequence")
+    def entry_number(self, transfer):
+        return f"#{transfer.entry.sequence}" if transfer.entry_id else "—"
+
+    @admin.display(description=_("formula inputs"))
+    def formula_inputs(self, transfer):
+        lines = labelled_inputs(transfer.inputs, get_language() or "zh-hans")
+        return format_html_join(mark_safe("<br>"), "{}：{}", lines) or "—"

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from compensation.accounts import CHANNEL_LABELS
 from compensation.quantities import quantize
 from ledger.fields import AmountField, amount_places_constraint
 from pilots.models import PilotProgramme
@@ -146,9 +147,7 @@ class SettlementRun(models.Model):
         ]
 
     def __str__(self):
-        label = {self.Kind.SCENARIO: "scenario ", self.Kind.CORRECTION: "correction "}.get(
-            self.kind, ""
-        )
+        label = "" if self.kind == self.Kind.REGULAR else f"{self.get_kind_display()} "
         return f"{label}#{self.pk} {self.programme} {self.period_start}–{self.period_end}"
 
     @property
@@ -205,7 +204,7 @@ class RunChunk(models.Model):
         related_name="chunks",
         verbose_name=pgettext_lazy("settlement run", "run"),
     )
-    channel = models.CharField(_("channel"), max_length=12)
+    channel = models.CharField(_("channel"), max_length=12, choices=CHANNEL_LABELS.items())
     number = models.PositiveIntegerField(_("number"))
     scope = models.JSONField(_("scope"), help_text=_("Region codes or agreement ids."))
     status = models.CharField(
@@ -225,7 +224,7 @@ class RunChunk(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.run_id} {self.channel} #{self.number}"
+        return f"{self.run_id} {self.get_channel_display()} #{self.number}"
 
 
 class RunTransfer(models.Model):
@@ -246,7 +245,7 @@ class RunTransfer(models.Model):
     chunk = models.ForeignKey(
         RunChunk, models.CASCADE, related_name="transfers", verbose_name=_("chunk")
     )
-    channel = models.CharField(_("channel"), max_length=12)
+    channel = models.CharField(_("channel"), max_length=12, choices=CHANNEL_LABELS.items())
     key = models.CharField(_("key"), max_length=200)
     payer = models.CharField(_("payer account"), max_length=128)
     payee = models.CharField(_("payee account"), max_length=128)
@@ -282,7 +281,10 @@ class RunTransfer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.channel} {self.payer} → {self.payee}: {self.amount} {self.commodity}"
+        return (
+            f"{self.get_channel_display()} {self.payer} → {self.payee}: "
+            f"{self.amount} {self.commodity}"
+        )
 
     @classmethod
     def from_db(cls, db, field_names, values):
