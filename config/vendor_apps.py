@@ -11,7 +11,8 @@ Listed in settings.INSTALLED_APPS in place of the apps' own configurations:
   language (model and field verbose names).
 
 - django.contrib.auth's admin lists groups by their stored names, the English role names
-  of config.roles: the group list and the user form show them translated. Permissions are
+  of config.roles: a group reads as its translated name wherever it is shown (list,
+  title, breadcrumbs, filters, the user form), by its __str__. Permissions are
   stored with English names ("Can add zone", made by migrate from the model's raw name):
   the group and user forms label each in the reader's language (permission_label), and
   offer only those of our apps and the audit trail, the permissions a role can hold.
@@ -73,12 +74,15 @@ class AuthConfig(StockAuthConfig):
         from django.contrib.auth.admin import GroupAdmin, UserAdmin
         from django.contrib.auth.models import Group, User
 
+        # The stored names are config.roles' msgids; any other group's name has none.
+        Group.__str__ = lambda group: gettext(group.name)
+
         class RoleGroupAdmin(GroupAdmin):
             list_display = ["role"]
 
             @admin.display(description=_("name"), ordering="name")
             def role(self, group):
-                return gettext(group.name)
+                return str(group)
 
             def formfield_for_manytomany(self, db_field, request, **kwargs):
                 field = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -87,8 +91,6 @@ class AuthConfig(StockAuthConfig):
         class RoleUserAdmin(UserAdmin):
             def formfield_for_manytomany(self, db_field, request, **kwargs):
                 field = super().formfield_for_manytomany(db_field, request, **kwargs)
-                if db_field.name == "groups":
-                    field.label_from_instance = lambda group: gettext(group.name)
                 if db_field.name == "user_permissions":
                     field = _permission_field(field)
                 return field

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from config.admin import CheckedAutocompleteMixin, ReadOnlyAdminMixin, role_view
@@ -210,9 +211,17 @@ class ZoneAdmin(RegionScopedAdminMixin, ReadOnlyGeometryMixin, MapAdmin):
 
 @admin.register(LandUseClass)
 class LandUseClassAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["scheme", "code", "name_zh", "name_en"]
+    """The classes of both schemes, named in the reader's language (both names are kept
+    on the object's page and searched)."""
+
+    list_display = ["scheme", "code", "name"]
     list_filter = ["scheme"]
     search_fields = ["code", "name_zh", "name_en"]
+
+    @admin.display(description=_("name"), ordering="code")
+    def name(self, land_use):
+        chinese = (get_language() or "zh-hans").startswith("zh")
+        return land_use.name_zh if chinese or not land_use.name_en else land_use.name_en
 
 
 @admin.register(LandCover)

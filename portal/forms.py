@@ -16,8 +16,8 @@ class MonitoringUploadForm(forms.Form):
     file = forms.FileField(
         label=_("annual means (CSV or XLSX)"),
         help_text=_(
-            "Columns: section, year, pollutant, mean_mg_per_l, or in Chinese 断面, 年份, "
-            "污染物, 年均值(mg/L); CSV in UTF-8 or GBK, or an Excel workbook (.xlsx)."
+            "Columns: section, year, pollutant, mean_mg_per_l (the Chinese headers of the "
+            "template are read too); CSV in UTF-8 or GBK, or an Excel workbook (.xlsx)."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_TYPES}),
     )
