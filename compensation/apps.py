@@ -11,4 +11,8 @@ class CompensationConfig(AppConfig):
     verbose_name = _("Ecological compensation")
 
     def ready(self):
+        from compensation.parties import account_names
+        from ledger import naming
+
         explain_constraints(self)
+        naming.register(account_names)

@@ -9,6 +9,7 @@ One query per kind of party, whatever the number of codes.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from compensation import accounts
 from compensation.models import Agreement, CreditHolder
@@ -16,6 +17,7 @@ from pilots.models import Region
 
 
 def labels(codes) -> dict[str, str]:
+    codes = list(codes)
     parties = {}
     for code in set(codes):
         try:
@@ -49,3 +51,56 @@ def labels(codes) -> dict[str, str]:
         else:
             named[code] = code
     return named
+
+
+# What a tonne account of a region's vintage holds (compensation.accounts.TONNE_BUCKETS;
+# claimed:<channel> is named with its channel).
+TONNE_BUCKETS = {
+    "verified": gettext_lazy("verified"),
+    "available": gettext_lazy("available"),
+    "buffer": gettext_lazy("buffer pool"),
+    "retired": gettext_lazy("retired"),
+    "cancelled": gettext_lazy("cancelled"),
+}
+
+
+def account_names(codes) -> dict[str, str]:
+    """Account code -> its party and purpose in the active language, for the ledger's pages
+    (registered with ledger.naming): 黄山市 · 纵向补偿资金, 安徽省 · 纵向转拨资金,
+    中央财政 · 纵向拨款, a buyer · 碳信用购买支出, a pooled fund, 黄山市 · 2024 年碳汇 · 可用.
+    Codes compensation does not book into are left out."""
+    party = labels(codes)
+    named = {}
+    for code in codes:
+        match code.split(":"):
+            case ["cny", "region", _region, channel] if channel in accounts.CHANNELS:
+                purpose = _("%(channel)s compensation") % {"channel": _channel(channel)}
+            case ["cny", "region", _region, "vertical", "pass"]:
+                purpose = _("vertical pass-through")
+            case ["cny", "central", channel] if channel in accounts.CHANNELS:
+                purpose = _("%(channel)s funding") % {"channel": _channel(channel)}
+            case ["cny", "holder", _holder, "market"]:
+                purpose = _("credit purchases")
+            case ["cny", "agreement", _agreement, "fund"]:
+                named[code] = party[code]
+                continue
+            case ["t", "region", _region, vintage, "claimed", channel] if (
+                channel in accounts.CHANNELS
+            ):
+                purpose = _("%(vintage)s sink: claimed by the %(channel)s channel") % {
+                    "vintage": vintage,
+                    "channel": _channel(channel),
+                }
+            case ["t", "region", _region, vintage, bucket] if bucket in TONNE_BUCKETS:
+                purpose = _("%(vintage)s sink: %(bucket)s") % {
+                    "vintage": vintage,
+                    "bucket": TONNE_BUCKETS[bucket],
+                }
+            case _:
+                continue
+        named[code] = f"{party[code]} · {purpose}"
+    return named
+
+
+def _channel(channel: str) -> str:
+    return str(accounts.CHANNEL_LABELS[channel])

@@ -16,7 +16,8 @@ from config.admin import (
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
 )
-from ledger import assertions, periods
+from formats.numbers import quantity
+from ledger import assertions, naming, periods
 from ledger.exceptions import BalanceAssertionRefused, PeriodActRefused
 from ledger.models import Account, BalanceAssertion, JournalEntry, PeriodClose, Posting
 
@@ -25,16 +26,48 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     pass
 
 
+class NamedAccountsMixin:
+    """Names each row's account in the reader's language (ledger.naming), every account of a
+    changelist page at once; `account_code(row)` gives a row's account code."""
+
+    def account_code(self, row) -> str:
+        raise NotImplementedError
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        named = naming.names(self.account_code(row) for row in rows)
+        for row in rows:
+            row.account_names = named
+        return changelist
+
+    def account_label(self, row) -> str:
+        code = self.account_code(row)
+        named = getattr(row, "account_names", None)
+        if named is None:
+            named = row.account_names = naming.names([code])
+        return named.get(code, "")
+
+
 @admin.register(Account)
-class AccountAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "type", "commodity", "owner", "non_negative", "balance"]
+class AccountAdmin(NamedAccountsMixin, ReadOnlyAdmin):
+    list_display = ["code", "named", "type", "commodity", "non_negative", "balance"]
     list_filter = ["type", "commodity", "non_negative"]
     search_fields = ["code", "name", "owner"]
     list_select_related = ["commodity"]
+    readonly_fields = ["named"]
+
+    def account_code(self, account) -> str:
+        return account.code
+
+    @admin.display(description=_("name"), ordering="code")
+    def named(self, account):
+        """In the reader's language where an app names the account; else as stored."""
+        return self.account_label(account) or account.name
 
     @admin.display(description=pgettext_lazy("ledger", "balance"))
     def balance(self, account):
-        return account.balance
+        return quantity(account.balance, account.commodity_id)
 
 
 @admin.display(description=_("amount"))
@@ -58,8 +91,23 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Posting)
-class PostingAdmin(ReadOnlyAdmin):
-    list_display = ["entry", "account", "commodity", "effective_date", posting_amount]
+class PostingAdmin(NamedAccountsMixin, ReadOnlyAdmin):
+    list_display = [
+        "entry",
+        "account",
+        "account_named",
+        "commodity",
+        "effective_date",
+        posting_amount,
+    ]
+
+    def account_code(self, posting) -> str:
+        return posting.account.code
+
+    @admin.display(description=_("account name"))
+    def account_named(self, posting):
+        return self.account_label(posting) or posting.account.name
+
     list_filter = ["commodity", "effective_date"]
     search_fields = ["account__code", "entry__idempotency_key"]
     list_select_related = ["entry", "account", "commodity"]

@@ -103,7 +103,9 @@ class Account(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        """The code: the stored name is English, and pages name accounts in the reader's
+        language themselves (ledger.naming)."""
+        return self.code
 
     @property
     def sign(self) -> int:

@@ -10,6 +10,8 @@ passes on.
 
 from dataclasses import replace
 
+from django.utils.translation import gettext as _
+
 from compensation.accounts import AccountRef
 from ledger.commodities import CNY
 from ledger.models import Account
@@ -54,3 +56,31 @@ def open_lines(lines) -> None:
             for line in lines
         ]
     )
+
+
+def account_names(codes) -> dict[str, str]:
+    """Recipient account code -> "V-01（村集体） · 转付" or "… · 第 12 行应付" in the active
+    language, for the ledger's pages (ledger.naming): a recipient by its code and kind, never
+    a household's name."""
+    from passthrough.models import Recipient
+
+    parsed = {}
+    for code in codes:
+        match code.split(":"):
+            case ["cny", "recipient", recipient]:
+                parsed[code] = (int(recipient), None)
+            case ["cny", "recipient", recipient, "line", line]:
+                parsed[code] = (int(recipient), int(line))
+    recipients = Recipient.objects.in_bulk({recipient for recipient, _line in parsed.values()})
+    named = {}
+    for code, (recipient_id, line) in parsed.items():
+        recipient = recipients.get(recipient_id)
+        if recipient is None:
+            continue
+        who = _("%(code)s (%(kind)s)") % {
+            "code": recipient.code,
+            "kind": recipient.get_kind_display(),
+        }
+        purpose = _("pass-through") if line is None else _("due on line %(line)s") % {"line": line}
+        named[code] = f"{who} · {purpose}"
+    return named

@@ -11,4 +11,8 @@ class PassthroughConfig(AppConfig):
     verbose_name = _("Pass-through to recipients")
 
     def ready(self):
+        from ledger import naming
+        from passthrough.accounts import account_names
+
         explain_constraints(self)
+        naming.register(account_names)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from compensation.models import RunTransfer
+from ledger import naming
 from tests.factories import UPSTREAM, posted_run
 
 
@@ -22,9 +23,7 @@ def test_the_list_names_channels_parties_and_amounts(admin_client, run):
     assert ">vertical<" not in page and ">horizontal<" not in page
 
 
-def test_a_transfer_shows_its_inputs_as_labelled_lines_in_the_reader_s_language(
-    admin_client, run
-):
+def test_a_transfer_shows_its_inputs_as_labelled_lines_in_the_reader_s_language(admin_client, run):
     transfer = RunTransfer.objects.get(run=run, channel="vertical", payee_region=UPSTREAM)
     url = reverse("admin:compensation_runtransfer_change", args=[transfer.pk])
 
@@ -35,3 +34,21 @@ def test_a_transfer_shows_its_inputs_as_labelled_lines_in_the_reader_s_language(
     assert '"fiscal_gap"' not in chinese  # not the stored JSON
     assert "paid (CNY)：4,341,975.00" in english
     assert f"#{transfer.entry.sequence}" in chinese
+
+
+def test_the_ledger_names_accounts_by_their_party_and_purpose(admin_client, run):
+    url = reverse("admin:ledger_account_changelist")
+
+    chinese = admin_client.get(url).content.decode()
+    english = admin_client.get(url, headers={"accept-language": "en"}).content.decode()
+    postings = admin_client.get(reverse("admin:ledger_posting_changelist")).content.decode()
+
+    assert "中央财政 · 纵向拨款" in chinese
+    assert "黄山市 · 纵向补偿资金" in chinese and "4,341,975.00 元" in chinese
+    assert "central government · vertical funding" in english
+    assert "341000 vertical compensation" not in chinese  # the stored name, English
+    assert "黄山市 · 纵向补偿资金" in postings
+
+
+def test_an_account_no_app_names_keeps_its_stored_name():
+    assert naming.names(["fund:central", "cny:region:341000:vertical:x"]) == {}
