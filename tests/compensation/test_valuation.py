@@ -16,7 +16,7 @@ from compensation.models import (
 from compensation.quantities import co2e_per_ha
 from compensation.valuation import valuate, zone_areas, zone_areas_in_python
 from pilots.models import ImportBatch, LandCover
-from tests.factories import add_cover, add_zone, albers_rectangle, publish
+from tests.factories import add_cover, add_zone, albers_block, albers_rectangle, publish
 
 KM = 1000
 
@@ -259,6 +259,31 @@ def test_sql_and_python_areas_agree(huangshan_pilot, huangshan, plan, guangdong)
     assert [(a.code, a.area_ha) for a in sorted(sql, key=lambda a: a.code)] == [
         (a.code, a.area_ha) for a in sorted(python, key=lambda a: a.code)
     ]
+
+
+def test_parcels_inside_across_and_along_a_zone_and_other_surveys_in_the_same_place(
+    huangshan, plan
+):
+    """A parcel clear inside its zone is measured whole (no overlay), one on the zone's
+    edge, one across it by their overlay, one touching it from outside not at all; another
+    survey year drawn over the same ground is not read."""
+    add_zone(plan, "ecological_red_line", albers_block(huangshan, 0, 0, 3, 2))
+    add_cover(huangshan, "03", albers_rectangle(huangshan, 200, 200, 500, 500))
+    add_cover(huangshan, "04", albers_block(huangshan, 1, 0, 1, 1))  # on the zone's edge
+    add_cover(huangshan, "01", albers_block(huangshan, 2, 1, 2, 1))  # half of it out
+    add_cover(huangshan, "11", albers_block(huangshan, 3, 0, 1, 1))  # outside, touching
+    add_cover(huangshan, "03", albers_block(huangshan, 0, 0, 3, 2), year=2022)
+    publish(plan)
+
+    sql = zone_areas(plans=[plan.pk], surveys={huangshan.pk: 2023})
+    python = zone_areas_in_python(plans=[plan.pk], surveys={huangshan.pk: 2023})
+
+    assert sorted((a.code, a.area_ha) for a in sql) == [
+        ("01", Decimal("100.0000")),
+        ("03", Decimal("25.0000")),
+        ("04", Decimal("100.0000")),
+    ]
+    assert sorted((a.code, a.area_ha) for a in sql) == sorted((a.code, a.area_ha) for a in python)
 
 
 def test_a_published_methodology_cannot_change(guangdong):
