@@ -11,8 +11,9 @@ class CompensationConfig(AppConfig):
     verbose_name = _("Ecological compensation")
 
     def ready(self):
-        from compensation.parties import account_names
+        from compensation.parties import account_names, entry_descriptions
         from ledger import naming
 
         explain_constraints(self)
         naming.register(account_names)
+        naming.register_entries(entry_descriptions)

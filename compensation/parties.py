@@ -104,3 +104,62 @@ def account_names(codes) -> dict[str, str]:
 
 def _channel(channel: str) -> str:
     return str(accounts.CHANNEL_LABELS[channel])
+
+
+def entry_descriptions(entries) -> dict[int, str]:
+    """Ledger entry id -> what it books, in the active language, for the entries
+    compensation posted (registered with ledger.naming): a settlement transfer by channel,
+    payer and payee (纵向：中央财政 → 黄山市), a sink verification by region and year, a
+    credit operation by its kind, project, vintage and units."""
+    from compensation.models import CreditOperation, RunTransfer, Valuation
+
+    by_cause: dict[str, list] = {}
+    for entry in entries:
+        kind, _sep, key = entry.cause.partition(":")
+        by_cause.setdefault(kind, []).append((entry, key))
+    described = {}
+    transfers = RunTransfer.objects.filter(
+        entry_id__in=[e.pk for e, _key in by_cause.get("settlement-run", [])]
+    )
+    transfers = list(transfers.only("entry_id", "channel", "payer", "payee"))
+    party = labels([code for t in transfers for code in (t.payer, t.payee)])
+    for transfer in transfers:
+        described[transfer.entry_id] = _("%(channel)s: %(payer)s to %(payee)s") % {
+            "channel": transfer.get_channel_display(),
+            "payer": party[transfer.payer],
+            "payee": party[transfer.payee],
+        }
+    verified = by_cause.get("valuation", [])
+    years = dict(
+        Valuation.objects.filter(pk__in=[int(k) for _e, k in verified if k.isdigit()]).values_list(
+            "pk", "year"
+        )
+    )
+    for entry, key in verified:
+        parts = entry.idempotency_key.split(":")
+        if parts[:2] == ["sink", "verify"] and len(parts) == 4 and key.isdigit():
+            region = labels([accounts.region_cny(parts[3], "vertical").code])
+            described[entry.pk] = _("Verified sink of %(region)s, %(year)s") % {
+                "region": next(iter(region.values())),
+                "year": years.get(int(key), ""),
+            }
+    credit = by_cause.get("credit-operation", [])
+    operations = CreditOperation.objects.select_related("batch__project").in_bulk(
+        [int(k) for _e, k in credit if k.isdigit()]
+    )
+    for entry, key in credit:
+        operation = operations.get(int(key)) if key.isdigit() else None
+        if operation is not None:
+            kind = operation.get_kind_display()
+            if entry.idempotency_key.endswith(":buffer"):  # an issue's units put aside
+                kind = f"{kind} · {TONNE_BUCKETS['buffer']}"
+            described[entry.pk] = _(
+                "Credits %(project)s %(vintage)s: %(operation)s, units %(first)s–%(last)s"
+            ) % {
+                "project": operation.batch.project.code,
+                "vintage": operation.batch.vintage,
+                "operation": kind,
+                "first": operation.first_unit,
+                "last": operation.last_unit,
+            }
+    return described

@@ -83,7 +83,26 @@ class PostingInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(JournalEntry)
 class JournalEntryAdmin(ReadOnlyAdmin):
-    list_display = ["sequence", "effective_date", "description", "cause", "posted_by", "posted_at"]
+    list_display = ["sequence", "effective_date", "described", "cause", "posted_by", "posted_at"]
+    readonly_fields = ["described"]
+
+    def get_changelist_instance(self, request):
+        """Describes every entry of the page at once (ledger.naming)."""
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)
+        described = naming.descriptions(rows)
+        for entry in rows:
+            entry.described_text = described.get(entry.pk)
+        return changelist
+
+    @admin.display(description=_("description"), ordering="description")
+    def described(self, entry):
+        """In the reader's language where an app describes the entry; else as stored (the
+        stored description stays on the entry's page: it is what the hash covers)."""
+        if not hasattr(entry, "described_text"):
+            entry.described_text = naming.descriptions([entry]).get(entry.pk)
+        return entry.described_text or entry.description
+
     list_filter = ["effective_date"]
     search_fields = ["idempotency_key", "description", "cause"]
     date_hierarchy = "effective_date"

@@ -84,3 +84,22 @@ def account_names(codes) -> dict[str, str]:
         purpose = _("pass-through") if line is None else _("due on line %(line)s") % {"line": line}
         named[code] = f"{who} · {purpose}"
     return named
+
+
+def entry_descriptions(entries) -> dict[int, str]:
+    """Ledger entry id -> "转付计划 #3：黄山市转付第 12 号结算的资金" for the entries of posted
+    sub-allocation plans (cause "sub-allocation:<plan id>"), for ledger.naming."""
+    from passthrough.models import SubAllocationPlan
+
+    keys = {}
+    for entry in entries:
+        kind, _sep, key = entry.cause.partition(":")
+        if kind == "sub-allocation" and key.isdigit():
+            keys[entry.pk] = int(key)
+    plans = SubAllocationPlan.objects.select_related("region").in_bulk(set(keys.values()))
+    return {
+        entry_id: _("Sub-allocation plan %(plan)s: %(region)s passes on what run %(run)s paid")
+        % {"plan": plan_id, "region": plans[plan_id].region.name, "run": plans[plan_id].run_id}
+        for entry_id, plan_id in keys.items()
+        if plan_id in plans
+    }

@@ -12,7 +12,8 @@ class PassthroughConfig(AppConfig):
 
     def ready(self):
         from ledger import naming
-        from passthrough.accounts import account_names
+        from passthrough.accounts import account_names, entry_descriptions
 
         explain_constraints(self)
         naming.register(account_names)
+        naming.register_entries(entry_descriptions)

@@ -52,3 +52,14 @@ def test_the_ledger_names_accounts_by_their_party_and_purpose(admin_client, run)
 
 def test_an_account_no_app_names_keeps_its_stored_name():
     assert naming.names(["fund:central", "cny:region:341000:vertical:x"]) == {}
+
+
+def test_the_ledger_describes_entries_in_the_reader_s_language(admin_client, run):
+    url = reverse("admin:ledger_journalentry_changelist")
+
+    chinese = admin_client.get(url).content.decode()
+    english = admin_client.get(url, headers={"accept-language": "en"}).content.decode()
+
+    assert "纵向：中央财政 → 黄山市" in chinese
+    assert "Vertical transfer 2024 to 341000" not in chinese  # stored, shown on its page
+    assert "vertical: central government to 黄山市" in english
