@@ -65,7 +65,31 @@ class Crs:
 
     @property
     def label(self) -> str:
-        return f"EPSG:{self.srid} ({self.name})"
+        """ "EPSG:4527 (…)" with the system named in the active language: in English its
+        EPSG name (`name`, as GIS software shows it), in Chinese as Chinese GIS software
+        and surveys name it (CGCS2000 高斯-克吕格 3度带 第39带（X 含带号）)."""
+        return f"EPSG:{self.srid} ({self.local_name})"
+
+    @property
+    def local_name(self) -> str:
+        if self.srid == 3857:
+            return _("Web Mercator")
+        if self.kind != GAUSS_KRUGER:
+            return self.name
+        values = {"zone": self.zone, "meridian": f"{self.central_meridian:.0f}"}
+        if self.zone_width == 6:
+            if self.zone:
+                return _("CGCS2000 / Gauss-Kruger zone %(zone)s") % values
+            return _("CGCS2000 / Gauss-Kruger CM %(meridian)sE") % values
+        if self.zone:
+            return _("CGCS2000 / 3-degree Gauss-Kruger zone %(zone)s") % values
+        return _("CGCS2000 / 3-degree Gauss-Kruger CM %(meridian)sE") % values
+
+
+def srid_choices() -> list[tuple]:
+    """(EPSG code, label) of every accepted system, labelled in the active language, for
+    a form's choice (a callable, so each request reads its own language)."""
+    return [("", "-")] + [(crs.srid, crs.label) for crs in ACCEPTED.values()]
 
 
 def _gauss_kruger() -> list[Crs]:

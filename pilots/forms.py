@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pilots.crs import ACCEPTED
+from pilots.crs import srid_choices
 from pilots.models import ImportBatch, LandUseClass, PlanningVersion, Region
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -30,7 +30,7 @@ class SpatialUploadForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "-")] + [(crs.srid, crs.label) for crs in ACCEPTED.values()],
+        choices=srid_choices,
     )
     layer = forms.CharField(
         label=_("layer, if the file has several"),
