@@ -10,6 +10,7 @@ was, so a template can format an optional figure without a guard.
   half to even, and says so by its unit.
 - ``capital_yuan(Decimal("107000.53"))`` → ``人民币壹拾万柒仟元零伍角叁分``:
   the 大写 of 《会计基础工作规范》(财政部, 1996, rev. 2019) art. 52.
+- ``price_per_tonne(97.49)`` → ``97.49 元/tCO2e`` (``CNY 97.49/tCO2e``);
 - ``tonnes(…)`` → ``1,234.567 tCO2e``; ``hectares(…)`` → ``967,196.00 公顷`` (``ha``);
   ``quantity(value, "CNY" | "tCO2e")`` picks yuan() or tonnes() by the ledger commodity.
 
@@ -78,6 +79,14 @@ def yuan_summary(value):
         if abs(number) >= size:
             return f"CNY {grouped(number / size, 2)} {unit}"
     return f"CNY {grouped(number, MONEY_PLACES)}"
+
+
+def price_per_tonne(value):
+    """A carbon price: ``97.49 元/tCO2e`` (English: ``CNY 97.49/tCO2e``), to the fen."""
+    text = grouped(value, MONEY_PLACES)
+    if _number(value) is None:
+        return value
+    return _("CNY %(amount)s/tCO2e") % {"amount": text}
 
 
 def tonnes(value):

@@ -6,5 +6,14 @@ from formats import numbers
 
 register = template.Library()
 
-for _name in ("grouped", "yuan", "yuan_summary", "capital_yuan", "tonnes", "hectares", "quantity"):
+for _name in (
+    "grouped",
+    "yuan",
+    "yuan_summary",
+    "capital_yuan",
+    "tonnes",
+    "hectares",
+    "quantity",
+    "price_per_tonne",
+):
     register.filter(_name, getattr(numbers, _name), is_safe=False)

@@ -73,3 +73,13 @@ def test_the_template_filters_are_the_same_functions():
     with translation.override("zh-hans"):
         text = template.render(Context({"a": Decimal("107000.53")}))
     assert text == "107,000.53 元|10.70 万元|人民币壹拾万柒仟元零伍角叁分"
+
+
+def test_a_carbon_price_reads_per_tonne_in_each_language():
+    with translation.override("zh-hans"):
+        chinese = numbers.price_per_tonne(Decimal("97.49"))
+    with translation.override("en"):
+        english = numbers.price_per_tonne("1944.84")
+
+    assert (chinese, english) == ("97.49 元/tCO2e", "CNY 1,944.84/tCO2e")
+    assert numbers.price_per_tonne(None) is None
