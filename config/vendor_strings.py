@@ -1,7 +1,7 @@
 """Interface strings of third-party apps that ship no Chinese catalogue.
 
 Django's admin index (the hidden column headings Django 5.1 added, which its
-zh-hans catalogue lacks), django-auditlog's admin (the audit trail auditors read)
+zh-hans catalogue lacks) and its add-user page, django-auditlog's admin (the audit trail auditors read)
 and django-axes (the message of a locked-out login, and its admin) have no zh-hans
 translation.
 Marked here, their strings stay in our catalogue when `make messages-update`
@@ -16,6 +16,13 @@ DJANGO_ADMIN = (
     gettext_noop("Model name"),
     gettext_noop("Add link"),
     gettext_noop("Change or view list link"),
+    # The add-user page (Django 5.1's wording, which its zh-hans catalogue lacks).
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. "
+        "If disabled, they may still be able to authenticate using other backends, "
+        "such as Single Sign-On or LDAP."
+    ),
 )
 
 AUDITLOG = (
