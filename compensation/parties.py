@@ -135,12 +135,19 @@ def entry_descriptions(entries) -> dict[int, str]:
             "pk", "year"
         )
     )
+    verified_regions = {}  # entry id -> region code, from keys sink:verify:<valuation>:<region>
     for entry, key in verified:
         parts = entry.idempotency_key.split(":")
         if parts[:2] == ["sink", "verify"] and len(parts) == 4 and key.isdigit():
-            region = labels([accounts.region_cny(parts[3], "vertical").code])
+            verified_regions[entry.pk] = parts[3]
+    regions = dict(
+        Region.objects.filter(code__in=set(verified_regions.values())).values_list("code", "name")
+    )
+    for entry, key in verified:
+        if entry.pk in verified_regions:
+            code = verified_regions[entry.pk]
             described[entry.pk] = _("Verified sink of %(region)s, %(year)s") % {
-                "region": next(iter(region.values())),
+                "region": regions.get(code, code),
                 "year": years.get(int(key), ""),
             }
     credit = by_cause.get("credit-operation", [])

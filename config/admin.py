@@ -103,6 +103,25 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class PageReadsMixin:
+    """What a list page's rows show beyond their columns (names, descriptions), read once
+    for the whole page by `read_rows(rows)`, which sets it on each row; a row shown on its
+    own page is read alone. `page_read(row, attribute)` returns it either way."""
+
+    def read_rows(self, rows: list) -> None:
+        raise NotImplementedError
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        self.read_rows(list(changelist.result_list))
+        return changelist
+
+    def page_read(self, row, attribute: str):
+        if not hasattr(row, attribute):
+            self.read_rows([row])
+        return getattr(row, attribute)
+
+
 class ReadOnlyInlineMixin:
     """An inline that lists history: no adding, changing or deleting rows."""
 

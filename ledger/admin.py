@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from config.admin import (
     CheckedAutocompleteMixin,
     MakerCheckerAdminMixin,
+    PageReadsMixin,
     ReadOnlyAdminMixin,
     ReadOnlyInlineMixin,
 )
@@ -26,27 +27,17 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     pass
 
 
-class NamedAccountsMixin:
+class NamedAccountsMixin(PageReadsMixin):
     """Names each row's account in the reader's language (ledger.naming), every account of a
     changelist page at once; `account_code(row)` gives a row's account code."""
 
     def account_code(self, row) -> str:
         raise NotImplementedError
 
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        rows = list(changelist.result_list)
+    def read_rows(self, rows):
         named = naming.names(self.account_code(row) for row in rows)
         for row in rows:
-            row.account_names = named
-        return changelist
-
-    def account_label(self, row) -> str:
-        code = self.account_code(row)
-        named = getattr(row, "account_names", None)
-        if named is None:
-            named = row.account_names = naming.names([code])
-        return named.get(code, "")
+            row.account_label = named.get(self.account_code(row), "")
 
 
 @admin.register(Account)
@@ -63,7 +54,7 @@ class AccountAdmin(NamedAccountsMixin, ReadOnlyAdmin):
     @admin.display(description=_("name"), ordering="code")
     def named(self, account):
         """In the reader's language where an app names the account; else as stored."""
-        return self.account_label(account) or account.name
+        return self.page_read(account, "account_label") or account.name
 
     @admin.display(description=pgettext_lazy("ledger", "balance"))
     def balance(self, account):
@@ -82,26 +73,21 @@ class PostingInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(ReadOnlyAdmin):
+class JournalEntryAdmin(PageReadsMixin, ReadOnlyAdmin):
     list_display = ["sequence", "effective_date", "described", "cause", "posted_by", "posted_at"]
     readonly_fields = ["described"]
 
-    def get_changelist_instance(self, request):
+    def read_rows(self, rows):
         """Describes every entry of the page at once (ledger.naming)."""
-        changelist = super().get_changelist_instance(request)
-        rows = list(changelist.result_list)
         described = naming.descriptions(rows)
         for entry in rows:
             entry.described_text = described.get(entry.pk)
-        return changelist
 
     @admin.display(description=_("description"), ordering="description")
     def described(self, entry):
         """In the reader's language where an app describes the entry; else as stored (the
         stored description stays on the entry's page: it is what the hash covers)."""
-        if not hasattr(entry, "described_text"):
-            entry.described_text = naming.descriptions([entry]).get(entry.pk)
-        return entry.described_text or entry.description
+        return self.page_read(entry, "described_text") or entry.description
 
     list_filter = ["effective_date"]
     search_fields = ["idempotency_key", "description", "cause"]
@@ -125,7 +111,7 @@ class PostingAdmin(NamedAccountsMixin, ReadOnlyAdmin):
 
     @admin.display(description=_("account name"))
     def account_named(self, posting):
-        return self.account_label(posting) or posting.account.name
+        return self.page_read(posting, "account_label") or posting.account.name
 
     list_filter = ["commodity", "effective_date"]
     search_fields = ["account__code", "entry__idempotency_key"]

@@ -29,7 +29,7 @@ from compensation.selectors import run_wide
 from compensation.settlement import planning, posting, reports, states
 from compensation.statements.inputs import labelled_inputs
 from compensation.tasks import issue_statements
-from config.admin import ReadOnlyAdminMixin, ReadOnlyInlineMixin, role_view
+from config.admin import PageReadsMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin, role_view
 from config.roles import may
 from formats.numbers import grouped, quantity
 from pilots.admin_mixins import RegionScopedAdminMixin
@@ -381,7 +381,9 @@ class SettlementRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RunTransfer)
-class RunTransferAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class RunTransferAdmin(
+    RegionScopedAdminMixin, PageReadsMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     """A run's transfers as an official reads them: channel by its name, payer and payee by
     theirs (黄山市, 中央财政) with the account code after, amounts with their unit and
     separators, formula inputs as labelled lines in the reader's language."""
@@ -408,20 +410,14 @@ class RunTransferAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAd
     def get_queryset(self, request):
         return super().get_queryset(request).defer(*run_wide())
 
-    def get_changelist_instance(self, request):
+    def read_rows(self, rows):
         """Names every payer and payee of the page with one query per kind of party."""
-        changelist = super().get_changelist_instance(request)
-        rows = list(changelist.result_list)
         names = parties.labels([code for t in rows for code in (t.payer, t.payee)])
         for transfer in rows:
             transfer.party_names = names
-        return changelist
 
     def _party(self, transfer, code):
-        names = getattr(transfer, "party_names", None)
-        if names is None:
-            names = transfer.party_names = parties.labels([transfer.payer, transfer.payee])
-        name = names.get(code, code)
+        name = self.page_read(transfer, "party_names").get(code, code)
         return code if name == code else format_html("{}<br><small>{}</small>", name, code)
 
     @admin.display(description=_("payer"), ordering="payer")

@@ -383,7 +383,11 @@ class _Cascade:
         ei = self._ei(regions) if Kind.EI in kinds or adjustments else {}
         red_line = self._red_line(regions, problems) if Kind.RED_LINE_SHARE in kinds else {}
         codes = [r.code for r in regions]
-        sink = self._sink(codes, self.year) if Kind.PROTECTED_SINK in kinds else {}
+        sink = (
+            self._sink(codes, _valuation(self.programme, self.year))
+            if Kind.PROTECTED_SINK in kinds
+            else {}
+        )
         increment = self._sink_increment(codes, problems) if Kind.SINK_INCREMENT in kinds else {}
         water = self._water_quality(regions, problems) if Kind.WATER_QUALITY in kinds else {}
         result = {}
@@ -499,10 +503,9 @@ class _Cascade:
             if r.code in plans and r.area_km2
         }
 
-    def _sink(self, codes, year: int) -> dict[str, Decimal]:
-        """Region code -> protected sink (tCO2e) of the programme's current valuation of
-        `year`; regions without a positive position are left out (0)."""
-        valuation = _valuation(self.programme, year)
+    def _sink(self, codes, valuation) -> dict[str, Decimal]:
+        """Region code -> protected sink (tCO2e) of `valuation` (a programme-year's current
+        one, or None); regions without a positive position are left out (0)."""
         if valuation is None:
             return {}
         return dict(
@@ -515,18 +518,21 @@ class _Cascade:
         """Region code -> max(0, protected sink of the year − of the year before) in tCO2e,
         from the programme's current valuations of both years (each needed: without one
         the increase is unknown, not zero)."""
-        missing = [y for y in (self.year - 1, self.year) if _valuation(self.programme, y) is None]
-        for year in missing:
-            problems.append(
-                _(
-                    "No current valuation of %(programme)s for %(year)s gives the protected "
-                    "sink increase."
+        before_year, this_year = (
+            _valuation(self.programme, year) for year in (self.year - 1, self.year)
+        )
+        for year, valuation in ((self.year - 1, before_year), (self.year, this_year)):
+            if valuation is None:
+                problems.append(
+                    _(
+                        "No current valuation of %(programme)s for %(year)s gives the "
+                        "protected sink increase."
+                    )
+                    % {"programme": self.programme, "year": year}
                 )
-                % {"programme": self.programme, "year": year}
-            )
-        if missing:
+        if before_year is None or this_year is None:
             return {}
-        now, before = self._sink(codes, self.year), self._sink(codes, self.year - 1)
+        now, before = self._sink(codes, this_year), self._sink(codes, before_year)
         return {
             code: max(now.get(code, Decimal(0)) - before.get(code, Decimal(0)), Decimal(0))
             for code in codes
@@ -577,7 +583,7 @@ class _Cascade:
             met = sum(1 for a in assessments if a.met)
             shares[region.code] = (Decimal(met) / len(assessments)).quantize(SHARE_PLACES)
             self.sections[region.code] = [
-                {"section": a.section, "P": a.inputs()["P"], "met": a.met} for a in assessments
+                {"section": a.section, "P": a.p_shown, "met": a.met} for a in assessments
             ]
         return shares
 

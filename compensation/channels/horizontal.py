@@ -213,6 +213,11 @@ class Assessment:
     def met(self) -> bool:
         return self.p <= ONE
 
+    @property
+    def p_shown(self) -> str:
+        """P to 4 places, as inputs and statements print it."""
+        return str(self.p.quantize(P_PLACES))
+
     def inputs(self) -> dict:
         """The round, K0, each pollutant's K_i, C_i and C_i0, and P to 4 places."""
         return {
@@ -228,7 +233,7 @@ class Assessment:
                 }
                 for weight, measured in self.terms
             ],
-            "P": str(self.p.quantize(P_PLACES)),
+            "P": self.p_shown,
         }
 
 

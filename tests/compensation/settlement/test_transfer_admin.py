@@ -61,5 +61,6 @@ def test_the_ledger_describes_entries_in_the_reader_s_language(admin_client, run
     english = admin_client.get(url, headers={"accept-language": "en"}).content.decode()
 
     assert "纵向：中央财政 → 黄山市" in chinese
+    assert "黄山市 2024 年碳汇核证入账" in chinese  # a sink verification, by region and year
     assert "Vertical transfer 2024 to 341000" not in chinese  # stored, shown on its page
     assert "vertical: central government to 黄山市" in english
