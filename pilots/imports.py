@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import partial
 
 from django.contrib.gis.gdal import CoordTransform
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon
@@ -18,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from config import bulk
 from pilots import crs as crs_rules
-from pilots import overlaps, third_survey
+from pilots import overlaps, staging, third_survey
 from pilots.geometry import CHINA_ALBERS_SRID, PARCEL_KM2, STORAGE_SRID, area_km2, cgcs2000
 from pilots.models import ImportBatch, LandCover, LandUseClass, PlanningVersion, Region, Zone
-from pilots.readers import Feature, FileRejected, read_features
+from pilots.readers import Feature, FileRejected, dropped_note, read_features
 
 OUTSIDE_TOLERANCE = 0.01  # share of a feature's area allowed outside its region
 ANALYZE_AFTER_ROWS = 1000  # rows one import adds before it refreshes the table's statistics
@@ -100,23 +101,19 @@ def import_zones(
     """
     target = f"planning-version:{planning_version.pk}"
     report = ImportReport()
+    batch_kind = ImportBatch.Kind.ZONES
+    digest = _unrepeated(data, batch_kind, target, report)
     if planning_version.published:
         report.add(
             None,
             _("Planning version %(version)s is published; import into a new version instead.")
             % {"version": planning_version},
         )
-    features, digest = _read(
-        name,
-        data,
-        (srid, layer, encoding),
-        ZONE_FIELDS | (field_map or {}),
-        report,
-        ImportBatch.Kind.ZONES,
-        target,
-        progress,
+    features = _read(
+        name, data, (srid, layer, encoding, field_map), digest, report, batch_kind, target, progress
     )
-    columns = _columns(features, ZONE_FIELDS, field_map, {})
+    names = [str(column) for column in features[0].properties] if features else []
+    columns = _columns(names, ZONE_FIELDS, field_map, {})
     region = planning_version.region
     checked_geometries = _checked_geometries(features, _RegionShape(region), report, make_valid)
     zones = []
@@ -156,13 +153,15 @@ def import_zones(
         _Progress(progress, "checked for overlaps").finish(len(zones))
     return _write(
         report,
-        zones,
+        len(zones),
+        partial(_insert_rows, zones),
         name=name,
         digest=digest,
-        kind=ImportBatch.Kind.ZONES,
+        kind=batch_kind,
         target=target,
         imported_by=imported_by,
         progress=progress,
+        model=Zone,
     )
 
 
@@ -191,83 +190,260 @@ def import_land_cover(
     DLBM is read in the third-survey scheme, second-level codes mapped to their working
     class (pilots/third_survey.py) and kept as surveyed. Where TBMJ (m²) and the measured
     area differ by more than OFFICIAL_AREA_TOLERANCE, the report says so per feature.
-    `progress` as for import_zones.
+    On PostgreSQL a zipped Shapefile, File Geodatabase or GeoPackage is staged with
+    ogr2ogr and checked and written in the database (pilots/staging.py); the report is
+    the same. `progress` as for import_zones.
     """
     target = f"region:{region.code}"
     report = ImportReport()
-    features, digest = _read(
-        name,
-        data,
-        (srid, layer, encoding),
-        LAND_COVER_FIELDS | (field_map or {}),
-        report,
-        ImportBatch.Kind.LAND_COVER,
-        target,
-        progress,
+    kind = ImportBatch.Kind.LAND_COVER
+    digest = _unrepeated(data, kind, target, report)
+    read = _Progress(progress, "read")
+    try:
+        staged = staging.stage(name, data, srid=srid, layer=layer, encoding=encoding, progress=read)
+    except FileRejected as exc:
+        staging.drop()
+        report.add(None, str(exc))
+        _reject(report, name=name, digest=digest, kind=kind, target=target)
+    survey = _LandCoverSurvey(region, field_map, default_scheme, default_survey_year, report)
+    written = {"source": source or name, "synthetic": synthetic}
+    if staged is not None:
+        read.finish(staged.count)
+        try:
+            return _import_staged_land_cover(
+                staged, survey, written, make_valid, report, name, digest, imported_by, progress
+            )
+        finally:
+            _drop_staged()
+    features = _read(
+        name, data, (srid, layer, encoding, field_map), digest, report, kind, target, progress, read
     )
-    columns = _columns(features, LAND_COVER_FIELDS, field_map, third_survey.DLTB_FIELDS)
-    if columns["code"] is None:
-        report.add(
-            None,
-            _("The file has no land-use code column (landuse_code, or DLBM in 三调 data)."),
-        )
-    reads_dlbm = (columns["code"] or "").upper() == third_survey.DLTB_FIELDS["code"]
-    if not default_scheme and columns["scheme"] is None and reads_dlbm:
-        default_scheme = LandUseClass.Scheme.THIRD_SURVEY
-    classes = {(c.scheme, c.code): c for c in LandUseClass.objects.all()}
+    survey.find_columns([str(column) for column in features[0].properties] if features else [])
     checked_geometries = _checked_geometries(features, _RegionShape(region), report, make_valid)
     rows = []
-    differing = []
     checked = _Progress(progress, "checked")
     for feature in features:
         checked()
         geometry, measured = checked_geometries.get(feature.index, (None, None))
-        land_use = _land_use(feature, columns, default_scheme, classes, report)
-        year = _survey_year(feature, columns, default_survey_year, report)
-        survey = _survey_attributes(feature, columns, report)
-        if None in (geometry, land_use, year, survey):
-            continue
-        if _differs(survey["official_area_m2"], measured):
-            differing.append((feature.index, survey["official_area_m2"], measured * 1_000_000))
-        rows.append(
-            LandCover(
-                region=region,
-                land_use=land_use,
-                survey_year=year,
-                source=source or name,
-                synthetic=synthetic,
-                geometry=geometry,
-                area_km2=measured,
-                feature_index=feature.index,
-                **survey,
+        values = survey.values(feature, measured)
+        if geometry is not None and values is not None:
+            land_use, year, attributes = values
+            rows.append(
+                LandCover(
+                    region=region,
+                    land_use=land_use,
+                    survey_year=year,
+                    geometry=geometry,
+                    area_km2=measured,
+                    feature_index=feature.index,
+                    **written,
+                    **attributes,
+                )
             )
-        )
     checked.finish()
-    report.notes += _differing_note(differing)
-    accepted_before = _last_accepted(ImportBatch.Kind.LAND_COVER, target)
+    report.notes += survey.differing_note()
+    accepted_before = _last_accepted(kind, target)
     if rows:
-        _check_land_cover_overlaps(rows, region, report)
+        _report_land_cover_overlaps(overlaps.land_cover_overlaps(rows, region.pk), report)
         _Progress(progress, "checked for overlaps").finish(len(rows))
     return _write(
         report,
-        rows,
+        len(rows),
+        partial(_insert_rows, rows),
         name=name,
         digest=digest,
-        kind=ImportBatch.Kind.LAND_COVER,
+        kind=kind,
         target=target,
         imported_by=imported_by,
         progress=progress,
         checked_after=accepted_before,
+        model=LandCover,
     )
 
 
-def _columns(features, ours: dict, mapped: dict | None, standard: dict) -> dict:
-    """Our field -> the file's column: as mapped, by our name or its Shapefile truncation
-    (10 characters), or by the standard name; None where the file has none. Case-insensitive.
+class _LandCoverSurvey:
+    """What a land-cover file's attributes say of each parcel, checked: land-use class,
+    survey year and the 三调 attributes, and the TBMJ that differs from the measured area."""
+
+    def __init__(self, region, field_map, default_scheme, default_survey_year, report):
+        self.region = region
+        self.field_map = field_map
+        self.default_scheme = default_scheme
+        self.default_survey_year = default_survey_year
+        self.report = report
+        self.columns = {}
+        self.classes = {(c.scheme, c.code): c for c in LandUseClass.objects.all()}
+        self.differing = []
+
+    def find_columns(self, names: list[str]) -> None:
+        """Find our fields among the file's column `names`; report a file without codes."""
+        self.columns = _columns(names, LAND_COVER_FIELDS, self.field_map, third_survey.DLTB_FIELDS)
+        if self.columns["code"] is None:
+            self.report.add(
+                None,
+                _("The file has no land-use code column (landuse_code, or DLBM in 三调 data)."),
+            )
+        reads_dlbm = (self.columns["code"] or "").upper() == third_survey.DLTB_FIELDS["code"]
+        if not self.default_scheme and self.columns["scheme"] is None and reads_dlbm:
+            self.default_scheme = LandUseClass.Scheme.THIRD_SURVEY
+
+    def values(self, feature: Feature, measured_km2: Decimal | None):
+        """(land-use class, survey year, 三调 attributes) of a feature, None when any is
+        wrong (reported); a TBMJ differing from `measured_km2` is remembered."""
+        report, columns = self.report, self.columns
+        land_use = _land_use(feature, columns, self.default_scheme, self.classes, report)
+        year = _survey_year(feature, columns, self.default_survey_year, report)
+        attributes = _survey_attributes(feature, columns, report)
+        if None in (land_use, year, attributes):
+            return None
+        official = attributes["official_area_m2"]
+        if measured_km2 is not None and _differs(official, measured_km2):
+            self.differing.append((feature.index, official, measured_km2 * 1_000_000))
+        return land_use, year, attributes
+
+    def differing_note(self) -> list[str]:
+        return _differing_note(self.differing)
+
+
+# The accepted parcels of a staged file, their checked attributes beside their checked
+# geometries (pilots_import_checked), until they are written.
+_SURVEY_COLUMNS = [
+    "survey_code",
+    "identifier",
+    "located_in",
+    "owned_by",
+    "deduction_code",
+    "official_area_m2",
+    "deduction_m2",
+    "deduction_rate",
+]
+_ATTRIBUTES_SQL = """
+CREATE TEMPORARY TABLE pilots_import_attributes (
+    feature integer PRIMARY KEY, land_use_id bigint NOT NULL, survey_year integer NOT NULL,
+    area_km2 numeric NOT NULL, survey_code text NOT NULL, identifier text NOT NULL,
+    located_in text NOT NULL, owned_by text NOT NULL, deduction_code text NOT NULL,
+    official_area_m2 numeric, deduction_m2 numeric, deduction_rate numeric
+)
+"""
+_ATTRIBUTES_COPY = (
+    "COPY pilots_import_attributes (feature, land_use_id, survey_year, area_km2, "
+    + ", ".join(_SURVEY_COLUMNS)
+    + ") FROM STDIN"
+)
+_WRITE_STAGED_SQL = (
     """
-    present = {}
-    for feature in features[:1]:
-        present = {str(column).upper(): column for column in feature.properties}
+INSERT INTO pilots_landcover (region_id, source, synthetic, import_batch_id, feature_index,
+       land_use_id, survey_year, area_km2, geometry, """
+    + ", ".join(_SURVEY_COLUMNS)
+    + """)
+SELECT %(region)s, %(source)s, %(synthetic)s, %(batch)s, a.feature,
+       a.land_use_id, a.survey_year, a.area_km2, c.geometry, """
+    + ", ".join(f"a.{column}" for column in _SURVEY_COLUMNS)
+    + """
+  FROM pilots_import_attributes a JOIN pilots_import_checked c USING (feature)
+ WHERE a.feature > %(after)s
+ ORDER BY a.feature
+ LIMIT %(limit)s
+RETURNING feature_index
+"""
+)
+
+
+def _import_staged_land_cover(
+    staged, survey, written, make_valid, report, name, digest, imported_by, progress
+) -> ImportBatch:
+    """import_land_cover of a file staged by pilots/staging.py: the same checks, in the
+    database where they are about geometry, and one INSERT … SELECT to write."""
+    kind, target = ImportBatch.Kind.LAND_COVER, f"region:{survey.region.code}"
+    report.features = staged.count
+    report.notes += staged.notes + dropped_note(staged.dropped)
+    if not staged.count:
+        report.add(None, _("The file holds no features."))
+    survey.find_columns(staged.fields)
+    areas = _checked_staged_geometries(staged.crs, _RegionShape(survey.region), report, make_valid)
+    checked = _Progress(progress, "checked")
+    accepted = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_ATTRIBUTES_SQL)
+        rows = []
+        for feature in staged.features():
+            checked()
+            measured = areas.get(feature.index)
+            values = survey.values(feature, measured)
+            if measured is not None and values is not None:
+                land_use, year, attributes = values
+                survey_values = (attributes[column] for column in _SURVEY_COLUMNS)
+                rows.append((feature.index, land_use.pk, year, measured, *survey_values))
+            if len(rows) == staging.ROWS_PER_FETCH:
+                accepted += _copy_rows(cursor, _ATTRIBUTES_COPY, rows)
+        accepted += _copy_rows(cursor, _ATTRIBUTES_COPY, rows)
+    checked.finish()
+    report.notes += survey.differing_note()
+    accepted_before = _last_accepted(kind, target)
+    if accepted:
+        _report_land_cover_overlaps(overlaps.staged_land_cover_overlaps(survey.region.pk), report)
+        _Progress(progress, "checked for overlaps").finish(accepted)
+
+    def insert(batch, written_progress):
+        """INSERT … SELECT, PROGRESS_EVERY parcels at a time, in file order."""
+        parameters = {"region": survey.region.pk, "batch": batch.pk, "after": 0} | written
+        count = 0
+        with connection.cursor() as cursor:
+            while count < accepted:
+                cursor.execute(_WRITE_STAGED_SQL, parameters | {"limit": PROGRESS_EVERY})
+                features = [feature for (feature,) in cursor.fetchall()]
+                count += len(features)
+                parameters["after"] = max(features)
+                written_progress(count)
+
+    return _write(
+        report,
+        accepted,
+        insert,
+        name=name,
+        digest=digest,
+        kind=kind,
+        target=target,
+        imported_by=imported_by,
+        progress=progress,
+        checked_after=accepted_before,
+        model=LandCover,
+    )
+
+
+def _copy_rows(cursor, statement: str, rows: list) -> int:
+    """COPY `rows` (tuples) and empty the list; how many there were."""
+    count = len(rows)
+    if rows:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+        rows.clear()
+    return count
+
+
+def _drop_staged() -> None:
+    """Drop what an import of a staged file made on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DROP VIEW IF EXISTS pilots_import_geometry; "
+            "DROP TABLE IF EXISTS pilots_import_checked, pilots_import_attributes"
+        )
+    staging.drop()
+
+
+def _insert_rows(rows, batch, written_progress) -> None:
+    for row in rows:
+        row.import_batch = batch
+    bulk.insert(type(rows[0]), rows, written_progress)
+
+
+def _columns(names: list[str], ours: dict, mapped: dict | None, standard: dict) -> dict:
+    """Our field -> the file's column among `names`: as mapped, by our name or its
+    Shapefile truncation (10 characters), or by the standard name; None where the file
+    has none. Case-insensitive.
+    """
+    present = {str(column).upper(): column for column in names}
     columns = {}
     for field_name in {*ours, *standard}:
         if mapped and field_name in mapped:
@@ -421,12 +597,8 @@ def _differing_note(differing: list) -> list[str]:
     ]
 
 
-def _read(name, data, declared, fields, report, kind, target, progress):
-    """Read the file and refuse a file already accepted into the same target.
-
-    `declared` is what the user said of the file: (EPSG code, layer name, text encoding).
-    """
-    srid, layer, encoding = declared
+def _unrepeated(data: bytes, kind, target: str, report: ImportReport) -> str:
+    """The file's SHA-256; refuses a file already accepted into the same target."""
     digest = hashlib.sha256(data).hexdigest()
     earlier = ImportBatch.objects.filter(
         kind=kind, file_sha256=digest, target=target, status=ImportBatch.Status.ACCEPTED
@@ -441,13 +613,23 @@ def _read(name, data, declared, fields, report, kind, target, progress):
             % {"target": target, "batch": earlier.pk, "date": f"{earlier.created_at:%Y-%m-%d}"},
         )
         raise ImportRejected(report)
-    read = _Progress(progress, "read")
+    return digest
+
+
+def _read(name, data, declared, digest, report, kind, target, progress, read=None):
+    """Read the file's features with read_features, or reject it with the reason.
+
+    `declared` is what the user said of the file: (EPSG code, layer name, text encoding,
+    field map); `read` the progress of the read step when the caller made it.
+    """
+    srid, layer, encoding, field_map = declared
+    read = read or _Progress(progress, "read")
     try:
         parsed = read_features(
             name=name,
             data=data,
             srid=srid,
-            geometry_column=fields.get("geometry", "wkt"),
+            geometry_column=(field_map or {}).get("geometry", "wkt"),
             layer=layer,
             encoding=encoding,
             progress=read,
@@ -460,7 +642,7 @@ def _read(name, data, declared, fields, report, kind, target, progress):
     report.notes += parsed.notes
     if not parsed.features:
         report.add(None, _("The file holds no features."))
-    return parsed.features, digest
+    return parsed.features
 
 
 class _RegionShape:
@@ -495,20 +677,36 @@ class _RegionShape:
         return geometry.difference(self.region.geometry).area / geometry.area
 
 
-# The geometry checks of a whole file in one statement over its features staged with COPY
-# (pilots_import_geometry): conversion into storage (WGS 84 relabelled, projected systems
-# transformed), validity and its repair, containment in the region, the share outside it
-# and the Albers area, as _checked_geometry does per feature with GEOS and GDAL.
+# The geometry checks of a whole file in one statement over its features in
+# pilots_import_geometry (feature, source: polygonal, 2D, in the file's system): conversion
+# into storage (WGS 84 relabelled, projected systems transformed), validity and its repair,
+# containment in the region, the share outside it and the Albers area, as _checked_geometry
+# does per feature with GEOS and GDAL. The result, pilots_import_checked, holds each
+# feature's findings and its geometry in storage (NULL where invalid and not repaired).
 _GEOMETRY_STAGE_SQL = """
 CREATE TEMPORARY TABLE pilots_import_geometry (feature integer NOT NULL, source geometry NOT NULL)
 """
+# A staged file's polygonal features (pilots/staging.py), Z and M dropped.
+_STAGED_GEOMETRY_SQL = f"""
+CREATE TEMPORARY VIEW pilots_import_geometry AS
+SELECT feature, ST_Force2D(source) AS source FROM {staging.TABLE}
+ WHERE NOT ST_IsEmpty(source) AND ST_GeometryType(source) IN ('ST_Polygon', 'ST_MultiPolygon')
+"""  # noqa: S608 - our table
+_STAGED_SHAPES_SQL = f"""
+SELECT feature, ST_IsEmpty(source), substr(ST_GeometryType(source), 4) FROM {staging.TABLE}
+ WHERE ST_IsEmpty(source) OR ST_GeometryType(source) NOT IN ('ST_Polygon', 'ST_MultiPolygon')
+ ORDER BY feature
+"""  # noqa: S608 - our table
 _GEOMETRY_CHECK_SQL = """
-SELECT s.feature, ST_XMin(s.source), ST_YMin(s.source), ST_XMax(s.source), ST_YMax(s.source),
-       v.valid, CASE WHEN NOT v.valid THEN ST_IsValidReason(c.geometry) END, i.inside,
+CREATE TEMPORARY TABLE pilots_import_checked AS
+SELECT s.feature, ST_XMin(s.source) AS x_min, ST_YMin(s.source) AS y_min,
+       ST_XMax(s.source) AS x_max, ST_YMax(s.source) AS y_max,
+       v.valid, CASE WHEN NOT v.valid THEN ST_IsValidReason(c.geometry) END AS reason, i.inside,
        CASE WHEN i.inside THEN 0
             WHEN ST_Area(m.geometry) = 0 THEN 1
-            ELSE ST_Area(ST_Difference(m.geometry, r.geometry)) / ST_Area(m.geometry) END,
-       ST_Area(ST_Transform(m.geometry, %(albers)s::integer)), ST_AsEWKB(m.geometry)
+            ELSE ST_Area(ST_Difference(m.geometry, r.geometry)) / ST_Area(m.geometry)
+       END AS outside,
+       ST_Area(ST_Transform(m.geometry, %(albers)s::integer)) AS m2, m.geometry
   FROM pilots_import_geometry s
  CROSS JOIN (SELECT geometry FROM pilots_region WHERE id = %(region)s) r
  CROSS JOIN LATERAL (
@@ -523,8 +721,12 @@ SELECT s.feature, ST_XMin(s.source), ST_YMin(s.source), ST_XMax(s.source), ST_YM
                    END AS geometry) m
  CROSS JOIN LATERAL (
        SELECT coalesce(ST_Contains(r.geometry, m.geometry), false) AS inside) i
- ORDER BY s.feature
 """
+_CHECK_FINDINGS_SQL = """
+SELECT feature, x_min, y_min, x_max, y_max, valid, reason, geometry IS NOT NULL, inside, outside
+  FROM pilots_import_checked WHERE NOT (valid AND inside) ORDER BY feature
+"""
+_CHECK_AREAS_SQL = "SELECT feature, m2 FROM pilots_import_checked WHERE geometry IS NOT NULL"
 
 
 def _checked_geometries(
@@ -542,68 +744,101 @@ def _checked_geometries(
             if geometry is not None:
                 checked[feature.index] = (geometry, area_km2(geometry, PARCEL_KM2))
         return checked
-    crs = {}
+    crs = None
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_GEOMETRY_STAGE_SQL)
         with cursor.copy("COPY pilots_import_geometry (feature, source) FROM STDIN") as copy:
             for feature in features:
-                if _polygon_problem(feature, report):
+                problem = _polygon_problem(feature)
+                if problem:
+                    report.add(feature, problem)
                     continue
-                crs[feature.index] = crs_rules.ACCEPTED[feature.geometry.srid]
+                crs = crs_rules.ACCEPTED[feature.geometry.srid]
                 copy.write_row((feature.index, feature.geometry.hexewkb.decode()))
                 feature.geometry = None  # the file's geometry is not held twice
+        areas = _checked_in_database(cursor, crs, shape, report, make_valid)
         cursor.execute(
-            _GEOMETRY_CHECK_SQL,
-            {
-                "region": shape.region.pk,
-                "storage": STORAGE_SRID,
-                "albers": CHINA_ALBERS_SRID,
-                "make_valid": make_valid,
-            },
+            "SELECT feature, ST_AsEWKB(geometry) FROM pilots_import_checked "
+            "WHERE geometry IS NOT NULL ORDER BY feature"
         )
-        checked = {}
-        for row in cursor.fetchall():
-            number, geometry, area = _checked_row(row, crs, shape, report)
-            if geometry is not None:
-                checked[number] = (geometry, area)
-        cursor.execute("DROP TABLE pilots_import_geometry")
+        checked = {
+            number: (GEOSGeometry(memoryview(ewkb)), areas[number])
+            for number, ewkb in cursor.fetchall()
+            if number in areas
+        }
+        cursor.execute("DROP TABLE pilots_import_geometry, pilots_import_checked")
     return checked
 
 
-def _polygon_problem(feature: Feature, report: ImportReport) -> bool:
-    """Report a feature unread, empty or not polygonal; True when it was."""
-    geometry = feature.geometry
+def _checked_staged_geometries(
+    crs: crs_rules.Crs, shape: "_RegionShape", report: ImportReport, make_valid: bool
+) -> dict[int, Decimal]:
+    """Feature number -> area in km² to 1 m² of every staged feature (pilots/staging.py)
+    whose geometry passes the checks, reported as _checked_geometries reports; the
+    geometries in storage stay in pilots_import_checked."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_STAGED_SHAPES_SQL)
+        for number, empty, kind in cursor.fetchall():
+            report.add(number, _shape_problem(empty, kind))
+        cursor.execute(_STAGED_GEOMETRY_SQL)
+        return _checked_in_database(cursor, crs, shape, report, make_valid)
+
+
+def _checked_in_database(cursor, crs, shape, report, make_valid) -> dict[int, Decimal]:
+    """Run _GEOMETRY_CHECK_SQL over pilots_import_geometry, report what it found, and
+    return feature number -> area in km² of the features that passed."""
+    cursor.execute(
+        _GEOMETRY_CHECK_SQL,
+        {
+            "region": shape.region.pk,
+            "storage": STORAGE_SRID,
+            "albers": CHINA_ALBERS_SRID,
+            "make_valid": make_valid,
+        },
+    )
+    cursor.execute(_CHECK_FINDINGS_SQL)
+    failed = {row[0] for row in cursor.fetchall() if not _checked_row(row, crs, shape, report)}
+    cursor.execute(_CHECK_AREAS_SQL)
+    return {
+        number: (Decimal(m2) / Decimal(1_000_000)).quantize(PARCEL_KM2, ROUND_HALF_EVEN)
+        for number, m2 in cursor.fetchall()
+        if number not in failed
+    }
+
+
+def _polygon_problem(feature: Feature) -> str:
+    """What makes a feature unusable before its geometry is checked: unread, empty or not
+    polygonal; "" when nothing."""
     if feature.problem:
-        report.add(feature, feature.problem)
-    elif geometry.empty:
-        report.add(feature, _("has an empty geometry"))
-    elif geometry.geom_type not in {"Polygon", "MultiPolygon"}:
-        report.add(
-            feature,
-            _("is a %(type)s; zones and land cover must be polygons")
-            % {"type": geometry.geom_type},
-        )
-    else:
-        return False
-    return True
+        return feature.problem
+    return _shape_problem(feature.geometry.empty, feature.geometry.geom_type)
 
 
-def _checked_row(row, crs, shape, report) -> tuple[int, MultiPolygon | None, Decimal | None]:
-    """A row of _GEOMETRY_CHECK_SQL reported as _checked_geometry reports a feature."""
-    number, *extent, valid, reason, inside, outside, m2, ewkb = row
+def _shape_problem(empty: bool, kind: str) -> str:
+    if empty:
+        return _("has an empty geometry")
+    if kind not in {"Polygon", "MultiPolygon"}:
+        return _("is a %(type)s; zones and land cover must be polygons") % {"type": kind}
+    return ""
+
+
+def _checked_row(row, crs, shape, report) -> bool:
+    """A finding of _GEOMETRY_CHECK_SQL reported as _checked_geometry reports a feature;
+    False when the feature fails."""
+    number, *extent, valid, reason, repaired, inside, outside = row
     if not inside:
-        problem = crs_rules.coordinates_problem(tuple(extent), crs[number])
+        problem = crs_rules.coordinates_problem(tuple(extent), crs)
         if problem:
             report.add(number, problem)
-            return number, None, None
+            return False
     if not valid:
-        if ewkb is None:
+        if not repaired:
             report.add(
                 number,
                 _("has an invalid geometry (%(reason)s); fix it or import with --make-valid")
                 % {"reason": reason},
             )
-            return number, None, None
+            return False
         report.notes.append(
             _("Feature %(number)s was repaired (%(reason)s).")
             % {"number": number, "reason": reason}
@@ -615,29 +850,18 @@ def _checked_row(row, crs, shape, report) -> tuple[int, MultiPolygon | None, Dec
             _("lies %(share)s outside %(name)s (%(code)s)")
             % {"share": f"{outside:.0%}", "name": region.name, "code": region.code},
         )
-        return number, None, None
-    km2 = (Decimal(m2) / Decimal(1_000_000)).quantize(PARCEL_KM2, ROUND_HALF_EVEN)
-    return number, GEOSGeometry(memoryview(ewkb)), km2
+        return False
+    return True
 
 
 def _checked_geometry(
     feature: Feature, shape: _RegionShape, report: ImportReport, make_valid: bool
 ) -> MultiPolygon | None:
-    if feature.problem:
-        report.add(feature, feature.problem)
+    problem = _polygon_problem(feature)
+    if problem:
+        report.add(feature, problem)
         return None
-    geometry = feature.geometry
-    if geometry.empty:
-        report.add(feature, _("has an empty geometry"))
-        return None
-    if geometry.geom_type not in {"Polygon", "MultiPolygon"}:
-        report.add(
-            feature,
-            _("is a %(type)s; zones and land cover must be polygons")
-            % {"type": geometry.geom_type},
-        )
-        return None
-    stored = shape.to_storage(geometry)
+    stored = shape.to_storage(feature.geometry)
     # Most features lie well inside their region: then their coordinates are plausible
     # and nothing sticks out, and the costlier checks are skipped.
     inside = shape.contains(stored)
@@ -766,9 +990,9 @@ def _check_overlaps(zones: list[Zone], version: PlanningVersion, report: ImportR
         )
 
 
-def _check_land_cover_overlaps(rows: list[LandCover], region: Region, report) -> None:
+def _report_land_cover_overlaps(pairs: list[overlaps.Shared], report) -> None:
     """Parcels of one survey must not share area, in the file or with parcels stored."""
-    for pair in overlaps.land_cover_overlaps(rows, region.pk):
+    for pair in pairs:
         if pair.duplicate:
             message = _("duplicates %(other)s")
         else:
@@ -856,19 +1080,33 @@ def _last_accepted(kind, target) -> int:
     )
 
 
-def _write(report, rows, *, name, digest, kind, target, imported_by, progress, checked_after=None):
-    """Accept the rows as one batch, or reject the file with its report.
+def _write(
+    report,
+    count,
+    insert,
+    *,
+    name,
+    digest,
+    kind,
+    target,
+    imported_by,
+    progress,
+    model,
+    checked_after=None,
+):
+    """Accept the file's `count` rows of `model` as one batch, or reject it with its report.
 
-    `checked_after` is the last batch accepted into the target (`_last_accepted`) when
-    the rows' overlap check started: the batch is marked `overlaps_checked` when no
-    other was accepted since, which imports into the same target, serialised here by an
-    advisory lock until commit, can tell. Rows checked against a snapshot that missed a
-    concurrent file stay unchecked, and valuation checks them.
+    `insert(batch, written)` stores the rows with `batch` as their import batch, calling
+    `written(count)` as it goes. `checked_after` is the last batch accepted into the
+    target (`_last_accepted`) when the rows' overlap check started: the batch is marked
+    `overlaps_checked` when no other was accepted since, which imports into the same
+    target, serialised here by an advisory lock until commit, can tell. Rows checked
+    against a snapshot that missed a concurrent file stay unchecked, and valuation
+    checks them.
     """
     if report.problems:
         report.problems.sort(key=lambda p: p.feature or 0)
         _reject(report, name=name, digest=digest, kind=kind, target=target, imported_by=imported_by)
-    model = type(rows[0])
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
@@ -880,19 +1118,17 @@ def _write(report, rows, *, name, digest, kind, target, imported_by, progress, c
                 file_sha256=digest,
                 target=target,
                 status=ImportBatch.Status.ACCEPTED,
-                features=len(rows),
+                features=count,
                 report=report.as_dict(),
                 overlaps_checked=(
                     checked_after is not None and _last_accepted(kind, target) == checked_after
                 ),
                 imported_by=imported_by,
             )
-            for row in rows:
-                row.import_batch = batch
             written = _Progress(progress, "written")
-            bulk.insert(model, rows, written)
-            written.finish(len(rows))
-            _refresh_statistics(model, len(rows))
+            insert(batch, written)
+            written.finish(count)
+            _refresh_statistics(model, count)
     except DatabaseError as exc:
         report.add(
             None,

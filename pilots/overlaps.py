@@ -194,13 +194,35 @@ def _ordered(found: list[Shared]) -> list[Shared]:
 
 
 def _in_database(sql: str, staged: list[_Item], parameters: dict) -> list[Shared]:
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_STAGE_SQL.format(srid=STORAGE_SRID))
+    def fill(cursor):
         with cursor.copy(
             "COPY pilots_import_stage (feature, survey_year, protected, geometry) FROM STDIN"
         ) as copy:
             for feature, year, protected, geometry in staged:
                 copy.write_row((feature, year, protected, geometry.ewkb.hex()))
+
+    return _pairs_in_database(sql, fill, parameters)
+
+
+def staged_land_cover_overlaps(region_id: int) -> list[Shared]:
+    """land_cover_overlaps of a staged file's accepted parcels (pilots/imports.py): their
+    geometries in pilots_import_checked, their survey years in pilots_import_attributes."""
+
+    def fill(cursor):
+        cursor.execute(
+            "INSERT INTO pilots_import_stage (feature, survey_year, geometry) "
+            "SELECT feature, a.survey_year, c.geometry FROM pilots_import_attributes a "
+            "JOIN pilots_import_checked c USING (feature)"
+        )
+
+    return _pairs_in_database(_LAND_COVER_SQL, fill, {"region": region_id})
+
+
+def _pairs_in_database(sql: str, fill, parameters: dict) -> list[Shared]:
+    """The pairs `sql` finds among the features `fill(cursor)` puts in pilots_import_stage."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_STAGE_SQL.format(srid=STORAGE_SRID))
+        fill(cursor)
         cursor.execute("CREATE INDEX ON pilots_import_stage USING gist (geometry)")
         cursor.execute("ANALYZE pilots_import_stage")
         cursor.execute(

@@ -36,7 +36,7 @@ GEOJSON_DEFAULT_SRID = 4326  # RFC 7946
 _EPSG = re.compile(r"EPSG:{1,2}(\d{1,6})$", re.IGNORECASE)
 # GDAL hands text over undecoded (SHAPE_ENCODING empty); read as Latin-1, every byte
 # maps to one character, so the bytes come back exactly for pilots/encodings.py.
-_RAW = "latin-1"
+RAW_TEXT = "latin-1"
 
 
 class FileRejected(Exception):
@@ -143,25 +143,28 @@ def _check_coordinates_fit(parsed: FeatureFile) -> None:
 
     A file where only some features misfit is left to the import, which names them.
     """
-    extents = []
-    for feature in parsed.features:
-        if feature.geometry is None:
-            continue
-        extent = feature.geometry.extent
-        if not crs_rules.coordinates_problem(extent, parsed.crs):
+    extents = (f.geometry.extent for f in parsed.features if f.geometry is not None)
+    check_coordinates_fit(extents, parsed.crs)
+
+
+def check_coordinates_fit(extents, crs: Crs) -> None:
+    """Raise FileRejected when none of `extents` ((xmin, ymin, xmax, ymax) of each feature,
+    in file order) fits `crs`, naming the likely cause; stops at the first that fits."""
+    misfits = []
+    for extent in extents:
+        if not crs_rules.coordinates_problem(extent, crs):
             return  # one fits: usually the first, so a good file costs one extent
-        extents.append(extent)
-    if not extents:
+        misfits.append(extent)
+    if not misfits:
         return
-    extent = (
-        min(e[0] for e in extents),
-        min(e[1] for e in extents),
-        max(e[2] for e in extents),
-        max(e[3] for e in extents),
+    union = (
+        min(e[0] for e in misfits),
+        min(e[1] for e in misfits),
+        max(e[2] for e in misfits),
+        max(e[3] for e in misfits),
     )
     raise FileRejected(
-        crs_rules.coordinates_problem(extent, parsed.crs)
-        or crs_rules.coordinates_problem(extents[0], parsed.crs)
+        crs_rules.coordinates_problem(union, crs) or crs_rules.coordinates_problem(misfits[0], crs)
     )
 
 
@@ -174,8 +177,9 @@ def _flat(geometry: OGRGeometry, dropped: list[int], index: int) -> GEOSGeometry
     return geometry.geos
 
 
-def _dropped_note(dropped: list[int]) -> list[str]:
-    if not dropped:
+def dropped_note(count: int) -> list[str]:
+    """The note for `count` features whose Z or M coordinates were dropped; [] for none."""
+    if not count:
         return []
     return [
         ngettext(
@@ -183,9 +187,9 @@ def _dropped_note(dropped: list[int]) -> list[str]:
             "measured on the CGCS2000 ellipsoid.",
             "Z (height) or M coordinates were dropped from %(count)s features; areas are "
             "measured on the CGCS2000 ellipsoid.",
-            len(dropped),
+            count,
         )
-        % {"count": len(dropped)}
+        % {"count": count}
     ]
 
 
@@ -217,7 +221,7 @@ def _read_geojson(data: bytes, srid: int | None) -> FeatureFile:
         raise FileRejected(_("The GeoJSON 'features' member is not a list."))
     dropped: list[int] = []
     features = [_geojson_feature(i, item, crs, dropped) for i, item in enumerate(items, 1)]
-    return FeatureFile(features, crs, _dropped_note(dropped))
+    return FeatureFile(features, crs, dropped_note(len(dropped)))
 
 
 def _geojson_crs(document: dict) -> int | None:
@@ -313,7 +317,7 @@ def _read_csv(
             continue
         geometry.srid = crs.srid
         features.append(Feature(index, geometry, row))
-    return FeatureFile(features, crs, notes + _dropped_note(dropped))
+    return FeatureFile(features, crs, notes + dropped_note(len(dropped)))
 
 
 def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, list[str]]:
@@ -333,6 +337,61 @@ _HOW_TO_DECLARE = gettext_lazy(
 )
 
 
+@dataclass
+class OpenedLayer:
+    """A GDAL layer opened for reading, with what readers decided of it before its features.
+
+    `path` is the dataset GDAL opened (a `.shp`, a folder of them, a `.gdb` or `.gpkg`),
+    `shapefile` the layer's `.shp` when it is one (else None), `crs` the accepted system.
+    """
+
+    path: Path
+    layer: object
+    shapefile: Path | None
+    crs: Crs
+
+    def encoding_decision(self, texts, encoding: str | None) -> encodings.Decision:
+        """The text encoding of the layer's attributes: for a Shapefile from `encoding`, the
+        DBF's language driver, the `.cpg` and the bytes of `texts` (encodings.RawText);
+        UTF-8 otherwise, as GeoPackage and File Geodatabase text is."""
+        if self.shapefile is None:
+            return _decide(texts, chosen=encodings.UTF8)
+        dbf = _sidecar_bytes(self.shapefile, ".dbf") or b""
+        return _decide(
+            texts,
+            chosen=encoding,
+            ldid=encodings.language_driver(dbf),
+            cpg=_sidecar(self.shapefile, ".cpg"),
+        )
+
+
+@contextmanager
+def opened_layer(name: str, data: bytes, srid: int | None, layer_name: str | None):
+    """The chosen layer of a zipped Shapefile, File Geodatabase or GeoPackage, its text
+    undecoded (Latin-1, see RAW_TEXT), while the context lasts. Raises FileRejected as
+    read_features does (format, layers, coordinate system)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(data)
+        if path.suffix.lower() == ".zip":
+            path = _unzip(path, Path(folder))
+        with _undecoded_text():
+            try:
+                source = DataSource(str(path), encoding=RAW_TEXT)
+            except GDALException:
+                raise FileRejected(
+                    _("%(name)s cannot be opened as a spatial file.") % {"name": name}
+                ) from None
+            layer = _choose_layer(name, source, layer_name)
+            shapefile = path if path.suffix.lower() == ".shp" else path / f"{layer.name}.shp"
+            shapefile = shapefile if shapefile.exists() else None
+            prj = _sidecar(shapefile, ".prj") if shapefile else None
+            where = _("the .prj file") if prj else name
+            definition = prj if prj is not None else (layer.srs.wkt if layer.srs else None)
+            crs = checked_crs(srid, _declared(definition, where, srid), where)
+            yield OpenedLayer(path, layer, shapefile, crs)
+
+
 def _read_with_gdal(
     name: str,
     data: bytes,
@@ -341,38 +400,12 @@ def _read_with_gdal(
     encoding: str | None,
     progress,
 ) -> FeatureFile:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(data)
-        if path.suffix.lower() == ".zip":
-            path = _unzip(path, Path(folder))
-        with _undecoded_text():
-            try:
-                source = DataSource(str(path), encoding=_RAW)
-            except GDALException:
-                raise FileRejected(
-                    _("%(name)s cannot be opened as a spatial file.") % {"name": name}
-                ) from None
-            layer = _choose_layer(name, source, layer_name)
-            shapefile = path if path.suffix.lower() == ".shp" else path / f"{layer.name}.shp"
-            prj = _sidecar(shapefile, ".prj") if shapefile.exists() else None
-            where = _("the .prj file") if prj else name
-            definition = prj if prj is not None else (layer.srs.wkt if layer.srs else None)
-            crs = checked_crs(srid, _declared(definition, where, srid), where)
-            features, texts, dropped = _gdal_features(layer, crs, progress)
-            if shapefile.exists():
-                dbf = _sidecar_bytes(shapefile, ".dbf") or b""
-                decision = _decide(
-                    texts,
-                    chosen=encoding,
-                    ldid=encodings.language_driver(dbf),
-                    cpg=_sidecar(shapefile, ".cpg"),
-                )
-            else:
-                decision = _decide(texts, chosen=encodings.UTF8)
-        _decode_properties(features, decision)
-        notes = [decision.note] if decision.note else []
-        return FeatureFile(features, crs, notes + _dropped_note(dropped))
+    with opened_layer(name, data, srid, layer_name) as opened:
+        features, texts, dropped = _gdal_features(opened.layer, opened.crs, progress)
+        decision = opened.encoding_decision(texts, encoding)
+    _decode_properties(features, decision)
+    notes = [decision.note] if decision.note else []
+    return FeatureFile(features, opened.crs, notes + dropped_note(len(dropped)))
 
 
 @contextmanager
@@ -387,7 +420,7 @@ def _undecoded_text() -> Iterator[None]:
 
 def _choose_layer(name: str, source: DataSource, wanted: str | None):
     layers = [source[i] for i in range(source.layer_count)]
-    names = [_readable(layer.name) for layer in layers]
+    names = [readable(layer.name) for layer in layers]
     if wanted is not None and wanted in names:
         return layers[names.index(wanted)]
     if wanted is None and len(layers) == 1:
@@ -409,7 +442,7 @@ def _choose_layer(name: str, source: DataSource, wanted: str | None):
 
 def _gdal_features(layer, crs: Crs, progress):
     fields = list(layer.fields)
-    texts = {(n, n): encodings.RawText(_readable(n), None, n.encode(_RAW)) for n in fields}
+    texts = {(n, n): encodings.RawText(readable(n), None, n.encode(RAW_TEXT)) for n in fields}
     features, dropped = [], []
     for index, item in enumerate(layer, 1):
         progress()
@@ -417,7 +450,7 @@ def _gdal_features(layer, crs: Crs, progress):
         # Each distinct text once, at its first feature: a layer repeats its class names.
         for f, v in properties.items():
             if isinstance(v, str) and not v.isascii() and (f, v) not in texts:
-                texts[f, v] = encodings.RawText(_readable(f), index, v.encode(_RAW))
+                texts[f, v] = encodings.RawText(readable(f), index, v.encode(RAW_TEXT))
         try:
             geometry = _flat(item.geom, dropped, index)
         except (GDALException, GEOSException) as exc:
@@ -444,24 +477,31 @@ def _decide(texts, how_to_declare=_HOW_TO_DECLARE, **declared) -> encodings.Deci
 
 
 def _decode_properties(features: list[Feature], decision: encodings.Decision) -> None:
-    decoded: dict[str, str] = {}
-
-    def recode(text: str) -> str:
-        if text.isascii():
-            return text
-        if text not in decoded:
-            decoded[text] = text.encode(_RAW).decode(decision.encoding)
-        return decoded[text]
-
+    recode = recoder(decision)
     for feature in features:
         feature.properties = {
             recode(k): recode(v) if isinstance(v, str) else v for k, v in feature.properties.items()
         }
 
 
-def _readable(raw: str) -> str:
+def recoder(decision: encodings.Decision):
+    """text read undecoded (RAW_TEXT) -> text in the decided encoding; each distinct text
+    decoded once."""
+    decoded: dict[str, str] = {}
+
+    def recode(text: str) -> str:
+        if text.isascii():
+            return text
+        if text not in decoded:
+            decoded[text] = text.encode(RAW_TEXT).decode(decision.encoding)
+        return decoded[text]
+
+    return recode
+
+
+def readable(raw: str) -> str:
     """A name read undecoded (layer, field), for messages: UTF-8, else GB18030, else as is."""
-    data = raw.encode(_RAW)
+    data = raw.encode(RAW_TEXT)
     for encoding in (encodings.UTF8, encodings.GB18030):
         try:
             return data.decode(encoding)
@@ -479,7 +519,7 @@ def _sidecar_bytes(shapefile: Path, suffix: str) -> bytes | None:
 
 def _sidecar(shapefile: Path, suffix: str) -> str | None:
     data = _sidecar_bytes(shapefile, suffix)
-    return None if data is None else data.decode(_RAW).strip()
+    return None if data is None else data.decode(RAW_TEXT).strip()
 
 
 def _unzip(path: Path, folder: Path) -> Path:
