@@ -433,9 +433,17 @@ def _drop_staged() -> None:
 
 
 def _insert_rows(rows, batch, written_progress) -> None:
+    """Store `rows` in `batch`, the first PROGRESS_EVERY then the rest, with the table's
+    statistics refreshed in between: the zone table's overlap trigger plans its probe
+    on them, and before a large import they say the table is small."""
     for row in rows:
         row.import_batch = batch
-    bulk.insert(type(rows[0]), rows, written_progress)
+    model = type(rows[0])
+    first, rest = rows[:PROGRESS_EVERY], rows[PROGRESS_EVERY:]
+    bulk.insert(model, first, written_progress)
+    if rest:
+        _refresh_statistics(model, len(first))
+        bulk.insert(model, rest, written_progress)
 
 
 def _columns(names: list[str], ours: dict, mapped: dict | None, standard: dict) -> dict:
