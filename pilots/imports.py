@@ -804,6 +804,7 @@ def _checked_in_database(cursor, crs, shape, report, make_valid) -> dict[int, De
             "make_valid": make_valid,
         },
     )
+    cursor.execute("ALTER TABLE pilots_import_checked ADD PRIMARY KEY (feature)")
     cursor.execute(_CHECK_FINDINGS_SQL)
     failed = {row[0] for row in cursor.fetchall() if not _checked_row(row, crs, shape, report)}
     cursor.execute(_CHECK_AREAS_SQL)
