@@ -1,4 +1,5 @@
-"""Writing many model rows at once: COPY on PostgreSQL, bulk_create elsewhere (SpatiaLite).
+"""Writing many model rows at once: COPY on PostgreSQL, bulk_create elsewhere (SpatiaLite);
+updating many rows in one statement.
 
 COPY fires the table's triggers as INSERT does and is several times faster for the
 100,000-row writes of a county's land cover or valuation lines. Text COPY, with
@@ -43,6 +44,38 @@ def insert_values(model, names: list[str], rows) -> None:
     with _copy(model, fields) as copy:
         for row in rows:
             copy.write_row(row)
+
+
+def update(model, rows, names: list[str]) -> None:
+    """Store fields `names` (attnames, no geometry) of saved `rows` of `model`.
+
+    On PostgreSQL one `UPDATE … FROM unnest(…)` of one array per field, whatever the
+    number of rows: Django's bulk_update writes a CASE over every row's id per field,
+    which took 40% of posting a national run and most of finishing its calculation.
+    bulk_update elsewhere.
+    """
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(rows, names, batch_size=1000)
+        return
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    key = model._meta.pk
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [key, *fields]
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in columns)
+    aliases = ", ".join(quote(f.column) for f in columns)
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
+    values = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for row in rows] for f in columns
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v ({aliases}) "  # noqa: S608
+            f"WHERE {table}.{quote(key.column)} = v.{quote(key.column)}",
+            values,
+        )
 
 
 @contextmanager

@@ -1,9 +1,9 @@
 """Interface strings of third-party apps that ship no Chinese catalogue.
 
 Django's admin index (the hidden column headings Django 5.1 added, which its
-zh-hans catalogue lacks) and its add-user page, django-auditlog's admin (the audit trail auditors read)
-and django-axes (the message of a locked-out login, and its admin) have no zh-hans
-translation.
+zh-hans catalogue lacks) and its add-user page, django-auditlog's admin (the audit
+trail auditors read) and django-axes (the message of a locked-out login, and its
+admin) have no zh-hans translation.
 Marked here, their strings stay in our catalogue when `make messages-update`
 refreshes it, and Django finds them there: catalogues in LOCALE_PATHS are
 searched before every app's own. Strings Django itself already translates

@@ -21,6 +21,8 @@ import hashlib
 import json
 from typing import Protocol, TypedDict
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import QuerySet
 
 from compensation.models import CarbonPrice, RegionPosition, Valuation
@@ -58,15 +60,42 @@ def pin(label: str, *querysets: QuerySet) -> Pinned:
     """The ids and a SHA-256 digest of every column of the rows of `querysets`, in id order.
 
     Any edit, added or deleted row changes the digest; `label` names the input to a person
-    (translated, e.g. "2025年纵向参数").
+    (translated, e.g. "2025年纵向参数"). Every chunk of a run pins its channel's inputs
+    again to compare, so on PostgreSQL the database digests the rows (`_rows`).
     """
     digest = hashlib.sha256()
     ids: dict[str, list[int]] = {}
     for queryset in querysets:
-        rows = list(queryset.order_by("pk").values())
-        ids[queryset.model._meta.label_lower] = [row["id"] for row in rows]
-        digest.update(json.dumps(rows, default=str, sort_keys=True).encode())
+        ids[queryset.model._meta.label_lower], rows_digest = _rows(queryset)
+        digest.update(rows_digest)
     return {"label": str(label), "ids": ids, "digest": digest.hexdigest()}
+
+
+# The ids of a query's rows in id order and the SHA-256 of their JSON (row_to_json), one
+# line each: one round trip and no row in Python, where values() and json.dumps of a
+# national pilot's 2,844 rows per input, in every chunk, made calculating grow with the
+# square of the regions.
+_ROWS_SQL = """
+SELECT coalesce(array_agg(t.id ORDER BY t.id), '{{}}'),
+       sha256(convert_to(coalesce(string_agg(row_to_json(t)::text, E'\\n' ORDER BY t.id), ''),
+                         'UTF8'))
+  FROM ({query}) t
+"""
+
+
+def _rows(queryset: QuerySet) -> tuple[list[int], bytes]:
+    """(ids in id order, bytes that change with any column of any row) of `queryset`."""
+    if connection.vendor == "postgresql":
+        try:
+            query, parameters = queryset.order_by().values().query.sql_with_params()
+        except EmptyResultSet:  # a filter no row can match (`__in=[]`): what no rows give
+            return [], hashlib.sha256(b"").digest()
+        with connection.cursor() as cursor:
+            cursor.execute(_ROWS_SQL.format(query=query), parameters)
+            ids, digest = cursor.fetchone()
+        return ids, bytes(digest)
+    rows = list(queryset.order_by("pk").values())
+    return [row["id"] for row in rows], json.dumps(rows, default=str, sort_keys=True).encode()
 
 
 def members(programme) -> QuerySet:

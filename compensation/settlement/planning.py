@@ -40,7 +40,7 @@ from compensation.settlement.states import (
     fail_run,
     transition,
 )
-from config import failpoints
+from config import bulk, failpoints
 
 
 def period_of(run: SettlementRun) -> Period:
@@ -369,7 +369,7 @@ def _finish(run: SettlementRun) -> None:
         kept = [row for row in rows if row.key in finished]
         for row in kept:
             row.amount, row.inputs = finished[row.key].amount, finished[row.key].inputs
-        RunTransfer.objects.bulk_update(kept, ["amount", "inputs"], batch_size=2000)
+        bulk.update(RunTransfer, kept, ["amount", "inputs"])
         RunTransfer.objects.filter(
             pk__in=[row.pk for row in rows if row.key not in finished]
         ).delete()

@@ -8,7 +8,7 @@ ledger.periods) is refused before it is queued and again when it posts.
 """
 
 from celery import signature
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from compensation.models import RunTransfer, SettlementRun
 from compensation.settlement.locks import RUN_LOCKS, advisory_lock
 from compensation.settlement.rows import proposed
 from compensation.settlement.states import POSTED, RunKind, RunStatus, SettlementError, transition
-from config import failpoints
+from config import bulk, failpoints
 from ledger import periods
 from ledger.exceptions import PeriodClosed
 from ledger.models import JournalEntry
@@ -71,22 +71,10 @@ def effective_date(run: SettlementRun):
 
 
 def _link_entries(rows: list[RunTransfer], entries) -> None:
-    """Each row's ledger entry stored: on PostgreSQL in one UPDATE from two arrays,
-    whatever the number of rows (bulk_update's CASE per row took 40% of a national post);
-    on the embedded demo's SQLite, which has no arrays, by bulk_update."""
+    """Each row's ledger entry stored, in one statement (config.bulk.update)."""
     for row, entry in zip(rows, entries, strict=True):
         row.entry = entry
-    if connection.vendor != "postgresql":
-        RunTransfer.objects.bulk_update(rows, ["entry"])
-        return
-    table = RunTransfer._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET entry_id = linked.entry_id "  # noqa: S608
-            "FROM unnest(%s::bigint[], %s::bigint[]) AS linked (id, entry_id) "
-            f"WHERE {table}.id = linked.id",
-            [[row.pk for row in rows], [entry.pk for entry in entries]],
-        )
+    bulk.update(RunTransfer, rows, ["entry"])
 
 
 def post_or_queue(run: SettlementRun, *, by, reason: str = "") -> tuple[SettlementRun, bool]:
