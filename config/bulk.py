@@ -13,7 +13,9 @@ from django.db import connection
 
 
 def insert(model, rows, each=lambda: None) -> None:
-    """Store unsaved `rows` of `model` (ids are not set on them); `each()` after every row."""
+    """Store unsaved `rows` of `model` (ids are not set on them), each field prepared as
+    bulk_create prepares it (auto_now_add set, JSON and files adapted); `each()` after every
+    row."""
     if connection.vendor != "postgresql":
         model.objects.bulk_create(rows, batch_size=1000)
         return
@@ -23,9 +25,11 @@ def insert(model, rows, each=lambda: None) -> None:
         for row in rows:
             copy.write_row(
                 [
-                    _hex_ewkb(value) if f.attname in geometries else value
+                    _hex_ewkb(value)
+                    if f.attname in geometries
+                    else f.get_db_prep_save(value, connection)
                     for f in fields
-                    for value in [getattr(row, f.attname)]
+                    for value in [f.pre_save(row, True)]
                 ]
             )
             each()

@@ -48,9 +48,10 @@ def post(run: SettlementRun, *, by=None, reason: str = "") -> SettlementRun:
         try:
             if run.kind == RunKind.CORRECTION:
                 _reverse(run.corrects, by_run=run, on=effective, by=by)
-            rows = list(run.transfers.order_by("channel", "key"))
+            # Booking reads no transfer's inputs: they stay undecoded in the database.
+            rows = list(run.transfers.defer("inputs").order_by("channel", "key"))
             entries = book_transfers(
-                [proposed(row) for row in rows],
+                [proposed(row, with_inputs=False) for row in rows],
                 key_prefix=run.key_prefix,
                 effective_date=effective,
                 cause=f"settlement-run:{run.pk}",

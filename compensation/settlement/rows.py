@@ -26,8 +26,9 @@ def stored(run: SettlementRun, chunk: RunChunk, transfers) -> list[RunTransfer]:
     ]
 
 
-def proposed(row: RunTransfer) -> ProposedTransfer:
-    """The ProposedTransfer a stored row stands for (its accounts parsed from their codes)."""
+def proposed(row: RunTransfer, *, with_inputs: bool = True) -> ProposedTransfer:
+    """The ProposedTransfer a stored row stands for (its accounts parsed from their codes);
+    without its inputs (empty) when `with_inputs` is off, for a row read without them."""
     return ProposedTransfer(
         channel=row.channel,
         key=row.key,
@@ -37,5 +38,5 @@ def proposed(row: RunTransfer) -> ProposedTransfer:
         description=row.description,
         payer_region=row.payer_region,
         payee_region=row.payee_region,
-        inputs=row.inputs,
+        inputs=row.inputs if with_inputs else {},
     )

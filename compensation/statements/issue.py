@@ -23,6 +23,7 @@ from compensation.models import RunTransfer, SettlementRun, Statement
 from compensation.settlement import states
 from compensation.statements import content as statement_content
 from compensation.statements.render import csv_bytes, pdf_bytes, xlsx_bytes
+from config import bulk
 from pilots.models import PilotMembership, Region
 
 FORMATS = ("pdf", "csv", "xlsx")
@@ -89,9 +90,10 @@ def issue_statements(
             codes |= {payer, payee} - {""}
         existing = set(run.statements.values_list("region__code", flat=True))
         regions = Region.objects.filter(code__in=codes - existing)
-        Statement.objects.bulk_create(
+        bulk.insert(
+            Statement,
             [Statement(run=run, region=region) for region in regions]
-            + ([Statement(run=run)] if None not in existing else [])
+            + ([Statement(run=run)] if None not in existing else []),
         )
         if retry_failed:
             run.statements.filter(status=Statement.Status.FAILED).update(
