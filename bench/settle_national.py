@@ -129,9 +129,7 @@ def _settle(report, programme, maker, checker, size):
     )
     states.approve(run, by=checker)
     post_seconds = timed(lambda: post_run.delay(run.pk, checker.pk).get(timeout=1200))
-    # Posting queues one statement render per region (seconds each, bench/statements.py
-    # measures them): dropped here, or they would hold the workers for the next size.
-    app.control.purge()
+    _drop_renders()
     copy = report.add(
         "raw COPY of the postings (baseline)",
         size=transfers,
@@ -158,6 +156,16 @@ def _settle(report, programme, maker, checker, size):
         f"{calculate_seconds + post_seconds:.1f} s",
         flush=True,
     )
+
+
+def _drop_renders() -> None:
+    """Posting queues the statements' renders (seconds each, bench/statements.py measures
+    them): dropped, and the batches the workers had already taken waited for, or they
+    would hold the workers during the next size's calculation."""
+    app.control.purge()
+    while any((app.control.inspect(timeout=1).active() or {}).values()):
+        app.control.purge()
+        time.sleep(0.5)
 
 
 def _ledger_baseline(tag, entries, accounts_count) -> float:
