@@ -242,14 +242,34 @@ def import_land_cover(
             )
     checked.finish()
     report.notes += survey.differing_note()
-    accepted_before = _last_accepted(kind, target)
-    if rows:
-        _report_land_cover_overlaps(overlaps.land_cover_overlaps(rows, region.pk), report)
-        _Progress(progress, "checked for overlaps").finish(len(rows))
-    return _write(
+    return _accept_land_cover(
         report,
         len(rows),
+        lambda: overlaps.land_cover_overlaps(rows, region.pk),
         partial(_insert_rows, rows),
+        name=name,
+        digest=digest,
+        target=target,
+        imported_by=imported_by,
+        progress=progress,
+    )
+
+
+def _accept_land_cover(
+    report, count, find_overlaps, insert, *, name, digest, target, imported_by, progress
+) -> ImportBatch:
+    """Check a land-cover file's `count` accepted parcels for overlaps (`find_overlaps()`,
+    pairs of pilots/overlaps.py) and write them (`insert`, as _write takes it), or reject
+    the file with its report."""
+    kind = ImportBatch.Kind.LAND_COVER
+    accepted_before = _last_accepted(kind, target)
+    if count:
+        _report_land_cover_overlaps(find_overlaps(), report)
+        _Progress(progress, "checked for overlaps").finish(count)
+    return _write(
+        report,
+        count,
+        insert,
         name=name,
         digest=digest,
         kind=kind,
@@ -354,7 +374,7 @@ def _import_staged_land_cover(
 ) -> ImportBatch:
     """import_land_cover of a file staged by pilots/staging.py: the same checks, in the
     database where they are about geometry, and one INSERT … SELECT to write."""
-    kind, target = ImportBatch.Kind.LAND_COVER, f"region:{survey.region.code}"
+    target = f"region:{survey.region.code}"
     report.features = staged.count
     report.notes += staged.notes + dropped_note(staged.dropped)
     if not staged.count:
@@ -379,10 +399,6 @@ def _import_staged_land_cover(
         accepted += _copy_rows(cursor, _ATTRIBUTES_COPY, rows)
     checked.finish()
     report.notes += survey.differing_note()
-    accepted_before = _last_accepted(kind, target)
-    if accepted:
-        _report_land_cover_overlaps(overlaps.staged_land_cover_overlaps(survey.region.pk), report)
-        _Progress(progress, "checked for overlaps").finish(accepted)
 
     def insert(batch, written_progress):
         """INSERT … SELECT, PROGRESS_EVERY parcels at a time, in file order."""
@@ -396,18 +412,16 @@ def _import_staged_land_cover(
                 parameters["after"] = max(features)
                 written_progress(count)
 
-    return _write(
+    return _accept_land_cover(
         report,
         accepted,
+        lambda: overlaps.staged_land_cover_overlaps(survey.region.pk),
         insert,
         name=name,
         digest=digest,
-        kind=kind,
         target=target,
         imported_by=imported_by,
         progress=progress,
-        checked_after=accepted_before,
-        model=LandCover,
     )
 
 
