@@ -190,9 +190,9 @@ def import_land_cover(
     DLBM is read in the third-survey scheme, second-level codes mapped to their working
     class (pilots/third_survey.py) and kept as surveyed. Where TBMJ (m²) and the measured
     area differ by more than OFFICIAL_AREA_TOLERANCE, the report says so per feature.
-    On PostgreSQL a zipped Shapefile, File Geodatabase or GeoPackage is staged with
-    ogr2ogr and checked and written in the database (pilots/staging.py); the report is
-    the same. `progress` as for import_zones.
+    On PostgreSQL a zipped Shapefile is staged with ogr2ogr and checked and written in
+    the database (pilots/staging.py); the report is the same. `progress` as for
+    import_zones.
     """
     target = f"region:{region.code}"
     report = ImportReport()
@@ -408,6 +408,10 @@ def _import_staged_land_cover(
             while count < accepted:
                 cursor.execute(_WRITE_STAGED_SQL, parameters | {"limit": PROGRESS_EVERY})
                 features = [feature for (feature,) in cursor.fetchall()]
+                if not features:  # never: each statement writes the next accepted parcels
+                    raise DatabaseError(
+                        _("%(count)s parcels were not written") % {"count": accepted - count}
+                    )
                 count += len(features)
                 parameters["after"] = max(features)
                 written_progress(count)

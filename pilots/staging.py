@@ -1,4 +1,4 @@
-"""Staging a zipped Shapefile, File Geodatabase or GeoPackage in PostgreSQL with ogr2ogr.
+"""Staging a zipped Shapefile in PostgreSQL with ogr2ogr.
 
 read_features() (pilots/readers.py) brings every feature into Python: at a county's
 200,000 parcels that is most of an import's time and memory. On PostgreSQL the import
@@ -13,10 +13,13 @@ text encoding. Shapefile text is staged undecoded (read as ISO-8859-1, every byt
 character, as readers.RAW_TEXT) and decoded with readers' decision on its distinct
 non-ASCII values, so a GBK DBF without `.cpg` is read, or refused, as before.
 
-stage() returns None when the file cannot be staged this way: another database or
-format, no ogr2ogr, a feature GDAL cannot translate or without geometry, text that is
-not UTF-8 in a GeoPackage. The import then reads the file with read_features(), whose
-report names each such feature. docs/decisions/2026-12-01-staged-import.md says why.
+stage() returns None when the file cannot be staged this way: another database, a
+File Geodatabase or GeoPackage (GDAL's PostgreSQL writer closes their unclosed rings and
+drops Z from layers declared 2D without a word, and the text of a GeoPackage is not
+held to its declared width), no ogr2ogr, a feature GDAL cannot translate, warns about
+(an unclosed ring in a Shapefile) or finds without geometry. The import then reads the
+file with read_features(), whose report names each such feature.
+docs/decisions/2026-12-01-staged-import.md says why.
 """
 
 import re
@@ -110,12 +113,14 @@ def stage(
     """
     if (
         connection.vendor != "postgresql"
-        or Path(name).suffix.lower() not in {".zip", ".gpkg"}
+        or Path(name).suffix.lower() != ".zip"
         or shutil.which(OGR2OGR) is None
     ):
         return None
     drop()
     with readers.opened_layer(name, data, srid, layer) as opened:
+        if opened.shapefile is None:
+            return None
         raw_fields = list(opened.layer.fields)
         types = [kind.__name__ for kind in opened.layer.field_types]
         try:
@@ -135,7 +140,7 @@ def stage(
                 drop()
                 return None
             readers.check_coordinates_fit(_extents(cursor), opened.crs)
-            texts = _texts(cursor, raw_fields, types) if opened.shapefile else []
+            texts = _texts(cursor, raw_fields, types)
         names = [
             encodings.RawText(readers.readable(f), None, f.encode(readers.RAW_TEXT))
             for f in raw_fields
@@ -148,7 +153,7 @@ def stage(
         fields=[recode(f) for f in raw_fields],
         dropped=dropped,
         notes=[decision.note] if decision.note else [],
-        recode=recode if opened.shapefile else str,
+        recode=recode,
     )
 
 
@@ -168,10 +173,10 @@ def _load(opened: readers.OpenedLayer, types: list[str], progress) -> int:
         "-f",
         "PGDump",
         "/vsistdout/",
-        str(opened.shapefile or opened.path),
-        *([] if opened.shapefile else [opened.layer.name.encode(readers.RAW_TEXT)]),
-        *(["-oo", "ENCODING=ISO-8859-1"] if opened.shapefile else []),
+        str(opened.shapefile),
+        *("-oo", "ENCODING=ISO-8859-1"),
         "-unsetFid",
+        "-unsetFieldWidth",  # text and numbers as read, never cut to a declared width
         "-nln",
         "staged",
         "-gt",

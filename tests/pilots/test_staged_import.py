@@ -3,6 +3,7 @@ file feature by feature (pilots/readers.py) does: the same rows, notes and probl
 
 import json
 import sqlite3
+import struct
 import subprocess
 
 import pytest
@@ -192,4 +193,32 @@ def test_a_geopackage_with_text_that_is_not_utf8_is_read_feature_by_feature_and_
 
     assert staged == [None]
     assert "UTF-8" in str(refused.value.report)
+    assert not LandCover.objects.exists()
+
+
+def test_a_shapefile_ring_gdal_would_close_is_read_feature_by_feature_and_refused(
+    huangshan, tmp_path, monkeypatch
+):
+    _shapefile(tmp_path, json.loads(DLTB.read_text(encoding="utf-8")))
+    shp = tmp_path / "DLTB" / "DLTB.shp"
+    content = bytearray(shp.read_bytes())
+    record = 100  # the first polygon: move its last point off its first, ring left open
+    parts, points = struct.unpack("<ii", content[record + 44 : record + 52])
+    last = record + 52 + 4 * parts + 16 * (points - 1)
+    x, y = struct.unpack("<dd", content[last : last + 16])
+    content[last : last + 16] = struct.pack("<dd", x + 5.0, y)
+    shp.write_bytes(bytes(content))
+    staged = _staging_results(monkeypatch)
+
+    with pytest.raises(ImportRejected) as refused:
+        import_land_cover(
+            name="DLTB.zip",
+            data=zipped_folder(shp.parent),
+            region=huangshan,
+            default_survey_year=2022,
+        )
+
+    assert staged == [None]
+    assert [p.feature for p in refused.value.report.problems] == [1]
+    assert "no usable geometry" in refused.value.report.problems[0].message
     assert not LandCover.objects.exists()
