@@ -161,10 +161,13 @@ def _settle(report, programme, maker, checker, size):
 def _drop_renders() -> None:
     """Posting queues the statements' renders (seconds each, bench/statements.py measures
     them): dropped, and the batches the workers had already taken waited for, or they
-    would hold the workers during the next size's calculation."""
-    app.control.purge()
-    while any((app.control.inspect(timeout=1).active() or {}).values()):
+    would hold the workers during the next size's calculation. A worker busy rendering
+    does not answer (solo pool): idle means every worker answers with nothing active."""
+    while True:
         app.control.purge()
+        active = app.control.inspect(timeout=1).active() or {}
+        if len(active) == WORKERS and not any(active.values()):
+            return
         time.sleep(0.5)
 
 
