@@ -112,8 +112,7 @@ def import_zones(
     features = _read(
         name, data, (srid, layer, encoding, field_map), digest, report, batch_kind, target, progress
     )
-    names = [str(column) for column in features[0].properties] if features else []
-    columns = _columns(names, ZONE_FIELDS, field_map, {})
+    columns = _columns(_column_names(features), ZONE_FIELDS, field_map, {})
     region = planning_version.region
     checked_geometries = _checked_geometries(features, _RegionShape(region), report, make_valid)
     zones = []
@@ -218,7 +217,7 @@ def import_land_cover(
     features = _read(
         name, data, (srid, layer, encoding, field_map), digest, report, kind, target, progress, read
     )
-    survey.find_columns([str(column) for column in features[0].properties] if features else [])
+    survey.find_columns(_column_names(features))
     checked_geometries = _checked_geometries(features, _RegionShape(region), report, make_valid)
     rows = []
     checked = _Progress(progress, "checked")
@@ -462,6 +461,11 @@ def _insert_rows(rows, batch, written_progress) -> None:
     if rest:
         _refresh_statistics(model, len(first))
         bulk.insert(model, rest, written_progress)
+
+
+def _column_names(features: list[Feature]) -> list[str]:
+    """The file's column names, as its first feature has them ([] for no features)."""
+    return [str(column) for column in features[0].properties] if features else []
 
 
 def _columns(names: list[str], ours: dict, mapped: dict | None, standard: dict) -> dict:
@@ -1124,8 +1128,9 @@ def _write(
     """Accept the file's `count` rows of `model` as one batch, or reject it with its report.
 
     `insert(batch, written)` stores the rows with `batch` as their import batch, calling
-    `written(count)` as it goes. `checked_after` is the last batch accepted into the
-    target (`_last_accepted`) when the rows' overlap check started: the batch is marked
+    `written()` after each row or `written(count)` with the rows stored so far
+    (_Progress). `checked_after` is the last batch accepted into the target
+    (`_last_accepted`) when the rows' overlap check started: the batch is marked
     `overlaps_checked` when no other was accepted since, which imports into the same
     target, serialised here by an advisory lock until commit, can tell. Rows checked
     against a snapshot that missed a concurrent file stay unchecked, and valuation
